@@ -1,0 +1,170 @@
+"""The article's data set: a pair of HDF5 files, found, loaded and validated.
+
+Each file holds ``{split}_set_x`` (m, 64, 64, 3) uint8 images and ``{split}_set_y`` (m,)
+0/1 labels (1 = cat). :func:`to_features` turns images into the model's
+features x examples matrix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from catgui.core.errors import CatguiError
+from catgui.core.paths import user_data_dir
+
+IMAGE_SHAPE = (64, 64, 3)
+TRAIN_FILE = "train_catvnoncat.h5"
+TEST_FILE = "test_catvnoncat.h5"
+
+#: SHA-256 of the article's files, for the download and to name the data in a model.
+KNOWN_SHA256 = {
+    TRAIN_FILE: "fbe56ab67c3ae28d564e3a644189117976d6b31af0a3ce9bb17dbf22908af242",
+    TEST_FILE: "6a9d39ce52fa85953c5834695b8534a30ed8cfd54971fb2f080b5a24d002b951",
+}
+
+
+@dataclass(frozen=True)
+class Split:
+    """Images ``x`` (m, 64, 64, 3) uint8 and labels ``y`` (m,) int64 of one file."""
+
+    x: np.ndarray
+    y: np.ndarray
+    path: Path
+    sha256: str
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    def features(self) -> np.ndarray:
+        """The model input: shape ``(12288, m)``, float64 in [0, 1]."""
+        return to_features(self.x)
+
+    def labels(self) -> np.ndarray:
+        """Labels as a ``(1, m)`` float row, as the trainer takes them."""
+        return self.y.reshape(1, -1).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class DataSet:
+    train: Split
+    test: Split
+    folder: Path
+
+    @property
+    def sha256(self) -> str:
+        """One fingerprint of both files."""
+        return hashlib.sha256((self.train.sha256 + self.test.sha256).encode()).hexdigest()
+
+
+def to_features(images: np.ndarray) -> np.ndarray:
+    """``(m, 64, 64, 3)`` uint8 images -> ``(12288, m)`` float64 in [0, 1].
+
+    Flattening is row-major (row, column, channel), exactly as the article's
+    ``x.reshape(m, -1).T / 255``.
+    """
+    m = images.shape[0]
+    return images.reshape(m, -1).T / 255.0
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def candidate_folders(explicit: str | os.PathLike | None = None) -> list[Path]:
+    """Where the data set is looked for, in order.
+
+    ``--data DIR`` (``explicit``), ``$CATGUI_DATA``, ``./datasets/``, then the user's data
+    folder (where the app's download puts it).
+    """
+    folders = []
+    if explicit:
+        folders.append(Path(explicit).expanduser())
+    env = os.environ.get("CATGUI_DATA")
+    if env:
+        folders.append(Path(env).expanduser())
+    folders.append(Path.cwd() / "datasets")
+    folders.append(user_data_dir() / "datasets")
+    return folders
+
+
+def find_folder(explicit: str | os.PathLike | None = None) -> Path:
+    """The first folder holding both files; an explicit folder must hold them itself."""
+    folders = candidate_folders(explicit)
+    if explicit:
+        folders = folders[:1]
+    for folder in folders:
+        if (folder / TRAIN_FILE).is_file() and (folder / TEST_FILE).is_file():
+            return folder
+    looked = ", ".join(str(f) for f in folders)
+    raise CatguiError(
+        f"the cat/non-cat data set ({TRAIN_FILE}, {TEST_FILE}) was not found; looked in: {looked}"
+    )
+
+
+def load_split(path: str | os.PathLike, split: str) -> Split:
+    """Load and validate one file; ``split`` is ``"train"`` or ``"test"``."""
+    import h5py  # local: keeps `import catgui.core.dataset` light
+
+    path = Path(path)
+    if not path.is_file():
+        raise CatguiError(f"{path}: file not found")
+    try:
+        h5 = h5py.File(path, "r")
+    except OSError as exc:
+        raise CatguiError(f"{path}: not a readable HDF5 file ({exc})") from None
+    with h5:
+        x = _read(h5, path, f"{split}_set_x")
+        y = _read(h5, path, f"{split}_set_y")
+    if x.ndim != 4 or x.shape[1:] != IMAGE_SHAPE:
+        raise CatguiError(
+            f"{path}: {split}_set_x has shape {x.shape}, expected (m, 64, 64, 3) images"
+        )
+    if x.dtype != np.uint8:
+        raise CatguiError(f"{path}: {split}_set_x holds {x.dtype}, expected uint8 pixels")
+    if y.ndim != 1:
+        raise CatguiError(f"{path}: {split}_set_y has shape {y.shape}, expected (m,)")
+    if not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.bool_)):
+        if not np.issubdtype(y.dtype, np.floating):
+            raise CatguiError(f"{path}: {split}_set_y holds {y.dtype}, expected 0/1 labels")
+        if not np.all(np.isfinite(y)):
+            raise CatguiError(f"{path}: {split}_set_y has NaN or infinite labels")
+    if len(y) != len(x):
+        raise CatguiError(f"{path}: {len(x)} images but {len(y)} labels")
+    if len(y) == 0:
+        raise CatguiError(f"{path}: the file holds no examples")
+    bad = ~np.isin(y, (0, 1))
+    if bad.any():
+        raise CatguiError(
+            f"{path}: labels must be 0 (non-cat) or 1 (cat); found {y[bad][0]!r} "
+            f"at example {int(np.flatnonzero(bad)[0])}"
+        )
+    return Split(x=x, y=y.astype(np.int64), path=path, sha256=file_sha256(path))
+
+
+def _read(h5, path: Path, key: str) -> np.ndarray:
+    if key not in h5:
+        raise CatguiError(f"{path}: missing dataset {key!r} (has: {', '.join(h5.keys()) or 'nothing'})")
+    try:
+        return np.asarray(h5[key][()])
+    except (OSError, TypeError, ValueError, AttributeError) as exc:
+        raise CatguiError(f"{path}: cannot read {key!r} ({exc})") from None
+
+
+def load(folder: str | os.PathLike | None = None) -> DataSet:
+    """Find (see :func:`find_folder`) and load the train/test pair, validated."""
+    found = find_folder(folder)
+    train = load_split(found / TRAIN_FILE, "train")
+    test = load_split(found / TEST_FILE, "test")
+    for split in (train, test):
+        if len(np.unique(split.y)) < 2 and split is train:
+            raise CatguiError(f"{split.path}: every training label is {split.y[0]}; need both classes")
+    return DataSet(train=train, test=test, folder=found)

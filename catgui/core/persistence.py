@@ -1,0 +1,214 @@
+"""Saving and loading models: one ``.npz`` file, data only, written atomically.
+
+A model file holds arrays ``W1..WL`` and ``b1..bL`` (float64) and ``metadata``, a 0-d
+unicode array with a JSON record (kind, layer sizes, hyper-parameters, cost curve,
+accuracies, data-set SHA-256, preprocessing, creation time, catgui version, ...).
+Files are read with ``allow_pickle=False``: a model can never run code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from catgui.core.errors import CatguiError
+from catgui.core.network import Network
+
+FORMAT = "catgui-model"
+FORMAT_VERSION = 1
+INPUT_SIZE = 64 * 64 * 3
+SUFFIX = ".npz"
+
+
+@dataclass
+class Model:
+    """A network with its metadata; ``path`` is where it was loaded from or saved to."""
+
+    network: Network
+    metadata: dict = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path else self.metadata.get("name", "unsaved model")
+
+    @property
+    def kind(self) -> str:
+        return self.metadata.get("kind", "dnn" if self.network.depth > 1 else "logreg")
+
+    @property
+    def test_accuracy(self) -> float | None:
+        value = self.metadata.get("test_accuracy")
+        return float(value) if isinstance(value, (int, float)) else None
+
+
+def save(model: Model, path: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Write ``model`` to ``path`` atomically; return the path.
+
+    The arrays go to a hidden temporary file in the same folder, which is flushed to disk
+    and then renamed over ``path`` in one step: a crash leaves either the old file or the
+    new one, never a partial model under the model's name. Without ``overwrite``, an
+    existing file is never replaced.
+    """
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        path = path.with_name(path.name + SUFFIX)
+    if path.exists() and not overwrite:
+        raise CatguiError(f"{path}: a model with this name exists already; choose another name")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial", dir=folder)
+    except OSError as exc:
+        raise CatguiError(f"{folder}: cannot write a model here ({exc.strerror or exc})") from None
+    meta = dict(model.metadata)
+    meta.update(format=FORMAT, format_version=FORMAT_VERSION, sizes=list(model.network.sizes))
+    arrays = {"metadata": np.array(json.dumps(meta, sort_keys=True))}
+    for i, (w, b) in enumerate(zip(model.network.weights, model.network.biases), start=1):
+        arrays[f"W{i}"] = np.asarray(w, dtype=np.float64)
+        arrays[f"b{i}"] = np.asarray(b, dtype=np.float64)
+    try:
+        if hasattr(os, "fchmod"):  # mkstemp makes 0600; a model is an ordinary file
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        if overwrite:
+            os.replace(tmp_name, path)
+        else:
+            _link_new(tmp_name, path)
+        _fsync_folder(folder)
+    except OSError as exc:
+        _remove_quietly(tmp_name)
+        raise CatguiError(f"{path}: the model could not be saved ({exc.strerror or exc})") from None
+    except BaseException:
+        _remove_quietly(tmp_name)
+        raise
+    model.path = path
+    model.metadata = meta
+    return path
+
+
+def _link_new(tmp_name: str, path: Path) -> None:
+    """Move ``tmp_name`` to ``path`` only if ``path`` does not exist (no race)."""
+    try:
+        os.link(tmp_name, path)
+    except FileExistsError:
+        raise CatguiError(f"{path}: a model with this name exists already") from None
+    except OSError:  # file systems without hard links
+        if path.exists():
+            raise CatguiError(f"{path}: a model with this name exists already") from None
+        os.replace(tmp_name, path)
+        return
+    os.unlink(tmp_name)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+
+
+def load(path: str | os.PathLike, input_size: int = INPUT_SIZE) -> Model:
+    """Read and validate a model file. Anything wrong is a :class:`CatguiError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise CatguiError(f"{path}: model file not found")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            raise CatguiError(f"{path}: holds Python objects; catgui only loads plain arrays") from None
+        raise CatguiError(f"{path}: not a catgui model ({exc})") from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise CatguiError(f"{path}: not a readable model file ({exc})") from None
+    return _validate(path, arrays, input_size)
+
+
+def _validate(path: Path, arrays: dict, input_size: int) -> Model:
+    if "metadata" not in arrays:
+        raise CatguiError(f"{path}: not a catgui model (no metadata record)")
+    try:
+        meta = json.loads(str(arrays["metadata"][()]))
+    except (ValueError, TypeError) as exc:
+        raise CatguiError(f"{path}: the metadata record is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CatguiError(f"{path}: not a catgui model (format {meta.get('format')!r})"
+                          if isinstance(meta, dict) else f"{path}: not a catgui model")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise CatguiError(
+            f"{path}: made by a newer catgui (model format {version}); this catgui reads "
+            f"format {FORMAT_VERSION} — please update catgui"
+        )
+    sizes = meta.get("sizes")
+    if not (isinstance(sizes, list) and len(sizes) >= 2 and all(isinstance(s, int) for s in sizes)):
+        raise CatguiError(f"{path}: the metadata has no valid layer sizes")
+    depth = len(sizes) - 1
+    weights, biases = [], []
+    for i in range(1, depth + 1):
+        for key in (f"W{i}", f"b{i}"):
+            if key not in arrays:
+                raise CatguiError(f"{path}: array {key} is missing")
+            arr = arrays[key]
+            if arr.dtype.kind != "f":
+                raise CatguiError(f"{path}: array {key} holds {arr.dtype}, expected floats")
+            if not np.all(np.isfinite(arr)):
+                raise CatguiError(f"{path}: array {key} holds NaN or infinite values")
+        weights.append(arrays[f"W{i}"].astype(np.float64))
+        biases.append(arrays[f"b{i}"].astype(np.float64))
+    try:
+        net = Network(weights, biases)
+    except CatguiError as exc:
+        raise CatguiError(f"{path}: {exc}") from None
+    if list(net.sizes) != sizes:
+        raise CatguiError(f"{path}: the arrays are {list(net.sizes)} but the metadata says {sizes}")
+    if net.sizes[0] != input_size:
+        raise CatguiError(
+            f"{path}: the model takes {net.sizes[0]} inputs, but catgui's pictures have "
+            f"{input_size} (64 x 64 x 3)"
+        )
+    return Model(network=net, metadata=meta, path=path)
+
+
+def list_models(folder: str | os.PathLike) -> list[Path]:
+    """Model files in ``folder``, newest first (temporary files are never listed)."""
+    folder = Path(folder)
+    try:
+        entries = [p for p in folder.iterdir() if p.suffix == SUFFIX and not p.name.startswith(".")]
+    except OSError:
+        return []
+
+    def mtime(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return sorted(entries, key=lambda p: (-mtime(p), p.name))

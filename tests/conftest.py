@@ -62,3 +62,17 @@ def write_h5_pair(folder: Path, m_train: int = 12, m_test: int = 6, seed: int = 
 def tiny_data(tmp_path) -> Path:
     """A folder holding a tiny synthetic train/test pair."""
     return write_h5_pair(tmp_path / "data")
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running(request):
+    """A test fails if any catgui worker thread is still running after it."""
+    yield
+    if "catgui.workers.base" not in __import__("sys").modules:
+        return
+    from catgui.workers.base import running_workers
+
+    still = running_workers()
+    for worker in still:  # clean up so one failure does not cascade
+        worker.stop_and_wait(5000)
+    assert not still, f"threads still running after the test: {still}"

@@ -1,0 +1,82 @@
+"""The QApplication: names for QSettings, icon, style, crash reporting, first model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from catgui.core import paths, persistence
+from catgui.core.errors import CatguiError
+from catgui.ui.app_state import AppState
+from catgui.ui.crash_reporter import CrashReporter
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+ORGANIZATION = "catgui"
+
+
+def configure(app: QApplication) -> None:
+    """Names (they decide where ``QSettings()`` lives), icon and style sheet."""
+    app.setOrganizationName(ORGANIZATION)
+    app.setOrganizationDomain("catgui.invalid")
+    app.setApplicationName(paths.APP_NAME)
+    app.setApplicationDisplayName("catgui")
+    from catgui import __version__
+
+    app.setApplicationVersion(__version__)
+    icon = RESOURCES / "icon.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    style = RESOURCES / "style.qss"
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+
+
+def first_model_path(models_folder: Path) -> Path | None:
+    """The shipped default model if it exists, else the newest saved one."""
+    default = paths.default_model_path()
+    if default.is_file():
+        return default
+    listed = persistence.list_models(models_folder)
+    return listed[0] if listed else None
+
+
+def initial_state(settings: QSettings) -> tuple[AppState, list[str]]:
+    """The state the window opens with, and the problems met (shown, never fatal)."""
+    state = AppState(paths.models_dir())
+    problems = []
+    first = first_model_path(state.models_folder)
+    if first is not None:
+        try:
+            state.open_model(first)
+        except CatguiError as exc:
+            problems.append(str(exc))
+    if state.try_open_dataset() is not None:
+        remembered = settings.value("folders/data")
+        if remembered:
+            state.try_open_dataset(str(remembered))
+    return state, problems
+
+
+def run(files: list[str]) -> int:
+    """Open the main window (classifying ``files`` if any); return the exit status."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure(app)
+    reporter = CrashReporter(app)
+    reporter.install()
+    from catgui.ui.main_window import MainWindow
+
+    settings = QSettings()
+    state, problems = initial_state(settings)
+    window = MainWindow(state, settings)
+    window.show()
+    for problem in problems:
+        window.show_error("Model not opened", problem)
+    window.add_paths([str(Path(f)) for f in files])
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()

@@ -1,0 +1,228 @@
+"""The hyper-parameter fields of the Train tab, each checked as the user types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from catgui.core.errors import CatguiError
+from catgui.core.training import TrainConfig, parse_hidden
+
+KINDS = {"dnn": "Deep network", "logreg": "Logistic regression"}
+FIELDS = ("hidden", "learning_rate", "iterations", "seed")
+
+
+def recipe_defaults(kind: str) -> dict[str, str]:
+    """The article's (``dnn``) or the course's (``logreg``) values, as field texts."""
+    config = TrainConfig() if kind == "dnn" else TrainConfig.logistic_regression()
+    return {
+        "hidden": ",".join(str(n) for n in config.hidden),
+        "learning_rate": repr(config.learning_rate),
+        "iterations": str(config.iterations),
+        "seed": str(config.seed),
+    }
+
+
+def _whole(text: str, what: str) -> int:
+    try:
+        return int(text.strip().replace("_", "").replace(",", ""))
+    except ValueError:
+        raise CatguiError(f"{what} must be a whole number, got {text.strip()!r}") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise CatguiError(
+            f"learning rate must be a number like 0.0075, got {text.strip()!r}"
+        ) from None
+
+
+class HyperparameterForm(QWidget):
+    """Model kind, hidden layers, learning rate, iterations and seed.
+
+    Every field is checked on each edit with the engine's own rules
+    (:func:`parse_hidden`, :meth:`TrainConfig.validate`); a bad field turns red and its
+    reason is shown right under it. :meth:`config` returns the run's configuration.
+
+    Signals
+    -------
+    validityChanged(bool)
+        ``True`` when every field holds a value that can train.
+    """
+
+    validityChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hyperparameterForm")
+        self._values = {kind: recipe_defaults(kind) for kind in KINDS}
+        self._valid = True
+        self.kind = QComboBox(objectName="modelKind")
+        for key, text in KINDS.items():
+            self.kind.addItem(text, key)
+        self.kind.setToolTip(
+            "Deep network: the article's [12288, 20, 7, 5, 1] ReLU network.\n"
+            "Logistic regression: a single sigmoid unit (the course's baseline)."
+        )
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.addRow("Model type:", self.kind)
+        tips = {
+            "hidden": (
+                "Hidden layers:",
+                "Units per hidden layer, comma separated (article: 20,7,5)",
+            ),
+            "learning_rate": ("Learning rate:", "Step size of gradient descent (article: 0.0075)"),
+            "iterations": ("Iterations:", "Full-batch gradient-descent steps (article: 2500)"),
+            "seed": ("Seed:", "Random seed of the initial weights (article: 1)"),
+        }
+        for name in FIELDS:
+            label, tip = tips[name]
+            edit = QLineEdit(objectName=f"{name}Edit")
+            edit.setToolTip(tip)
+            edit.setPlaceholderText(tip.split("(")[-1].rstrip(")"))
+            edit.textEdited.connect(self._check)
+            error = QLabel(objectName=f"{name}Error")
+            error.setWordWrap(True)
+            error.setStyleSheet("color: #d70015; font-size: 11px;")
+            error.hide()
+            layout.addRow(label, edit)
+            layout.addRow("", error)
+            self.edits[name], self.errors[name] = edit, error
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._current_kind = "dnn"
+        self._show_values()
+
+    # -- public -------------------------------------------------------------------------------
+    def current_kind(self) -> str:
+        return self.kind.currentData()
+
+    def is_valid(self) -> bool:
+        return self._valid
+
+    def config(self) -> TrainConfig:
+        """The configuration the fields describe; :class:`CatguiError` if one is bad."""
+        texts = {name: edit.text() for name, edit in self.edits.items()}
+        values = dict(
+            learning_rate=_number(texts["learning_rate"]),
+            iterations=_whole(texts["iterations"], "iterations"),
+            seed=_whole(texts["seed"], "seed"),
+        )
+        if self.current_kind() == "logreg":
+            return TrainConfig.logistic_regression(**values).validate()
+        hidden = parse_hidden(texts["hidden"])
+        if not hidden:
+            raise CatguiError("the deep network needs at least one hidden layer, like 20,7,5")
+        return TrainConfig(hidden=hidden, **values).validate()
+
+    def set_field(self, name: str, text: str) -> None:
+        """Set a field's text as if typed (tests and settings use it)."""
+        self.edits[name].setText(text)
+        self._check()
+
+    def focus_first_error(self) -> None:
+        for name in FIELDS:
+            if not self.errors[name].isHidden():
+                self.edits[name].setFocus()
+                self.edits[name].selectAll()
+                return
+
+    def restore_defaults(self) -> None:
+        self._values[self.current_kind()] = recipe_defaults(self.current_kind())
+        self._show_values()
+
+    def setEnabled(self, enabled: bool) -> None:  # noqa: N802 (Qt name)
+        super().setEnabled(enabled)
+        self._apply_kind_rules()
+
+    # -- settings -------------------------------------------------------------------------------
+    def save_settings(self, settings: QSettings) -> None:
+        self._remember()
+        settings.setValue("train/kind", self.current_kind())
+        for kind, values in self._values.items():
+            for name, text in values.items():
+                settings.setValue(f"train/{kind}/{name}", text)
+
+    def load_settings(self, settings: QSettings) -> None:
+        for kind in KINDS:
+            for name in FIELDS:
+                value = settings.value(f"train/{kind}/{name}")
+                if value is not None:
+                    self._values[kind][name] = str(value)
+        index = self.kind.findData(settings.value("train/kind", "dnn"))
+        self.kind.blockSignals(True)
+        self.kind.setCurrentIndex(max(0, index))
+        self.kind.blockSignals(False)
+        self._current_kind = self.current_kind()
+        self._show_values()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _remember(self) -> None:
+        self._values[self._current_kind] = {n: e.text() for n, e in self.edits.items()}
+
+    def _kind_changed(self) -> None:
+        self._remember()
+        self._current_kind = self.current_kind()
+        self._show_values()
+
+    def _show_values(self) -> None:
+        for name, text in self._values[self.current_kind()].items():
+            self.edits[name].setText(text)
+        self._apply_kind_rules()
+        self._check()
+
+    def _apply_kind_rules(self) -> None:
+        logreg = self.current_kind() == "logreg"
+        hidden = self.edits["hidden"]
+        hidden.setEnabled(self.isEnabled() and not logreg)
+        hidden.setPlaceholderText("none: one sigmoid unit" if logreg else "20,7,5")
+        if logreg:
+            hidden.setText("")
+        self.edits["seed"].setEnabled(self.isEnabled() and not logreg)
+        self.edits["seed"].setToolTip(
+            "Logistic regression starts from zeros: the seed has no effect"
+            if logreg
+            else "Random seed of the initial weights (article: 1)"
+        )
+
+    def _field_checks(self) -> dict[str, Callable[[str], object]]:
+        def hidden(text: str) -> object:
+            if self.current_kind() == "logreg":
+                return None
+            sizes = parse_hidden(text)
+            if not sizes:
+                raise CatguiError("the deep network needs at least one hidden layer, like 20,7,5")
+            return TrainConfig(hidden=sizes).validate()
+
+        return {
+            "hidden": hidden,
+            "learning_rate": lambda t: TrainConfig(learning_rate=_number(t)).validate(),
+            "iterations": lambda t: TrainConfig(iterations=_whole(t, "iterations")).validate(),
+            "seed": lambda t: TrainConfig(seed=_whole(t, "seed")).validate(),
+        }
+
+    def _check(self) -> None:
+        valid = True
+        for name, check in self._field_checks().items():
+            edit, error = self.edits[name], self.errors[name]
+            try:
+                check(edit.text())
+                reason = ""
+            except CatguiError as exc:
+                reason = str(exc)
+            bad = bool(reason)
+            valid = valid and not bad
+            error.setText(reason[:1].upper() + reason[1:] + ("." if bad else ""))
+            error.setVisible(bad)
+            edit.setStyleSheet("border: 1.5px solid #d70015; border-radius: 4px;" if bad else "")
+        if valid != self._valid:
+            self._valid = valid
+            self.validityChanged.emit(valid)
+        self._valid = valid

@@ -1,0 +1,319 @@
+"""The main window: tabs, menus, status bar, drops, shortcuts, settings."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+import numpy as np
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QByteArray, QSettings, Qt, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from catgui import __version__
+from catgui.core import persistence
+from catgui.core.errors import CatguiError
+from catgui.core.evaluation import accuracy_text
+from catgui.ui.app_state import AppState
+from catgui.ui.classify_tab import ClassifyTab
+from catgui.ui.mistakes_tab import MistakesTab
+from catgui.ui.model_selector import ModelSelector
+from catgui.ui.train_tab import TrainTab
+from catgui.workers.base import running_workers
+
+TITLE = "catgui — Cat or not cat?"
+
+
+class MainWindow(QMainWindow):
+    """Train / Classify / Mistakes tabs around one shared :class:`AppState`.
+
+    Parameters
+    ----------
+    state
+        The active model and data set.
+    settings
+        Where geometry, last folders and hyper-parameters are remembered; tests pass an
+        INI file in a temporary folder. Defaults to the application's ``QSettings()``.
+    """
+
+    def __init__(
+        self, state: AppState, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(TITLE)
+        self.state = state
+        self.settings = settings if settings is not None else QSettings()
+        self._dialogs: list[QMessageBox] = []
+        self.tabs = QTabWidget(objectName="tabs")
+        self.tabs.setDocumentMode(True)
+        self.train_tab = TrainTab(state, self.settings, self)
+        self.classify_tab = ClassifyTab(state, self)
+        self.mistakes_tab = MistakesTab(state, self)
+        self.tabs.addTab(self.train_tab, "Train")
+        self.tabs.addTab(self.classify_tab, "Classify")
+        self.tabs.addTab(self.mistakes_tab, "Mistakes")
+        self.model_selector = ModelSelector(state, self)
+        self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
+        corner = QWidget(objectName="modelCorner")
+        row = QHBoxLayout(corner)
+        row.setContentsMargins(8, 2, 8, 2)
+        caption = QLabel("Model:")
+        caption.setBuddy(self.model_selector)
+        row.addWidget(caption)
+        row.addWidget(self.model_selector)
+        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self._build_status_bar()
+        self.setAcceptDrops(True)
+        state.modelChanged.connect(self._update_status)
+        state.datasetChanged.connect(self._update_status)
+        self.train_tab.runningChanged.connect(self._running_changed)
+        self._update_status()
+        self._restore_geometry()
+
+    # -- building -----------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_menus(self) -> None:
+        key = QKeySequence.StandardKey
+        self.open_images_action = self._action(
+            "Open Images…", self.open_images, key.Open, "Choose pictures to classify"
+        )
+        self.paste_action = self._action(
+            "Paste Image", self.paste_image, key.Paste, "Classify the picture on the clipboard"
+        )
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.open_data_action = self._action(
+            "Open Data Set Folder…",
+            self.train_tab.locate_dataset,
+            "Ctrl+Shift+D",
+            "Choose the folder holding the cat/non-cat h5 files",
+        )
+        self.open_model_action = self._action(
+            "Open Model…", self.open_model_dialog, "Ctrl+Shift+O", "Open a saved .npz model"
+        )
+        self.save_model_action = self._action(
+            "Save Model As…", self.save_model_dialog, key.SaveAs, "Save the active model"
+        )
+        if self.save_model_action.shortcut().isEmpty():
+            self.save_model_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.quit_action = self._action("Quit", self.close, key.Quit)
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.train_action = self._action("Train", self.train_tab.start, "Ctrl+Return")
+        self.stop_action = self._action("Stop Training", self.train_tab.stop, "Esc")
+        self.about_action = self._action("About catgui", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (
+            self.open_images_action,
+            self.paste_action,
+            None,
+            self.open_data_action,
+            self.open_model_action,
+            self.save_model_action,
+            None,
+            self.quit_action,
+        ):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        train_menu = bar.addMenu("&Training")
+        train_menu.addAction(self.train_action)
+        train_menu.addAction(self.stop_action)
+        bar.addMenu("&Help").addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        self.model_status = QLabel(objectName="modelStatus")
+        self.data_status = QLabel(objectName="datasetStatus")
+        for label in (self.model_status, self.data_status):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setContentsMargins(6, 0, 6, 0)
+        self.statusBar().addPermanentWidget(self.model_status, 1)
+        self.statusBar().addPermanentWidget(self.data_status)
+
+    # -- status ---------------------------------------------------------------------------------
+    def _update_status(self, *_args) -> None:
+        model = self.state.model
+        if model is None:
+            self.model_status.setText("Active model: none — train one or open one")
+        else:
+            meta = model.metadata
+            acc, n = model.test_accuracy, meta.get("test_size") or 0
+            text = accuracy_text(acc, n) if acc is not None else "test accuracy unknown"
+            self.model_status.setText(f"Active model: {model.name} — test accuracy {text}")
+            self.model_status.setToolTip(str(model.path or "not saved"))
+        data = self.state.dataset
+        if data is None:
+            self.data_status.setText("Data set: not found")
+            self.data_status.setToolTip("")
+        else:
+            self.data_status.setText(
+                f"Data set: {data.folder.name} ({len(data.train)} train / {len(data.test)} test)"
+            )
+            self.data_status.setToolTip(str(data.folder))
+
+    def _running_changed(self, running: bool) -> None:
+        self.stop_action.setEnabled(running)
+        self.train_action.setEnabled(not running)
+        for action in (self.open_data_action, self.open_model_action):
+            action.setEnabled(not running)
+
+    # -- actions -------------------------------------------------------------------------------
+    def show_error(self, title: str, message: str) -> QMessageBox:
+        """A window-modal message that does not block the caller."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("errorDialog")
+        self._dialogs.append(box)
+        box.finished.connect(
+            lambda _r, b=box: self._dialogs.remove(b) if b in self._dialogs else None
+        )
+        box.open()
+        return box
+
+    def _folder(self, key: str, fallback: Path | str = "") -> str:
+        return str(self.settings.value(f"folders/{key}", str(fallback)))
+
+    def open_images(self) -> None:
+        self.tabs.setCurrentWidget(self.classify_tab)
+        if hasattr(self.classify_tab, "open_images"):
+            self.classify_tab.open_images()
+
+    def paste_image(self) -> None:
+        self.tabs.setCurrentWidget(self.classify_tab)
+        if hasattr(self.classify_tab, "paste_image"):
+            self.classify_tab.paste_image()
+
+    def add_paths(self, paths: list[str]) -> None:
+        """Classify these files and folders: switch to Classify and hand them over."""
+        if paths:
+            self.tabs.setCurrentWidget(self.classify_tab)
+            self.classify_tab.add_paths(list(paths))
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open Model",
+            self._folder("models", self.state.models_folder),
+            "catgui models (*.npz)",
+        )
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path: str) -> bool:
+        try:
+            self.state.open_model(path)
+        except CatguiError as exc:
+            self.show_error("Model not opened", str(exc))
+            return False
+        self.settings.setValue("folders/models", str(Path(path).parent))
+        return True
+
+    def save_model_dialog(self) -> None:
+        model = self.state.model
+        if model is None:
+            self.show_error("Nothing to save", "There is no active model: train or open one first.")
+            return
+        start = Path(self._folder("save", self.state.models_folder)) / f"{model.name}.npz"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save Model As", str(start), "catgui models (*.npz)"
+        )
+        if path:  # the dialog has asked before replacing an existing file
+            self.save_model_to(path, overwrite=Path(path).exists())
+
+    def save_model_to(self, path: str, overwrite: bool = False) -> bool:
+        """Save the active model; an error is shown and the model stays in memory."""
+        model = self.state.model
+        if model is None:
+            return False
+        try:
+            saved = persistence.save(model, path, overwrite=overwrite)
+        except CatguiError as exc:
+            self.show_error("Model not saved", str(exc))
+            return False
+        self.settings.setValue("folders/save", str(saved.parent))
+        self.state.notify_models_list_changed()
+        self.state.set_model(model)
+        self.statusBar().showMessage(f"Saved {saved}", 5000)
+        return True
+
+    def show_about(self) -> QMessageBox:
+        text = (
+            f"<h3>catgui {__version__}</h3><p>Cat or not cat? A small NumPy neural network "
+            "you can retrain and question.</p>"
+            f"<p>Python {platform.python_version()}<br>Qt {qVersion()} · PySide6 {pyside_version}"
+            f"<br>NumPy {np.__version__}</p>"
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "About catgui", text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("aboutDialog")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        self._dialogs.append(box)
+        box.open()
+        return box
+
+    # -- drops ------------------------------------------------------------------------------------
+    @staticmethod
+    def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt name)
+        if self._local_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt name)
+        paths = self._local_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
+
+    # -- settings and closing ----------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        tab = self.settings.value("window/tab", 0)
+        self.tabs.setCurrentIndex(int(tab) if str(tab).isdigit() else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        self.train_tab.shutdown()
+        for worker in running_workers():
+            worker.stop_and_wait()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/tab", self.tabs.currentIndex())
+        self.train_tab.form.save_settings(self.settings)
+        self.settings.sync()
+        event.accept()

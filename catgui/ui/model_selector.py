@@ -1,0 +1,101 @@
+"""A combo box of the saved models; choosing one makes it the active model everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
+
+from catgui.core.errors import CatguiError
+from catgui.core.persistence import Model
+from catgui.ui.app_state import AppState
+
+
+class ModelSelector(QComboBox):
+    """Lists ``state.model_paths()`` (plus the active model if it lives elsewhere).
+
+    Picking an entry calls ``state.open_model``; a bad file is reported with
+    :attr:`failed` and the selection goes back to the active model. The list refreshes on
+    ``modelsListChanged`` and follows ``modelChanged``.
+
+    Signals
+    -------
+    failed(str)
+        Opening the chosen model failed; the message names the file and the problem.
+    """
+
+    failed = Signal(str)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelSelector")
+        self.state = state
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setMinimumContentsLength(22)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setToolTip("The model used for Classify and Mistakes; trained models appear here")
+        self.setAccessibleName("Active model")
+        self.activated.connect(self._chosen)
+        state.modelsListChanged.connect(self.refresh)
+        state.modelChanged.connect(self._follow)
+        self.refresh()
+
+    def paths(self) -> list[Path]:
+        """The model files listed, in order."""
+        return [Path(self.itemData(i)) for i in range(self.count()) if self.itemData(i)]
+
+    def refresh(self) -> None:
+        """Re-read the models folder; keep the active model selected."""
+        self.blockSignals(True)
+        try:
+            self.clear()
+            listed = self.state.model_paths()
+            active = self.state.model.path if self.state.model else None
+            if active is not None and not any(_same(active, p) for p in listed):
+                listed = [active, *listed]
+            for path in listed:
+                self.addItem(path.stem, str(path))
+                self.setItemData(self.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
+            if not listed:
+                self.addItem("No saved models yet", None)
+            self._select_active()
+        finally:
+            self.blockSignals(False)
+        self.setEnabled(bool(listed))
+
+    # -- internals ------------------------------------------------------------------------------
+    def _select_active(self) -> None:
+        model = self.state.model
+        if model is None or model.path is None:
+            if model is not None:  # an unsaved model: show it, without a file behind it
+                self.insertItem(0, f"{model.name} (not saved)", None)
+                self.setCurrentIndex(0)
+            return
+        for i, path in enumerate(self.paths()):
+            if _same(path, model.path):
+                self.setCurrentIndex(i)
+                return
+
+    def _follow(self, model: Model | None) -> None:
+        self.refresh()
+
+    def _chosen(self, index: int) -> None:
+        data = self.itemData(index)
+        if not data:
+            return
+        current = self.state.model
+        if current is not None and current.path is not None and _same(Path(data), current.path):
+            return
+        try:
+            self.state.open_model(data)
+        except CatguiError as exc:
+            self.refresh()
+            self.failed.emit(str(exc))
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return Path(a) == Path(b)

@@ -1,0 +1,91 @@
+"""The card under the Train button: how the last run went, and Save / Discard."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from catgui.core.evaluation import accuracy_text
+from catgui.core.persistence import Model
+
+_ERROR = "#d70015"
+
+
+class RunSummary(QFrame):
+    """Train and test accuracy of a model, a status line, and Save / Discard buttons.
+
+    Signals
+    -------
+    saveRequested()
+        The user wants to keep a stopped (or diverged) run.
+    discardRequested()
+        The user does not want it.
+    """
+
+    saveRequested = Signal()
+    discardRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runSummary")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.headline = QLabel(objectName="runHeadline")
+        self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.RichText)
+        self.details = QLabel(objectName="runDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_button = QPushButton("Save model", objectName="saveRunButton")
+        self.save_button.setToolTip("Keep what was learnt: save it and make it the active model")
+        self.discard_button = QPushButton("Discard", objectName="discardRunButton")
+        self.discard_button.setToolTip("Forget this run; the active model stays as it is")
+        self.save_button.clicked.connect(self.saveRequested)
+        self.discard_button.clicked.connect(self.discardRequested)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.details)
+        layout.addLayout(buttons)
+        self.offer_choice(False)
+        self.show_message("No run yet", "Set the hyper-parameters and press <b>Train</b>.")
+
+    def offer_choice(self, offered: bool) -> None:
+        """Show or hide Save / Discard."""
+        self.save_button.setVisible(offered)
+        self.discard_button.setVisible(offered)
+
+    def show_message(self, headline: str, details: str = "", error: bool = False) -> None:
+        """A headline (plain text) and details (rich text)."""
+        color = _ERROR if error else "#1c1c1e"
+        self.headline.setText(
+            f"<span style='font-size:14px; font-weight:600; color:{color}'>"
+            f"{html.escape(headline)}</span>"
+        )
+        self.details.setText(details)
+        self.details.setVisible(bool(details))
+
+    def show_model(self, headline: str, model: Model, note: str = "", error: bool = False) -> None:
+        """The model's train and test accuracy under ``headline``; ``note`` below them."""
+        meta = model.metadata
+        rows = []
+        for label, acc_key, n_key in (
+            ("Train", "train_accuracy", "train_size"),
+            ("Test", "test_accuracy", "test_size"),
+        ):
+            acc, n = meta.get(acc_key), meta.get(n_key)
+            text = accuracy_text(acc, n) if isinstance(acc, float) and n else "not measured"
+            rows.append(
+                f"<tr><td style='color:#636366; padding-right:10px'>{label}</td>"
+                f"<td><b>{html.escape(text)}</b></td></tr>"
+            )
+        details = "<table>" + "".join(rows) + "</table>"
+        if note:
+            details += f"<p style='color:#636366'>{note}</p>"
+        self.show_message(headline, details, error=error)

@@ -1,0 +1,107 @@
+"""Training off the GUI thread: runs :meth:`catgui.core.training.Trainer.steps`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from catgui.core import runs
+from catgui.core.dataset import DataSet
+from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.persistence import Model
+from catgui.core.training import TrainConfig, Trainer
+from catgui.workers.base import Worker
+
+#: At most this many progress signals a second, however fast training runs.
+MAX_SIGNALS_PER_SECOND = 30
+
+
+@dataclass
+class TrainOutcome:
+    """What a run produced.
+
+    Attributes
+    ----------
+    model
+        The network reached, evaluated on the data set, with its metadata (unsaved).
+    costs
+        The full cost curve, one value per completed iteration.
+    stopped
+        ``True`` when the user stopped the run before the last iteration.
+    seconds
+        Time spent training (not evaluating).
+    """
+
+    model: Model
+    costs: list[float]
+    stopped: bool
+    seconds: float
+
+
+class TrainWorker(Worker):
+    """Train ``config`` on ``data`` in a thread.
+
+    Signals
+    -------
+    progressed(int, float)
+        ``(iteration, cost)``: the cost before update ``iteration`` (0-based); throttled to
+        about 30 a second, the first and the last are always sent.
+    succeeded(object)
+        A :class:`TrainOutcome`; ``outcome.stopped`` tells whether the user stopped it.
+    failed(str)
+        A message a person understands. When training diverged, :attr:`partial` holds a
+        :class:`TrainOutcome` with the last finite parameters (if any update completed).
+    """
+
+    progressed = Signal(int, float)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, data: DataSet, config: TrainConfig, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.config = config
+        self.partial: TrainOutcome | None = None
+
+    def run(self) -> None:
+        try:
+            trainer = Trainer(self.data.train.features(), self.data.train.labels(), self.config)
+        except CatguiError as exc:
+            self.failed.emit(str(exc))
+            return
+        start = time.perf_counter()
+        interval = 1.0 / MAX_SIGNALS_PER_SECOND
+        last_emit = -interval
+        pending: tuple[int, float] | None = None
+        stopped = False
+        try:
+            for step in trainer.steps():
+                now = time.perf_counter()
+                if now - last_emit >= interval:
+                    self.progressed.emit(step.iteration, step.cost)
+                    last_emit, pending = now, None
+                else:
+                    pending = (step.iteration, step.cost)
+                if self.isInterruptionRequested():
+                    stopped = step.iteration + 1 < step.total
+                    break
+        except TrainingDiverged as exc:
+            if pending is not None:
+                self.progressed.emit(*pending)
+            if trainer.iterations_done > 0:
+                self.partial = self._outcome(trainer, time.perf_counter() - start, True)
+            self.failed.emit(str(exc))
+            return
+        seconds = time.perf_counter() - start
+        if pending is not None:
+            self.progressed.emit(*pending)
+        if trainer.iterations_done == 0:  # stopped before the first update
+            self.failed.emit("training was stopped before the first iteration; nothing was learnt")
+            return
+        self.succeeded.emit(self._outcome(trainer, seconds, stopped))
+
+    def _outcome(self, trainer: Trainer, seconds: float, stopped: bool) -> TrainOutcome:
+        model = runs.build_model(trainer, self.data, seconds, stopped=stopped)
+        return TrainOutcome(model, list(trainer.costs), stopped, seconds)

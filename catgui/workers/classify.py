@@ -1,0 +1,132 @@
+"""Classify dropped files and folders off the GUI thread, in small batches.
+
+The worker first walks the inputs (folders recursively) so the total is known, then
+decodes and classifies one file at a time with :func:`catgui.core.prediction.classify_file`.
+Results are sent in batches at most every ``batch_interval`` seconds, so a drop of
+thousands of pictures costs a few dozen signals a second, not one per file.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from catgui.core import images, prediction
+from catgui.core.network import Network
+from catgui.workers.base import Worker
+
+#: Longest side of the display thumbnails kept per picture (memory stays bounded).
+THUMBNAIL_SIZE = 96
+#: Seconds between two batches of results.
+BATCH_INTERVAL = 0.05
+
+
+@dataclass(frozen=True)
+class ClassifyBatch:
+    """Results gathered since the previous batch, with the progress so far.
+
+    Attributes
+    ----------
+    job : int
+        The ``job`` number the worker was started with (lets the GUI drop stale batches).
+    results : list of Result
+        New :class:`~catgui.core.prediction.Result` objects, in input order. Pictures carry
+        ``pixels`` (64, 64, 3) uint8 and ``thumbnail`` (h, w, 3) uint8, h, w <= thumbnail size.
+    done : int
+        Files handled so far (classified or failed).
+    total : int
+        Files to handle, or 0 while the folders are still being walked.
+    found : int
+        Files found so far by the walk (equals ``total`` once it is known).
+    """
+
+    job: int
+    results: list = field(default_factory=list)
+    done: int = 0
+    total: int = 0
+    found: int = 0
+
+
+class ClassifyWorker(Worker):
+    """Walk, decode and classify ``paths`` with ``network``; stop when interrupted.
+
+    Signals
+    -------
+    batchReady(object)
+        A :class:`ClassifyBatch` (new results and progress).
+    ended(int, bool)
+        The job number and whether it was interrupted; the last signal of a run.
+    failed(str)
+        An unexpected error (a bug, not a bad file: bad files give error results).
+    """
+
+    batchReady = Signal(object)
+    ended = Signal(int, bool)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        network: Network,
+        job: int = 0,
+        thumbnail_size: int = THUMBNAIL_SIZE,
+        batch_interval: float = BATCH_INTERVAL,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.paths = [str(p) for p in paths]
+        self.network = network
+        self.job = job
+        self.thumbnail_size = thumbnail_size
+        self.batch_interval = batch_interval
+
+    def run(self) -> None:  # noqa: D401 - Qt entry point
+        try:
+            self._run()
+        except Exception as exc:  # noqa: BLE001 - a bug must reach the window, not kill the thread
+            self.failed.emit(f"Classifying stopped because of an unexpected error: {exc!r}")
+            self.ended.emit(self.job, True)
+
+    def _run(self) -> None:
+        pending: list[prediction.Result] = []
+        last_emit = time.monotonic()
+        todo: list[tuple[Path, str | None]] = []
+        for item in images.iter_image_files(self.paths):
+            if self.isInterruptionRequested():
+                self.ended.emit(self.job, True)
+                return
+            todo.append(item)
+            now = time.monotonic()
+            if now - last_emit >= self.batch_interval:
+                self.batchReady.emit(ClassifyBatch(self.job, [], 0, 0, len(todo)))
+                last_emit = now
+        total = len(todo)
+        done = 0
+        for path, problem in todo:
+            if self.isInterruptionRequested():
+                self._flush(pending, done, total)
+                self.ended.emit(self.job, True)
+                return
+            if problem:
+                result = prediction.Result(path=path, error=problem)
+            else:
+                result = prediction.classify_file(
+                    self.network, path, thumbnail_size=self.thumbnail_size
+                )
+            pending.append(result)
+            done += 1
+            now = time.monotonic()
+            if now - last_emit >= self.batch_interval:
+                self._flush(pending, done, total)
+                pending = []
+                last_emit = now
+        self._flush(pending, done, total, always=True)
+        self.ended.emit(self.job, False)
+
+    def _flush(self, results: list, done: int, total: int, always: bool = False) -> None:
+        if results or always:
+            self.batchReady.emit(ClassifyBatch(self.job, list(results), done, total, total))

@@ -1,13 +1,273 @@
-"""Placeholder until the Mistakes tab lands (see issue 3)."""
+"""The Mistakes tab: every test image the active model gets wrong, with the scores."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catgui.core import evaluation
+from catgui.core.errors import CatguiError
+from catgui.ui.confusion_matrix import ConfusionMatrix
+from catgui.ui.image_viewer import ImageViewer
+from catgui.ui.mistakes_model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
+from catgui.ui.mistakes_view import MistakesView
+
+_GREY = "color: #8e8e93;"
+_FILTERS = (
+    (ALL, "All", "mistakesFilterAll"),
+    (FALSE_POSITIVE, "False positives", "mistakesFilterFalsePositives"),
+    (FALSE_NEGATIVE, "False negatives", "mistakesFilterFalseNegatives"),
+)
+_EMPTY = {
+    ALL: "No mistakes: the model gets every test picture right.",
+    FALSE_POSITIVE: "No false positives: the model never calls a non-cat a cat.",
+    FALSE_NEGATIVE: "No false negatives: the model recognises every cat.",
+}
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setStyleSheet(f"{_GREY} font-size: 11px; font-weight: bold; letter-spacing: 1px;")
+    return label
 
 
 class MistakesTab(QWidget):
-    def __init__(self, state, parent=None) -> None:
+    """Summary (accuracy, confusion matrix, count) beside a filterable grid of mistakes.
+
+    It evaluates ``state.model`` on the test set of ``state.dataset`` with
+    :func:`catgui.core.evaluation.evaluate` (the very function ``catgui evaluate`` uses)
+    whenever either changes. 50 images take about a millisecond: no thread needed.
+    """
+
+    def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mistakesTab")
         self.state = state
-        QVBoxLayout(self).addWidget(QLabel("Mistakes: coming soon"))
+        self.threshold = 0.5
+        self.evaluation: evaluation.Evaluation | None = None
+        self.viewer: ImageViewer | None = None
+        self.list_model = MistakesModel(self)
+        self.view = MistakesView(self.list_model)
+        self.view.opened.connect(self.open_viewer)
+        self.pages = QStackedWidget()
+        self.message_label = QLabel(
+            objectName="mistakesMessage", alignment=Qt.AlignmentFlag.AlignCenter
+        )
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextFormat(Qt.TextFormat.RichText)
+        self.message_label.setMargin(40)
+        self.pages.addWidget(self.message_label)
+        self.pages.addWidget(self._build_content())
+        QVBoxLayout(self).addWidget(self.pages)
+        state.modelChanged.connect(self.refresh)
+        state.datasetChanged.connect(self.refresh)
+        self.refresh()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build_content(self) -> QWidget:
+        self.accuracy_label = QLabel(objectName="mistakesAccuracy")
+        self.accuracy_label.setTextFormat(Qt.TextFormat.RichText)
+        self.accuracy_label.setWordWrap(True)
+        self.count_label = QLabel(objectName="mistakesCount")
+        font = self.count_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.count_label.setFont(font)
+        self.confusion = ConfusionMatrix()
+        self.confusion.cellClicked.connect(self._filter_from_cell)
+        self.source_label = QLabel(objectName="mistakesSource")
+        self.source_label.setWordWrap(True)
+        self.source_label.setStyleSheet(f"{_GREY} font-size: 11px;")
+        side = QFrame(objectName="mistakesSummary")
+        side.setFixedWidth(260)
+        side.setStyleSheet(
+            "#mistakesSummary { background: palette(base); border: 1px solid palette(mid);"
+            " border-radius: 10px; }"
+        )
+        column = QVBoxLayout(side)
+        column.setContentsMargins(16, 16, 16, 16)
+        column.setSpacing(6)
+        column.addWidget(_caption("Test accuracy"))
+        column.addWidget(self.accuracy_label)
+        column.addSpacing(10)
+        column.addWidget(self.count_label)
+        column.addSpacing(10)
+        column.addWidget(_caption("Confusion matrix"))
+        column.addWidget(self.confusion)
+        column.addSpacing(10)
+        column.addWidget(self.source_label)
+        column.addStretch(1)
+
+        self.filter_group = QButtonGroup(self)
+        self.filter_buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        bar.setSpacing(0)
+        for i, (kind, _text, name) in enumerate(_FILTERS):
+            button = QPushButton(objectName=name, checkable=True)
+            button.setStyleSheet(_segment_style(i, len(_FILTERS)))
+            button.clicked.connect(lambda _=False, k=kind: self.set_filter(k))
+            self.filter_group.addButton(button)
+            self.filter_buttons[kind] = button
+            bar.addWidget(button)
+        self.filter_buttons[ALL].setChecked(True)
+        bar.addSpacing(16)
+        hint = QLabel("Click a picture (or press Enter) to see it large.")
+        hint.setStyleSheet(_GREY)
+        bar.addWidget(hint)
+        bar.addStretch(1)
+
+        self.grid_pages = QStackedWidget()
+        self.grid_pages.addWidget(self.view)
+        self.empty_label = QLabel(
+            objectName="mistakesEmpty", alignment=Qt.AlignmentFlag.AlignCenter
+        )
+        self.empty_label.setStyleSheet(f"{_GREY} font-size: 15px;")
+        self.grid_pages.addWidget(self.empty_label)
+        right = QVBoxLayout()
+        right.addLayout(bar)
+        right.addWidget(self.grid_pages, 1)
+
+        content = QWidget()
+        layout = QHBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(16)
+        layout.addWidget(side)
+        layout.addLayout(right, 1)
+        return content
+
+    # -- refreshing --------------------------------------------------------------------------
+    def refresh(self, *_args) -> None:
+        """Evaluate the active model on the test set in use and show the result."""
+        self._close_viewer()
+        self.evaluation = None
+        self.list_model.clear()
+        self.view.card_delegate.clear_cache()
+        model, data = self.state.model, self.state.dataset
+        missing = _what_is_missing(model is None, data is None)
+        if missing:
+            self._show_message(*missing)
+            return
+        images, labels = data.test.x, data.test.y
+        try:
+            result = evaluation.evaluate(
+                model.network, data.test.features(), labels, self.threshold
+            )
+        except CatguiError as exc:
+            self._show_message("This model cannot be evaluated on this data set", str(exc))
+            return
+        self.evaluation = result
+        self._show_result(result, images, model.name, str(data.test.path))
+
+    def _show_message(self, title: str, text: str) -> None:
+        self.message_label.setText(
+            f"<p style='font-size:17px; font-weight:bold'>{title}</p><p style='color:#8e8e93'>{text}</p>"
+        )
+        self.pages.setCurrentIndex(0)
+
+    def _show_result(
+        self, result: evaluation.Evaluation, images: np.ndarray, model_name: str, test_path: str
+    ) -> None:
+        mistakes = result.mistakes
+        self.list_model.set_mistakes(mistakes, images)
+        head, _, rest = evaluation.accuracy_text(result.accuracy, result.n).partition(" (")
+        self.accuracy_label.setText(
+            f"<span style='font-size:30px; font-weight:bold'>{head}</span>"
+            + (f"<br><span style='color:#8e8e93'>({rest}</span>" if rest else "")
+        )
+        self.count_label.setText(f"{len(mistakes)} mistakes of {result.n}")
+        self.confusion.set_matrix(result.confusion)
+        self.source_label.setText(
+            f"Model: {model_name}\nTest set: {test_path}\nCat when p(cat) > {self.threshold:g}"
+        )
+        self._update_filter_buttons()
+        self.pages.setCurrentIndex(1)
+
+    def _update_filter_buttons(self) -> None:
+        for kind, text, _name in _FILTERS:
+            self.filter_buttons[kind].setText(f"{text} ({self.list_model.count(kind)})")
+        self.filter_buttons[self.list_model.filter].setChecked(True)
+        shown = self.list_model.rowCount()
+        self.empty_label.setText(_EMPTY[self.list_model.filter])
+        self.grid_pages.setCurrentIndex(0 if shown else 1)
+        if shown and not self.view.currentIndex().isValid():
+            self.view.setCurrentIndex(self.list_model.index(0, 0))
+
+    # -- filter, threshold, large view -------------------------------------------------------
+    def set_filter(self, kind: str) -> None:
+        """Show all mistakes, or only ``"false positive"`` / ``"false negative"`` ones."""
+        self.list_model.set_filter(kind)
+        self._update_filter_buttons()
+
+    def _filter_from_cell(self, truth: int, predicted: int) -> None:
+        self.set_filter(FALSE_POSITIVE if predicted == 1 else FALSE_NEGATIVE)
+
+    def set_threshold(self, threshold: float) -> None:
+        """Call a picture a cat when p(cat) > ``threshold``; re-evaluates (issue 6 hook)."""
+        self.threshold = float(threshold)
+        self.view.card_delegate.threshold = self.threshold
+        self.refresh()
+
+    def open_viewer(self, row: int) -> ImageViewer | None:
+        """Open the large view on the shown mistake in ``row``; returns the dialog."""
+        items = self.list_model.items()
+        if not 0 <= row < len(items):
+            return None
+        self._close_viewer()
+        self.viewer = ImageViewer(items, row, self.threshold, parent=self)
+        self.viewer.currentChanged.connect(self.view.select_row)
+        self.viewer.finished.connect(self._viewer_closed)
+        self.viewer.open()
+        return self.viewer
+
+    def _viewer_closed(self) -> None:
+        self.viewer = None
+        self.view.setFocus()
+
+    def _close_viewer(self) -> None:
+        if self.viewer is not None:
+            viewer, self.viewer = self.viewer, None
+            viewer.finished.disconnect(self._viewer_closed)
+            viewer.close()
+            viewer.deleteLater()
+
+
+def _what_is_missing(no_model: bool, no_data: bool) -> tuple[str, str] | None:
+    where_data = "Download or locate it on the Train tab, or use File ▸ Open data set folder."
+    where_model = "Train one on the Train tab, or use File ▸ Open model."
+    if no_model and no_data:
+        return (
+            "No data set and no model yet",
+            f"The test pictures are not loaded. {where_data}<br>No model is active. {where_model}",
+        )
+    if no_data:
+        return (
+            "The test pictures are not loaded",
+            f"Mistakes are shown on the article's 50 test pictures. {where_data}",
+        )
+    if no_model:
+        return (
+            "No model is active",
+            f"Mistakes need a model to judge the test pictures. {where_model}",
+        )
+    return None
+
+
+def _segment_style(i: int, n: int) -> str:
+    left = "6px" if i == 0 else "0px"
+    right = "6px" if i == n - 1 else "0px"
+    return (
+        "QPushButton { border: 1px solid palette(mid); padding: 5px 14px; background: palette(button);"
+        f" border-top-left-radius: {left}; border-bottom-left-radius: {left};"
+        f" border-top-right-radius: {right}; border-bottom-right-radius: {right}; }}"
+        "QPushButton:checked { background: #007aff; color: white; border-color: #007aff; }"
+    )

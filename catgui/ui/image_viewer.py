@@ -1,0 +1,154 @@
+"""The large view of one mistake, with Previous / Next through the shown mistakes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catgui.ui.mistake_delegate import KIND_COLOURS, label_colour
+from catgui.ui.mistakes_model import MistakeItem, class_name
+
+SCALE = 5  # 64 x 64 shown at 320 x 320, pixel for pixel
+
+
+class ImageViewer(QDialog):
+    """Shows ``items[index]`` large with its details; ← / → step through ``items``.
+
+    Signals
+    -------
+    currentChanged(int)
+        The index now shown (the grid follows it).
+    """
+
+    currentChanged = Signal(int)
+
+    def __init__(
+        self,
+        items: list[MistakeItem],
+        index: int = 0,
+        threshold: float = 0.5,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.threshold = threshold
+        self.setObjectName("mistakeViewer")
+        self.items = list(items)
+        self.index = -1
+        self.image_label = QLabel(
+            objectName="mistakeViewerImage", alignment=Qt.AlignmentFlag.AlignCenter
+        )
+        self.image_label.setFixedSize(64 * SCALE, 64 * SCALE)
+        self.image_label.setStyleSheet("background: #1c1c1e; border-radius: 8px;")
+        self.title_label = QLabel(objectName="mistakeViewerTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.kind_label = QLabel(objectName="mistakeViewerKind")
+        self.details_label = QLabel(objectName="mistakeViewerDetails")
+        self.details_label.setTextFormat(Qt.TextFormat.RichText)
+        self.details_label.setWordWrap(True)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.probability_bar = QProgressBar(objectName="mistakeViewerProbability")
+        self.probability_bar.setRange(0, 1000)
+        self.probability_bar.setTextVisible(False)
+        self.probability_bar.setFixedHeight(8)
+        self.position_label = QLabel(objectName="mistakeViewerPosition")
+        self.position_label.setStyleSheet("color: #8e8e93;")
+        self.previous_button = QPushButton("‹ Previous", objectName="previousMistakeButton")
+        self.next_button = QPushButton("Next ›", objectName="nextMistakeButton")
+        self.previous_button.setToolTip("Previous mistake (←)")
+        self.next_button.setToolTip("Next mistake (→)")
+        self.previous_button.clicked.connect(self.show_previous)
+        self.next_button.clicked.connect(self.show_next)
+        # Shortcuts, not keyPressEvent: a focused button would take the arrows for focus moves.
+        QShortcut(QKeySequence(Qt.Key.Key_Left), self, self.show_previous)
+        QShortcut(QKeySequence(Qt.Key.Key_Right), self, self.show_next)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+
+        details = QVBoxLayout()
+        details.setSpacing(8)
+        details.addWidget(self.title_label)
+        details.addWidget(self.kind_label)
+        details.addWidget(self.details_label)
+        details.addWidget(self.probability_bar)
+        details.addStretch(1)
+        details.addWidget(self.position_label)
+        top = QHBoxLayout()
+        top.setSpacing(20)
+        top.addWidget(self.image_label)
+        top.addLayout(details, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.previous_button)
+        bottom.addWidget(self.next_button)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 20, 20, 16)
+        layout.setSpacing(16)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+        self.setMinimumWidth(64 * SCALE + 320)
+        self.show_index(index)
+
+    def show_previous(self) -> None:
+        self.show_index(self.index - 1)
+
+    def show_next(self) -> None:
+        self.show_index(self.index + 1)
+
+    def show_index(self, index: int) -> None:
+        """Show ``items[index]`` (clamped to the list)."""
+        if not self.items:
+            return
+        index = max(0, min(index, len(self.items) - 1))
+        changed = index != self.index
+        self.index = index
+        item = self.items[index]
+        m = item.mistake
+        pixmap = QPixmap.fromImage(
+            item.image.scaled(
+                64 * SCALE,
+                64 * SCALE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
+        )
+        self.image_label.setPixmap(pixmap)
+        self.setWindowTitle(f"{item.title} — {m.kind}")
+        self.title_label.setText(item.title)
+        colour = KIND_COLOURS.get(m.kind)
+        self.kind_label.setText(m.kind.capitalize())
+        self.kind_label.setStyleSheet(
+            f"color: {colour.name() if colour else 'palette(text)'}; font-weight: bold;"
+        )
+        truth, said = class_name(m.label), class_name(m.predicted)
+        self.details_label.setText(
+            f"Truth: <b style='color:{label_colour(m.label).name()}'>{truth}</b><br>"
+            f"The model said: <b style='color:{label_colour(m.predicted).name()}'>{said}</b><br>"
+            f"Probability of cat: <b>{m.probability:.3f}</b> "
+            f"<span style='color:#8e8e93'>(cat above {self.threshold:g})</span><br>"
+            f"<span style='color:#8e8e93'>Shown at {SCALE}× the 64 × 64 pixels the model sees.</span>"
+        )
+        self.probability_bar.setValue(round(1000 * m.probability))
+        self.probability_bar.setStyleSheet(
+            "QProgressBar { border: none; border-radius: 4px; background: rgba(142, 142, 147, 60); }"
+            f"QProgressBar::chunk {{ border-radius: 4px; background: {label_colour(m.predicted).name()}; }}"
+        )
+        self.probability_bar.setAccessibleName(f"probability of cat {m.probability:.3f}")
+        self.position_label.setText(f"{index + 1} of {len(self.items)}")
+        self.previous_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(self.items) - 1)
+        if changed:
+            self.currentChanged.emit(index)

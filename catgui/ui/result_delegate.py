@@ -1,0 +1,258 @@
+"""Paints one Classify result row: thumbnail, the 64x64 model input, label and probability bar.
+
+Painting from the model's data (instead of one widget per row) keeps thousands of rows
+cheap. Pixmaps are made on demand in the GUI thread and kept in a small LRU cache.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from catgui.ui.classify_model import CAT, ERROR, NON_CAT, UNSURE, UNSURE_BAND, Entry, EntryRole
+
+IMAGE_BOX = 96
+PAD = 8
+GAP = 12
+ROW_HEIGHT = IMAGE_BOX + 2 * PAD
+BAR_WIDTH = 260
+BAR_HEIGHT = 8
+PIXMAP_CACHE_SIZE = 400
+
+COLOURS = {
+    CAT: QColor("#23935a"),
+    NON_CAT: QColor("#3f6fb5"),
+    UNSURE: QColor("#c98a12"),
+    ERROR: QColor("#c8423c"),
+}
+TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
+
+
+def _to_pixmap(array: np.ndarray) -> QPixmap:
+    arr = np.ascontiguousarray(array, dtype=np.uint8)
+    h, w = arr.shape[:2]
+    image = QImage(arr.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    return QPixmap.fromImage(image)
+
+
+class ResultDelegate(QStyledItemDelegate):
+    """Draws :class:`~catgui.ui.classify_model.Entry` rows of a fixed height."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pixmaps: OrderedDict[tuple[int, str], QPixmap] = OrderedDict()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        return QSize(520, ROW_HEIGHT)
+
+    # -- geometry (kept in one place so later buttons can find their spot) -------------------
+    @staticmethod
+    def rects(rect: QRect) -> dict[str, QRect]:
+        """Where each part of a row goes inside ``rect``."""
+        top = rect.top() + PAD
+        thumb = QRect(rect.left() + GAP, top, IMAGE_BOX, IMAGE_BOX)
+        model_input = QRect(thumb.right() + 1 + GAP, top, IMAGE_BOX, IMAGE_BOX)
+        text_left = model_input.right() + 1 + 2 * GAP
+        text = QRect(text_left, top, max(0, rect.right() - GAP - text_left), IMAGE_BOX)
+        return {"thumbnail": thumb, "input": model_input, "text": text}
+
+    def pixmap(self, entry: Entry, kind: str) -> QPixmap | None:
+        """The thumbnail (``kind="thumbnail"``) or model input (``"input"``) of ``entry``."""
+        array = entry.thumbnail if kind == "thumbnail" else entry.pixels
+        if array is None:
+            return None
+        key = (entry.uid, kind)
+        pix = self._pixmaps.get(key)
+        if pix is None:
+            pix = _to_pixmap(array)
+            self._pixmaps[key] = pix
+            while len(self._pixmaps) > PIXMAP_CACHE_SIZE:
+                self._pixmaps.popitem(last=False)
+        else:
+            self._pixmaps.move_to_end(key)
+        return pix
+
+    # -- painting ----------------------------------------------------------------------------
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        entry = index.data(EntryRole)
+        if entry is None:
+            return super().paint(painter, option, index)
+        style = option.widget.style() if option.widget else QApplication.style()
+        panel = QStyleOptionViewItem(option)
+        panel.text = ""
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, panel, painter, option.widget
+        )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        parts = self.rects(option.rect)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        self._paint_thumbnail(painter, entry, parts["thumbnail"], option)
+        self._paint_input(painter, entry, parts["input"], option)
+        self._paint_text(painter, entry, parts["text"], option, selected)
+        painter.setPen(QPen(option.palette.mid().color(), 0.5))
+        painter.drawLine(
+            option.rect.left() + GAP,
+            option.rect.bottom(),
+            option.rect.right() - GAP,
+            option.rect.bottom(),
+        )
+        painter.restore()
+
+    def _frame(self, painter: QPainter, box: QRect, option: QStyleOptionViewItem) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(option.palette.alternateBase())
+        painter.drawRoundedRect(QRectF(box), 6, 6)
+
+    def _paint_thumbnail(self, painter: QPainter, entry: Entry, box: QRect, option) -> None:
+        self._frame(painter, box, option)
+        pix = self.pixmap(entry, "thumbnail")
+        if pix is None:
+            painter.setPen(QPen(COLOURS[ERROR], 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            r = QRectF(box.center().x() - 18, box.center().y() - 18, 36, 36)
+            painter.drawEllipse(r)
+            font = QFont(option.font)
+            font.setBold(True)
+            font.setPixelSize(22)
+            painter.setFont(font)
+            painter.drawText(r, Qt.AlignmentFlag.AlignCenter, "!")
+            return
+        size = pix.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(box.center())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawPixmap(target, pix)
+
+    def _paint_input(self, painter: QPainter, entry: Entry, box: QRect, option) -> None:
+        pix = self.pixmap(entry, "input")
+        if pix is None:
+            return
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawPixmap(box, pix)  # nearest neighbour: every model pixel stays a crisp block
+        font = QFont(option.font)
+        font.setPixelSize(10)
+        painter.setFont(font)
+        badge = QRect(box.right() - 41, box.bottom() - 15, 40, 14)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawRoundedRect(QRectF(badge), 3, 3)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "64×64")
+
+    def _paint_text(
+        self, painter: QPainter, entry: Entry, box: QRect, option, selected: bool
+    ) -> None:
+        text_colour = (
+            option.palette.highlightedText().color() if selected else option.palette.text().color()
+        )
+        dim = QColor(text_colour)
+        dim.setAlphaF(0.6)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+        fm_bold, fm_small = QFontMetrics(bold), QFontMetrics(small)
+        y = box.top() + 2
+        painter.setFont(bold)
+        painter.setPen(text_colour)
+        line = QRect(box.left(), y, box.width(), fm_bold.height())
+        painter.drawText(
+            line,
+            Qt.AlignmentFlag.AlignLeft,
+            fm_bold.elidedText(entry.name, Qt.TextElideMode.ElideMiddle, box.width()),
+        )
+        y += fm_bold.height() + 1
+        painter.setFont(small)
+        painter.setPen(dim)
+        folder = str(entry.path.parent) if entry.path.parent != entry.path else ""
+        line = QRect(box.left(), y, box.width(), fm_small.height())
+        painter.drawText(
+            line,
+            Qt.AlignmentFlag.AlignLeft,
+            fm_small.elidedText(folder, Qt.TextElideMode.ElideMiddle, box.width()),
+        )
+        y += fm_small.height() + 8
+        label = entry.label
+        chip = self._paint_chip(painter, label, box.left(), y, bold)
+        if label == ERROR:
+            message = entry.error or ""
+            prefix = f"{entry.path}: "
+            if message.startswith(prefix):
+                message = message[len(prefix) :]
+            message = message[:1].upper() + message[1:]
+            painter.setFont(option.font)
+            painter.setPen(COLOURS[ERROR] if not selected else text_colour)
+            rest = QRect(
+                box.left(), chip.bottom() + 6, box.width(), box.bottom() - chip.bottom() - 6
+            )
+            painter.drawText(rest, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, message)
+            return
+        p = float(entry.probability)
+        painter.setFont(option.font)
+        painter.setPen(text_colour)
+        sure = p if p > 0.5 else 1.0 - p
+        verdict = f"{sure:.0%} cat" if p > 0.5 else f"{sure:.0%} not a cat"
+        if label == UNSURE:
+            verdict = f"too close to call ({p:.0%} cat)"
+        fm = QFontMetrics(option.font)
+        painter.drawText(
+            QRect(chip.right() + 10, chip.top(), box.width(), chip.height()),
+            Qt.AlignmentFlag.AlignVCenter,
+            verdict,
+        )
+        bar_y = chip.bottom() + 12
+        width = max(60, min(BAR_WIDTH, box.width() - fm.horizontalAdvance("p(cat) 0.000") - 12))
+        self._paint_bar(painter, QRect(box.left(), bar_y, width, BAR_HEIGHT), p, label, option)
+        number = QRect(
+            box.left() + width + 10,
+            bar_y - fm.height() // 2 + BAR_HEIGHT // 2,
+            box.width(),
+            fm.height(),
+        )
+        painter.setPen(dim)
+        painter.drawText(number, Qt.AlignmentFlag.AlignVCenter, f"p(cat) {p:.3f}")
+
+    def _paint_chip(self, painter: QPainter, label: str, x: int, y: int, font: QFont) -> QRect:
+        fm = QFontMetrics(font)
+        text = TITLES[label]
+        chip = QRect(x, y, fm.horizontalAdvance(text) + 16, fm.height() + 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(COLOURS[label])
+        painter.drawRoundedRect(QRectF(chip), chip.height() / 2, chip.height() / 2)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+        return chip
+
+    def _paint_bar(self, painter: QPainter, bar: QRect, p: float, label: str, option) -> None:
+        radius = BAR_HEIGHT / 2
+        painter.setPen(Qt.PenStyle.NoPen)
+        track = QColor(option.palette.mid().color())
+        track.setAlphaF(0.35)
+        painter.setBrush(track)
+        painter.drawRoundedRect(QRectF(bar), radius, radius)
+        band = QColor(COLOURS[UNSURE])
+        band.setAlphaF(0.25)
+        low, high = UNSURE_BAND
+        painter.setBrush(band)
+        painter.drawRect(
+            QRectF(
+                bar.left() + low * bar.width(), bar.top(), (high - low) * bar.width(), bar.height()
+            )
+        )
+        fill = QRectF(bar.left(), bar.top(), max(bar.height(), p * bar.width()), bar.height())
+        painter.setBrush(COLOURS[label])
+        painter.drawRoundedRect(fill, radius, radius)
+        painter.setPen(QPen(option.palette.text().color(), 1))
+        mid = bar.left() + bar.width() / 2
+        painter.drawLine(int(mid), bar.top() - 3, int(mid), bar.bottom() + 3)

@@ -1,0 +1,318 @@
+"""The Classify tab as a user meets it: drops, folders, errors, model changes, cancel, paste."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shiboken6
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QFileDialog, QListView
+
+from catgui.core import network, persistence, prediction
+from catgui.ui.app_state import AppState
+from catgui.ui.classify_model import (
+    ERROR,
+    UNSURE,
+    ErrorRole,
+    LabelRole,
+    PathRole,
+    ProbabilityRole,
+    label_for,
+    summary_text,
+)
+from catgui.ui.classify_tab import NO_MODEL, ClassifyTab
+from catgui.ui.drop_area import DropArea
+from catgui.workers.base import running_workers
+
+pytestmark = pytest.mark.gui
+
+
+def make_model(seed: int) -> persistence.Model:
+    net = network.initialize((12288, 4, 1), seed=seed)
+    return persistence.Model(network=net, metadata={"name": f"test model {seed}", "kind": "dnn"})
+
+
+def write_pictures(folder: Path, count: int, seed: int = 0, suffix: str = ".png") -> list[Path]:
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        h, w = int(rng.integers(30, 150)), int(rng.integers(30, 150))
+        path = folder / f"photo {i:03d}{suffix}"  # a space, as real file names have
+        Image.fromarray(rng.integers(0, 256, size=(h, w, 3), dtype=np.uint8)).save(path)
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def state(tmp_path) -> AppState:
+    state = AppState(tmp_path / "models")
+    state.set_model(make_model(0))
+    return state
+
+
+@pytest.fixture
+def tab(qtbot, state) -> ClassifyTab:
+    widget = ClassifyTab(state)
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    yield widget
+    widget.shutdown()
+
+
+def file_mime(paths: list[Path]) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return mime
+
+
+def drop(area: DropArea, paths: list[Path]) -> None:
+    """Drag ``paths`` over ``area`` and drop them, as the file manager would."""
+    mime = file_mime(paths)
+    pos = QPointF(area.width() / 2, area.height() / 2)
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(
+        pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(area, enter)
+    assert enter.isAccepted()
+    assert area.is_highlighted()
+    event = QDropEvent(
+        pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(area, event)
+    assert event.isAccepted()
+    assert not area.is_highlighted()
+
+
+def wait_idle(qtbot, tab: ClassifyTab) -> None:
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
+
+
+def rows(tab: ClassifyTab) -> list[dict]:
+    view = tab.findChild(QListView, "classifyResults")
+    model = view.model()
+    out = []
+    for r in range(model.rowCount()):
+        index = model.index(r)
+        out.append(
+            {
+                "path": Path(index.data(PathRole)),
+                "label": index.data(LabelRole),
+                "p": index.data(ProbabilityRole),
+                "error": index.data(ErrorRole),
+                "tooltip": index.data(Qt.ItemDataRole.ToolTipRole),
+                "name": index.data(Qt.ItemDataRole.DisplayRole),
+            }
+        )
+    return out
+
+
+def test_drop_of_files_fills_results_with_an_error_row_for_a_broken_file(
+    qtbot, tab, state, tmp_path
+):
+    pictures = write_pictures(tmp_path / "in", 3) + write_pictures(tmp_path / "jpg", 2, 1, ".jpg")
+    broken = tmp_path / "holiday.jpg"
+    broken.write_text("text renamed to .jpg")
+    area = tab.findChild(DropArea, "dropArea")
+    drop(area, [*pictures[:2], broken, *pictures[2:]])
+    wait_idle(qtbot, tab)
+
+    shown = rows(tab)
+    assert [r["path"] for r in shown] == [*pictures[:2], broken, *pictures[2:]]
+    bad = shown[2]
+    assert bad["label"] == ERROR and bad["p"] is None
+    assert "holiday.jpg" in bad["error"] and "not an image" in bad["error"]
+    for row in shown[:2] + shown[3:]:
+        expected = prediction.classify_file(state.model.network, row["path"])
+        assert row["error"] is None
+        assert row["p"] == expected.probability
+        assert row["label"] == label_for(expected.probability)
+        assert f"{expected.probability:.3f}" in row["tooltip"]
+    counts = Counter(r["label"] for r in shown)
+    assert tab.summary.text() == summary_text(counts)
+    assert tab.summary.text().startswith("6 pictures:") and "1 error" in tab.summary.text()
+    assert tab.drop_area.is_compact()
+
+
+def test_folder_drop_is_recursive(qtbot, tab, tmp_path):
+    top = write_pictures(tmp_path / "album", 2)
+    deep = write_pictures(tmp_path / "album" / "2024" / "summer", 3, seed=2, suffix=".jpg")
+    (tmp_path / "album" / "readme.txt").write_text("not a picture")
+    drop(tab.drop_area, [tmp_path / "album"])
+    wait_idle(qtbot, tab)
+    assert sorted(r["path"] for r in rows(tab)) == sorted(top + deep)
+    assert all(r["error"] is None for r in rows(tab))
+
+
+def test_model_change_rescores_every_row(qtbot, tab, state, tmp_path):
+    pictures = write_pictures(tmp_path / "in", 4)
+    tab.add_paths([str(p) for p in pictures])
+    wait_idle(qtbot, tab)
+    before = [r["p"] for r in rows(tab)]
+
+    state.set_model(make_model(5))
+    after = rows(tab)
+    assert [r["p"] for r in after] != before
+    for row in after:
+        expected = prediction.classify_file(state.model.network, row["path"]).probability
+        assert row["p"] == pytest.approx(expected, abs=1e-12)
+        assert row["label"] == label_for(row["p"])
+
+
+def test_cancel_stops_the_worker_and_keeps_nothing_late(qtbot, tab, tmp_path):
+    write_pictures(tmp_path / "many", 80)
+    tab.add_paths([str(tmp_path / "many")])
+    assert tab.is_busy() and tab.cancel_button.isVisible()
+    ended = []
+    tab.queue.worker.ended.connect(lambda job, interrupted: ended.append(interrupted))
+    tab.cancel()
+    wait_idle(qtbot, tab)
+    assert ended == [True]  # it stopped early, not after all 80 pictures
+    assert running_workers() == []
+    qtbot.wait(20)
+    assert tab.results.rowCount() == 0  # batches still in flight were dropped
+    assert tab.status.text().startswith("Cancelled")
+    assert not tab.progress.isVisible()
+
+
+def test_second_drop_during_a_batch_is_queued_not_lost(qtbot, tab, tmp_path):
+    first = write_pictures(tmp_path / "first", 30)
+    second = write_pictures(tmp_path / "second", 5, seed=3)
+    busy = []
+    tab.queue.busyChanged.connect(busy.append)
+    tab.add_paths([str(tmp_path / "first")])
+    tab.add_paths([str(p) for p in second])
+    assert tab.queue.waiting() == 1
+    wait_idle(qtbot, tab)
+    assert sorted(r["path"] for r in rows(tab)) == sorted(first + second)
+    assert busy == [True, False]
+
+
+def test_same_picture_dropped_twice_keeps_one_row(qtbot, tab, tmp_path):
+    pictures = write_pictures(tmp_path / "in", 2)
+    tab.add_paths([str(pictures[0])])
+    wait_idle(qtbot, tab)
+    tab.add_paths([str(p) for p in pictures])
+    wait_idle(qtbot, tab)
+    assert [r["path"] for r in rows(tab)] == pictures
+
+
+def test_without_a_model_drops_wait_and_the_tab_says_why(qtbot, tmp_path):
+    state = AppState(tmp_path / "models")
+    tab = ClassifyTab(state)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.notice.isVisible() and tab.notice.text() == NO_MODEL
+    pictures = write_pictures(tmp_path / "in", 2)
+    tab.add_paths([str(p) for p in pictures])
+    assert not tab.is_busy() and tab.results.rowCount() == 0
+    assert "2 dropped items will be classified" in tab.notice.text()
+    state.set_model(make_model(1))
+    wait_idle(qtbot, tab)
+    assert [r["path"] for r in rows(tab)] == pictures
+    assert not tab.notice.isVisible()
+    tab.shutdown()
+
+
+def test_clear_empties_the_list(qtbot, tab, tmp_path):
+    tab.add_paths([str(p) for p in write_pictures(tmp_path / "in", 2)])
+    wait_idle(qtbot, tab)
+    assert tab.results.rowCount() == 2
+    qtbot.mouseClick(tab.clear_button, Qt.MouseButton.LeftButton)
+    assert tab.results.rowCount() == 0
+    assert not tab.drop_area.is_compact()
+    assert not tab.results_view.isVisible()
+
+
+def test_paste_an_image_from_the_clipboard(qtbot, tab, state):
+    image = QImage(80, 50, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.darkCyan)
+    QGuiApplication.clipboard().setImage(image)
+    tab.paste_image()
+    wait_idle(qtbot, tab)
+    (row,) = rows(tab)
+    assert row["name"] == "Pasted image 1" and row["error"] is None
+    expected = prediction.classify_file(state.model.network, row["path"]).probability
+    assert row["p"] == expected
+
+
+def test_paste_files_copied_in_the_file_manager(qtbot, tab, tmp_path):
+    pictures = write_pictures(tmp_path / "in", 2)
+    QGuiApplication.clipboard().setMimeData(file_mime(pictures))
+    tab.paste_image()
+    wait_idle(qtbot, tab)
+    assert [r["path"] for r in rows(tab)] == pictures
+
+
+def test_paste_of_plain_text_explains(qtbot, tab):
+    QGuiApplication.clipboard().setText("just some words")
+    tab.paste_image()
+    assert tab.notice.isVisible() and "clipboard holds no picture" in tab.notice.text()
+    assert not tab.is_busy()
+
+
+def test_open_images_uses_the_chosen_files(qtbot, tab, tmp_path, monkeypatch):
+    pictures = write_pictures(tmp_path / "in", 2)
+    chosen = ([str(p) for p in pictures], "")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: chosen))
+    qtbot.mouseClick(tab.drop_area.open_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, tab)
+    assert [r["path"] for r in rows(tab)] == pictures
+
+
+def test_drag_without_files_is_refused(qtbot, tab):
+    mime = QMimeData()
+    mime.setText("hello")
+    event = QDragEnterEvent(
+        tab.drop_area.rect().center(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(tab.drop_area, event)
+    assert not event.isAccepted()
+    assert not tab.drop_area.is_highlighted()
+
+
+def test_shutdown_mid_batch_leaves_no_thread(qtbot, tab, tmp_path):
+    write_pictures(tmp_path / "many", 60)
+    tab.add_paths([str(tmp_path / "many")])
+    assert tab.is_busy()
+    tab.shutdown()
+    assert running_workers() == []
+    assert not tab.is_busy()
+
+
+def test_destroying_the_tab_mid_batch_stops_its_worker(qtbot, state, tmp_path):
+    write_pictures(tmp_path / "many", 60)
+    tab = ClassifyTab(state)
+    tab.add_paths([str(tmp_path / "many")])
+    worker = tab.queue.worker
+    assert worker.isRunning()
+    shiboken6.delete(tab)
+    assert not worker.isRunning()
+    assert running_workers() == []
+
+
+@pytest.mark.parametrize(
+    ("p", "label"),
+    [(0.0, "non-cat"), (0.4, "non-cat"), (0.45, UNSURE), (0.55, UNSURE), (0.61, "cat")],
+)
+def test_unsure_band(p, label):
+    assert label_for(p) == label
+
+
+def test_summary_text():
+    assert summary_text(Counter()) == "No pictures yet"
+    counts = Counter({"cat": 7, "non-cat": 4, "error": 1})
+    assert summary_text(counts) == "12 pictures: 7 cats, 4 non-cats, 1 error"
+    assert summary_text(Counter({"cat": 1})) == "1 picture: 1 cat"
+    assert summary_text(Counter({"unsure": 1200})) == "1,200 pictures: 1,200 unsure"

@@ -36,10 +36,10 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
-class DataSetupPanel(QFrame):
+class DataSetupPanel(QWidget):
     """What the app needs, where it comes from, and two ways to get it: Download or Locate….
 
-    The download runs in a :class:`~catgui.workers.download.DownloadWorker`; on success (and
+    The explanation sits on a card centred in the panel. The download runs in a :class:`~catgui.workers.download.DownloadWorker`; on success (and
     after Locate…) the folder is opened with ``state.open_dataset(folder)``, so every tab
     hears ``datasetChanged``. ``base_url`` and ``dest_folder`` may be set before a download
     (tests point them at a local server); ``None`` means the pinned URL and the user's data
@@ -53,9 +53,10 @@ class DataSetupPanel(QFrame):
         self.base_url: str | None = None
         self.dest_folder: Path | None = None
         self.worker: DownloadWorker | None = None
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "#dataSetupPanel { background: palette(base); border: 1px solid palette(mid);"
+        self._downloaded: str | None = None
+        self.card = QFrame(objectName="dataSetupCard")
+        self.card.setStyleSheet(
+            "#dataSetupCard { background: palette(base); border: 1px solid palette(mid);"
             " border-radius: 10px; }"
         )
         self._build()
@@ -99,6 +100,11 @@ class DataSetupPanel(QFrame):
         self.progress_bar.setFixedHeight(8)
         self.progress_label = QLabel(objectName="downloadProgressLabel")
         self.progress_label.setStyleSheet(f"color: {_GREY};")
+        self.progress_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        widest = self.progress_label.fontMetrics().horizontalAdvance("88.8 MB of 88.8 MB")
+        self.progress_label.setMinimumWidth(widest + 8)  # steady while the numbers change
         self.cancel_button = QPushButton("Cancel", objectName="cancelDownloadButton")
         self.cancel_button.clicked.connect(self.cancel_download)
         progress = QHBoxLayout()
@@ -114,7 +120,7 @@ class DataSetupPanel(QFrame):
         self.source_label.setTextFormat(Qt.TextFormat.RichText)
         self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.card)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addWidget(title)
@@ -123,8 +129,15 @@ class DataSetupPanel(QFrame):
         layout.addLayout(progress)
         layout.addWidget(self.message_label)
         layout.addWidget(self.source_label)
-        layout.addStretch(1)
-        self.setMaximumWidth(680)
+        self.card.setMaximumWidth(680)
+        outer = QVBoxLayout(self)  # the card sits in the middle of whatever space it gets
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.card, 4)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
 
     def _update_source(self) -> None:
         url = self.base_url or download.BASE_URL
@@ -194,8 +207,8 @@ class DataSetupPanel(QFrame):
             self.progress_label.setText(f"{_mb(done)} of {_mb(total)}")
 
     def _on_succeeded(self, folder: str) -> None:
+        self._downloaded = folder  # opened once the thread has ended (see _on_finished)
         self._show_message("Downloaded and verified. Opening the data set…")
-        self.locate(folder)
 
     def _on_failed(self, message: str) -> None:
         self._show_message(f"The download did not work: {message}", error=True)
@@ -205,9 +218,14 @@ class DataSetupPanel(QFrame):
 
     def _on_finished(self) -> None:
         worker, self.worker = self.worker, None
+        folder, self._downloaded = self._downloaded, None
         self._set_busy(False)
         if worker is not None:
+            worker.wait()  # already ending: returns at once; then it is safe to delete
             worker.deleteLater()
+        if folder is not None:
+            # Listeners of datasetChanged may hide or replace this panel: no thread is left.
+            self.locate(folder)
 
     # -- locate ------------------------------------------------------------------------------
     def _choose_folder(self) -> None:

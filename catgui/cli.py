@@ -31,20 +31,39 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("files", nargs="*", help="pictures or folders to classify at start")
 
     train = sub.add_parser("train", help="train a model and save it")
-    train.add_argument("--model", choices=("dnn", "logreg"), default="dnn",
-                       help="deep network (default) or logistic regression")
-    train.add_argument("--layers", default=None,
-                       help="hidden layer sizes, comma-separated (default 20,7,5; dnn only)")
-    train.add_argument("--lr", type=float, default=None,
-                       help="learning rate (default 0.0075 dnn, 0.005 logreg)")
-    train.add_argument("--iterations", type=int, default=None,
-                       help="gradient-descent iterations (default 2500 dnn, 2000 logreg)")
+    train.add_argument(
+        "--model",
+        choices=("dnn", "logreg"),
+        default="dnn",
+        help="deep network (default) or logistic regression",
+    )
+    train.add_argument(
+        "--layers",
+        default=None,
+        help="hidden layer sizes, comma-separated (default 20,7,5; dnn only)",
+    )
+    train.add_argument(
+        "--lr", type=float, default=None, help="learning rate (default 0.0075 dnn, 0.005 logreg)"
+    )
+    train.add_argument(
+        "--iterations",
+        type=int,
+        default=None,
+        help="gradient-descent iterations (default 2500 dnn, 2000 logreg)",
+    )
     train.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    train.add_argument("--path", choices=("auto", "gram", "plain"), default="auto",
-                       help="computation path (default auto; all give the same numbers)")
+    train.add_argument(
+        "--path",
+        choices=("auto", "gram", "plain"),
+        default="auto",
+        help="computation path (default auto; all give the same numbers)",
+    )
     train.add_argument("--data", metavar="DIR", help="folder with the two .h5 files")
-    train.add_argument("--out", metavar="FILE_OR_DIR",
-                       help="where to save the model (default: a new name in models/)")
+    train.add_argument(
+        "--out",
+        metavar="FILE_OR_DIR",
+        help="where to save the model (default: a new name in models/)",
+    )
     train.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     train.add_argument("--json", action="store_true", help="print one JSON document")
 
@@ -115,8 +134,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     data = dataset.load(args.data)
     trainer = Trainer(data.train.features(), data.train.labels(), config)
     say = (lambda *a: None) if args.json else print
-    say(f"Training {config.kind} {list(trainer.network().sizes)} on {len(data.train)} images "
-        f"({trainer.path} path), lr {config.learning_rate}, {config.iterations} iterations")
+    say(
+        f"Training {config.kind} {list(trainer.network().sizes)} on {len(data.train)} images "
+        f"({trainer.path} path), lr {config.learning_rate}, {config.iterations} iterations"
+    )
     start = time.perf_counter()
     diverged = None
     try:
@@ -139,15 +160,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         path = runs.save_new(model, paths.models_dir())
     meta = model.metadata
     if args.json:
-        print(json.dumps({
-            "costs": [[i, c] for i, c in enumerate(trainer.costs) if i % 100 == 0],
-            "train_accuracy": meta["train_accuracy"],
-            "test_accuracy": meta["test_accuracy"],
-            "test_interval_95": meta["test_interval_95"],
-            "seconds": seconds,
-            "training_path": trainer.path,
-            "model_path": str(path),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "costs": [[i, c] for i, c in enumerate(trainer.costs) if i % 100 == 0],
+                    "train_accuracy": meta["train_accuracy"],
+                    "test_accuracy": meta["test_accuracy"],
+                    "test_interval_95": meta["test_interval_95"],
+                    "seconds": seconds,
+                    "training_path": trainer.path,
+                    "model_path": str(path),
+                },
+                indent=2,
+            )
+        )
     else:
         from catgui.core.evaluation import accuracy_text
 
@@ -166,28 +192,38 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     result = evaluation.evaluate(model.network, data.test.features(), data.test.y, args.threshold)
     train = evaluation.evaluate(model.network, data.train.features(), data.train.y, args.threshold)
     if args.json:
-        print(json.dumps({
-            "model_path": str(model.path),
-            "train_accuracy": train.accuracy,
-            "test_accuracy": result.accuracy,
-            "test_size": result.n,
-            "test_interval_95": list(result.interval()),
-            "confusion_matrix": result.confusion.tolist(),
-            "precision": result.precision,
-            "recall": result.recall,
-            "mistakes": [
-                {"index": m.index, "label": m.label, "predicted": m.predicted,
-                 "probability": m.probability, "kind": m.kind}
-                for m in result.mistakes
-            ],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "model_path": str(model.path),
+                    "train_accuracy": train.accuracy,
+                    "test_accuracy": result.accuracy,
+                    "test_size": result.n,
+                    "test_interval_95": list(result.interval()),
+                    "confusion_matrix": result.confusion.tolist(),
+                    "precision": result.precision,
+                    "recall": result.recall,
+                    "mistakes": [
+                        {
+                            "index": m.index,
+                            "label": m.label,
+                            "predicted": m.predicted,
+                            "probability": m.probability,
+                            "kind": m.kind,
+                        }
+                        for m in result.mistakes
+                    ],
+                },
+                indent=2,
+            )
+        )
         return EXIT_OK
     c = result.confusion
     print(f"Model: {model.path}")
     print(f"Train accuracy: {train.summary()}")
     print(f"Test accuracy:  {result.summary()}")
     print("Confusion matrix (rows: truth, columns: prediction):")
-    print(f"               non-cat   cat")
+    print("               non-cat   cat")
     print(f"  non-cat     {c[0, 0]:7d} {c[0, 1]:5d}")
     print(f"  cat         {c[1, 0]:7d} {c[1, 1]:5d}")
     print(f"{len(result.mistakes)} mistakes of {result.n}:")

@@ -16,7 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def _real_data_dir() -> Path | None:
     candidates = [os.environ.get("CATGUI_DATA"), ROOT.parent / "shared" / "datasets"]
     for c in candidates:
-        if c and (Path(c) / "train_catvnoncat.h5").is_file() and (Path(c) / "test_catvnoncat.h5").is_file():
+        if (
+            c
+            and (Path(c) / "train_catvnoncat.h5").is_file()
+            and (Path(c) / "test_catvnoncat.h5").is_file()
+        ):
             return Path(c)
     return None
 
@@ -52,8 +56,8 @@ def write_h5_pair(folder: Path, m_train: int = 12, m_test: int = 6, seed: int = 
         x = rng.integers(0, 100, size=(m, 64, 64, 3), dtype=np.uint8)
         x[y == 1] += 120
         with h5py.File(folder / f"{split}_catvnoncat.h5", "w") as f:
-            f["%s_set_x" % split] = x
-            f["%s_set_y" % split] = y.astype(np.int64)
+            f[f"{split}_set_x"] = x
+            f[f"{split}_set_y"] = y.astype(np.int64)
             f["list_classes"] = np.array([b"non-cat", b"cat"])
     return folder
 

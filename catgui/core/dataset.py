@@ -152,7 +152,9 @@ def load_split(path: str | os.PathLike, split: str) -> Split:
 
 def _read(h5, path: Path, key: str) -> np.ndarray:
     if key not in h5:
-        raise CatguiError(f"{path}: missing dataset {key!r} (has: {', '.join(h5.keys()) or 'nothing'})")
+        raise CatguiError(
+            f"{path}: missing dataset {key!r} (has: {', '.join(h5.keys()) or 'nothing'})"
+        )
     try:
         return np.asarray(h5[key][()])
     except (OSError, TypeError, ValueError, AttributeError) as exc:
@@ -166,5 +168,7 @@ def load(folder: str | os.PathLike | None = None) -> DataSet:
     test = load_split(found / TEST_FILE, "test")
     for split in (train, test):
         if len(np.unique(split.y)) < 2 and split is train:
-            raise CatguiError(f"{split.path}: every training label is {split.y[0]}; need both classes")
+            raise CatguiError(
+                f"{split.path}: every training label is {split.y[0]}; need both classes"
+            )
     return DataSet(train=train, test=test, folder=found)

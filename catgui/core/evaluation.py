@@ -59,7 +59,9 @@ class Evaluation:
     def mistakes(self) -> list[Mistake]:
         wrong = np.flatnonzero(self.predictions != self.labels)
         return [
-            Mistake(int(i), int(self.labels[i]), int(self.predictions[i]), float(self.probabilities[i]))
+            Mistake(
+                int(i), int(self.labels[i]), int(self.predictions[i]), float(self.probabilities[i])
+            )
             for i in wrong
         ]
 

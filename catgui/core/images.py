@@ -165,7 +165,9 @@ def _square_resize(img, size: int):
     width, height = img.size
     side = min(width, height)
     left, top = (width - side) // 2, (height - side) // 2
-    return img.resize((size, size), Image.Resampling.LANCZOS, box=(left, top, left + side, top + side))
+    return img.resize(
+        (size, size), Image.Resampling.LANCZOS, box=(left, top, left + side, top + side)
+    )
 
 
 def _describe(exc: BaseException) -> str:

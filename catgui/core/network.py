@@ -49,9 +49,7 @@ class Network:
                     f"{sizes[-1]} units"
                 )
             if b.shape != (w.shape[0], 1):
-                raise CatguiError(
-                    f"layer {i}: bias of shape {b.shape}, expected {(w.shape[0], 1)}"
-                )
+                raise CatguiError(f"layer {i}: bias of shape {b.shape}, expected {(w.shape[0], 1)}")
             sizes.append(w.shape[0])
         if sizes[-1] != 1:
             raise CatguiError(f"the output layer has {sizes[-1]} units, expected 1")
@@ -134,6 +132,18 @@ def cost(al: np.ndarray, y: np.ndarray) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         total = np.sum(y * np.log(al) + (1.0 - y) * np.log(1.0 - al))
     return float(-total / m)
+
+
+def cost_from_logits(zl: np.ndarray, y: np.ndarray) -> float:
+    """:func:`cost` computed from the output pre-activation ``zl`` (shape ``(1, m)``).
+
+    Uses ``log(sigmoid(z)) = -log(1 + e^-z)`` evaluated stably, so a confident, correct
+    output costs ~0 instead of ``0 * log(0) = NaN``. Equal to :func:`cost` to rounding
+    wherever that one is finite; only a truly non-finite ``zl`` gives a non-finite cost.
+    """
+    m = y.shape[1]
+    total = np.sum(y * np.logaddexp(0.0, -zl) + (1.0 - y) * np.logaddexp(0.0, zl))
+    return float(total / m)
 
 
 def backward_from(

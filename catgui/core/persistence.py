@@ -144,7 +144,9 @@ def load(path: str | os.PathLike, input_size: int = INPUT_SIZE) -> Model:
             arrays = {key: data[key] for key in data.files}
     except ValueError as exc:
         if "pickle" in str(exc):
-            raise CatguiError(f"{path}: holds Python objects; catgui only loads plain arrays") from None
+            raise CatguiError(
+                f"{path}: holds Python objects; catgui only loads plain arrays"
+            ) from None
         raise CatguiError(f"{path}: not a catgui model ({exc})") from None
     except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
         raise CatguiError(f"{path}: not a readable model file ({exc})") from None
@@ -159,8 +161,11 @@ def _validate(path: Path, arrays: dict, input_size: int) -> Model:
     except (ValueError, TypeError) as exc:
         raise CatguiError(f"{path}: the metadata record is not valid JSON ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CatguiError(f"{path}: not a catgui model (format {meta.get('format')!r})"
-                          if isinstance(meta, dict) else f"{path}: not a catgui model")
+        raise CatguiError(
+            f"{path}: not a catgui model (format {meta.get('format')!r})"
+            if isinstance(meta, dict)
+            else f"{path}: not a catgui model"
+        )
     version = meta.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise CatguiError(

@@ -52,7 +52,10 @@ def classify_pixels(net: nn.Network, pixels: np.ndarray) -> np.ndarray:
 
 
 def classify_file(
-    net: nn.Network, path: str | os.PathLike, threshold: float = 0.5, thumbnail_size: int | None = None
+    net: nn.Network,
+    path: str | os.PathLike,
+    threshold: float = 0.5,
+    thumbnail_size: int | None = None,
 ) -> Result:
     """Decode and classify one file; a bad file gives a :class:`Result` with ``error``."""
     try:

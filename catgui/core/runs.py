@@ -13,7 +13,9 @@ from catgui.core.errors import CatguiError
 from catgui.core.training import Trainer
 
 
-def build_model(trainer: Trainer, data: DataSet, seconds: float, stopped: bool = False) -> persistence.Model:
+def build_model(
+    trainer: Trainer, data: DataSet, seconds: float, stopped: bool = False
+) -> persistence.Model:
     """Evaluate what ``trainer`` reached on ``data`` and wrap it with its metadata."""
     net = trainer.network()
     train_eval = evaluation.evaluate(net, data.train.features(), data.train.y)

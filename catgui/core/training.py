@@ -13,7 +13,9 @@ Two exact paths compute the same gradient descent:
 
 Both give the same cost curve up to rounding (about 1e-12 relative on the article's
 recipe). ``path="auto"`` takes the Gram path when ``m`` is well below ``n_x`` and ``G``
-fits the memory budget. Only plain (full-batch) gradient descent is supported: an
+fits the memory budget. Training stops with :class:`TrainingDiverged` when the cost
+becomes NaN/infinite, or when a whole hidden layer has died (all ReLUs off for every
+example), which too large a learning rate causes. Only plain (full-batch) gradient descent is supported: an
 optimiser with per-coordinate scaling such as Adam would leave the span of the inputs.
 """
 
@@ -29,6 +31,9 @@ from catgui.core import network as nn
 from catgui.core.errors import CatguiError, TrainingDiverged
 
 PATHS = ("auto", "gram", "plain")
+
+#: How often (in iterations) the trainer checks for hidden layers that died.
+DEAD_CHECK_EVERY = 10
 
 #: Largest Gram matrix the automatic choice accepts (bytes).
 GRAM_MEMORY_BUDGET = 512 * 1024**2
@@ -161,12 +166,13 @@ class Trainer:
             i = self.iterations_done
             net = nn.Network.__new__(nn.Network)  # skip validation on the hot path
             net.weights, net.biases = self._weights, self._biases
-            if self.path == "gram":
-                z1 = self._p0 + self._weights[0] @ self._gram + self._biases[0]
-            else:
-                z1 = self._weights[0] @ self.x + self._biases[0]
-            al, cache = nn.forward_from(net, z1)
-            value = nn.cost(al, self.y)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                if self.path == "gram":
+                    z1 = self._p0 + self._weights[0] @ self._gram + self._biases[0]
+                else:
+                    z1 = self._weights[0] @ self.x + self._biases[0]
+                al, cache = nn.forward_from(net, z1)
+                value = nn.cost_from_logits(cache[0][-1], self.y)
             if not math.isfinite(value):
                 if self._previous is not None:  # back to the last finite cost
                     self._weights, self._biases = self._previous
@@ -179,6 +185,8 @@ class Trainer:
                     f"than {lr}.",
                     iteration=i,
                 )
+            if i % DEAD_CHECK_EVERY == 0:
+                self._check_alive(cache[1], i)
             dz1, d_w, d_b = nn.backward_from(net, al, self.y, cache)
             if self.path == "gram":
                 d_w[0] = dz1 / m
@@ -190,6 +198,18 @@ class Trainer:
             self.costs.append(value)
             self.iterations_done = i + 1
             yield Progress(i, value, total)
+
+    def _check_alive(self, activations: list[np.ndarray], i: int) -> None:
+        """Stop if a hidden layer is all zero for every example: it can never learn again."""
+        for layer, a in enumerate(activations, start=1):
+            if not a.any():
+                raise TrainingDiverged(
+                    f"training stopped at iteration {i}: every unit of hidden layer {layer} "
+                    f"is zero for every training picture, so the network can no longer "
+                    f"learn. This usually means the learning rate ({self.config.learning_rate}) "
+                    f"is too large; try a smaller one (the article uses 0.0075).",
+                    iteration=i,
+                )
 
     def run(self) -> nn.Network:
         """Train to the end without watching; return the network."""

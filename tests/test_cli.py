@@ -1,0 +1,186 @@
+"""The command line: train / evaluate / predict, text and JSON, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from catgui import cli
+from catgui.core import persistence
+
+
+def run(capsys, *args):
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def trained(tiny_data, tmp_path, capsys):
+    out = tmp_path / "model.npz"
+    code, _, _ = run(
+        capsys,
+        "train",
+        "--data",
+        str(tiny_data),
+        "--layers",
+        "4",
+        "--iterations",
+        "150",
+        "--lr",
+        "0.05",
+        "--out",
+        str(out),
+    )
+    assert code == 0
+    return out
+
+
+def test_train_prints_costs_every_100_iterations_and_saves(tiny_data, tmp_path, capsys):
+    code, out, _ = run(
+        capsys,
+        "train",
+        "--data",
+        str(tiny_data),
+        "--layers",
+        "5,3",
+        "--iterations",
+        "201",
+        "--out",
+        str(tmp_path / "m.npz"),
+    )
+    assert code == 0
+    assert "Cost after iteration 0:" in out and "Cost after iteration 100:" in out
+    assert "Cost after iteration 200:" in out and "Test accuracy:" in out
+    model = persistence.load(tmp_path / "m.npz")
+    assert model.metadata["sizes"] == [12288, 5, 3, 1]
+    assert len(model.metadata["costs"]) == 201
+    assert model.metadata["hyperparameters"]["iterations"] == 201
+    assert model.metadata["dataset"]["sha256"]
+
+
+def test_train_json_and_default_location(tiny_data, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("CATGUI_MODELS", str(tmp_path / "models"))
+    code, out, _ = run(
+        capsys,
+        "train",
+        "--model",
+        "logreg",
+        "--data",
+        str(tiny_data),
+        "--iterations",
+        "120",
+        "--json",
+    )
+    assert code == 0
+    doc = json.loads(out)
+    assert [c[0] for c in doc["costs"]] == [0, 100]
+    assert doc["costs"][0][1] == pytest.approx(np.log(2))
+    assert {"train_accuracy", "test_accuracy", "seconds", "model_path"} <= doc.keys()
+    assert doc["model_path"].startswith(str(tmp_path / "models"))
+    assert persistence.load(doc["model_path"]).kind == "logreg"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--lr", "-1"], "learning rate"),
+        (["--iterations", "0"], "iterations"),
+        (["--layers", "20,x"], "hidden layers"),
+        (["--model", "logreg", "--layers", "3"], "deep network only"),
+        (["--layers", ""], "at least one hidden layer"),
+    ],
+)
+def test_train_refuses_bad_hyperparameters(tiny_data, capsys, args, message):
+    code, out, err = run(capsys, "train", "--data", str(tiny_data), *args)
+    assert code == 1 and message in err and "Traceback" not in err
+
+
+def test_train_will_not_overwrite(trained, tiny_data, capsys):
+    code, _, err = run(
+        capsys, "train", "--data", str(tiny_data), "--iterations", "2", "--out", str(trained)
+    )
+    assert code == 1 and "exists already" in err
+
+
+def test_missing_data_is_exit_1(tmp_path, capsys):
+    code, _, err = run(capsys, "train", "--data", str(tmp_path))
+    assert code == 1 and "was not found" in err
+
+
+def test_usage_error_is_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["train", "--model", "svm"])
+    assert info.value.code == 2
+
+
+def test_evaluate_lists_the_mistakes(trained, tiny_data, capsys):
+    code, out, _ = run(capsys, "evaluate", str(trained), "--data", str(tiny_data), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    matrix = np.array(doc["confusion_matrix"])
+    assert matrix.sum() == 6 and len(doc["mistakes"]) == matrix[0, 1] + matrix[1, 0]
+    code, out, _ = run(capsys, "evaluate", str(trained), "--data", str(tiny_data))
+    assert "Confusion matrix" in out and f"{len(doc['mistakes'])} mistakes of 6" in out
+
+
+def test_evaluate_bad_model(tmp_path, tiny_data, capsys):
+    bad = tmp_path / "bad.npz"
+    bad.write_text("nope")
+    code, _, err = run(capsys, "evaluate", str(bad), "--data", str(tiny_data))
+    assert code == 1 and str(bad) in err
+
+
+def test_predict_reports_bad_files_and_classifies_the_rest(trained, tmp_path, capsys):
+    folder = tmp_path / "pics"
+    (folder / "sub").mkdir(parents=True)
+    Image.new("RGB", (80, 80), (250, 250, 250)).save(folder / "bright.png")
+    Image.new("RGB", (80, 80), (5, 5, 5)).save(folder / "sub" / "dark.jpg")
+    (folder / "broken.jpg").write_text("not a picture")
+    code, out, _ = run(capsys, "predict", str(trained), str(folder), "--json")
+    assert code == 1
+    rows = {r["path"].split("/")[-1]: r for r in json.loads(out)}
+    assert set(rows) == {"bright.png", "dark.jpg", "broken.jpg"}
+    assert "error" in rows["broken.jpg"] and "broken.jpg" in rows["broken.jpg"]["error"]
+    assert rows["bright.png"]["label"] == "cat" and rows["dark.jpg"]["label"] == "non-cat"
+    assert 0.5 < rows["bright.png"]["probability"] <= 1
+    code, out, _ = run(capsys, "predict", str(trained), str(folder / "bright.png"))
+    assert code == 0 and "\tcat\t" in out
+
+
+def test_predict_default_model_on_real_photos(capsys):
+    from catgui.core.paths import default_model_path
+
+    photos = default_model_path().parents[2] / "shared" / "datasets" / "photos" / "cat"
+    if not default_model_path().exists() or not photos.is_dir():
+        pytest.skip("default model or shared photos not available")
+    files = sorted(photos.glob("*.jpg"))[:5]
+    code, out, _ = run(capsys, "predict", "default", *map(str, files), "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 5 and all(0 <= r["probability"] <= 1 for r in rows)
+
+
+def test_main_py_help_runs_as_a_program():
+    result = subprocess.run(
+        [sys.executable, "main.py", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=cli.__file__.rsplit("/catgui/", 1)[0],
+    )
+    assert result.returncode == 0 and "train" in result.stdout and "predict" in result.stdout
+
+
+def test_core_never_imports_qt_or_matplotlib():
+    code = (
+        "import sys, catgui.core, catgui.core.network, catgui.core.training, catgui.core.dataset, "
+        "catgui.core.images, catgui.core.persistence, catgui.core.evaluation, catgui.core.prediction, "
+        "catgui.core.runs, catgui.core.paths\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'matplotlib', 'shiboken6')]\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

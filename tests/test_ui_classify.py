@@ -157,13 +157,29 @@ def test_model_change_rescores_every_row(qtbot, tab, state, tmp_path):
     wait_idle(qtbot, tab)
     before = [r["p"] for r in rows(tab)]
 
-    state.set_model(make_model(5))
+    with qtbot.waitSignal(tab.results.rescored, timeout=10_000):
+        state.set_model(make_model(5))
     after = rows(tab)
     assert [r["p"] for r in after] != before
     for row in after:
         expected = prediction.classify_file(state.model.network, row["path"]).probability
         assert row["p"] == pytest.approx(expected, abs=1e-12)
         assert row["label"] == label_for(row["p"])
+
+
+def test_model_change_during_a_batch_scores_late_rows_with_the_new_model(
+    qtbot, tab, state, tmp_path
+):
+    pictures = write_pictures(tmp_path / "in", 20)
+    tab.add_paths([str(tmp_path / "in")])
+    state.set_model(make_model(9))  # before any batch has arrived
+    wait_idle(qtbot, tab)
+    qtbot.waitUntil(lambda: not tab.results.is_rescoring())
+    shown = rows(tab)
+    assert [r["path"] for r in shown] == pictures
+    for row in shown:
+        expected = prediction.classify_file(state.model.network, row["path"]).probability
+        assert row["p"] == pytest.approx(expected, abs=1e-12)
 
 
 def test_cancel_stops_the_worker_and_keeps_nothing_late(qtbot, tab, tmp_path):

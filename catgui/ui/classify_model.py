@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
 
 from catgui.core import prediction
 from catgui.core.network import Network
@@ -22,8 +22,9 @@ from catgui.core.network import Network
 #: Probabilities strictly inside this band are shown as "unsure" (the model cannot tell).
 UNSURE_BAND = (0.4, 0.6)
 CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
-#: Rows re-scored per matrix product when the model changes (bounds temporary memory).
-RESCORE_CHUNK = 256
+#: Rows re-scored per step when the model changes; steps run from the event loop, so the
+#: window stays responsive while thousands of rows are re-scored.
+RESCORE_CHUNK = 32
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 LabelRole = Qt.ItemDataRole.UserRole + 2
@@ -69,6 +70,9 @@ class Entry:
     thumbnail: np.ndarray | None = None
     probability: float | None = None
     error: str | None = None
+    original_size: tuple[int, int] | None = None  # (width, height) of the file's picture
+    #: The network that computed ``probability`` (compared by identity).
+    scored_with: Network | None = None
     #: Unique number of this row's picture (keys the painter's pixmap cache).
     uid: int = field(default_factory=lambda: next(_uids))
 
@@ -86,14 +90,27 @@ class Entry:
             thumbnail=None if picture is None else picture.thumbnail,
             probability=result.probability,
             error=result.error,
+            original_size=None if picture is None else tuple(picture.original_size),
         )
 
 
 class ResultsModel(QAbstractListModel):
-    """Rows of :class:`Entry`; a path added again replaces its row instead of repeating it."""
+    """Rows of :class:`Entry`; a path added again replaces its row instead of repeating it.
+
+    Signals
+    -------
+    rescored()
+        Every row now carries the probability of the network given to :meth:`rescore`.
+    """
+
+    rescored = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._network: Network | None = None
+        self._rescore_timer = QTimer(self)
+        self._rescore_timer.setInterval(0)
+        self._rescore_timer.timeout.connect(self._rescore_step)
         self._entries: list[Entry] = []
         self._rows: dict[Path, int] = {}
         #: Optional display names for paths (pasted images live in a temporary file).
@@ -132,12 +149,15 @@ class ResultsModel(QAbstractListModel):
     def entry(self, row: int) -> Entry:
         return self._entries[row]
 
-    def add_results(self, results: Iterable[prediction.Result]) -> None:
-        """Append new pictures; a path already listed gets its row updated in place."""
+    def add_results(
+        self, results: Iterable[prediction.Result], network: Network | None = None
+    ) -> None:
+        """Append new pictures scored by ``network``; a path listed already is updated in place."""
         fresh: list[Entry] = []
         for result in results:
             path = Path(result.path)
             entry = Entry.from_result(result, self.names.get(path))
+            entry.scored_with = network
             row = self._rows.get(path)
             if row is not None:
                 self._entries[row] = entry
@@ -173,15 +193,33 @@ class ResultsModel(QAbstractListModel):
         self.endResetModel()
 
     def rescore(self, network: Network) -> None:
-        """Recompute every probability with ``network`` from the kept 64x64 inputs."""
-        scored = [i for i, e in enumerate(self._entries) if e.pixels is not None]
-        for start in range(0, len(scored), RESCORE_CHUNK):
-            rows = scored[start : start + RESCORE_CHUNK]
-            pixels = np.stack([self._entries[i].pixels for i in rows])
-            for i, p in zip(rows, prediction.classify_pixels(network, pixels), strict=True):
-                self._entries[i].probability = float(p)
-        if self._entries:
-            self.dataChanged.emit(self.index(0), self.index(len(self._entries) - 1))
+        """Recompute every probability with ``network`` from the kept 64x64 inputs.
+
+        Runs in steps of :data:`RESCORE_CHUNK` rows from the event loop; :attr:`rescored`
+        is emitted when every row is done. A later call replaces an unfinished one.
+        """
+        self._network = network
+        self._rescore_timer.start()
+
+    def is_rescoring(self) -> bool:
+        return self._rescore_timer.isActive()
+
+    def _rescore_step(self) -> None:
+        network = self._network
+        stale = [
+            i
+            for i, e in enumerate(self._entries)
+            if e.pixels is not None and e.scored_with is not network
+        ][:RESCORE_CHUNK]
+        if network is None or not stale:
+            self._rescore_timer.stop()
+            self.rescored.emit()
+            return
+        pixels = np.stack([self._entries[i].pixels for i in stale])
+        for i, p in zip(stale, prediction.classify_pixels(network, pixels), strict=True):
+            self._entries[i].probability = float(p)
+            self._entries[i].scored_with = network
+        self.dataChanged.emit(self.index(stale[0]), self.index(stale[-1]))
 
     def counts(self) -> Counter:
         """How many rows carry each label (cat, non-cat, unsure, error)."""

@@ -80,6 +80,7 @@ class ClassifyTab(QWidget):
         self.notice.setObjectName("classifyNotice")
         self.notice.setWordWrap(True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
         self.notice.setStyleSheet(
             "QLabel { background: rgba(201, 138, 18, 0.15); border-radius: 6px;"
             " border: 1px solid rgba(201, 138, 18, 0.5); padding: 8px 10px; }"
@@ -100,6 +101,11 @@ class ClassifyTab(QWidget):
         self.progress.setObjectName("classifyProgress")
         self.progress.setTextVisible(False)
         self.progress.setFixedWidth(200)
+        self.progress.setStyleSheet(
+            "QProgressBar { border: 1px solid #d1d1d6; border-radius: 5px; background: #f2f2f7;"
+            " min-height: 10px; max-height: 10px; }"
+            " QProgressBar::chunk { background-color: #0a84ff; border-radius: 4px; }"
+        )
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancelClassifyButton")
         self.cancel_button.setToolTip("Stop classifying; the pictures done so far stay")
@@ -125,6 +131,7 @@ class ClassifyTab(QWidget):
         self.results.rowsRemoved.connect(self._refresh)
         self.results.modelReset.connect(self._refresh)
         self.results.dataChanged.connect(self._refresh_summary)
+        self.results.rescored.connect(self._refresh)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -211,7 +218,7 @@ class ClassifyTab(QWidget):
         return None if model is None else model.network
 
     def _on_results(self, results: list) -> None:
-        self.results.add_results(results)
+        self.results.add_results(results, self._network())
 
     def _on_progress(self, done: int, total: int, found: int) -> None:
         waiting = self.queue.waiting()
@@ -232,7 +239,10 @@ class ClassifyTab(QWidget):
 
     def _on_model_changed(self, model) -> None:
         if model is not None:
-            self.results.rescore(model.network)
+            if self.results.rowCount():
+                self.results.rescore(model.network)
+                if not self.queue.is_busy():
+                    self.status.setText(f"Updating the answers for model “{model.name}”…")
             self.queue.start_next()
         self._refresh()
 

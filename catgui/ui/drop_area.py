@@ -56,10 +56,10 @@ class DropArea(QFrame):
 
         self.title = QLabel("Drop pictures or folders here")
         self.title.setObjectName("dropTitle")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
+        self._big_font = self.title.font()
+        self._big_font.setPointSizeF(self._big_font.pointSizeF() * 1.35)
+        self._big_font.setBold(True)
+        self._small_font = self.title.font()
         self.subtitle = QLabel(FORMATS)
         self.subtitle.setObjectName("dropSubtitle")
         self.subtitle.setWordWrap(True)
@@ -72,6 +72,17 @@ class DropArea(QFrame):
         self.folder_button.setObjectName("openFolderButton")
         self.folder_button.setToolTip("Classify every picture in a folder and its subfolders")
         self.folder_button.clicked.connect(self.openFolderRequested)
+        self.setStyleSheet(
+            "QPushButton#openImagesButton { background-color: #0a84ff; color: white; border: none;"
+            " border-radius: 6px; padding: 6px 16px; font-weight: 600; }"
+            " QPushButton#openImagesButton:hover { background-color: #0071e3; }"
+            " QPushButton#openImagesButton:pressed { background-color: #005bbf; }"
+            " QPushButton#openImagesButton:focus { border: 2px solid #8ec5ff; }"
+            " QPushButton#openFolderButton { border: 1px solid #c7c7cc; border-radius: 6px;"
+            " padding: 5px 14px; background-color: white; }"
+            " QPushButton#openFolderButton:hover { background-color: #f2f2f7; }"
+            " QPushButton#openFolderButton:focus { border: 2px solid #8ec5ff; }"
+        )
 
         self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._buttons = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -104,8 +115,9 @@ class DropArea(QFrame):
         align = Qt.AlignmentFlag.AlignCenter
         if compact:
             layout.setDirection(QBoxLayout.Direction.LeftToRight)
-            layout.setContentsMargins(16, 10, 12, 10)
-            self.title.setText("Drop more pictures or folders here")
+            layout.setContentsMargins(16, 8, 10, 8)
+            self.title.setText("Drop more pictures or folders here to classify them")
+            self.title.setFont(self._small_font)
             self.title.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
             layout.addWidget(self.title, 1)
             layout.addLayout(self._buttons)
@@ -115,6 +127,7 @@ class DropArea(QFrame):
             layout.setDirection(QBoxLayout.Direction.TopToBottom)
             layout.setContentsMargins(24, 120, 24, 32)
             self.title.setText("Drop pictures or folders here")
+            self.title.setFont(self._big_font)
             self.title.setAlignment(align)
             self.subtitle.setAlignment(align)
             layout.addStretch(1)

@@ -9,11 +9,35 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
-from catgui.ui.classify_model import CAT, ERROR, NON_CAT, UNSURE, UNSURE_BAND, Entry, EntryRole
+from catgui.ui.classify_model import (
+    CAT,
+    ERROR,
+    NON_CAT,
+    UNSURE,
+    UNSURE_BAND,
+    Entry,
+    EntryRole,
+    describe,
+)
 
 IMAGE_BOX = 96
 PAD = 8
@@ -29,7 +53,26 @@ COLOURS = {
     UNSURE: QColor("#c98a12"),
     ERROR: QColor("#c8423c"),
 }
+INPUT_TIP = (
+    "What the model sees: the centre square of the picture, shrunk to 64 × 64 pixels "
+    "(shown enlarged)"
+)
 TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
+
+
+def _percent(x: float) -> str:
+    if x >= 0.995:
+        return "> 99 %"
+    return f"{100 * x:.0f} %"
+
+
+def verdict_text(p: float, label: str) -> str:
+    """The words beside the label chip, e.g. ``"85 % cat"``, for a probability ``p`` of cat."""
+    if label == UNSURE:
+        return f"too close to call ({_percent(p)} cat)"
+    if p > 0.5:
+        return f"{_percent(p)} cat"
+    return f"{_percent(1.0 - p)} not a cat"
 
 
 def _to_pixmap(array: np.ndarray) -> QPixmap:
@@ -77,6 +120,21 @@ class ResultDelegate(QStyledItemDelegate):
         return pix
 
     # -- painting ----------------------------------------------------------------------------
+    def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802 - Qt API
+        entry = index.data(EntryRole) if index.isValid() else None
+        if entry is None or event.type() != QEvent.Type.ToolTip:
+            return super().helpEvent(event, view, option, index)
+        parts = self.rects(option.rect)
+        if entry.pixels is not None and parts["input"].contains(event.pos()):
+            text = INPUT_TIP
+        elif entry.original_size and parts["thumbnail"].contains(event.pos()):
+            w, h = entry.original_size
+            text = f"{entry.path}\nThe picture: {w:,} × {h:,} pixels"
+        else:
+            text = describe(entry)
+        QToolTip.showText(event.globalPos(), text, view)
+        return True
+
     def paint(
         self,
         painter: QPainter,
@@ -200,10 +258,7 @@ class ResultDelegate(QStyledItemDelegate):
         p = float(entry.probability)
         painter.setFont(option.font)
         painter.setPen(text_colour)
-        sure = p if p > 0.5 else 1.0 - p
-        verdict = f"{sure:.0%} cat" if p > 0.5 else f"{sure:.0%} not a cat"
-        if label == UNSURE:
-            verdict = f"too close to call ({p:.0%} cat)"
+        verdict = verdict_text(p, label)
         fm = QFontMetrics(option.font)
         painter.drawText(
             QRect(chip.right() + 10, chip.top(), box.width(), chip.height()),

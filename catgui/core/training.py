@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from catgui.core import network as nn
+from catgui.core.descent import Descent
 from catgui.core.errors import CatguiError, TrainingDiverged
 
 PATHS = ("auto", "gram", "plain")
@@ -132,6 +133,10 @@ class Trainer:
     parameters reached so far (after the last completed update). If the cost becomes NaN
     or infinite, :meth:`steps` raises :class:`TrainingDiverged` and :meth:`network` keeps
     the last parameters whose cost was finite.
+
+    The starting parameters (``_weights``, ``_biases``) are turned into the preallocated
+    arrays of :class:`~catgui.core.descent.Descent` on the first step, so the Gram matrix
+    is computed there, not here.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, config: TrainConfig) -> None:
@@ -147,36 +152,21 @@ class Trainer:
         start = nn.initialize((n_x, *config.hidden, 1), config.seed, config.init)
         self._weights = list(start.weights)
         self._biases = list(start.biases)
-        self._previous: tuple[list, list] | None = None
+        self._descent: Descent | None = None
         self.iterations_done = 0
         self.costs: list[float] = []
-        if self.path == "gram":
-            self._w1_start = start.weights[0]
-            self._p0 = start.weights[0] @ self.x
-            self._gram = self.x.T @ self.x
-            self._weights[0] = np.zeros((start.weights[0].shape[0], m))  # C
 
     # -- public -----------------------------------------------------------------------------
     def steps(self) -> Iterator[Progress]:
         """Run the remaining iterations, yielding after each update."""
         total = self.config.iterations
         lr = self.config.learning_rate
-        m = self.x.shape[1]
+        descent = self._engine()
         while self.iterations_done < total:
             i = self.iterations_done
-            net = nn.Network.__new__(nn.Network)  # skip validation on the hot path
-            net.weights, net.biases = self._weights, self._biases
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                if self.path == "gram":
-                    z1 = self._p0 + self._weights[0] @ self._gram + self._biases[0]
-                else:
-                    z1 = self._weights[0] @ self.x + self._biases[0]
-                al, cache = nn.forward_from(net, z1)
-                value = nn.cost_from_logits(cache[0][-1], self.y)
+            value = descent.cost()
             if not math.isfinite(value):
-                if self._previous is not None:  # back to the last finite cost
-                    self._weights, self._biases = self._previous
-                    self._previous = None
+                if descent.roll_back():  # back to the last finite cost
                     self.iterations_done = i - 1
                     self.costs.pop()
                 raise TrainingDiverged(
@@ -186,30 +176,30 @@ class Trainer:
                     iteration=i,
                 )
             if i % DEAD_CHECK_EVERY == 0:
-                self._check_alive(cache[1], i)
-            dz1, d_w, d_b = nn.backward_from(net, al, self.y, cache)
-            if self.path == "gram":
-                d_w[0] = dz1 / m
-            else:
-                d_w[0] = (dz1 @ self.x.T) / m
-            self._previous = (self._weights, self._biases)
-            self._weights = [w - lr * dw for w, dw in zip(self._weights, d_w)]
-            self._biases = [b - lr * db for b, db in zip(self._biases, d_b)]
+                self._check_alive(descent, i)
+            descent.update()
             self.costs.append(value)
             self.iterations_done = i + 1
             yield Progress(i, value, total)
 
-    def _check_alive(self, activations: list[np.ndarray], i: int) -> None:
+    def _engine(self) -> Descent:
+        if self._descent is None:
+            self._descent = Descent(
+                self.x, self.y, self._weights, self._biases, self.config.learning_rate, self.path
+            )
+        return self._descent
+
+    def _check_alive(self, descent: Descent, i: int) -> None:
         """Stop if a hidden layer is all zero for every example: it can never learn again."""
-        for layer, a in enumerate(activations, start=1):
-            if not a.any():
-                raise TrainingDiverged(
-                    f"training stopped at iteration {i}: every unit of hidden layer {layer} "
-                    f"is zero for every training picture, so the network can no longer "
-                    f"learn. This usually means the learning rate ({self.config.learning_rate}) "
-                    f"is too large; try a smaller one (the article uses 0.0075).",
-                    iteration=i,
-                )
+        layer = descent.dead_layer()
+        if layer is not None:
+            raise TrainingDiverged(
+                f"training stopped at iteration {i}: every unit of hidden layer {layer} "
+                f"is zero for every training picture, so the network can no longer "
+                f"learn. This usually means the learning rate ({self.config.learning_rate}) "
+                f"is too large; try a smaller one (the article uses 0.0075).",
+                iteration=i,
+            )
 
     def run(self) -> nn.Network:
         """Train to the end without watching; return the network."""
@@ -219,10 +209,9 @@ class Trainer:
 
     def network(self) -> nn.Network:
         """The parameters after the last completed update (a fresh copy)."""
-        weights = [w.copy() for w in self._weights]
-        if self.path == "gram":
-            weights[0] = self._w1_start + weights[0] @ self.x.T
-        return nn.Network(weights, [b.copy() for b in self._biases])
+        if self._descent is None:
+            return nn.Network([w.copy() for w in self._weights], [b.copy() for b in self._biases])
+        return self._descent.network()
 
 
 def train(x: np.ndarray, y: np.ndarray, config: TrainConfig) -> tuple[nn.Network, list[float]]:

@@ -332,3 +332,12 @@ def test_summary_text():
     assert summary_text(counts) == "12 pictures: 7 cats, 4 non-cats, 1 error"
     assert summary_text(Counter({"cat": 1})) == "1 picture: 1 cat"
     assert summary_text(Counter({"unsure": 1200})) == "1,200 pictures: 1,200 unsure"
+
+
+def test_verdict_words_never_claim_certainty():
+    from catgui.ui.classify_model import verdict_text
+
+    assert verdict_text(0.999, "cat") == "> 99 % cat"
+    assert verdict_text(0.85, "cat") == "85 % cat"
+    assert verdict_text(0.08, "non-cat") == "92 % not a cat"
+    assert verdict_text(0.52, UNSURE) == "too close to call (52 % cat)"

@@ -241,6 +241,21 @@ def describe(entry: Entry) -> str:
     return f"{entry.path}\n{verdict}: probability of cat {p:.3f}"
 
 
+def _percent(x: float) -> str:
+    if x >= 0.995:
+        return "> 99 %"
+    return f"{100 * x:.0f} %"
+
+
+def verdict_text(p: float, label: str) -> str:
+    """The words beside the label chip, e.g. ``"85 % cat"``, for a probability ``p`` of cat."""
+    if label == UNSURE:
+        return f"too close to call ({_percent(p)} cat)"
+    if p > 0.5:
+        return f"{_percent(p)} cat"
+    return f"{_percent(1.0 - p)} not a cat"
+
+
 def summary_text(counts: Counter) -> str:
     """``"12 pictures: 7 cats, 3 non-cats, 1 unsure, 1 error"`` (empty parts left out)."""
     total = sum(counts.values())

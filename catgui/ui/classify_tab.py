@@ -43,8 +43,8 @@ def _remove_folder(folder: Path, *_args) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+def _settings() -> QSettings:
+    return QSettings("catgui", "catgui")  # the same file as the window's QSettings()
 
 
 class ClassifyTab(QWidget):
@@ -185,7 +185,7 @@ class ClassifyTab(QWidget):
                 paths = lines
         if paths:
             self.add_paths(paths)
-        elif not self.notice.isVisible() or self.notice.text() != NOTHING_TO_PASTE:
+        else:
             self._show_notice(NOTHING_TO_PASTE)
 
     def is_busy(self) -> bool:
@@ -222,7 +222,7 @@ class ClassifyTab(QWidget):
 
     def _on_progress(self, done: int, total: int, found: int) -> None:
         waiting = self.queue.waiting()
-        more = f" · {_plural(waiting, 'more drop')} waiting" if waiting else ""
+        more = f" · {waiting:,} more drop{'s' * (waiting != 1)} waiting" if waiting else ""
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
@@ -261,7 +261,7 @@ class ClassifyTab(QWidget):
             text = NO_MODEL
             if waiting:
                 n = self.queue.waiting_items()
-                text += f" The {_plural(n, 'dropped item')} will be classified then."
+                text += f" The {n:,} dropped item{'s' * (n != 1)} will be classified then."
             self._show_notice(text)
         elif self.notice.text().startswith(NO_MODEL):
             self._show_notice("")
@@ -291,12 +291,9 @@ class ClassifyTab(QWidget):
         self.results.names[path] = f"Pasted image {self._pasted}"
         return path
 
-    def _settings(self) -> QSettings:
-        return QSettings("catgui", "catgui")
-
     def _last_folder(self) -> str:
-        value = self._settings().value("classify/lastFolder", "")
+        value = _settings().value("classify/lastFolder", "")
         return str(value) if value and Path(str(value)).is_dir() else str(Path.home())
 
     def _remember_folder(self, folder: str) -> None:
-        self._settings().setValue("classify/lastFolder", folder)
+        _settings().setValue("classify/lastFolder", folder)

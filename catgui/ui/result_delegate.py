@@ -37,6 +37,7 @@ from catgui.ui.classify_model import (
     Entry,
     EntryRole,
     describe,
+    verdict_text,
 )
 
 IMAGE_BOX = 96
@@ -58,21 +59,6 @@ INPUT_TIP = (
     "(shown enlarged)"
 )
 TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
-
-
-def _percent(x: float) -> str:
-    if x >= 0.995:
-        return "> 99 %"
-    return f"{100 * x:.0f} %"
-
-
-def verdict_text(p: float, label: str) -> str:
-    """The words beside the label chip, e.g. ``"85 % cat"``, for a probability ``p`` of cat."""
-    if label == UNSURE:
-        return f"too close to call ({_percent(p)} cat)"
-    if p > 0.5:
-        return f"{_percent(p)} cat"
-    return f"{_percent(1.0 - p)} not a cat"
 
 
 def _to_pixmap(array: np.ndarray) -> QPixmap:

@@ -8,17 +8,17 @@ is call overhead, which is why the layout below minimises the number of calls.
 
 Layout
 ------
-First layer, two arrays: ``T`` and ``b1`` (shape ``(n1, 1)``).
+Every layer keeps ``[W | b]`` in one array. Hidden outputs are stored with a row of ones
+appended, so one product gives ``Z = W A + b`` and one gives ``[dW | db]``. The first
+layer differs by path:
 
-* Gram path: ``T = C`` (shape ``(n1, m)``) and ``Z1 = C G + P0 + b1`` with ``G = X^T X``
-  and ``P0 = W1_0 X`` computed once (``P0`` is skipped when ``W1_0`` is zero, as for
-  logistic regression). The update is ``C <- C - lr dZ1 / m``; ``W1 = W1_0 + C X^T`` is
-  formed only when the network is asked for.
-* Plain path: ``T = W1`` (shape ``(n1, n_x)``), ``Z1 = W1 X + b1``,
-  ``W1 <- W1 - lr dZ1 X^T / m``.
-
-Every later layer keeps ``[W | b]`` in one array and sees its input with a row of ones
-appended, so one product gives ``Z = W A + b`` and one gives ``[dW | db]``.
+* Gram path: the array is ``[C | b1]`` (shape ``(n1, m + 1)``) and
+  ``Z1 = [C | b1] [G; 1] + P0`` with ``G = X^T X`` and ``P0 = W1_0 X`` computed once
+  (``P0`` is skipped when ``W1_0`` is zero, as for logistic regression). The update is
+  ``C <- C - lr dZ1 / m``; ``W1 = W1_0 + C X^T`` is formed only when the network is
+  asked for.
+* Plain path: the array is ``[W1 | b1]``, ``Z1 = W1 X + b1``,
+  ``W1 <- W1 - lr dZ1 X^T / m`` (``X`` is never copied).
 
 The backward pass starts from ``dZ_L = (A_L - Y) lr / m``. Everything after it is linear
 in ``dZ_L``, so every product is directly the step to subtract. The gradient with
@@ -75,27 +75,29 @@ class Descent:
         n1 = w1.shape[0]
         if path == "gram":
             self._w1_start = w1.copy()
-            self._inputs = x.T @ x  # G, (m, m)
+            self._inputs = np.ones((m + 1, m))  # [G; 1]: the last row carries b1
+            np.dot(x.T, x, out=self._inputs[:m])
             self._p0 = w1 @ x if w1.any() else None
-            first = np.zeros((n1, m))  # C
+            first = np.zeros((n1, m + 1))  # [C | b1]
             self._first_grad = None
         else:
             self._w1_start = None
             self._inputs = x
             self._p0 = None
-            first = np.array(w1, dtype=np.float64, order="C")
+            first = np.empty((n1, n_x + 1))  # [W1 | b1]
+            first[:, :n_x] = w1
             self._first_grad = np.empty((n1, n_x))
-        upper = [np.hstack([w, b]) for w, b in zip(weights[1:], biases[1:])]
-        self._params = [first, np.array(biases[0], dtype=np.float64), *upper]
+        first[:, -1:] = biases[0]
+        self._params = [first] + [np.hstack([w, b]) for w, b in zip(weights[1:], biases[1:])]
         self._spare = [np.empty_like(p) for p in self._params]
         self._can_roll_back = False
 
         units = [w.shape[0] for w in weights]  # n1 ... nL (= 1)
         self._z = [np.empty((n, m)) for n in units]
         self._a = [np.ones((n + 1, m)) for n in units[:-1]]  # hidden outputs + a row of 1
-        self._mask = [np.empty((n, m)) for n in units[:-1]]
+        self._active = [np.empty((n, m), dtype=bool) for n in units[:-1]]
         self._dz = [np.empty((n, m)) for n in units]
-        self._grad = [np.empty_like(p) for p in upper]
+        self._grad = [np.empty_like(p) for p in self._params[1:]]
         self._ones = np.ones((m, 1))
         self._db1 = np.empty((n1, 1))
         self._al = np.empty(m)
@@ -108,13 +110,16 @@ class Descent:
         """Forward pass at the current parameters; returns the cost (maybe NaN/inf)."""
         p, z = self._params, self._z
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            np.dot(p[0], self._inputs, out=z[0])
-            if self._p0 is not None:
-                np.add(z[0], self._p0, out=z[0])
-            np.add(z[0], p[1], out=z[0])
+            if self._first_grad is None:  # Gram path: [C | b1] [G; 1] + P0
+                np.dot(p[0], self._inputs, out=z[0])
+                if self._p0 is not None:
+                    np.add(z[0], self._p0, out=z[0])
+            else:
+                np.dot(p[0][:, :-1], self._inputs, out=z[0])
+                np.add(z[0], p[0][:, -1:], out=z[0])
             for j, a in enumerate(self._a):
                 np.maximum(z[j], 0.0, out=a[:-1])
-                np.dot(p[j + 2], a, out=z[j + 1])
+                np.dot(p[j + 1], a, out=z[j + 1])
             zl, neg, al = z[-1][0], self._neg_z, self._al
             np.negative(zl, out=neg)
             np.exp(neg, out=al)  # sigmoid: 1 / (1 + e^-z)
@@ -142,21 +147,22 @@ class Descent:
         np.subtract(self._al, self._y, out=dz[0])
         np.multiply(dz, self._scale, out=dz)
         for j in range(len(self._a) - 1, -1, -1):  # layer j + 2 (1-based), input a[j]
-            a, w = self._a[j], p[j + 2]
+            a, w = self._a[j], p[j + 1]
             np.dot(dz, a.T, out=self._grad[j])
             da = self._dz[j]
             np.dot(w[:, :-1].T, dz, out=da)  # uses the weights before this update
-            np.subtract(w, self._grad[j], out=new[j + 2])
-            np.greater(self._z[j], 0.0, out=self._mask[j])
-            np.multiply(da, self._mask[j], out=da)
+            np.subtract(w, self._grad[j], out=new[j + 1])
+            np.greater(self._z[j], 0.0, out=self._active[j])
+            np.multiply(da, self._active[j], out=da)
             dz = da
+        first, new_first = p[0], new[0]
         if self._first_grad is None:  # Gram path: C moves by dZ1 itself
-            np.subtract(p[0], dz, out=new[0])
+            np.subtract(first[:, :-1], dz, out=new_first[:, :-1])
         else:
             np.dot(dz, self._x.T, out=self._first_grad)
-            np.subtract(p[0], self._first_grad, out=new[0])
+            np.subtract(first[:, :-1], self._first_grad, out=new_first[:, :-1])
         np.dot(dz, self._ones, out=self._db1)
-        np.subtract(p[1], self._db1, out=new[1])
+        np.subtract(first[:, -1:], self._db1, out=new_first[:, -1:])
         self._params, self._spare = new, p
         self._can_roll_back = True
 
@@ -171,11 +177,11 @@ class Descent:
     # -- results ----------------------------------------------------------------------------
     def network(self) -> nn.Network:
         """The current parameters as a (fresh) :class:`~catgui.core.network.Network`."""
-        first, b1, *upper = self._params
+        first, *upper = self._params
         if self._w1_start is not None:
-            w1 = self._w1_start + first @ self._x.T
+            w1 = self._w1_start + first[:, :-1] @ self._x.T
         else:
-            w1 = first.copy()
+            w1 = first[:, :-1].copy()
         weights = [w1] + [w[:, :-1].copy() for w in upper]
-        biases = [b1.copy()] + [w[:, -1:].copy() for w in upper]
+        biases = [first[:, -1:].copy()] + [w[:, -1:].copy() for w in upper]
         return nn.Network(weights, biases)

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="computation path (default auto; all give the same numbers)",
     )
     train.add_argument("--data", metavar="DIR", help="folder with the two .h5 files")
+    _add_image_options(train)
     train.add_argument(
         "--out",
         metavar="FILE_OR_DIR",
@@ -70,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("evaluate", help="accuracy, confusion matrix and mistakes")
     evaluate.add_argument("model", help="model file (.npz), or 'default'")
     evaluate.add_argument("--data", metavar="DIR", help="folder with the two .h5 files")
+    evaluate.add_argument(
+        "--images",
+        metavar="DIR",
+        help="evaluate on a folder of cat/ and non-cat/ pictures instead (only its held-out "
+        "part if the model was trained on it)",
+    )
     evaluate.add_argument("--threshold", type=float, default=0.5)
     evaluate.add_argument("--json", action="store_true", help="print one JSON document")
 
@@ -79,6 +86,106 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--threshold", type=float, default=0.5)
     predict.add_argument("--json", action="store_true", help="print one JSON document")
     return parser
+
+
+def _add_image_options(train: argparse.ArgumentParser) -> None:
+    group = train.add_argument_group("your own pictures (default: the article's h5 files)")
+    group.add_argument(
+        "--images",
+        metavar="DIR",
+        help="train on a folder with cat/ and non-cat/ (or noncat/, other/, dog/ ...) subfolders",
+    )
+    group.add_argument(
+        "--test-images", metavar="DIR", help="test on this folder instead of a held-out part"
+    )
+    group.add_argument(
+        "--test-from",
+        choices=("holdout", "article"),
+        default="holdout",
+        help="with --images: hold out a share of it (default) or test on the article's test set",
+    )
+    group.add_argument(
+        "--holdout",
+        type=float,
+        default=0.2,
+        metavar="SHARE",
+        help="share of --images held out for testing, stratified (default 0.2)",
+    )
+    group.add_argument(
+        "--with-article-data",
+        action="store_true",
+        help="with --images: also train on the article's 209 training images",
+    )
+    group.add_argument(
+        "--augment",
+        nargs="?",
+        type=int,
+        const=1,
+        default=None,
+        metavar="COPIES",
+        help="add COPIES (default 1) flipped/cropped/brightened copies of each training image",
+    )
+    group.add_argument(
+        "--data-seed", type=int, default=0, help="seed of the split and augmentation (default 0)"
+    )
+    group.add_argument(
+        "--corrections",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="include your corrections in training (default: yes, when there are any)",
+    )
+    group.add_argument(
+        "--corrections-weight",
+        type=int,
+        default=1,
+        metavar="N",
+        help="each correction counts N times in training (default 1)",
+    )
+
+
+def _recipe(args: argparse.Namespace):
+    from catgui.core.augment import AugmentConfig
+    from catgui.core.sources import DataRecipe
+
+    if args.images is None:
+        for flag, used in (
+            ("--test-images", args.test_images is not None),
+            ("--with-article-data", args.with_article_data),
+            ("--test-from article", args.test_from != "holdout"),
+        ):
+            if used:
+                raise CatguiError(f"{flag} needs --images DIR")
+    if args.test_images is not None and args.test_from == "article":
+        raise CatguiError("give either --test-images DIR or --test-from article, not both")
+    test_from = "folder" if args.test_images is not None else args.test_from
+    return DataRecipe(
+        images=Path(args.images) if args.images else None,
+        test_from=test_from,
+        test_images=Path(args.test_images) if args.test_images else None,
+        holdout=args.holdout,
+        data_seed=args.data_seed,
+        article_train=args.with_article_data,
+        article_folder=args.data,
+        corrections=args.corrections,
+        corrections_weight=args.corrections_weight,
+        augment=AugmentConfig(copies=args.augment) if args.augment is not None else None,
+    ).validate()
+
+
+def _prepare(recipe, quiet: bool):
+    from catgui.core.sources import DataPreparation
+
+    prep = DataPreparation(recipe)
+    live = not quiet and sys.stderr.isatty()
+    last = 0.0
+    for p in prep.steps():
+        now = time.monotonic()
+        if live and p.total and (now - last > 0.2 or p.done == p.total):
+            last = now
+            print(f"\rImporting {p.stage}: {p.done:,}/{p.total:,}", end="", file=sys.stderr)
+    if live:
+        print(file=sys.stderr)
+    return prep.result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,7 +219,7 @@ def _check_threshold(value: float) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from catgui.core import dataset, paths, persistence, runs
+    from catgui.core import paths, persistence, runs
     from catgui.core.training import TrainConfig, Trainer, parse_hidden
 
     if args.model == "logreg":
@@ -131,9 +238,15 @@ def cmd_train(args: argparse.Namespace) -> int:
         overrides["iterations"] = args.iterations
     config = TrainConfig(**{**config.__dict__, **overrides}).validate()
 
-    data = dataset.load(args.data)
+    recipe = _recipe(args)
+    data = _prepare(recipe, quiet=args.json)
     trainer = Trainer(data.train.features(), data.train.labels(), config)
     say = (lambda *a: None) if args.json else print
+    if recipe.images is not None or len(data.source["train"]) > 1:  # not just the article's
+        from catgui.core.source_info import summary_lines
+
+        for line in summary_lines(data):
+            say(line)
     say(
         f"Training {config.kind} {list(trainer.network().sizes)} on {len(data.train)} images "
         f"({trainer.path} path), lr {config.learning_rate}, {config.iterations} iterations"
@@ -170,6 +283,9 @@ def cmd_train(args: argparse.Namespace) -> int:
                     "seconds": seconds,
                     "training_path": trainer.path,
                     "model_path": str(path),
+                    "train_size": meta["train_size"],
+                    "test_size": meta["test_size"],
+                    "skipped": [s.reason for s in getattr(data, "skipped", ())],
                 },
                 indent=2,
             )
@@ -188,15 +304,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     _check_threshold(args.threshold)
     model = persistence.load(_model_path(args.model))
-    data = dataset.load(args.data)
-    result = evaluation.evaluate(model.network, data.test.features(), data.test.y, args.threshold)
-    train = evaluation.evaluate(model.network, data.train.features(), data.train.y, args.threshold)
+    if args.images:
+        from catgui.core.folders import FolderImport
+        from catgui.core.source_info import evaluation_split
+
+        imported = FolderImport(args.images).run()
+        test, names, note = evaluation_split(imported, model.metadata)
+        train = None
+    else:
+        data = dataset.load(args.data)
+        test, names, note = data.test, None, None
+        train = evaluation.evaluate(
+            model.network, data.train.features(), data.train.y, args.threshold
+        )
+    result = evaluation.evaluate(model.network, test.features(), test.y, args.threshold)
     if args.json:
         print(
             json.dumps(
                 {
                     "model_path": str(model.path),
-                    "train_accuracy": train.accuracy,
+                    "train_accuracy": train.accuracy if train else None,
+                    "images": note,
                     "test_accuracy": result.accuracy,
                     "test_size": result.n,
                     "test_interval_95": list(result.interval()),
@@ -210,6 +338,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                             "predicted": m.predicted,
                             "probability": m.probability,
                             "kind": m.kind,
+                            "file": names[m.index] if names else None,
                         }
                         for m in result.mistakes
                     ],
@@ -220,7 +349,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return EXIT_OK
     c = result.confusion
     print(f"Model: {model.path}")
-    print(f"Train accuracy: {train.summary()}")
+    if train is not None:
+        print(f"Train accuracy: {train.summary()}")
+    else:
+        print(f"Images: {note}")
+        for skip in imported.skipped:
+            print(f"  skipped {skip.reason}")
     print(f"Test accuracy:  {result.summary()}")
     print("Confusion matrix (rows: truth, columns: prediction):")
     print("               non-cat   cat")
@@ -229,7 +363,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     print(f"{len(result.mistakes)} mistakes of {result.n}:")
     for m in result.mistakes:
         truth = "cat" if m.label else "non-cat"
-        print(f"  test image {m.index:3d}: is {truth:7s}, p(cat) = {m.probability:.3f} ({m.kind})")
+        what = names[m.index] if names else f"test image {m.index:3d}"
+        print(f"  {what}: is {truth:7s}, p(cat) = {m.probability:.3f} ({m.kind})")
     return EXIT_OK
 
 

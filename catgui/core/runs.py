@@ -44,6 +44,9 @@ def build_model(
             "test_sha256": data.test.sha256,
         },
         "preprocessing": images.PREPROCESSING,
+        # Where the images came from (folders, split, augmentation, skipped files); only
+        # data sets assembled by catgui.core.sources carry it.
+        "data_source": getattr(data, "source", None),
         "seconds": round(seconds, 4),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "catgui_version": __version__,

@@ -1,0 +1,106 @@
+"""Data sets described for people, and the images a model is evaluated on in a folder.
+
+:func:`summary_lines` says what a data set is made of (class folders used, parts, split,
+augmentation, skipped files); the CLI prints it and the GUI can show it.
+:func:`evaluation_split` picks, in an imported folder, the images to evaluate a model on:
+the held-out part recorded in the model when it was trained on that folder, else all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from catgui.core.dataset import DataSet, Split
+from catgui.core.errors import CatguiError
+from catgui.core.folders import FolderImages, content_sha256
+
+
+def evaluation_split(imported: FolderImages, metadata: dict | None) -> tuple[Split, list[str], str]:
+    """The images of ``imported`` to evaluate a model with ``metadata`` on.
+
+    Returns the :class:`Split`, the name of each of its images and a sentence saying
+    which images they are (and warning when they were training images).
+    """
+    source = (metadata or {}).get("data_source") or {}
+    where = str(imported.folder)
+    test = source.get("test") or {}
+    split = source.get("split") or {}
+    trained_on = any(
+        part.get("kind") == "folder" and part.get("path") == where
+        for part in source.get("train", [])
+    )
+    if test.get("kind") == "holdout" and test.get("path") == where and split.get("test_files"):
+        wanted = set(split["test_files"])
+        index = [i for i, f in enumerate(imported.files) if f in wanted]
+        gone = len(wanted) - len(index)
+        note = (
+            f"the held-out part recorded in the model: {len(index):,} of {len(imported):,} "
+            f"images in {where}"
+        )
+        if gone:
+            note += f" ({gone:,} of the recorded test files are no longer there)"
+    else:
+        index = list(range(len(imported)))
+        note = f"all {len(imported):,} images in {where}"
+        if trained_on:
+            note += (
+                " - warning: the model was trained on these images, so this accuracy "
+                "says little about new pictures"
+            )
+    if not index:
+        raise CatguiError(f"{where}: no images to evaluate the model on")
+    idx = np.array(index, dtype=np.int64)
+    x, y = imported.x[idx], imported.y[idx]
+    return (
+        Split(x, y, imported.folder, content_sha256(x, y)),
+        [imported.files[i] for i in idx],
+        note,
+    )
+
+
+def summary_lines(data: DataSet) -> list[str]:
+    """What a data set is made of, for people: class folders used, parts, split, skips."""
+    source = getattr(data, "source", None)
+    if not source:
+        return [f"Data: the article's data set in {data.folder}"]
+    lines = []
+    for part in source["train"]:
+        lines.append(_part_line("Training", part))
+    test = source["test"]
+    if test["kind"] == "holdout":
+        split = source["split"]
+        lines.append(
+            f"Test: {test['images']:,} images ({test['cats']:,} cats) held out of "
+            f"{test['path']} ({100 * split['share']:g} %, stratified, data seed {split['seed']})"
+        )
+    else:
+        lines.append(_part_line("Test", test))
+    aug = source.get("augmentation")
+    if aug:
+        lines.append(
+            f"Augmentation (training part only): {aug['copies']} copy per image, "
+            f"{'flip, ' if aug['flip'] else ''}crop {aug['crop_min']}-{aug['crop_max']} px, "
+            f"brightness +/-{100 * aug['brightness']:g} %, seed {aug['seed']}"
+        )
+    lines.append(f"Split: {source['train_size']:,} training / {source['test_size']:,} test images")
+    lines.extend(source.get("notes", []))
+    skipped = getattr(data, "skipped", ())
+    if skipped:
+        lines.append(f"Skipped {len(skipped):,} file(s):")
+        lines.extend(f"  {s.reason}" for s in skipped)
+    return lines
+
+
+def _part_line(role: str, part: dict) -> str:
+    what = f"{part['images']:,} images ({part['cats']:,} cats)"
+    if part["kind"] == "article":
+        return f"{role}: the article's {role.lower()} set, {what}, {part['path']}"
+    folders = ", ".join(f"{n}/ -> {label} ({k:,})" for n, label, k in part["class_folders"])
+    text = f"{role}: {what} from {part['path']} [{folders or 'empty'}]"
+    if part["kind"] == "corrections":
+        text = f"Corrections (training): {what}, weight {part['weight']}, {part['path']}"
+    if part.get("ignored_folders"):
+        text += f"; ignored subfolders: {', '.join(part['ignored_folders'])}"
+    if part.get("from_cache"):
+        text += " (from cache)"
+    return text

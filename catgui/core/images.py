@@ -74,6 +74,7 @@ def load(path: str | os.PathLike, thumbnail_size: int | None = None) -> Picture:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")  # bad EXIF
             with Image.open(path) as img:
                 width, height = img.size
                 if width * height > MAX_PIXELS:

@@ -168,7 +168,11 @@ def _recipe(args: argparse.Namespace):
         article_folder=args.data,
         corrections=args.corrections,
         corrections_weight=args.corrections_weight,
-        augment=AugmentConfig(copies=args.augment) if args.augment is not None else None,
+        augment=(
+            AugmentConfig(copies=args.augment, seed=args.data_seed)
+            if args.augment is not None
+            else None
+        ),
     ).validate()
 
 

@@ -45,7 +45,7 @@ class DataRecipe:
     test_from: str = "holdout"  # with images; without images the article's test set is used
     test_images: Path | None = None
     holdout: float = splits.DEFAULT_SHARE
-    data_seed: int = 0  # split and augmentation
+    data_seed: int = 0  # of the hold-out split (augmentation has its own seed)
     article_train: bool = False  # add the article's train set to a folder's training part
     article_folder: str | os.PathLike | None = None  # where the h5 files are (find_folder)
     corrections: bool | None = None  # None: include them when there are any
@@ -195,9 +195,8 @@ class DataPreparation:
         if not len(test.y):
             raise CatguiError("there are no test images left; give more images or a test folder")
         if r.augment is not None:
-            cfg = dataclasses.replace(r.augment, seed=r.data_seed)
             m = len(train.y)
-            ax, ay, src = augment(train.x, train.y, cfg)
+            ax, ay, src = augment(train.x, train.y, r.augment)
             names = train.names + [
                 f"{train.names[s]} (augmented {k // m})" for k, s in enumerate(src[m:], start=m)
             ]
@@ -219,9 +218,7 @@ class DataPreparation:
             "train": sources,
             "test": test_source,
             "split": holdout.as_dict() if holdout is not None else None,
-            "augmentation": (
-                dataclasses.replace(r.augment, seed=r.data_seed).as_dict() if r.augment else None
-            ),
+            "augmentation": r.augment.as_dict() if r.augment else None,
             "train_size": int(len(train.y)),
             "test_size": int(len(test.y)),
             "skipped_count": len(skipped),

@@ -246,3 +246,24 @@ def test_cli_train_on_images_end_to_end(tmp_path, capsys):
 def test_cli_refuses_bad_image_options(pics, capsys, args, message):
     code, _, err = run(capsys, "train", *[a.format(p=pics) for a in args])
     assert code == 1 and message in err and "Traceback" not in err
+
+
+def test_threaded_decoding_gives_the_same_result_in_the_same_order(pics):
+    (pics / "cat" / "broken.jpg").write_bytes(b"not a jpeg")
+    one = FolderImport(pics, use_cache=False, workers=1).run()
+    three = FolderImport(pics, use_cache=False, workers=3).run()
+    assert one.files == three.files and np.array_equal(one.x, three.x)
+    assert one.skipped == three.skipped and len(one.skipped) == 1
+
+
+def test_stopping_a_threaded_import_ends_its_threads(pics):
+    import threading
+
+    job = FolderImport(pics, use_cache=False, workers=3)
+    steps = job.steps()
+    for p in steps:
+        if p.done == 3:
+            break
+    steps.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("catgui-import")]
+    assert job.result is None

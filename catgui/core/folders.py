@@ -22,47 +22,32 @@ decoded picture at a time. The result is cached by :mod:`catgui.core.folder_cach
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from catgui.core import images
+from catgui.core import folder_scan, images
 from catgui.core.errors import CatguiError
+from catgui.core.folder_scan import CAT, CLASS_NAMES, NON_CAT, Skipped, class_of
 
-CAT, NON_CAT = 1, 0
-#: Normalised class-folder names (lower case, without ``-``, ``_`` and spaces) -> label.
-CLASS_NAMES = {
-    "cat": CAT,
-    "cats": CAT,
-    "noncat": NON_CAT,
-    "noncats": NON_CAT,
-    "notcat": NON_CAT,
-    "notcats": NON_CAT,
-    "other": NON_CAT,
-    "others": NON_CAT,
-    "dog": NON_CAT,
-    "dogs": NON_CAT,
-}
-#: Bump when the cached arrays' meaning changes; old caches are then rebuilt.
-CACHE_VERSION = 1
-
-
-def class_of(name: str) -> int | None:
-    """The label a folder called ``name`` stands for (1 cat, 0 non-cat), or ``None``."""
-    key = "".join(ch for ch in name.lower() if ch not in "-_ ")
-    return CLASS_NAMES.get(key)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file that is not in the data set, and why (the reason names the file)."""
-
-    path: str  # relative to the data-set folder, with "/" separators
-    reason: str
+__all__ = [
+    "CAT",
+    "CLASS_NAMES",
+    "NON_CAT",
+    "ClassFolder",
+    "FolderImages",
+    "FolderImport",
+    "ImportProgress",
+    "Skipped",
+    "class_of",
+    "content_sha256",
+    "import_folder",
+]
 
 
 @dataclass(frozen=True)
@@ -135,15 +120,6 @@ def content_sha256(x: np.ndarray, y: np.ndarray) -> str:
     return digest.hexdigest()
 
 
-@dataclass
-class _Scan:
-    candidates: list[tuple[str, int]] = field(default_factory=list)  # (relative path, label)
-    skipped: list[Skipped] = field(default_factory=list)
-    class_folders: list[tuple[str, int]] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    fingerprint: str = ""
-
-
 class FolderImport:
     """Import ``folder`` (class subfolders inside) into arrays, with progress and a cache.
 
@@ -160,14 +136,45 @@ class FolderImport:
         require_both: bool = True,
         use_cache: bool = True,
         cache_dir: str | os.PathLike | None = None,
+        workers: int | None = None,
     ) -> None:
         self.folder = Path(folder).expanduser().absolute()
         self.require_both = require_both
         self.use_cache = use_cache
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        #: Decoding threads (default: up to 4, one per processor); results keep file order.
+        self.workers = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
         self.result: FolderImages | None = None
         #: Set when the cache could not be written (the import itself succeeded).
         self.cache_warning: str | None = None
+
+    def _decode_in_order(self, paths: list[Path]) -> Iterator[tuple[np.ndarray | None, str]]:
+        """``(pixels, "")`` or ``(None, reason)`` per path, in order.
+
+        Up to :attr:`workers` threads decode ahead (Pillow releases the GIL while
+        decoding), at most ``4 * workers`` pictures ahead of the consumer; closing the
+        generator cancels what has not started and waits for the few in flight.
+        """
+        if self.workers <= 1:
+            yield from (_decode(p) for p in paths)
+            return
+        window = 4 * self.workers
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="catgui-import") as pool:
+            pending: deque[Future] = deque()
+            todo = iter(paths)
+            try:
+                while True:
+                    while len(pending) < window:
+                        path = next(todo, None)
+                        if path is None:
+                            break
+                        pending.append(pool.submit(_decode, path))
+                    if not pending:
+                        return
+                    yield pending.popleft().result()
+            finally:
+                for future in pending:
+                    future.cancel()
 
     def run(self) -> FolderImages:
         """Import to the end without watching; return the result."""
@@ -180,7 +187,7 @@ class FolderImport:
         """Scan, then decode one file per step (or read the cache in one step)."""
         from catgui.core import folder_cache
 
-        scan = self._scan()
+        scan = folder_scan.scan(self.folder, self.require_both)
         total = len(scan.candidates)
         cache = folder_cache.path_for(self.folder, self.cache_dir) if self.use_cache else None
         if cache is not None:
@@ -195,17 +202,17 @@ class FolderImport:
         files: list[str] = []
         skipped = list(scan.skipped)
         kept = 0
-        for done, (rel, label) in enumerate(scan.candidates, start=1):
-            path = self.folder / rel
-            try:
-                x[kept] = images.load(path).pixels
-            except CatguiError as exc:
-                skipped.append(Skipped(rel, str(exc)))
+        decoded = self._decode_in_order([self.folder / rel for rel, _ in scan.candidates])
+        for done, ((rel, label), (pixels, problem)) in enumerate(
+            zip(scan.candidates, decoded), start=1
+        ):
+            if pixels is None:
+                skipped.append(Skipped(rel, problem))
             else:
-                y[kept] = label
+                x[kept], y[kept] = pixels, label
                 files.append(rel)
                 kept += 1
-            yield ImportProgress(done, total, path)
+            yield ImportProgress(done, total, self.folder / rel)
         if kept < total:
             x, y = x[:kept].copy(), y[:kept].copy()
         counts = {name: 0 for name, _ in scan.class_folders}
@@ -224,100 +231,12 @@ class FolderImport:
         if cache is not None and total and not folder_cache.write(cache, self.result):
             self.cache_warning = f"{cache}: the import cache could not be written"
 
-    def _scan(self) -> _Scan:
-        folder = self.folder
-        if not folder.exists():
-            if self.require_both:
-                raise CatguiError(f"{folder}: no such folder")
-            return self._finish(_Scan())
-        if not folder.is_dir():
-            raise CatguiError(f"{folder}: is a file, not a folder of class subfolders")
-        scan = _Scan()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            raise CatguiError(f"{folder}: cannot be read ({exc.strerror or exc})") from None
-        for entry in entries:
-            if entry.is_dir():
-                label = class_of(entry.name)
-                if label is None:
-                    scan.ignored.append(entry.name)
-                else:
-                    scan.class_folders.append((entry.name, label))
-            else:
-                scan.skipped.append(
-                    Skipped(entry.name, f"{folder / entry.name}: not inside a class folder")
-                )
-        labels = {label for _, label in scan.class_folders}
-        if self.require_both and labels != {CAT, NON_CAT}:
-            missing = "a cat folder (cat/)" if CAT not in labels else "a non-cat folder (non-cat/)"
-            found = ", ".join(f"{e.name}/" for e in entries if e.is_dir()) or "no subfolders"
-            raise CatguiError(
-                f"{folder}: needs one subfolder per class, cat/ (or cats/) and non-cat/ "
-                f"(or noncat/, not-cat/, other/, dog/ ...); {missing} is missing "
-                f"(found: {found})"
-            )
-        stats: list[str] = []
-        for name, label in scan.class_folders:
-            for rel, size, mtime in _walk(folder, name, scan.skipped):
-                stats.append(f"{rel}\t{size}\t{mtime}")
-                suffix = Path(rel).suffix.lower()
-                if suffix in images.IMAGE_SUFFIXES:
-                    scan.candidates.append((rel, label))
-                else:
-                    scan.skipped.append(
-                        Skipped(
-                            rel, f"{folder / rel}: not an image file ending ({suffix or 'none'})"
-                        )
-                    )
-        scan.fingerprint = _fingerprint(scan, stats)
-        return scan
 
-    def _finish(self, scan: _Scan) -> _Scan:
-        scan.fingerprint = _fingerprint(scan, [])
-        return scan
-
-
-def _walk(root: Path, class_name: str, skipped: list[Skipped]) -> Iterator[tuple[str, int, int]]:
-    """``(relative path, size, mtime_ns)`` of every file below ``root/class_name``, sorted."""
-    seen: set[str] = set()
-    start = root / class_name
-
-    def report(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else start
-        rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
-        skipped.append(Skipped(rel, f"{where}: cannot be read ({exc.strerror or exc})"))
-
-    for current, dirs, names in os.walk(start, followlinks=True, onerror=report):
-        real = os.path.realpath(current)
-        if real in seen:  # a symbolic-link loop: each real folder once
-            dirs[:] = []
-            continue
-        seen.add(real)
-        dirs.sort()
-        base = Path(current)
-        for name in sorted(names):
-            path = base / name
-            rel = path.relative_to(root).as_posix()
-            try:
-                st = path.stat()
-            except OSError as exc:
-                skipped.append(Skipped(rel, f"{path}: cannot be read ({exc.strerror or exc})"))
-                continue
-            yield rel, st.st_size, st.st_mtime_ns
-
-
-def _fingerprint(scan: _Scan, stats: list[str]) -> str:
-    digest = hashlib.sha256()
-    header = {
-        "cache_version": CACHE_VERSION,
-        "preprocessing": images.PREPROCESSING,
-        "classes": scan.class_folders,
-    }
-    digest.update(json.dumps(header, sort_keys=True).encode())
-    for line in stats:
-        digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
-    return digest.hexdigest()
+def _decode(path: Path) -> tuple[np.ndarray | None, str]:
+    try:
+        return images.load(path).pixels, ""
+    except CatguiError as exc:
+        return None, str(exc)
 
 
 def import_folder(folder: str | os.PathLike, require_both: bool = True) -> FolderImages:

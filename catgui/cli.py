@@ -312,7 +312,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from catgui.core.folders import FolderImport
         from catgui.core.source_info import evaluation_split
 
-        imported = FolderImport(args.images).run()
+        imported = FolderImport(args.images, require_both=False).run()
         test, names, note = evaluation_split(imported, model.metadata)
         train = None
     else:

@@ -267,3 +267,22 @@ def test_stopping_a_threaded_import_ends_its_threads(pics):
     steps.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("catgui-import")]
     assert job.result is None
+
+
+def test_a_test_folder_may_hold_one_class_but_must_exist(tmp_path, capsys):
+    folder = make_folder(tmp_path / "p", 8, 8)
+    only_cats = make_folder(tmp_path / "c", 3, 0, seed=2)
+    data = prepare(DataRecipe(images=folder, test_from="folder", test_images=only_cats))
+    assert data.test.y.tolist() == [1, 1, 1]
+    with pytest.raises(CatguiError, match="no such folder"):
+        prepare(DataRecipe(images=folder, test_from="folder", test_images=tmp_path / "nope"))
+    model = tmp_path / "m.npz"
+    fit = ["--layers", "3", "--iterations", "5"]
+    assert cli.main(["train", "--images", str(folder), *fit, "--out", str(model)]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "evaluate", model, "--images", only_cats)
+    assert code == 0 and "all 3 images in" in out and "on 3 images" in out
+    code, out, _ = run(capsys, "evaluate", model, "--images", folder)
+    assert "held-out part recorded in the model: 4 of 16 images" in out
+    code, _, err = run(capsys, "evaluate", model, "--images", tmp_path / "nope")
+    assert code == 1 and "no such folder" in err

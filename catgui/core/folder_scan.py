@@ -60,10 +60,14 @@ class Scan:
     fingerprint: str = ""
 
 
-def scan(folder: Path, require_both: bool = True) -> Scan:
-    """List what ``folder`` holds: class folders, image files to decode, skipped files."""
+def scan(folder: Path, require_both: bool = True, missing_ok: bool = False) -> Scan:
+    """List what ``folder`` holds: class folders, image files to decode, skipped files.
+
+    ``require_both``: a cat and a non-cat folder must be there. ``missing_ok``: a folder
+    that does not exist is an empty data set (the corrections folder before the first one).
+    """
     if not folder.exists():
-        if require_both:
+        if not missing_ok:
             raise CatguiError(f"{folder}: no such folder")
         found = Scan()
         found.fingerprint = _fingerprint(found, [])

@@ -123,8 +123,9 @@ def content_sha256(x: np.ndarray, y: np.ndarray) -> str:
 class FolderImport:
     """Import ``folder`` (class subfolders inside) into arrays, with progress and a cache.
 
-    ``require_both`` demands a cat and a non-cat folder (a training or test folder); the
-    corrections folder passes ``False`` and may even be missing or empty.
+    ``require_both`` demands a cat and a non-cat folder (a training folder); test folders
+    and the corrections folder may hold one class, and the corrections folder may be
+    missing (``missing_ok``).
 
     Use ``for p in job.steps(): ...`` (stop whenever you like; nothing is cached then),
     or :meth:`run`. After the steps end, :attr:`result` holds the :class:`FolderImages`.
@@ -137,9 +138,11 @@ class FolderImport:
         use_cache: bool = True,
         cache_dir: str | os.PathLike | None = None,
         workers: int | None = None,
+        missing_ok: bool = False,
     ) -> None:
         self.folder = Path(folder).expanduser().absolute()
         self.require_both = require_both
+        self.missing_ok = missing_ok
         self.use_cache = use_cache
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         #: Decoding threads (default: up to 4, one per processor); results keep file order.
@@ -187,7 +190,7 @@ class FolderImport:
         """Scan, then decode one file per step (or read the cache in one step)."""
         from catgui.core import folder_cache
 
-        scan = folder_scan.scan(self.folder, self.require_both)
+        scan = folder_scan.scan(self.folder, self.require_both, self.missing_ok)
         total = len(scan.candidates)
         cache = folder_cache.path_for(self.folder, self.cache_dir) if self.use_cache else None
         if cache is not None:

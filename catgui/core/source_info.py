@@ -48,7 +48,10 @@ def evaluation_split(imported: FolderImages, metadata: dict | None) -> tuple[Spl
                 "says little about new pictures"
             )
     if not index:
-        raise CatguiError(f"{where}: no images to evaluate the model on")
+        raise CatguiError(
+            f"{where}: no images to evaluate the model on (it needs cat/ and/or non-cat/ "
+            "subfolders with pictures)"
+        )
     idx = np.array(index, dtype=np.int64)
     x, y = imported.x[idx], imported.y[idx]
     return (

@@ -122,11 +122,13 @@ class DataPreparation:
         if r.images is not None:
             jobs.append(("images", FolderImport(r.images, use_cache=r.use_cache)))
         if r.test_from == "folder" and r.test_images is not None:
-            jobs.append(("test images", FolderImport(r.test_images, use_cache=r.use_cache)))
+            # A test folder may hold one class only (e.g. "how many of my cats does it get?").
+            test_job = FolderImport(r.test_images, require_both=False, use_cache=r.use_cache)
+            jobs.append(("test images", test_job))
         fix_folder = Corrections(r.corrections_folder).folder
         if r.corrections is not False:
             jobs.append(
-                ("corrections", FolderImport(fix_folder, require_both=False, use_cache=r.use_cache))
+                ("corrections", FolderImport(fix_folder, False, r.use_cache, missing_ok=True))
             )
         for stage, job in jobs:
             for progress in job.steps():
@@ -135,6 +137,7 @@ class DataPreparation:
             if job.cache_warning:
                 notes.append(job.cache_warning)
         self.result = self._assemble(notes)
+        self.imports.clear()  # the result holds copies; keep memory at one data set
 
     def _assemble(self, notes: list[str]) -> ComposedDataSet:
         r = self.recipe

@@ -102,8 +102,9 @@ class Descent:
         self._db1 = np.empty((n1, 1))
         self._al = np.empty(m)
         self._neg_z = np.empty(m)
-        self._loss_pos = np.empty(m)
-        self._loss_neg = np.empty(m)
+        self._soft = np.empty(m)
+        self._pos_part = np.empty(m)
+        self._neg_part = np.empty(m)
 
     # -- one iteration ----------------------------------------------------------------------
     def cost(self) -> float:
@@ -120,14 +121,23 @@ class Descent:
             for j, a in enumerate(self._a):
                 np.maximum(z[j], 0.0, out=a[:-1])
                 np.dot(p[j + 1], a, out=z[j + 1])
-            zl, neg, al = z[-1][0], self._neg_z, self._al
+            zl, neg, al, soft = z[-1][0], self._neg_z, self._al, self._soft
             np.negative(zl, out=neg)
             np.exp(neg, out=al)  # sigmoid: 1 / (1 + e^-z)
             np.add(al, 1.0, out=al)
             np.divide(1.0, al, out=al)
-            np.logaddexp(0.0, neg, out=self._loss_pos)  # -log(sigmoid(z))
-            np.logaddexp(0.0, zl, out=self._loss_neg)  # -log(1 - sigmoid(z))
-            total = np.dot(self._y, self._loss_pos) + np.dot(self._not_y, self._loss_neg)
+            # -log(sigmoid(z)) = max(-z, 0) + log1p(e^-|z|), -log(1 - sigmoid(z)) = max(z, 0) +
+            # the same term: numpy's logaddexp(0, -z) and logaddexp(0, z), sharing one log1p.
+            np.minimum(zl, neg, out=soft)
+            np.exp(soft, out=soft)
+            np.log1p(soft, out=soft)
+            np.maximum(neg, 0.0, out=self._neg_part)
+            np.maximum(zl, 0.0, out=self._pos_part)
+            total = (
+                np.add.reduce(soft)
+                + np.dot(self._y, self._neg_part)
+                + np.dot(self._not_y, self._pos_part)
+            )
         return float(total / self._m)
 
     def dead_layer(self) -> int | None:

@@ -53,6 +53,8 @@ class Descent:
         Starting parameters, as in :class:`catgui.core.network.Network` (copied).
     learning_rate : float
     path : {"gram", "plain"}
+        The path asked for. :attr:`path` is the one taken: ``"plain"`` if ``X^T X``
+        overflows.
     """
 
     def __init__(
@@ -65,7 +67,6 @@ class Descent:
         path: str,
     ) -> None:
         n_x, m = x.shape
-        self.path = path
         self._x = x
         self._m = m
         self._y = np.ascontiguousarray(y[0], dtype=np.float64)
@@ -74,9 +75,15 @@ class Descent:
         w1 = weights[0]
         n1 = w1.shape[0]
         if path == "gram":
+            gram = np.ones((m + 1, m))  # [G; 1]: the last row carries b1
+            with np.errstate(over="ignore", invalid="ignore"):
+                np.dot(x.T, x, out=gram[:m])
+            if not np.isfinite(gram).all():  # inputs beyond ~1e150: X^T X overflows
+                path = "plain"
+        self.path = path
+        if path == "gram":
             self._w1_start = w1.copy()
-            self._inputs = np.ones((m + 1, m))  # [G; 1]: the last row carries b1
-            np.dot(x.T, x, out=self._inputs[:m])
+            self._inputs = gram
             self._p0 = w1 @ x if w1.any() else None
             first = np.zeros((n1, m + 1))  # [C | b1]
             self._first_grad = None

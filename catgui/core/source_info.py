@@ -81,7 +81,8 @@ def summary_lines(data: DataSet) -> list[str]:
     aug = source.get("augmentation")
     if aug:
         lines.append(
-            f"Augmentation (training part only): {aug['copies']} copy per image, "
+            f"Augmentation (training part only): {aug['copies']} extra "
+            f"cop{'y' if aug['copies'] == 1 else 'ies'} of each image, "
             f"{'flip, ' if aug['flip'] else ''}crop {aug['crop_min']}-{aug['crop_max']} px, "
             f"brightness +/-{100 * aug['brightness']:g} %, seed {aug['seed']}"
         )

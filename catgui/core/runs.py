@@ -6,11 +6,23 @@ import datetime as _dt
 import os
 from pathlib import Path
 
+import numpy as np
+
 from catgui import __version__
 from catgui.core import evaluation, images, persistence
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
 from catgui.core.training import Trainer
+
+
+def make_trainer(x: np.ndarray, y: np.ndarray, config):
+    """The trainer for ``config``: gradient descent (:class:`TrainConfig`) or the article's
+    regularised logistic regression (:class:`~catgui.core.logistic_l2.L2Config`)."""
+    from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
+
+    if isinstance(config, L2Config):
+        return L2LogisticTrainer(x, y, config)
+    return Trainer(x, y, config)
 
 
 def build_model(
@@ -59,7 +71,7 @@ def readable_name(model: persistence.Model, when: _dt.datetime | None = None) ->
     when = when or _dt.datetime.now()
     meta = model.metadata
     hidden = meta.get("hyperparameters", {}).get("hidden", [])
-    kind = "logreg" if not hidden else "dnn-" + "-".join(str(n) for n in hidden)
+    kind = meta.get("kind", "logreg") if not hidden else "dnn-" + "-".join(str(n) for n in hidden)
     name = f"{kind} {when:%Y-%m-%d %H.%M}"
     acc = model.test_accuracy
     if acc is not None:

@@ -1,0 +1,20 @@
+"""The CLI's subcommands, one module each; :mod:`catgui.cli` parses and dispatches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from catgui.core.errors import CatguiError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def model_path(text: str) -> Path:
+    from catgui.core.paths import default_model_path
+
+    return default_model_path() if text == "default" else Path(text)
+
+
+def check_threshold(value: float) -> None:
+    if not 0.0 < value < 1.0:
+        raise CatguiError(f"threshold must be between 0 and 1, got {value}")

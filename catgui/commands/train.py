@@ -1,0 +1,157 @@
+"""``catgui train``: data (article or folders) -> trained, saved model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from catgui.commands import EXIT_OK
+from catgui.core.errors import CatguiError, TrainingDiverged
+
+
+def run(args: argparse.Namespace) -> int:
+    from catgui.core import paths, persistence, runs
+
+    config = _config(args)
+    recipe = _recipe(args)
+    data = _prepare(recipe, quiet=args.json)
+    trainer = runs.make_trainer(data.train.features(), data.train.labels(), config)
+    say = (lambda *a: None) if args.json else print
+    if recipe.images is not None or len(data.source["train"]) > 1:  # not just the article's
+        from catgui.core.source_info import summary_lines
+
+        for line in summary_lines(data):
+            say(line)
+    if config.kind == "logreg-l2":
+        recipe_text = f"C {config.c:g}, Newton's method to convergence"
+    else:
+        recipe_text = f"lr {config.learning_rate}, {config.iterations} iterations"
+    say(
+        f"Training {config.kind} {list(trainer.network().sizes)} on {len(data.train)} images "
+        f"({trainer.path} path), {recipe_text}"
+    )
+    every = 1 if config.kind == "logreg-l2" else 100
+    start = time.perf_counter()
+    diverged = None
+    try:
+        for step in trainer.steps():
+            if step.iteration % every == 0 or step.iteration == step.total - 1:
+                say(f"Cost after iteration {step.iteration}: {step.cost:.6f}")
+    except TrainingDiverged as exc:
+        diverged = exc
+    seconds = time.perf_counter() - start
+    if diverged is not None:
+        raise diverged
+    model = runs.build_model(trainer, data, seconds)
+    if args.out:
+        out = Path(args.out)
+        if out.is_dir():
+            path = runs.save_new(model, out)
+        else:
+            path = persistence.save(model, out, overwrite=args.overwrite)
+    else:
+        path = runs.save_new(model, paths.models_dir())
+    meta = model.metadata
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "costs": [[i, c] for i, c in enumerate(trainer.costs) if i % 100 == 0],
+                    "train_accuracy": meta["train_accuracy"],
+                    "test_accuracy": meta["test_accuracy"],
+                    "test_interval_95": meta["test_interval_95"],
+                    "seconds": seconds,
+                    "training_path": trainer.path,
+                    "model_path": str(path),
+                    "train_size": meta["train_size"],
+                    "test_size": meta["test_size"],
+                    "skipped": [s.reason for s in getattr(data, "skipped", ())],
+                },
+                indent=2,
+            )
+        )
+    else:
+        from catgui.core.evaluation import accuracy_text
+
+        print(f"Train accuracy: {accuracy_text(meta['train_accuracy'], meta['train_size'])}")
+        print(f"Test accuracy:  {accuracy_text(meta['test_accuracy'], meta['test_size'])}")
+        print(f"Trained in {seconds:.2f} s. Saved to {path}")
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace):
+    """The training configuration the flags describe (validated)."""
+    from catgui.core.logistic_l2 import L2Config
+    from catgui.core.training import TrainConfig, parse_hidden
+
+    if args.model in ("logreg", "logreg-l2") and args.layers not in (None, ""):
+        raise CatguiError("--layers applies to the deep network only (--model dnn)")
+    if args.model == "logreg-l2":
+        if args.lr is not None:
+            raise CatguiError("--lr does not apply to logreg-l2 (it is fitted by Newton's method)")
+        return L2Config(c=args.C, iterations=args.iterations or 100).validate()
+    if args.model == "logreg":
+        config = TrainConfig.logistic_regression(seed=args.seed, path=args.path)
+    else:
+        hidden = parse_hidden(args.layers) if args.layers is not None else (20, 7, 5)
+        if not hidden:
+            raise CatguiError("the deep network needs at least one hidden layer (--layers 20,7,5)")
+        config = TrainConfig(hidden=hidden, seed=args.seed, path=args.path)
+    overrides = {}
+    if args.lr is not None:
+        overrides["learning_rate"] = args.lr
+    if args.iterations is not None:
+        overrides["iterations"] = args.iterations
+    return TrainConfig(**{**config.__dict__, **overrides}).validate()
+
+
+def _recipe(args: argparse.Namespace):
+    from catgui.core.augment import AugmentConfig
+    from catgui.core.sources import DataRecipe
+
+    if args.images is None:
+        for flag, used in (
+            ("--test-images", args.test_images is not None),
+            ("--with-article-data", args.with_article_data),
+            ("--test-from article", args.test_from != "holdout"),
+        ):
+            if used:
+                raise CatguiError(f"{flag} needs --images DIR")
+    if args.test_images is not None and args.test_from == "article":
+        raise CatguiError("give either --test-images DIR or --test-from article, not both")
+    test_from = "folder" if args.test_images is not None else args.test_from
+    return DataRecipe(
+        images=Path(args.images) if args.images else None,
+        test_from=test_from,
+        test_images=Path(args.test_images) if args.test_images else None,
+        holdout=args.holdout,
+        data_seed=args.data_seed,
+        article_train=args.with_article_data,
+        article_folder=args.data,
+        corrections=args.corrections,
+        corrections_weight=args.corrections_weight,
+        augment=(
+            AugmentConfig(copies=args.augment, seed=args.data_seed)
+            if args.augment is not None
+            else None
+        ),
+    ).validate()
+
+
+def _prepare(recipe, quiet: bool):
+    from catgui.core.sources import DataPreparation
+
+    prep = DataPreparation(recipe)
+    live = not quiet and sys.stderr.isatty()
+    last = 0.0
+    for p in prep.steps():
+        now = time.monotonic()
+        if live and p.total and (now - last > 0.2 or p.done == p.total):
+            last = now
+            print(f"\rImporting {p.stage}: {p.done:,}/{p.total:,}", end="", file=sys.stderr)
+    if live:
+        print(file=sys.stderr)
+    return prep.result

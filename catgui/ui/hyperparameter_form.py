@@ -88,7 +88,7 @@ class HyperparameterForm(QWidget):
             edit = QLineEdit(objectName=f"{name}Edit")
             edit.setToolTip(tip)
             edit.setPlaceholderText(tip.split("(")[-1].rstrip(")"))
-            edit.textEdited.connect(self._check)
+            edit.textChanged.connect(self._check)
             error = QLabel(objectName=f"{name}Error")
             error.setWordWrap(True)
             error.setStyleSheet("color: #d70015; font-size: 11px;")

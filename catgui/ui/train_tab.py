@@ -59,6 +59,7 @@ class TrainTab(QWidget):
         self.state = state
         self.settings = settings
         self.worker: TrainWorker | None = None
+        self._last_worker: TrainWorker | None = None
         self.pending: TrainOutcome | None = None
         self._own_model: Model | None = None
         self._started = 0.0
@@ -161,7 +162,7 @@ class TrainTab(QWidget):
             self.discard_pending()
         if self.settings is not None:
             self.form.save_settings(self.settings)
-        self.worker = TrainWorker(self.state.dataset, config, self)
+        self.worker = TrainWorker(self.state.dataset, config)
         self.worker.progressed.connect(self._progressed)
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
@@ -238,7 +239,11 @@ class TrainTab(QWidget):
     def _finished(self) -> None:
         worker, self.worker = self.worker, None
         if worker is not None:
-            worker.deleteLater()
+            worker.wait()  # ``finished`` comes just before the thread really ends
+        # Python owns the worker (no parent). Keep it until the next run so signals still
+        # queued for other listeners are delivered; then it is freed, never deleteLater'd
+        # (the thread registry would otherwise touch a deleted object).
+        self._last_worker = worker
         self._set_running(False)
 
     def _keep(self, outcome: TrainOutcome, headline: str) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import platform
 from pathlib import Path
 
-import numpy as np
-from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QByteArray, QSettings, Qt, qVersion
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -19,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui import __version__
 from catgui.core import persistence
 from catgui.core.errors import CatguiError
 from catgui.core.evaluation import accuracy_text
+from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
 from catgui.ui.classify_tab import ClassifyTab
 from catgui.ui.mistakes_tab import MistakesTab
@@ -101,7 +98,6 @@ class MainWindow(QMainWindow):
         self.paste_action = self._action(
             "Paste Image", self.paste_image, key.Paste, "Classify the picture on the clipboard"
         )
-        self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.open_data_action = self._action(
             "Open Data Set Folder…",
             self.train_tab.locate_dataset,
@@ -112,13 +108,9 @@ class MainWindow(QMainWindow):
             "Open Model…", self.open_model_dialog, "Ctrl+Shift+O", "Open a saved .npz model"
         )
         self.save_model_action = self._action(
-            "Save Model As…", self.save_model_dialog, key.SaveAs, "Save the active model"
+            "Save Model As…", self.save_model_dialog, "Ctrl+Shift+S", "Save the active model"
         )
-        if self.save_model_action.shortcut().isEmpty():
-            self.save_model_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.quit_action = self._action("Quit", self.close, key.Quit)
-        if self.quit_action.shortcut().isEmpty():
-            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.train_action = self._action("Train", self.train_tab.start, "Ctrl+Return")
         self.stop_action = self._action("Stop Training", self.train_tab.stop, "Esc")
@@ -127,17 +119,15 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action in (
-            self.open_images_action,
-            self.paste_action,
-            None,
-            self.open_data_action,
-            self.open_model_action,
-            self.save_model_action,
-            None,
-            self.quit_action,
-        ):
-            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        groups = (
+            (self.open_images_action, self.paste_action),
+            (self.open_data_action, self.open_model_action, self.save_model_action),
+            (self.quit_action,),
+        )
+        for i, group in enumerate(groups):
+            if i:
+                file_menu.addSeparator()
+            file_menu.addActions(group)
         train_menu = bar.addMenu("&Training")
         train_menu.addAction(self.train_action)
         train_menu.addAction(self.stop_action)
@@ -260,17 +250,7 @@ class MainWindow(QMainWindow):
         return True
 
     def show_about(self) -> QMessageBox:
-        text = (
-            f"<h3>catgui {__version__}</h3><p>Cat or not cat? A small NumPy neural network "
-            "you can retrain and question.</p>"
-            f"<p>Python {platform.python_version()}<br>Qt {qVersion()} · PySide6 {pyside_version}"
-            f"<br>NumPy {np.__version__}</p>"
-        )
-        box = QMessageBox(
-            QMessageBox.Icon.Information, "About catgui", text, QMessageBox.StandardButton.Ok, self
-        )
-        box.setObjectName("aboutDialog")
-        box.setTextFormat(Qt.TextFormat.RichText)
+        box = AboutDialog(self)
         self._dialogs.append(box)
         box.open()
         return box

@@ -21,15 +21,11 @@ from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
 from catgui.ui.cost_plot import CostPlot
+from catgui.ui.data_setup import DataSetupPanel
 from catgui.ui.dataset_bar import DatasetBar
 from catgui.ui.hyperparameter_form import HyperparameterForm
 from catgui.ui.run_summary import RunSummary
 from catgui.workers.train import TrainOutcome, TrainWorker
-
-try:  # written by another engineer; until it lands, a Locate… button stands in
-    from catgui.ui.data_setup import DataSetupPanel
-except ImportError:  # pragma: no cover - depends on what has landed
-    DataSetupPanel = None
 
 
 def _clock(seconds: float) -> str:
@@ -65,7 +61,7 @@ class TrainTab(QWidget):
         self._started = 0.0
         self._total = 0
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self._build_setup_page())
+        self.stack.addWidget(DataSetupPanel(state, self))
         self.stack.addWidget(self._build_train_page())
         QVBoxLayout(self).addWidget(self.stack)
         self.layout().setContentsMargins(0, 0, 0, 0)
@@ -78,18 +74,6 @@ class TrainTab(QWidget):
         self._set_running(False)
 
     # -- building ----------------------------------------------------------------------------
-    def _build_setup_page(self) -> QWidget:
-        if DataSetupPanel is not None:
-            return DataSetupPanel(self.state, self)
-        page = QWidget(objectName="dataSetupFallback")  # pragma: no cover - until it lands
-        bar = DatasetBar(page)
-        bar.locateRequested.connect(self.locate_dataset)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        layout.addWidget(bar)
-        layout.addStretch(1)
-        return page
-
     def _build_train_page(self) -> QWidget:
         page = QWidget(objectName="trainPage")
         self.dataset_bar = DatasetBar(page)
@@ -108,9 +92,7 @@ class TrainTab(QWidget):
         self.defaults_button.setToolTip("Back to the recipe's hyper-parameters")
         self.defaults_button.clicked.connect(self.form.restore_defaults)
         self.progress = QProgressBar(objectName="trainProgress")
-        self.progress.setTextVisible(True)
         self.progress.setFormat("Ready")
-        self.progress.setValue(0)
         self.summary = RunSummary(page)
         self.summary.saveRequested.connect(self.save_pending)
         self.summary.discardRequested.connect(self.discard_pending)
@@ -138,11 +120,7 @@ class TrainTab(QWidget):
         layout = QHBoxLayout(page)
         layout.addWidget(left_widget)
         layout.addWidget(self.plot, 1)
-        for a, b in (
-            (self.form.kind, self.form.edits["hidden"]),
-            (self.stop_button, self.train_button),
-        ):
-            QWidget.setTabOrder(a, b)
+        QWidget.setTabOrder(self.train_button, self.stop_button)
         return page
 
     # -- running -------------------------------------------------------------------------------

@@ -6,9 +6,13 @@ import math
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 ACCENT = "#0a84ff"
+#: Live redraws a second at most: a full redraw holds the GIL for tens of milliseconds,
+#: which the training thread needs far more than the eye needs frames.
+REDRAWS_PER_SECOND = 8
 FADED = "#a8b3c2"
 
 
@@ -17,7 +21,8 @@ class CostPlot(FigureCanvasQTAgg):
 
     Call :meth:`start_run` before a run, :meth:`add_point` for each progress signal and
     :meth:`set_curve` with the full curve at the end. Updates use ``set_data`` +
-    ``draw_idle``: the figure is never rebuilt.
+    ``draw_idle``: the figure is never rebuilt. Live points are drawn at most
+    :data:`REDRAWS_PER_SECOND` times a second; the data itself is always up to date.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -36,6 +41,11 @@ class CostPlot(FigureCanvasQTAgg):
         self._xs: list[int] = []
         self._ys: list[float] = []
         self._total = 1
+        self._redraw = QTimer(self, singleShot=True, interval=1000 // REDRAWS_PER_SECOND)
+        self._redraw.timeout.connect(self._draw_live)
+        self._live = False  # during a run the current line is blitted over a cached background
+        self._background = None
+        self.mpl_connect("draw_event", self._on_draw)
         self._hint = self.axes.text(
             0.5,
             0.5,
@@ -79,7 +89,16 @@ class CostPlot(FigureCanvasQTAgg):
         self.current.set_data([], [])
         self._total = max(1, total)
         self._hint.set_visible(False)
+        self._live = True
+        self.current.set_animated(True)
         self._update_legend()
+        self._rescale()
+
+    def end_run(self) -> None:
+        """Back to ordinary drawing (the run ended, however it ended)."""
+        self._live = False
+        self._background = None
+        self.current.set_animated(False)
         self._rescale()
 
     def add_point(self, iteration: int, cost: float) -> None:
@@ -89,15 +108,17 @@ class CostPlot(FigureCanvasQTAgg):
         self._xs.append(iteration)
         self._ys.append(cost)
         self.current.set_data(self._xs, self._ys)
-        self._rescale()
+        if not self._redraw.isActive():
+            self._redraw.start()
 
     def set_curve(self, costs: list[float]) -> None:
         """Replace the current curve with the full one (``costs[i]`` at iteration ``i``)."""
         pairs = [(i, c) for i, c in enumerate(costs) if math.isfinite(c)]
         self._xs = [i for i, _ in pairs]
         self._ys = [c for _, c in pairs]
+        self._total = max(1, len(costs))  # a stopped run: zoom to what was done
         self.current.set_data(self._xs, self._ys)
-        self._rescale()
+        self.end_run()
 
     def show_model_curve(self, costs: list[float]) -> None:
         """Show a saved model's curve (no previous run), e.g. when a model is opened."""
@@ -124,11 +145,33 @@ class CostPlot(FigureCanvasQTAgg):
         elif legend is not None:
             legend.remove()
 
+    def _top(self) -> float:
+        ys = list(self._ys) + [float(y) for y in self.previous.get_ydata()]
+        top = max(ys) if ys else 0.0
+        return top * 1.08 if top > 0 else 1.0
+
     def _rescale(self) -> None:
-        xs_prev, ys_prev = self.previous.get_data()
-        ys = list(self._ys) + [float(y) for y in ys_prev]
-        x_max = max([self._total, *(float(x) for x in xs_prev)] or [1])
+        """Fit the axes to the data and schedule a full redraw."""
+        self._redraw.stop()
+        xs_prev = self.previous.get_xdata()
+        x_max = max([self._total, *(float(x) for x in xs_prev)])
         self.axes.set_xlim(0, max(1.0, x_max))
-        top = max(ys) if ys else 1.0
-        self.axes.set_ylim(0, top * 1.08 if top > 0 else 1.0)
+        self.axes.set_ylim(0, self._top())
         self.draw_idle()
+
+    def _on_draw(self, _event) -> None:
+        """After a full draw in a run: keep the background, then draw the live line on it."""
+        if self._live:
+            self._background = self.copy_from_bbox(self.axes.bbox)
+            self.axes.draw_artist(self.current)
+
+    def _draw_live(self) -> None:
+        """Redraw only the live line (a few ms) unless the axes no longer fit the data."""
+        top = self.axes.get_ylim()[1]
+        wanted = self._top()
+        if not self._live or self._background is None or not 0.75 * top <= wanted <= top:
+            self._rescale()
+            return
+        self.restore_region(self._background)
+        self.axes.draw_artist(self.current)
+        self.blit(self.axes.bbox)

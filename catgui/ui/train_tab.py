@@ -29,8 +29,9 @@ from catgui.workers.train import TrainOutcome, TrainWorker
 
 
 def _clock(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+    minutes, secs = divmod(max(0, int(round(seconds))), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class TrainTab(QWidget):
@@ -111,7 +112,6 @@ class TrainTab(QWidget):
         left.addWidget(data_box)
         left.addWidget(settings_box)
         left.addLayout(buttons)
-        left.addWidget(self.progress)
         left.addWidget(self.summary)
         left.addStretch(1)
         left_widget = QWidget()
@@ -119,7 +119,10 @@ class TrainTab(QWidget):
         left_widget.setFixedWidth(380)
         layout = QHBoxLayout(page)
         layout.addWidget(left_widget)
-        layout.addWidget(self.plot, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.plot, 1)
+        right.addWidget(self.progress)
+        layout.addLayout(right, 1)
         QWidget.setTabOrder(self.train_button, self.stop_button)
         return page
 
@@ -218,9 +221,9 @@ class TrainTab(QWidget):
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.wait()  # ``finished`` comes just before the thread really ends
-        # Python owns the worker (no parent). Keep it until the next run so signals still
-        # queued for other listeners are delivered; then it is freed, never deleteLater'd
-        # (the thread registry would otherwise touch a deleted object).
+        self.plot.end_run()
+        # Python owns it (no parent): kept until the next run so queued signals still
+        # reach other listeners; never deleteLater'd (the thread registry tracks it).
         self._last_worker = worker
         self._set_running(False)
 

@@ -56,15 +56,15 @@ class MainWindow(QMainWindow):
         self.train_tab = TrainTab(state, self.settings, self)
         self.classify_tab = ClassifyTab(state, self)
         self.mistakes_tab = MistakesTab(state, self)
-        self.tabs.addTab(self.train_tab, "Train")
-        self.tabs.addTab(self.classify_tab, "Classify")
-        self.tabs.addTab(self.mistakes_tab, "Mistakes")
+        for tab, name in ((self.train_tab, "&Train"), (self.classify_tab, "&Classify")):
+            self.tabs.addTab(tab, name)
+        self.tabs.addTab(self.mistakes_tab, "Mista&kes")
         self.model_selector = ModelSelector(state, self)
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
         corner = QWidget(objectName="modelCorner")
         row = QHBoxLayout(corner)
         row.setContentsMargins(8, 2, 8, 2)
-        caption = QLabel("Model:")
+        caption = QLabel("&Model:")
         caption.setBuddy(self.model_selector)
         row.addWidget(caption)
         row.addWidget(self.model_selector)
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
             if i:
                 file_menu.addSeparator()
             file_menu.addActions(group)
-        train_menu = bar.addMenu("&Training")
+        train_menu = bar.addMenu("T&raining")
         train_menu.addAction(self.train_action)
         train_menu.addAction(self.stop_action)
         bar.addMenu("&Help").addAction(self.about_action)
@@ -258,10 +258,7 @@ class MainWindow(QMainWindow):
     # -- drops ------------------------------------------------------------------------------------
     @staticmethod
     def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return []
-        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        return [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt name)
         if self._local_paths(event):
@@ -289,7 +286,9 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(int(tab) if str(tab).isdigit() else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        self.train_tab.shutdown()
+        for tab in (self.train_tab, self.classify_tab, self.mistakes_tab):
+            if hasattr(tab, "shutdown"):
+                tab.shutdown()
         for worker in running_workers():
             worker.stop_and_wait()
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -81,10 +81,15 @@ class CostPlot(FigureCanvasQTAgg):
         xs, ys = self.previous.get_data()
         return [float(x) for x in xs], [float(y) for y in ys]
 
-    def start_run(self, total: int) -> None:
-        """Fade the current curve into ``previous`` and start an empty one over ``total``."""
+    def start_run(self, total: int, label: str = "this run") -> None:
+        """Fade the current curve into ``previous`` and start an empty one over ``total``.
+
+        ``label`` names the run in the legend (e.g. its hyper-parameters).
+        """
         if self._xs:
             self.previous.set_data(self._xs, self._ys)
+            self.previous.set_label(f"previous: {self.current.get_label()}")
+        self.current.set_label(label)
         self._xs, self._ys = [], []
         self.current.set_data([], [])
         self._total = max(1, total)

@@ -25,6 +25,14 @@ def recipe_defaults(kind: str) -> dict[str, str]:
     }
 
 
+def describe(config: TrainConfig) -> str:
+    """A short name for a run: ``"20,7,5 · lr 0.0075 · seed 1"``, ``"logistic · lr 0.005"``."""
+    if not config.hidden:
+        return f"logistic · lr {config.learning_rate}"
+    layers = ",".join(str(n) for n in config.hidden)
+    return f"{layers} · lr {config.learning_rate} · seed {config.seed}"
+
+
 def _whole(text: str, what: str) -> int:
     try:
         return int(text.strip().replace("_", "").replace(",", ""))

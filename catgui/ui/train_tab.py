@@ -23,7 +23,7 @@ from catgui.ui.app_state import AppState
 from catgui.ui.cost_plot import CostPlot
 from catgui.ui.data_setup import DataSetupPanel
 from catgui.ui.dataset_bar import DatasetBar
-from catgui.ui.hyperparameter_form import HyperparameterForm
+from catgui.ui.hyperparameter_form import HyperparameterForm, describe
 from catgui.ui.run_summary import RunSummary
 from catgui.workers.train import TrainOutcome, TrainWorker
 
@@ -74,7 +74,6 @@ class TrainTab(QWidget):
         self._model_changed(state.model)
         self._set_running(False)
 
-    # -- building ----------------------------------------------------------------------------
     def _build_train_page(self) -> QWidget:
         page = QWidget(objectName="trainPage")
         self.dataset_bar = DatasetBar(page)
@@ -150,13 +149,14 @@ class TrainTab(QWidget):
         self.worker.finished.connect(self._finished)
         self._total = config.iterations
         self._started = time.monotonic()
-        self.plot.start_run(config.iterations)
+        self.plot.start_run(config.iterations, describe(config))
         self.progress.setRange(0, config.iterations)
         self.progress.setValue(0)
         self.progress.setFormat("Starting…")
-        kind = "deep network" if config.hidden else "logistic regression"
         self.summary.offer_choice(False)
-        self.summary.show_message(f"Training the {kind}…", "Press <b>Stop</b> (Esc) to end early.")
+        self.summary.show_message(
+            f"Training {describe(config)}…", "Press <b>Stop</b> (Esc) to end early."
+        )
         self._set_running(True)
         self.worker.start()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from catgui.core.paths import user_data_dir
 
@@ -83,7 +83,8 @@ class CrashReporter(QObject):
     def _show(self, summary: str, details: str) -> None:
         if not self.show_dialogs:
             return
-        parent = QApplication.activeWindow()
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow)]
+        parent = QApplication.activeWindow() or next((w for w in windows if w.isVisible()), None)
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "Something went wrong",

@@ -1,0 +1,120 @@
+"""Figure 3: does the window stay responsive while it trains and while it classifies?
+
+A 5 ms ``QTimer`` in the GUI thread of catgui's real main window (offscreen) records
+how late each tick arrives: that delay is a stall, the time a click or a repaint would
+have waited. Measured during
+
+* a training run of the article's recipe started as the Train button does, and
+* the classification of 200 12-megapixel JPEGs dropped on the Classify tab (generated
+  with Pillow into a temporary folder, as in ``bench_classify.py``), which also gives
+  the time to classify them inside the window, with progress shown.
+
+Printed: worst stall and 99th percentile per activity.
+
+Run: ``python benchmarks/bench_responsiveness.py [--photos 200]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import data_folder, emit, machine, seconds, skip, table
+from _gui import StallProbe, gui_missing, isolate_user_folders, main_window, wait_until
+from bench_classify import VARIANTS, make_photo
+
+
+def probe_training(window) -> dict:
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    probe = StallProbe()
+    probe.start()
+    start = time.perf_counter()
+    tab.start()
+    if not tab.is_running():
+        raise RuntimeError("the Train tab did not start a run")
+    wait_until(lambda: not tab.is_running(), timeout=900)
+    took = time.perf_counter() - start
+    return {**probe.stop(), "seconds": took}
+
+
+def probe_classifying(window, folder: Path, photos: int) -> dict:
+    tab = window.classify_tab
+    window.tabs.setCurrentWidget(tab)
+    probe = StallProbe()
+    probe.start()
+    start = time.perf_counter()
+    tab.add_paths([str(folder)])
+    if not tab.is_busy():
+        raise RuntimeError("the Classify tab did not start (no model?)")
+    wait_until(lambda: not tab.is_busy(), timeout=900)
+    took = time.perf_counter() - start
+    rows = tab.results.rowCount()
+    return {**probe.stop(), "seconds": took, "photos": photos, "rows": rows}
+
+
+def ensure_model(window) -> None:
+    """Without a trained model (no data set here), classify with a fresh network."""
+    if window.state.model is not None:
+        return
+    from catgui.core import network as nn
+    from catgui.core.persistence import Model
+
+    window.state.set_model(Model(nn.initialize((12288, 20, 7, 5, 1)), {"kind": "dnn"}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=200)
+    args = parser.parse_args(argv)
+    reason = gui_missing()
+    if reason:
+        skip(3, "stalls_training", reason)
+        skip(3, "stalls_classifying", reason)
+        return 0
+    home = isolate_user_folders()
+    data = data_folder()
+    window = main_window(data, home)
+    wait_until(lambda: False, timeout=0.5)  # let the window settle (first paint)
+    records = []
+    if data is None:
+        skip(3, "stalls_training", "the cat/non-cat data set is not at $CATGUI_DATA or ../shared")
+    else:
+        training = probe_training(window)
+        records.append({"figure": 3, "name": "stalls_training", **training})
+    ensure_model(window)
+    with tempfile.TemporaryDirectory(prefix="catgui-bench-") as tmp:
+        folder = Path(tmp) / "photos"
+        folder.mkdir()
+        sources = [Path(tmp) / f"variant-{i}.jpg" for i in range(VARIANTS)]
+        for i, path in enumerate(sources):
+            make_photo(path, i)
+        for i in range(args.photos):
+            os.link(sources[i % VARIANTS], folder / f"photo-{i:03d}.jpg")
+        classifying = probe_classifying(window, folder, args.photos)
+        records.append({"figure": 3, "name": "stalls_classifying", **classifying})
+    window.close()
+    rows = []
+    for r in records:
+        rows.append(
+            [
+                r["name"].removeprefix("stalls_"),
+                seconds(r["seconds"]),
+                str(r["ticks"]),
+                f"{r['worst_stall_seconds'] * 1000:.0f} ms",
+                f"{r['p99_stall_seconds'] * 1000:.0f} ms",
+                f"{r['median_stall_seconds'] * 1000:.1f} ms",
+            ]
+        )
+    print(table(["while", "took", "ticks", "worst stall", "p99", "median"], rows))
+    for r in records:
+        emit({**r, "machine": machine()})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Figure 5: launch to first painted window.
+
+Each run starts a fresh interpreter that does what ``python main.py`` does (``catgui.cli``
+with no arguments opens the window: the default model and the data set are opened as
+for a user), with one addition: an event filter notes the wall-clock time of the first
+paint event of the main window and quits. The figure is that time minus the time just
+before the process was started. User folders point at a temporary directory; Qt runs
+offscreen unless ``QT_QPA_PLATFORM`` says otherwise. For context, the start-up of a bare
+``python -c pass`` is measured too.
+
+Run: ``python benchmarks/bench_startup.py [--runs 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, emit, machine, median, seconds, skip, table
+from _gui import gui_missing
+
+CHILD = """
+import json, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+app = QApplication(sys.argv[:1])
+seen = {}
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if (
+            "painted" not in seen
+            and event.type() == QEvent.Type.Paint
+            and isinstance(obj, QWidget)
+            and obj.window().objectName() == "mainWindow"
+        ):
+            seen["painted"] = time.time()
+            seen["title"] = obj.window().windowTitle()
+            QTimer.singleShot(0, app.quit)
+        return False
+
+spy = FirstPaint()
+app.installEventFilter(spy)
+QTimer.singleShot(20000, app.quit)  # never hang
+from catgui.cli import main
+main([])
+print(json.dumps(seen))
+"""
+
+
+def launch(env: dict) -> dict:
+    start = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    seen = json.loads(lines[-1]) if lines else {}
+    if "painted" not in seen:
+        tail = (done.stderr.strip().splitlines() or ["no paint event"])[-1]
+        raise RuntimeError(f"the window was not painted: {tail}")
+    return {"seconds": seen["painted"] - start, "title": seen.get("title")}
+
+
+def bare_python(env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    reason = gui_missing()
+    if reason:
+        skip(5, "startup", reason)
+        return 0
+    home = Path(tempfile.mkdtemp(prefix="catgui-bench-home-"))
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "CATGUI_HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
+    try:
+        first = launch(env)  # cold-ish: file caches may be cold
+        runs = [launch(env)["seconds"] for _ in range(args.runs)]
+    except RuntimeError as exc:
+        skip(5, "startup", str(exc))
+        return 0
+    python_alone = median([bare_python(env) for _ in range(3)])
+    record = {
+        "figure": 5,
+        "name": "startup",
+        "seconds_median": median(runs),
+        "seconds_all": runs,
+        "seconds_first_launch": first["seconds"],
+        "bare_python_seconds": python_alone,
+        "platform": env["QT_QPA_PLATFORM"],
+        "window_title": first["title"],
+        "machine": machine(),
+    }
+    print(
+        table(
+            ["measure", "time"],
+            [
+                ["launch -> first painted window (median)", seconds(record["seconds_median"])],
+                ["  first launch of this run", seconds(first["seconds"])],
+                ["  python -c pass, for context", seconds(python_alone)],
+            ],
+        )
+    )
+    emit(record)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""``make bench``: run every benchmark, one process each, then compare with the targets.
+
+Each script's own table and JSON lines are passed through as they come; at the end a
+summary shows each figure of issue 4 beside its target. A figure that cannot be
+measured here (no data set, no GUI) is reported as skipped with the reason, and the run
+still succeeds; only a benchmark that crashes makes the exit status non-zero.
+
+Run: ``python benchmarks/run_all.py [--quick] [--json-out FILE] [--only NAME ...]``
+(``--quick`` runs fewer repetitions, for a smoke test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _common import machine, table
+
+HERE = Path(__file__).resolve().parent
+
+#: (script, normal arguments, quick arguments), in the order of issue 4's figures.
+SCRIPTS = [
+    ("bench_training.py", [], ["--runs", "3", "--no-plain"]),
+    ("bench_gui_overhead.py", [], ["--runs", "1"]),
+    ("bench_responsiveness.py", [], ["--photos", "40"]),
+    ("bench_classify.py", [], ["--photos", "40", "--runs", "5"]),
+    ("bench_startup.py", [], ["--runs", "2"]),
+    ("bench_memory.py", [], ["--sizes", "209,2000"]),
+]
+
+
+def run_script(name: str, args: list[str]) -> tuple[list[dict], str | None]:
+    """Run one benchmark, echoing its output; return its JSON records and any crash."""
+    print(f"\n=== {name} {' '.join(args)}", flush=True)
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / name), *args],
+        cwd=HERE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    records = []
+    for line in proc.stdout:
+        print(line, end="", flush=True)
+        if line.startswith("{"):
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    stderr = proc.stderr.read()
+    proc.wait()
+    print(f"--- {name}: {time.perf_counter() - start:.1f} s", flush=True)
+    if proc.returncode != 0:
+        tail = "\n".join(stderr.strip().splitlines()[-5:])
+        print(f"--- {name} FAILED (exit {proc.returncode}):\n{tail}", flush=True)
+        return records, tail or f"exit status {proc.returncode}"
+    return records, None
+
+
+def _get(records: list[dict], name: str) -> dict | None:
+    for r in records:
+        if r.get("name") == name:
+            return r
+    return None
+
+
+def summary(records: list[dict]) -> list[list[str]]:
+    """One row per target: figure, what, measured, target, met?"""
+    rows = []
+
+    def add(figure, what, name, value_of, fmt, target, ok):
+        r = _get(records, name)
+        if r is None:
+            rows.append([str(figure), what, "not run", target, "-"])
+        elif "skipped" in r:
+            rows.append([str(figure), what, "skipped: " + r["skipped"], target, "-"])
+        else:
+            try:
+                value = value_of(r)
+            except (KeyError, TypeError, ValueError):
+                rows.append([str(figure), what, "no value", target, "-"])
+                return
+            rows.append([str(figure), what, fmt(value), target, "yes" if ok(value) else "NO"])
+
+    ms = lambda v: f"{v * 1000:.0f} ms"  # noqa: E731
+    sec = lambda v: f"{v:.2f} s"  # noqa: E731
+    add(
+        1,
+        "article recipe: baseline / catgui",
+        "training_article",
+        lambda r: r["ratio"],
+        lambda v: f"{v:.0f}x",
+        ">= 40x (aim 100x)",
+        lambda v: v >= 40,
+    )
+    add(
+        1,
+        "article recipe: cost curves",
+        "training_article",
+        lambda r: r["max_relative_cost_difference"],
+        lambda v: f"{v:.1e}",
+        "<= 1e-9",
+        lambda v: v <= 1e-9,
+    )
+    add(
+        1,
+        "logistic regression: baseline / catgui",
+        "training_logreg",
+        lambda r: r["ratio"],
+        lambda v: f"{v:.0f}x",
+        ">= 40x (aim 100x)",
+        lambda v: v >= 40,
+    )
+    add(
+        1,
+        "logistic regression: cost curves",
+        "training_logreg",
+        lambda r: r["max_relative_cost_difference"],
+        lambda v: f"{v:.1e}",
+        "<= 1e-9",
+        lambda v: v <= 1e-9,
+    )
+    add(
+        2,
+        "GUI training loop vs headless",
+        "gui_training_overhead",
+        lambda r: r["loop_overhead"],
+        lambda v: f"{v * 100:+.1f} %",
+        "<= +10 %",
+        lambda v: v <= 0.10,
+    )
+    for name, what in (("stalls_training", "training"), ("stalls_classifying", "classifying")):
+        add(
+            3,
+            f"worst stall while {what}",
+            name,
+            lambda r: r["worst_stall_seconds"],
+            ms,
+            "<= 50 ms",
+            lambda v: v <= 0.050,
+        )
+        add(
+            3,
+            f"p99 stall while {what}",
+            name,
+            lambda r: r["p99_stall_seconds"],
+            ms,
+            "<= 20 ms",
+            lambda v: v <= 0.020,
+        )
+    add(
+        4,
+        "one 12 MP JPEG, file -> probability",
+        "classify_one_12mp",
+        lambda r: r["seconds_median"],
+        ms,
+        "<= 40 ms",
+        lambda v: v <= 0.040,
+    )
+    add(
+        4,
+        "200 12 MP JPEGs",
+        "classify_many_12mp",
+        lambda r: r["seconds"] * 200 / r["photos"],
+        sec,
+        "<= 5 s",
+        lambda v: v <= 5,
+    )
+    add(
+        5,
+        "launch to first painted window",
+        "startup",
+        lambda r: r["seconds_median"],
+        sec,
+        "<= 1.5 s",
+        lambda v: v <= 1.5,
+    )
+    add(
+        6,
+        "peak RSS, article's recipe",
+        "memory_article",
+        lambda r: r["peak_rss_mb"],
+        lambda v: f"{v:.0f} MB",
+        "<= 250 MB",
+        lambda v: v <= 250,
+    )
+    add(
+        6,
+        "peak RSS, largest synthetic set (auto path)",
+        "memory_vs_size",
+        lambda r: max(x["peak_rss_mb"] for x in r["rows"] if x.get("automatic")),
+        lambda v: f"{v:,.0f} MB",
+        "< 4 GB",
+        lambda v: v < 4096,
+    )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    parser.add_argument("--json-out", help="also write every JSON record to this file")
+    parser.add_argument("--only", nargs="+", help="run only these scripts (e.g. bench_memory)")
+    args = parser.parse_args(argv)
+    print("machine:", json.dumps(machine()), flush=True)
+    records, crashed = [], []
+    start = time.perf_counter()
+    for name, normal, quick in SCRIPTS:
+        if args.only and name.removesuffix(".py") not in args.only and name not in args.only:
+            continue
+        got, crash = run_script(name, quick if args.quick else normal)
+        records.extend(got)
+        if crash:
+            crashed.append(name)
+            records.append({"script": name, "error": crash})
+    print(f"\n=== summary ({time.perf_counter() - start:.0f} s in all)")
+    print(table(["fig.", "measure", "measured", "target", "met"], summary(records)))
+    if args.json_out:
+        Path(args.json_out).write_text("".join(json.dumps(r) + "\n" for r in records))
+    if crashed:
+        print(f"crashed: {', '.join(crashed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

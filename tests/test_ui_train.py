@@ -100,6 +100,9 @@ def test_stop_mid_run_keeps_what_was_learnt_and_save_keeps_it(qtbot, window, sta
     with qtbot.waitSignal(worker.progressed, timeout=10_000):
         pass
     assert tab.stop_button.isEnabled()
+    text = tab.progress.format()  # iteration, current cost, elapsed and ETA
+    assert "Iteration" in text and "of 10,000,000" in text and "cost 0." in text
+    assert "elapsed" in text and "left" in text
     with qtbot.waitSignal(worker.finished, timeout=10_000):
         qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
     assert not running_workers()
@@ -200,6 +203,15 @@ def test_previous_curve_stays_faded(qtbot, window):
     )
     assert plot.points()[0] == list(range(10))
     assert plot.previous.get_alpha() < 1
+    assert (
+        plot.previous.get_label().startswith("previous: ") and "seed 1" in plot.current.get_label()
+    )
+
+
+def test_clock_reads_like_a_clock():
+    from catgui.ui.train_tab import _clock
+
+    assert [_clock(s) for s in (0, 75, 3600 + 6 * 60 + 40)] == ["0:00", "1:15", "1:06:40"]
 
 
 def test_hyperparameters_are_remembered(qtbot, state, tmp_path):

@@ -199,6 +199,17 @@ def test_about_names_the_versions(window):
     box.close()
 
 
+def test_open_data_set_folder_reports_a_bad_folder(window, state, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    before = state.dataset
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    window.open_data_action.trigger()
+    assert state.dataset is before
+    assert "train_catvnoncat.h5" in _dialogs(window, "errorDialog")[-1].text()
+    assert "not opened" in window.train_tab.summary.headline.text()
+
+
 def test_data_setup_shown_without_a_data_set(qtbot, settings, tiny_data):
     state = AppState(paths.models_dir())
     win = MainWindow(state, settings=settings)
@@ -218,7 +229,7 @@ def test_geometry_and_folders_are_remembered(qtbot, state, settings, tiny_data):
     qtbot.waitExposed(win)
     size = (win.minimumSizeHint().width() + 5, 520)
     win.resize(*size)
-    assert win.train_tab.open_dataset(str(tiny_data))
+    assert win.train_tab.open_dataset(str(tiny_data)) is None
     win.close()
     assert settings.value("window/geometry") is not None
     assert settings.value("folders/data") == str(tiny_data)

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 
 from catgui.core import persistence
 from catgui.core.errors import CatguiError
-from catgui.core.evaluation import accuracy_text
 from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
 from catgui.ui.classify_tab import ClassifyTab
 from catgui.ui.mistakes_tab import MistakesTab
 from catgui.ui.model_selector import ModelSelector
+from catgui.ui.status_bar import StatusBar
 from catgui.ui.train_tab import TrainTab
 from catgui.workers.base import running_workers
 
@@ -71,12 +71,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.setCentralWidget(self.tabs)
         self._build_menus()
-        self._build_status_bar()
+        self.setStatusBar(StatusBar(state, self))
+        self.model_status = self.statusBar().model_label
+        self.data_status = self.statusBar().data_label
         self.setAcceptDrops(True)
-        state.modelChanged.connect(self._update_status)
-        state.datasetChanged.connect(self._update_status)
         self.train_tab.runningChanged.connect(self._running_changed)
-        self._update_status()
         self._restore_geometry()
 
     # -- building -----------------------------------------------------------------------------
@@ -100,7 +99,7 @@ class MainWindow(QMainWindow):
         )
         self.open_data_action = self._action(
             "Open Data Set Folder…",
-            self.train_tab.locate_dataset,
+            self.open_dataset_dialog,
             "Ctrl+Shift+D",
             "Choose the folder holding the cat/non-cat h5 files",
         )
@@ -132,36 +131,6 @@ class MainWindow(QMainWindow):
         train_menu.addAction(self.train_action)
         train_menu.addAction(self.stop_action)
         bar.addMenu("&Help").addAction(self.about_action)
-
-    def _build_status_bar(self) -> None:
-        self.model_status = QLabel(objectName="modelStatus")
-        self.data_status = QLabel(objectName="datasetStatus")
-        for label in (self.model_status, self.data_status):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setContentsMargins(6, 0, 6, 0)
-        self.statusBar().addPermanentWidget(self.model_status, 1)
-        self.statusBar().addPermanentWidget(self.data_status)
-
-    # -- status ---------------------------------------------------------------------------------
-    def _update_status(self, *_args) -> None:
-        model = self.state.model
-        if model is None:
-            self.model_status.setText("Active model: none — train one or open one")
-        else:
-            meta = model.metadata
-            acc, n = model.test_accuracy, meta.get("test_size") or 0
-            text = accuracy_text(acc, n) if acc is not None else "test accuracy unknown"
-            self.model_status.setText(f"Active model: {model.name} — test accuracy {text}")
-            self.model_status.setToolTip(str(model.path or "not saved"))
-        data = self.state.dataset
-        if data is None:
-            self.data_status.setText("Data set: not found")
-            self.data_status.setToolTip("")
-        else:
-            self.data_status.setText(
-                f"Data set: {data.folder.name} ({len(data.train)} train / {len(data.test)} test)"
-            )
-            self.data_status.setToolTip(str(data.folder))
 
     def _running_changed(self, running: bool) -> None:
         self.stop_action.setEnabled(running)
@@ -201,6 +170,11 @@ class MainWindow(QMainWindow):
         if paths:
             self.tabs.setCurrentWidget(self.classify_tab)
             self.classify_tab.add_paths(list(paths))
+
+    def open_dataset_dialog(self) -> None:
+        error = self.train_tab.locate_dataset()
+        if error:
+            self.show_error("Data set not opened", error)
 
     def open_model_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -257,24 +257,22 @@ class TrainTab(QWidget):
         self.summary.show_message("Run discarded", "The active model is unchanged.")
 
     # -- data set and model ------------------------------------------------------------------------
-    def locate_dataset(self) -> None:
+    def locate_dataset(self) -> str | None:
+        """Ask for the data set folder and open it; the error message if that failed."""
         start = self.settings.value("folders/data", "") if self.settings is not None else ""
-        folder = QFileDialog.getExistingDirectory(
-            self, "Locate the cat/non-cat data set", str(start)
-        )
-        if folder:
-            self.open_dataset(folder)
+        folder = QFileDialog.getExistingDirectory(self, "Locate the data set", str(start))
+        return self.open_dataset(folder) if folder else None
 
-    def open_dataset(self, folder: str) -> bool:
-        """Use the data set in ``folder``; an error is shown in the tab."""
+    def open_dataset(self, folder: str) -> str | None:
+        """Use the data set in ``folder``; the error (also shown in the tab) if it failed."""
         try:
             self.state.open_dataset(folder)
         except CatguiError as exc:
             self.summary.show_message("Data set not opened", str(exc), error=True)
-            return False
+            return str(exc)
         if self.settings is not None:
             self.settings.setValue("folders/data", folder)
-        return True
+        return None
 
     def _dataset_changed(self, data: object) -> None:
         self.stack.setCurrentIndex(0 if data is None else 1)

@@ -222,8 +222,8 @@ class TrainTab(QWidget):
         if worker is not None:
             worker.wait()  # ``finished`` comes just before the thread really ends
         self.plot.end_run()
-        # Python owns it (no parent): kept until the next run so queued signals still
-        # reach other listeners; never deleteLater'd (the thread registry tracks it).
+        # Python owns it (no parent): kept until the next run so signals still queued for
+        # other listeners are delivered, then freed with its last reference.
         self._last_worker = worker
         self._set_running(False)
 

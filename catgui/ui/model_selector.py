@@ -17,20 +17,26 @@ class ModelSelector(QComboBox):
 
     Picking an entry calls ``state.open_model``; a bad file is reported with
     :attr:`failed` and the selection goes back to the active model. The list refreshes on
-    ``modelsListChanged`` and follows ``modelChanged``.
+    ``modelsListChanged`` and follows ``modelChanged``. If the active model's file has
+    vanished (deleted or moved while the app runs), its entry says so, its tooltip says the
+    model is still in memory, and :attr:`fileMissing` is emitted once for that path.
 
     Signals
     -------
     failed(str)
         Opening the chosen model failed; the message names the file and the problem.
+    fileMissing(str)
+        The active model's file is gone; the message names it and says what still works.
     """
 
     failed = Signal(str)
+    fileMissing = Signal(str)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("modelSelector")
         self.state = state
+        self._reported_missing: Path | None = None
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setMinimumContentsLength(22)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -54,15 +60,29 @@ class ModelSelector(QComboBox):
             active = self.state.model.path if self.state.model else None
             if active is not None and not any(_same(active, p) for p in listed):
                 listed = [active, *listed]
+            missing = self.missing_message()
             for path in listed:
-                self.addItem(path.stem, str(path))
-                self.setItemData(self.count() - 1, str(path), Qt.ItemDataRole.ToolTipRole)
+                gone = missing is not None and active is not None and _same(path, active)
+                self.addItem(f"{path.stem} (file missing)" if gone else path.stem, str(path))
+                tip = missing if gone else str(path)
+                self.setItemData(self.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
             if not listed:
                 self.addItem("No saved models yet", None)
             self._select_active()
         finally:
             self.blockSignals(False)
         self.setEnabled(bool(listed))
+        self._report_missing(missing, active)
+
+    def missing_message(self) -> str | None:
+        """Why the active model's file is gone, or ``None`` if it is there (or unsaved)."""
+        model = self.state.model
+        if model is None or model.path is None or model.path.is_file():
+            return None
+        return (
+            f"{model.path}: the model file was deleted or moved. The model is still in "
+            "memory and keeps classifying; save it again with File ▸ Save Model As… to keep it."
+        )
 
     # -- internals ------------------------------------------------------------------------------
     def _select_active(self) -> None:
@@ -76,6 +96,13 @@ class ModelSelector(QComboBox):
             if _same(path, model.path):
                 self.setCurrentIndex(i)
                 return
+
+    def _report_missing(self, message: str | None, active: Path | None) -> None:
+        if message is None:
+            self._reported_missing = None
+        elif self._reported_missing is None or not _same(self._reported_missing, active):
+            self._reported_missing = active
+            self.fileMissing.emit(message)
 
     def _follow(self, model: Model | None) -> None:
         self.refresh()

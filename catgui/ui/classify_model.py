@@ -18,10 +18,20 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer,
 
 from catgui.core import prediction
 from catgui.core.network import Network
+from catgui.ui.classify_text import (  # noqa: F401 - re-exported for callers and tests
+    CAT,
+    ERROR,
+    NON_CAT,
+    UNSURE,
+    describe,
+    summary_text,
+    verdict_text,
+)
 
 #: Probabilities strictly inside this band are shown as "unsure" (the model cannot tell).
 UNSURE_BAND = (0.4, 0.6)
-CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
+#: The default band is this far either side of the decision threshold.
+UNSURE_HALF_WIDTH = 0.1
 #: Rows re-scored per step when the model changes; steps run from the event loop, so the
 #: window stays responsive while thousands of rows are re-scored.
 RESCORE_CHUNK = 32
@@ -31,17 +41,34 @@ LabelRole = Qt.ItemDataRole.UserRole + 2
 ProbabilityRole = Qt.ItemDataRole.UserRole + 3
 ErrorRole = Qt.ItemDataRole.UserRole + 4
 PathRole = Qt.ItemDataRole.UserRole + 5
+#: ``(threshold, (low, high))`` the row is labelled with.
+DecisionRole = Qt.ItemDataRole.UserRole + 6
 
 _uids = itertools.count(1)
 
 
-def label_for(probability: float | None, band: tuple[float, float] = UNSURE_BAND) -> str:
-    """``"cat"``, ``"non-cat"`` or ``"unsure"`` for a probability of cat; ``"error"`` for None."""
+def label_for(
+    probability: float | None,
+    band: tuple[float, float] = UNSURE_BAND,
+    threshold: float = 0.5,
+) -> str:
+    """``"cat"``, ``"non-cat"`` or ``"unsure"`` for a probability of cat; ``"error"`` for None.
+
+    Cat when ``probability > threshold`` (as :class:`catgui.core.evaluation.Evaluation`
+    decides); unsure when strictly inside ``band``.
+    """
     if probability is None:
         return ERROR
     if band[0] < probability < band[1]:
         return UNSURE
-    return CAT if probability > 0.5 else NON_CAT
+    return CAT if probability > threshold else NON_CAT
+
+
+def band_around(threshold: float, half_width: float) -> tuple[float, float]:
+    """The unsure band ``half_width`` either side of ``threshold``, kept inside (0, 1)."""
+    if half_width <= 0:
+        return (threshold, threshold)
+    return (max(0.0, threshold - half_width), min(1.0, threshold + half_width))
 
 
 @dataclass
@@ -75,6 +102,8 @@ class Entry:
     scored_with: Network | None = None
     #: Unique number of this row's picture (keys the painter's pixmap cache).
     uid: int = field(default_factory=lambda: next(_uids))
+    #: What the user said it is (True = cat) after a correction; None if not corrected.
+    corrected: bool | None = None
 
     @property
     def label(self) -> str:
@@ -115,6 +144,11 @@ class ResultsModel(QAbstractListModel):
         self._rows: dict[Path, int] = {}
         #: Optional display names for paths (pasted images live in a temporary file).
         self.names: dict[Path, str] = {}
+        #: Cat when p(cat) > threshold; unsure strictly inside band.
+        self.threshold = 0.5
+        self.band = UNSURE_BAND
+        #: The user's corrections of rows (path -> is cat); survives a row being re-added.
+        self.corrected: dict[Path, bool] = {}
 
     # -- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 - Qt API
@@ -129,11 +163,13 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return entry.name
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return describe(entry)
+            return describe(entry, self.label_of(entry))
         if role == EntryRole:
             return entry
         if role == LabelRole:
-            return entry.label
+            return self.label_of(entry)
+        if role == DecisionRole:
+            return (self.threshold, self.band)
         if role == ProbabilityRole:
             return entry.probability
         if role == ErrorRole:
@@ -158,6 +194,7 @@ class ResultsModel(QAbstractListModel):
             path = Path(result.path)
             entry = Entry.from_result(result, self.names.get(path))
             entry.scored_with = network
+            entry.corrected = self.corrected.get(path)
             row = self._rows.get(path)
             if row is not None:
                 self._entries[row] = entry
@@ -190,7 +227,35 @@ class ResultsModel(QAbstractListModel):
         self._entries.clear()
         self._rows.clear()
         self.names.clear()
+        self.corrected.clear()
         self.endResetModel()
+
+    def label_of(self, entry: Entry) -> str:
+        """``entry``'s label under this list's threshold and unsure band."""
+        if entry.error is not None:
+            return ERROR
+        return label_for(entry.probability, self.band, self.threshold)
+
+    def set_decision(self, threshold: float, band: tuple[float, float]) -> None:
+        """Label rows as cat when p(cat) > ``threshold``, unsure strictly inside ``band``."""
+        self.threshold, self.band = float(threshold), (float(band[0]), float(band[1]))
+        if self._entries:
+            self.dataChanged.emit(self.index(0), self.index(len(self._entries) - 1))
+
+    def set_corrected(self, path: Path, is_cat: bool | None) -> None:
+        """Mark the row of ``path`` as corrected to ``is_cat`` (None: not corrected)."""
+        path = Path(path)
+        if is_cat is None:
+            self.corrected.pop(path, None)
+        else:
+            self.corrected[path] = bool(is_cat)
+        row = self._rows.get(path)
+        if row is not None:
+            self._entries[row].corrected = is_cat
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def row_of(self, path: Path) -> int | None:
+        return self._rows.get(Path(path))
 
     def rescore(self, network: Network) -> None:
         """Recompute every probability with ``network`` from the kept 64x64 inputs.
@@ -223,53 +288,4 @@ class ResultsModel(QAbstractListModel):
 
     def counts(self) -> Counter:
         """How many rows carry each label (cat, non-cat, unsure, error)."""
-        return Counter(e.label for e in self._entries)
-
-
-def describe(entry: Entry) -> str:
-    """One sentence about a row, for tooltips and screen readers."""
-    if entry.error is not None:
-        return entry.error
-    p = entry.probability
-    label = entry.label
-    if label == UNSURE:
-        verdict = "unsure — too close to call"
-    elif label == CAT:
-        verdict = "a cat"
-    else:
-        verdict = "not a cat"
-    return f"{entry.path}\n{verdict}: probability of cat {p:.3f}"
-
-
-def _percent(x: float) -> str:
-    if x >= 0.995:
-        return "> 99 %"
-    return f"{100 * x:.0f} %"
-
-
-def verdict_text(p: float, label: str) -> str:
-    """The words beside the label chip, e.g. ``"85 % cat"``, for a probability ``p`` of cat."""
-    if label == UNSURE:
-        return f"too close to call ({_percent(p)} cat)"
-    if p > 0.5:
-        return f"{_percent(p)} cat"
-    return f"{_percent(1.0 - p)} not a cat"
-
-
-def summary_text(counts: Counter) -> str:
-    """``"12 pictures: 7 cats, 3 non-cats, 1 unsure, 1 error"`` (empty parts left out)."""
-    total = sum(counts.values())
-    if not total:
-        return "No pictures yet"
-    parts = []
-    for key, one, many in (
-        (CAT, "cat", "cats"),
-        (NON_CAT, "non-cat", "non-cats"),
-        (UNSURE, "unsure", "unsure"),
-        (ERROR, "error", "errors"),
-    ):
-        n = counts.get(key, 0)
-        if n:
-            parts.append(f"{n:,} {one if n == 1 else many}")
-    noun = "picture" if total == 1 else "pictures"
-    return f"{total:,} {noun}: " + ", ".join(parts)
+        return Counter(self.label_of(e) for e in self._entries)

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import functools
-import shutil
-import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from catgui.core import images
-from catgui.ui.classify_model import summary_text
+from catgui.ui import classify_settings as remembered
+from catgui.ui.classify_corrections import ClassifyCorrections
+from catgui.ui.classify_header import ClassifyHeader
+from catgui.ui.classify_model import band_around, summary_text
 from catgui.ui.classify_queue import ClassifyQueue
 from catgui.ui.classify_results import ClassifyResults
+from catgui.ui.corrections_dialog import CorrectionsDialog
 from catgui.ui.drop_area import DropArea, local_paths
+from catgui.ui.pasted_images import PastedImages
 
 IMAGE_FILTER = (
     "Images (" + " ".join(f"*{s}" for s in sorted(images.IMAGE_SUFFIXES)) + ");;All files (*)"
@@ -39,14 +32,6 @@ NOTHING_TO_PASTE = (
 )
 
 
-def _remove_folder(folder: Path, *_args) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def _settings() -> QSettings:
-    return QSettings("catgui", "catgui")  # the same file as the window's QSettings()
-
-
 class ClassifyTab(QWidget):
     """Drop area, progress, summary and the list of results (issue 3).
 
@@ -54,15 +39,23 @@ class ClassifyTab(QWidget):
     arrive while a batch runs wait in :attr:`queue`; one worker at a time fills the list.
     The main window routes window-wide drops, Ctrl+O and Ctrl+V to :meth:`add_paths`,
     :meth:`open_images` and :meth:`paste_image`, and calls :meth:`shutdown` on close.
+
+    Each row can be corrected ("It's a cat / It's not a cat"): a copy goes into the user's
+    corrections (:attr:`log`), Ctrl+Z takes the last one back, and "Corrections: N" opens
+    the review dialog. The unsure band is chosen in the header and kept in QSettings;
+    :meth:`set_threshold` moves the decision threshold (the Mistakes tab's slider).
     """
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("classifyTab")
         self.state = state
-        self._paste_dir: Path | None = None
-        self._pasted = 0
+        self.pasted = PastedImages()
+        self.destroyed.connect(self.pasted.remove_all)
         self._note = ""
+        self.threshold = 0.5
+        self.half_width = remembered.unsure_half_width()
+        self._corrections_count = 0
         self.queue = ClassifyQueue(self._network, self)
         self.queue.resultsReady.connect(self._on_results)
         self.queue.progressed.connect(self._on_progress)
@@ -70,6 +63,10 @@ class ClassifyTab(QWidget):
         self.queue.failed.connect(self._show_notice)
         self._build()
         state.modelChanged.connect(self._on_model_changed)
+        undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_last)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.set_unsure_half_width(self.half_width)
+        self._on_corrections_changed(self.corrections.count())
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -90,40 +87,14 @@ class ClassifyTab(QWidget):
         self.drop_area.openImagesRequested.connect(self.open_images)
         self.drop_area.openFolderRequested.connect(self.open_folder)
 
-        self.summary = QLabel()
-        self.summary.setObjectName("classifySummary")
-        font = self.summary.font()
-        font.setBold(True)
-        self.summary.setFont(font)
-        self.status = QLabel()
-        self.status.setObjectName("classifyStatus")
-        self.progress = QProgressBar()
-        self.progress.setObjectName("classifyProgress")
-        self.progress.setTextVisible(False)
-        self.progress.setFixedWidth(200)
-        self.progress.setStyleSheet(
-            "QProgressBar { border: 1px solid #d1d1d6; border-radius: 5px; background: #f2f2f7;"
-            " min-height: 10px; max-height: 10px; }"
-            " QProgressBar::chunk { background-color: #0a84ff; border-radius: 4px; }"
-        )
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelClassifyButton")
-        self.cancel_button.setToolTip("Stop classifying; the pictures done so far stay")
+        self.status_row = ClassifyHeader()
+        header = self.status_row
+        self.summary, self.status, self.progress = header.summary, header.status, header.progress
+        self.cancel_button, self.clear_button = header.cancel_button, header.clear_button
         self.cancel_button.clicked.connect(self.cancel)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setObjectName("clearResultsButton")
-        self.clear_button.setToolTip("Empty the list (the files are not touched)")
         self.clear_button.clicked.connect(self.clear)
-
-        self.status_row = QWidget()
-        bar = QHBoxLayout(self.status_row)
-        bar.setContentsMargins(4, 0, 0, 0)
-        bar.addWidget(self.summary)
-        bar.addSpacing(12)
-        bar.addWidget(self.status, 1)
-        bar.addWidget(self.progress)
-        bar.addWidget(self.cancel_button)
-        bar.addWidget(self.clear_button)
+        header.corrections_button.clicked.connect(self.open_corrections)
+        header.halfWidthChanged.connect(self.set_unsure_half_width)
 
         self.results_view = ClassifyResults()
         self.results = self.results_view.results
@@ -132,6 +103,12 @@ class ClassifyTab(QWidget):
         self.results.modelReset.connect(self._refresh)
         self.results.dataChanged.connect(self._refresh_summary)
         self.results.rescored.connect(self._refresh)
+        self.corrections = ClassifyCorrections(self.results, self)
+        self.corrections.countChanged.connect(self._on_corrections_changed)
+        self.corrections.noted.connect(self._on_note)
+        self.corrections.failed.connect(self._show_notice)
+        self.results_view.correctionRequested.connect(self.corrections.correct_rows)
+        self.results_view.undoRequested.connect(self.corrections.undo_row)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -156,19 +133,19 @@ class ClassifyTab(QWidget):
     def open_images(self) -> None:
         """Let the user pick picture files (several at once) and classify them."""
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Open images to classify", self._last_folder(), IMAGE_FILTER
+            self, "Open images to classify", remembered.last_folder(), IMAGE_FILTER
         )
         if files:
-            self._remember_folder(str(Path(files[0]).parent))
+            remembered.remember_folder(str(Path(files[0]).parent))
             self.add_paths(files)
 
     def open_folder(self) -> None:
         """Let the user pick a folder; every picture in it and its subfolders is classified."""
         folder = QFileDialog.getExistingDirectory(
-            self, "Open a folder of pictures", self._last_folder()
+            self, "Open a folder of pictures", remembered.last_folder()
         )
         if folder:
-            self._remember_folder(folder)
+            remembered.remember_folder(folder)
             self.add_paths([folder])
 
     def paste_image(self) -> None:
@@ -187,6 +164,41 @@ class ClassifyTab(QWidget):
             self.add_paths(paths)
         else:
             self._show_notice(NOTHING_TO_PASTE)
+
+    # -- corrections, threshold, unsure band ----------------------------------------------------
+    def open_corrections(self) -> CorrectionsDialog:
+        """Open the review dialog of the user's corrections (non-blocking); returns it."""
+        return self.corrections.open_dialog()
+
+    def undo_last(self) -> None:
+        """Take back the latest correction (Ctrl+Z)."""
+        self.corrections.undo_last()
+
+    def set_threshold(self, threshold: float) -> None:
+        """Call a picture a cat when p(cat) > ``threshold``; the unsure band moves with it."""
+        self.threshold = float(threshold)
+        self.status_row.set_band(self.threshold, self.half_width)
+        self._apply_decision()
+
+    def set_unsure_half_width(self, half_width: float) -> None:
+        """Show answers within ``half_width`` of the threshold as unsure (0: never)."""
+        self.half_width = float(half_width)
+        remembered.remember_unsure_half_width(self.half_width)
+        self.status_row.set_band(self.threshold, self.half_width)
+        self._apply_decision()
+
+    def _apply_decision(self) -> None:
+        self.results.set_decision(self.threshold, band_around(self.threshold, self.half_width))
+        self._refresh_summary()
+
+    def _on_corrections_changed(self, count: int) -> None:
+        self._corrections_count = count
+        self.status_row.set_corrections(count)
+        self._refresh()
+
+    def _on_note(self, text: str) -> None:
+        self._note = text
+        self._refresh()
 
     def is_busy(self) -> bool:
         """Whether a batch is being classified."""
@@ -209,8 +221,7 @@ class ClassifyTab(QWidget):
     def shutdown(self) -> None:
         """Interrupt the worker and wait for it (the main window calls this on close)."""
         self.queue.shutdown()
-        if self._paste_dir is not None:
-            _remove_folder(self._paste_dir)
+        self.pasted.remove_all()
 
     # -- reactions ----------------------------------------------------------------------------
     def _network(self):
@@ -253,7 +264,8 @@ class ClassifyTab(QWidget):
         waiting = self.queue.waiting() > 0
         self.results_view.setVisible(has_rows)
         self.drop_area.set_compact(has_rows or busy)
-        self.status_row.setVisible(has_rows or busy or waiting)
+        has_fixes = self._corrections_count > 0
+        self.status_row.setVisible(has_rows or busy or waiting or has_fixes)
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy or waiting)
         self.clear_button.setEnabled(has_rows or busy)
@@ -276,24 +288,11 @@ class ClassifyTab(QWidget):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
-    # -- helpers -------------------------------------------------------------------------------
-    def _save_pasted(self, image: QImage | None) -> Path | None:
-        if image is None or image.isNull():
-            return None
-        if self._paste_dir is None:
-            self._paste_dir = Path(tempfile.mkdtemp(prefix="catgui-pasted-"))
-            self.destroyed.connect(functools.partial(_remove_folder, self._paste_dir))
-        self._pasted += 1
-        path = self._paste_dir / f"pasted-{self._pasted}.png"
-        if not image.save(str(path), "PNG"):
+    def _save_pasted(self, image) -> Path | None:
+        saved = self.pasted.save(image)
+        if saved is None:
             self._show_notice("The pasted image could not be stored for classifying.")
             return None
-        self.results.names[path] = f"Pasted image {self._pasted}"
+        path, name = saved
+        self.results.names[path] = name
         return path
-
-    def _last_folder(self) -> str:
-        value = _settings().value("classify/lastFolder", "")
-        return str(value) if value and Path(str(value)).is_dir() else str(Path.home())
-
-    def _remember_folder(self, folder: str) -> None:
-        _settings().setValue("classify/lastFolder", folder)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -140,6 +142,11 @@ class ImageViewer(QDialog):
             f"Probability of cat: <b>{m.probability:.3f}</b> "
             f"<span style='color:#8e8e93'>(cat above {self.threshold:g})</span><br>"
             f"<span style='color:#8e8e93'>Shown at {SCALE}× the 64 × 64 pixels the model sees.</span>"
+            + (
+                f"<br><span style='color:#8e8e93'>File: {html.escape(item.name)}</span>"
+                if item.name
+                else ""
+            )
         )
         self.probability_bar.setValue(round(1000 * m.probability))
         self.probability_bar.setStyleSheet(

@@ -13,7 +13,7 @@ PAD = 10
 LINE = 17
 BAR_HEIGHT = 6
 CARD_WIDTH = IMAGE + 2 * PAD
-CARD_HEIGHT = PAD + IMAGE + 8 + 3 * LINE + 2 + PAD
+CARD_HEIGHT = PAD + IMAGE + 8 + 4 * LINE + 2 + PAD
 
 CAT = QColor("#23935a")
 NON_CAT = QColor("#3f6fb5")
@@ -80,7 +80,7 @@ class MistakeDelegate(QStyledItemDelegate):
         badge_font.setBold(True)
         self._paint_badge(painter, badge_font, image_rect, item.mistake.kind)
         self._paint_text(
-            painter, option, item, QRect(left, image_rect.bottom() + 9, IMAGE, 3 * LINE)
+            painter, option, item, QRect(left, image_rect.bottom() + 9, IMAGE, 4 * LINE)
         )
         painter.restore()
 
@@ -122,12 +122,14 @@ class MistakeDelegate(QStyledItemDelegate):
         small.setPointSizeF(base.pointSizeF() * 0.85)
         text_colour = QApplication.palette().color(QPalette.ColorRole.Text)
         row = QRect(rect.left(), rect.top(), rect.width(), LINE)
-        self._paint_pair(painter, (base, bold), text_colour, row, "Truth: ", m.label)
         painter.setFont(small)
-        painter.setPen(GREY)
-        painter.drawText(
-            row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"#{m.index}"
+        painter.setPen(text_colour)
+        title = painter.fontMetrics().elidedText(
+            item.title, Qt.TextElideMode.ElideMiddle, row.width()
         )
+        painter.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        row.translate(0, LINE)
+        self._paint_pair(painter, (base, bold), text_colour, row, "Truth: ", m.label)
         row.translate(0, LINE)
         self._paint_pair(painter, (base, bold), text_colour, row, "Said: ", m.predicted)
         row.translate(0, LINE + 2)

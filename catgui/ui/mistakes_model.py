@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,23 +32,39 @@ def to_qimage(pixels: np.ndarray) -> QImage:
     return QImage(arr.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
+def picture_name(name: str | None) -> str | None:
+    """A test picture's file name for people; None for the article's numbered images."""
+    if not name or name.startswith("article test #"):
+        return None
+    return name
+
+
 @dataclass(frozen=True)
 class MistakeItem:
-    """One mistake with the image the model saw (64 x 64 RGB)."""
+    """One mistake with the image the model saw (64 x 64 RGB).
+
+    ``name`` is the test picture's file (relative to its data set folder) when the data
+    set is made of files, None for the article's numbered test images.
+    """
 
     mistake: Mistake
     image: QImage
+    name: str | None = None
 
     @property
     def title(self) -> str:
+        """The file name (``"IMG_0042.jpg"``), or ``"Test image 12"``."""
+        if self.name:
+            return self.name.replace("\\", "/").rsplit("/", 1)[-1]
         return f"Test image {self.mistake.index}"
 
     @property
     def description(self) -> str:
         """One line a screen reader (and a tooltip) can say."""
         m = self.mistake
+        where = f" ({self.name})" if self.name and self.name != self.title else ""
         return (
-            f"{self.title}: is {class_name(m.label)}, called {class_name(m.predicted)} "
+            f"{self.title}{where}: is {class_name(m.label)}, called {class_name(m.predicted)} "
             f"(probability of cat {m.probability:.3f}, {m.kind})"
         )
 
@@ -62,10 +79,24 @@ class MistakesModel(QAbstractListModel):
         self._filter = ALL
 
     # -- contents ----------------------------------------------------------------------------
-    def set_mistakes(self, mistakes: list[Mistake], images: np.ndarray) -> None:
-        """Show ``mistakes``; ``images`` is the evaluated set, shape ``(m, 64, 64, 3)`` uint8."""
+    def set_mistakes(
+        self, mistakes: list[Mistake], images: np.ndarray, names: Sequence[str] | None = None
+    ) -> None:
+        """Show ``mistakes``; ``images`` is the evaluated set, shape ``(m, 64, 64, 3)`` uint8.
+
+        ``names`` (optional, one per evaluated image) names the test pictures' files.
+        """
         self.beginResetModel()
-        self._all = [MistakeItem(m, to_qimage(images[m.index])) for m in mistakes]
+        self._all = [
+            MistakeItem(
+                m,
+                to_qimage(images[m.index]),
+                picture_name(names[m.index])
+                if names is not None and m.index < len(names)
+                else None,
+            )
+            for m in mistakes
+        ]
         self._apply_filter()
         self.endResetModel()
 

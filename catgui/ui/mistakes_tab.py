@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import Qt
+import dataclasses
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from catgui.core import evaluation
 from catgui.core.errors import CatguiError
-from catgui.ui.confusion_matrix import ConfusionMatrix
 from catgui.ui.image_viewer import ImageViewer
 from catgui.ui.mistakes_model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
+from catgui.ui.mistakes_summary import MistakesSummary
 from catgui.ui.mistakes_view import MistakesView
 
 _GREY = "color: #8e8e93;"
@@ -35,19 +35,23 @@ _EMPTY = {
 }
 
 
-def _caption(text: str) -> QLabel:
-    label = QLabel(text.upper())
-    label.setStyleSheet(f"{_GREY} font-size: 11px; font-weight: bold; letter-spacing: 1px;")
-    return label
-
-
 class MistakesTab(QWidget):
     """Summary (accuracy, confusion matrix, count) beside a filterable grid of mistakes.
 
     It evaluates ``state.model`` on the test set of ``state.dataset`` with
     :func:`catgui.core.evaluation.evaluate` (the very function ``catgui evaluate`` uses)
     whenever either changes. 50 images take about a millisecond: no thread needed.
+    The threshold slider re-labels the kept probabilities (no new forward pass), exactly
+    as ``evaluate(..., threshold)`` would. Test pictures of folder data sets are named by
+    their file.
+
+    Signals
+    -------
+    thresholdChanged(float)
+        The decision threshold moved (the slider, Reset, or :meth:`set_threshold`).
     """
+
+    thresholdChanged = Signal(float)
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +59,7 @@ class MistakesTab(QWidget):
         self.state = state
         self.threshold = 0.5
         self.evaluation: evaluation.Evaluation | None = None
+        self._shown_with: tuple = ()  # (images, names, model name, test path) of the evaluation
         self.viewer: ImageViewer | None = None
         self.list_model = MistakesModel(self)
         self.view = MistakesView(self.list_model)
@@ -75,38 +80,12 @@ class MistakesTab(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build_content(self) -> QWidget:
-        self.accuracy_label = QLabel(objectName="mistakesAccuracy")
-        self.accuracy_label.setTextFormat(Qt.TextFormat.RichText)
-        self.accuracy_label.setWordWrap(True)
-        self.count_label = QLabel(objectName="mistakesCount")
-        font = self.count_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.count_label.setFont(font)
-        self.confusion = ConfusionMatrix()
+        side = self.summary = MistakesSummary()
+        self.accuracy_label, self.count_label = side.accuracy_label, side.count_label
+        self.confusion, self.source_label = side.confusion, side.source_label
+        self.rates_label, self.threshold_panel = side.rates_label, side.threshold_panel
         self.confusion.cellClicked.connect(self._filter_from_cell)
-        self.source_label = QLabel(objectName="mistakesSource")
-        self.source_label.setWordWrap(True)
-        self.source_label.setStyleSheet(f"{_GREY} font-size: 11px;")
-        side = QFrame(objectName="mistakesSummary")
-        side.setFixedWidth(260)
-        side.setStyleSheet(
-            "#mistakesSummary { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 10px; }"
-        )
-        column = QVBoxLayout(side)
-        column.setContentsMargins(16, 16, 16, 16)
-        column.setSpacing(6)
-        column.addWidget(_caption("Test accuracy"))
-        column.addWidget(self.accuracy_label)
-        column.addSpacing(10)
-        column.addWidget(self.count_label)
-        column.addSpacing(10)
-        column.addWidget(_caption("Confusion matrix"))
-        column.addWidget(self.confusion)
-        column.addSpacing(10)
-        column.addWidget(self.source_label)
-        column.addStretch(1)
+        self.threshold_panel.thresholdChanged.connect(self.set_threshold)
 
         self.filter_group = QButtonGroup(self)
         self.filter_buttons: dict[str, QPushButton] = {}
@@ -158,6 +137,8 @@ class MistakesTab(QWidget):
             self._show_message(*missing)
             return
         images, labels = data.test.x, data.test.y
+        names = getattr(data, "test_names", None)
+        names = tuple(names) if names and len(names) == len(labels) else None
         try:
             result = evaluation.evaluate(
                 model.network, data.test.features(), labels, self.threshold
@@ -166,7 +147,8 @@ class MistakesTab(QWidget):
             self._show_message("This model cannot be evaluated on this data set", str(exc))
             return
         self.evaluation = result
-        self._show_result(result, images, model.name, str(data.test.path))
+        self._shown_with = (images, names, model.name, str(data.test.path))
+        self._show_result(result)
 
     def _show_message(self, title: str, text: str) -> None:
         self.message_label.setText(
@@ -174,21 +156,10 @@ class MistakesTab(QWidget):
         )
         self.pages.setCurrentIndex(0)
 
-    def _show_result(
-        self, result: evaluation.Evaluation, images: np.ndarray, model_name: str, test_path: str
-    ) -> None:
-        mistakes = result.mistakes
-        self.list_model.set_mistakes(mistakes, images)
-        head, _, rest = evaluation.accuracy_text(result.accuracy, result.n).partition(" (")
-        self.accuracy_label.setText(
-            f"<span style='font-size:30px; font-weight:bold'>{head}</span>"
-            + (f"<br><span style='color:#8e8e93'>({rest}</span>" if rest else "")
-        )
-        self.count_label.setText(f"{len(mistakes)} mistakes of {result.n}")
-        self.confusion.set_matrix(result.confusion)
-        self.source_label.setText(
-            f"Model: {model_name}\nTest set: {test_path}\nCat when p(cat) > {self.threshold:g}"
-        )
+    def _show_result(self, result: evaluation.Evaluation) -> None:
+        images, names, model_name, test_path = self._shown_with
+        self.list_model.set_mistakes(result.mistakes, images, names)
+        self.summary.show_result(result, model_name, test_path)
         self._update_filter_buttons()
         self.pages.setCurrentIndex(1)
 
@@ -212,10 +183,23 @@ class MistakesTab(QWidget):
         self.set_filter(FALSE_POSITIVE if predicted == 1 else FALSE_NEGATIVE)
 
     def set_threshold(self, threshold: float) -> None:
-        """Call a picture a cat when p(cat) > ``threshold``; re-evaluates (issue 6 hook)."""
-        self.threshold = float(threshold)
-        self.view.card_delegate.threshold = self.threshold
-        self.refresh()
+        """Call a picture a cat when p(cat) > ``threshold`` (0.05–0.95); re-labels the test set.
+
+        The matrix, accuracy, precision, recall and mistakes then show what
+        ``evaluation.evaluate(..., threshold)`` reports; :attr:`thresholdChanged` is emitted.
+        """
+        self.threshold_panel.set_threshold(threshold)  # clamps; comes back here if it moved
+        threshold = self.threshold_panel.threshold()
+        if threshold == self.threshold:
+            return
+        self.threshold = threshold
+        self.view.card_delegate.threshold = threshold
+        if self.evaluation is not None:
+            self._close_viewer()
+            self.evaluation = dataclasses.replace(self.evaluation, threshold=threshold)
+            self.view.card_delegate.clear_cache()
+            self._show_result(self.evaluation)
+        self.thresholdChanged.emit(threshold)
 
     def open_viewer(self, row: int) -> ImageViewer | None:
         """Open the large view on the shown mistake in ``row``; returns the dialog."""

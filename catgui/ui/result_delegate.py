@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import numpy as np
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QRectF,
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -28,44 +28,28 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from catgui.ui import correction_buttons
 from catgui.ui.classify_model import (
-    CAT,
     ERROR,
-    NON_CAT,
-    UNSURE,
-    UNSURE_BAND,
+    DecisionRole,
     Entry,
     EntryRole,
+    LabelRole,
     describe,
     verdict_text,
 )
+from catgui.ui.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip, to_pixmap
 
 IMAGE_BOX = 96
 PAD = 8
 GAP = 12
 ROW_HEIGHT = IMAGE_BOX + 2 * PAD
 BAR_WIDTH = 260
-BAR_HEIGHT = 8
 PIXMAP_CACHE_SIZE = 400
-
-COLOURS = {
-    CAT: QColor("#23935a"),
-    NON_CAT: QColor("#3f6fb5"),
-    UNSURE: QColor("#c98a12"),
-    ERROR: QColor("#c8423c"),
-}
 INPUT_TIP = (
     "What the model sees: the centre square of the picture, shrunk to 64 × 64 pixels "
     "(shown enlarged)"
 )
-TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
-
-
-def _to_pixmap(array: np.ndarray) -> QPixmap:
-    arr = np.ascontiguousarray(array, dtype=np.uint8)
-    h, w = arr.shape[:2]
-    image = QImage(arr.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(image)
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -74,6 +58,9 @@ class ResultDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pixmaps: OrderedDict[tuple[int, str], QPixmap] = OrderedDict()
+        #: ``(entry uid, button key)`` under the mouse / held down (set by the view).
+        self.hovered: tuple[int, str] | None = None
+        self.pressed: tuple[int, str] | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         return QSize(520, ROW_HEIGHT)
@@ -86,8 +73,20 @@ class ResultDelegate(QStyledItemDelegate):
         thumb = QRect(rect.left() + GAP, top, IMAGE_BOX, IMAGE_BOX)
         model_input = QRect(thumb.right() + 1 + GAP, top, IMAGE_BOX, IMAGE_BOX)
         text_left = model_input.right() + 1 + 2 * GAP
-        text = QRect(text_left, top, max(0, rect.right() - GAP - text_left), IMAGE_BOX)
-        return {"thumbnail": thumb, "input": model_input, "text": text}
+        area = correction_buttons.area_rect(rect, PAD, GAP, IMAGE_BOX)
+        text = QRect(text_left, top, max(0, area.left() - 2 * GAP - text_left), IMAGE_BOX)
+        return {"thumbnail": thumb, "input": model_input, "text": text, "corrections": area}
+
+    def button_at(
+        self, option: QStyleOptionViewItem, index: QModelIndex, pos: QPoint
+    ) -> str | None:
+        """The correction button of the row at ``index`` under ``pos`` (view coordinates)."""
+        entry = index.data(EntryRole) if index.isValid() else None
+        if entry is None:
+            return None
+        area = self.rects(option.rect)["corrections"]
+        label = index.data(LabelRole)
+        return correction_buttons.button_at(area, label, entry.corrected, option.font, pos)
 
     def pixmap(self, entry: Entry, kind: str) -> QPixmap | None:
         """The thumbnail (``kind="thumbnail"``) or model input (``"input"``) of ``entry``."""
@@ -97,7 +96,7 @@ class ResultDelegate(QStyledItemDelegate):
         key = (entry.uid, kind)
         pix = self._pixmaps.get(key)
         if pix is None:
-            pix = _to_pixmap(array)
+            pix = to_pixmap(array)
             self._pixmaps[key] = pix
             while len(self._pixmaps) > PIXMAP_CACHE_SIZE:
                 self._pixmaps.popitem(last=False)
@@ -111,13 +110,16 @@ class ResultDelegate(QStyledItemDelegate):
         if entry is None or event.type() != QEvent.Type.ToolTip:
             return super().helpEvent(event, view, option, index)
         parts = self.rects(option.rect)
-        if entry.pixels is not None and parts["input"].contains(event.pos()):
+        button = self.button_at(option, index, event.pos())
+        if button is not None:
+            text = correction_buttons.TIPS[button]
+        elif entry.pixels is not None and parts["input"].contains(event.pos()):
             text = INPUT_TIP
         elif entry.original_size and parts["thumbnail"].contains(event.pos()):
             w, h = entry.original_size
             text = f"{entry.path}\nThe picture: {w:,} × {h:,} pixels"
         else:
-            text = describe(entry)
+            text = describe(entry, index.data(LabelRole))
         QToolTip.showText(event.globalPos(), text, view)
         return True
 
@@ -142,7 +144,14 @@ class ResultDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         self._paint_thumbnail(painter, entry, parts["thumbnail"], option)
         self._paint_input(painter, entry, parts["input"], option)
-        self._paint_text(painter, entry, parts["text"], option, selected)
+        label = index.data(LabelRole)
+        decision = index.data(DecisionRole)
+        self._paint_text(painter, entry, label, decision, parts["text"], option, selected)
+        hovered = self.hovered[1] if self.hovered and self.hovered[0] == entry.uid else None
+        pressed = self.pressed[1] if self.pressed and self.pressed[0] == entry.uid else None
+        correction_buttons.paint(
+            painter, parts["corrections"], label, entry.corrected, option, hovered, pressed
+        )
         painter.setPen(QPen(option.palette.mid().color(), 0.5))
         painter.drawLine(
             option.rect.left() + GAP,
@@ -194,7 +203,14 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "64×64")
 
     def _paint_text(
-        self, painter: QPainter, entry: Entry, box: QRect, option, selected: bool
+        self,
+        painter: QPainter,
+        entry: Entry,
+        label: str,
+        decision: tuple[float, tuple[float, float]],
+        box: QRect,
+        option,
+        selected: bool,
     ) -> None:
         text_colour = (
             option.palette.highlightedText().color() if selected else option.palette.text().color()
@@ -226,8 +242,7 @@ class ResultDelegate(QStyledItemDelegate):
             fm_small.elidedText(folder, Qt.TextElideMode.ElideMiddle, box.width()),
         )
         y += fm_small.height() + 8
-        label = entry.label
-        chip = self._paint_chip(painter, label, box.left(), y, bold)
+        chip = paint_chip(painter, TITLES[label], COLOURS[label], box.left(), y, bold)
         if label == ERROR:
             message = entry.error or ""
             prefix = f"{entry.path}: "
@@ -253,7 +268,7 @@ class ResultDelegate(QStyledItemDelegate):
         )
         bar_y = chip.bottom() + 12
         width = max(60, min(BAR_WIDTH, box.width() - fm.horizontalAdvance("p(cat) 0.000") - 12))
-        self._paint_bar(painter, QRect(box.left(), bar_y, width, BAR_HEIGHT), p, label, option)
+        paint_bar(painter, QRect(box.left(), bar_y, width, BAR_HEIGHT), p, label, decision, option)
         number = QRect(
             box.left() + width + 10,
             bar_y - fm.height() // 2 + BAR_HEIGHT // 2,
@@ -262,38 +277,3 @@ class ResultDelegate(QStyledItemDelegate):
         )
         painter.setPen(dim)
         painter.drawText(number, Qt.AlignmentFlag.AlignVCenter, f"p(cat) {p:.3f}")
-
-    def _paint_chip(self, painter: QPainter, label: str, x: int, y: int, font: QFont) -> QRect:
-        fm = QFontMetrics(font)
-        text = TITLES[label]
-        chip = QRect(x, y, fm.horizontalAdvance(text) + 16, fm.height() + 4)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(COLOURS[label])
-        painter.drawRoundedRect(QRectF(chip), chip.height() / 2, chip.height() / 2)
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
-        return chip
-
-    def _paint_bar(self, painter: QPainter, bar: QRect, p: float, label: str, option) -> None:
-        radius = BAR_HEIGHT / 2
-        painter.setPen(Qt.PenStyle.NoPen)
-        track = QColor(option.palette.mid().color())
-        track.setAlphaF(0.35)
-        painter.setBrush(track)
-        painter.drawRoundedRect(QRectF(bar), radius, radius)
-        band = QColor(COLOURS[UNSURE])
-        band.setAlphaF(0.25)
-        low, high = UNSURE_BAND
-        painter.setBrush(band)
-        painter.drawRect(
-            QRectF(
-                bar.left() + low * bar.width(), bar.top(), (high - low) * bar.width(), bar.height()
-            )
-        )
-        fill = QRectF(bar.left(), bar.top(), max(bar.height(), p * bar.width()), bar.height())
-        painter.setBrush(COLOURS[label])
-        painter.drawRoundedRect(fill, radius, radius)
-        painter.setPen(QPen(option.palette.text().color(), 1))
-        mid = bar.left() + bar.width() / 2
-        painter.drawLine(int(mid), bar.top() - 3, int(mid), bar.bottom() + 3)

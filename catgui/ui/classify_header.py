@@ -1,0 +1,102 @@
+"""The line above the Classify results: summary, progress, Cancel/Clear, unsure band, corrections."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+from catgui.ui.classify_model import band_around
+from catgui.ui.classify_text import band_text
+
+#: Choices for how far either side of the threshold a probability counts as unsure.
+HALF_WIDTHS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+
+
+class ClassifyHeader(QWidget):
+    """Summary and status on the left; progress, Cancel, Clear, the band and corrections right.
+
+    Signals
+    -------
+    halfWidthChanged(float)
+        The user chose another unsure band (its half width around the threshold).
+    """
+
+    halfWidthChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("classifyHeader")
+        self.summary = QLabel(objectName="classifySummary")
+        font = self.summary.font()
+        font.setBold(True)
+        self.summary.setFont(font)
+        self.status = QLabel(objectName="classifyStatus")
+        self.progress = QProgressBar(objectName="classifyProgress")
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(200)
+        self.progress.setStyleSheet(
+            "QProgressBar { border: 1px solid #d1d1d6; border-radius: 5px; background: #f2f2f7;"
+            " min-height: 10px; max-height: 10px; }"
+            " QProgressBar::chunk { background-color: #0a84ff; border-radius: 4px; }"
+        )
+        self.cancel_button = QPushButton("Cancel", objectName="cancelClassifyButton")
+        self.cancel_button.setToolTip("Stop classifying; the pictures done so far stay")
+        self.clear_button = QPushButton("Clear", objectName="clearResultsButton")
+        self.clear_button.setToolTip("Empty the list (the files are not touched)")
+        self.band_combo = QComboBox(objectName="unsureBandCombo")
+        self.band_combo.setAccessibleName("Unsure band")
+        self.band_combo.setToolTip(
+            "Answers this close to the decision threshold are shown as “Unsure”: the model "
+            "cannot really tell. Remembered between runs."
+        )
+        self.band_combo.currentIndexChanged.connect(self._band_chosen)
+        self.corrections_button = QPushButton(objectName="correctionsButton")
+        self.corrections_button.setToolTip(
+            "Review the pictures you corrected (copies kept for training) and remove any"
+        )
+        self.corrections_button.setFlat(True)
+        self.corrections_button.setStyleSheet(
+            "QPushButton#correctionsButton { color: palette(link); padding: 3px 8px; }"
+            " QPushButton#correctionsButton:hover { text-decoration: underline; }"
+        )
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(4, 0, 0, 0)
+        bar.addWidget(self.summary)
+        bar.addSpacing(12)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.progress)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.clear_button)
+        bar.addSpacing(8)
+        bar.addWidget(self.band_combo)
+        bar.addWidget(self.corrections_button)
+        self._threshold = 0.5
+        self.set_band(0.5, 0.1)
+
+    def half_width(self) -> float:
+        return HALF_WIDTHS[max(0, self.band_combo.currentIndex())]
+
+    def set_band(self, threshold: float, half_width: float) -> None:
+        """Show the choices around ``threshold`` with ``half_width`` chosen (nearest offered)."""
+        self._threshold = threshold
+        chosen = min(range(len(HALF_WIDTHS)), key=lambda i: abs(HALF_WIDTHS[i] - half_width))
+        self.band_combo.blockSignals(True)
+        self.band_combo.clear()
+        for w in HALF_WIDTHS:
+            self.band_combo.addItem(band_text(band_around(threshold, w)), w)
+        self.band_combo.setCurrentIndex(chosen)
+        self.band_combo.blockSignals(False)
+
+    def set_corrections(self, count: int) -> None:
+        self.corrections_button.setText(f"Corrections: {count:,}")
+
+    def _band_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.halfWidthChanged.emit(HALF_WIDTHS[index])

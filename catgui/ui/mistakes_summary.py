@@ -74,7 +74,8 @@ class MistakesSummary(QFrame):
         column = QVBoxLayout(self)
         column.setContentsMargins(16, 16, 16, 16)
         column.setSpacing(6)
-        column.addWidget(_caption("Test accuracy"))
+        self.accuracy_caption = _caption("Test accuracy")
+        column.addWidget(self.accuracy_caption)
         column.addWidget(self.accuracy_label)
         column.addSpacing(6)
         column.addWidget(self.count_label)
@@ -92,6 +93,9 @@ class MistakesSummary(QFrame):
 
     def show_result(self, result: evaluation.Evaluation, model_name: str, test_path: str) -> None:
         """Show the numbers of ``result`` (at its threshold)."""
+        moved = abs(result.threshold - 0.5) > 1e-9
+        caption = f"Test accuracy at {result.threshold:.2f}" if moved else "Test accuracy"
+        self.accuracy_caption.setText(caption.upper())
         head, _, rest = evaluation.accuracy_text(result.accuracy, result.n).partition(" (")
         self.accuracy_label.setText(
             f"<span style='font-size:30px; font-weight:bold'>{head}</span>"

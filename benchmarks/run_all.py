@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 
 #: (script, normal arguments, quick arguments), in the order of issue 4's figures.
 SCRIPTS = [
-    ("bench_training.py", [], ["--runs", "3", "--no-plain"]),
+    ("bench_training.py", [], ["--runs", "3", "--baseline-runs-logreg", "1", "--no-plain"]),
     ("bench_gui_overhead.py", [], ["--runs", "1"]),
     ("bench_responsiveness.py", [], ["--photos", "40"]),
     ("bench_classify.py", [], ["--photos", "40", "--runs", "5"]),

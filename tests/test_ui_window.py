@@ -218,7 +218,7 @@ def test_data_setup_shown_without_a_data_set(qtbot, settings, tiny_data):
     assert tab.stack.currentIndex() == 0 and not tab.train_button.isEnabled()
     state.open_dataset(tiny_data)
     assert tab.stack.currentIndex() == 1 and tab.train_button.isEnabled()
-    assert str(tiny_data) in tab.dataset_bar.label.text()
+    assert str(tiny_data) in tab.dataset_bar.lines.text()
     win.close()
 
 

@@ -1,23 +1,39 @@
-"""One line naming the data set in use, with Locate… to choose another folder."""
+"""What the data set in use is made of, with Details… and Locate… (the article's files)."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from catgui.core.dataset import DataSet
+from catgui.core.source_info import summary_lines
+
+_GREY = "#636366"
+
+
+def _skipped_header(line: str) -> bool:
+    return line.startswith("Skipped ")
 
 
 class DatasetBar(QWidget):
-    """``Data set: /path (209 training, 50 test images)   [Locate…]``.
+    """``In use: 1,600 training (800 cats) · 400 test pictures`` and how they were made.
+
+    Under the headline come the lines of :func:`~catgui.core.source_info.summary_lines`
+    (class folders used, split, notes) without the list of skipped files, which a link
+    opens (:attr:`detailsRequested`).
 
     Signals
     -------
     locateRequested()
-        The user pressed Locate….
+        The user pressed Locate… (the folder of the article's h5 files).
+    detailsRequested()
+        The user wants the full description, skipped files included.
     """
 
     locateRequested = Signal()
+    detailsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -25,27 +41,63 @@ class DatasetBar(QWidget):
         self.label = QLabel(objectName="datasetLabel")
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.label.linkActivated.connect(lambda _link: self.detailsRequested.emit())
+        self.lines = QLabel(objectName="datasetLines")
+        self.lines.setTextFormat(Qt.TextFormat.RichText)
+        self.lines.setWordWrap(True)
+        self.lines.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.locate_button = QPushButton("Locate…", objectName="locateDatasetButton")
         self.locate_button.setToolTip(
-            "Choose the folder holding train_catvnoncat.h5 and test_catvnoncat.h5"
+            "Choose the folder holding the article's train_catvnoncat.h5 and test_catvnoncat.h5"
         )
         self.locate_button.clicked.connect(self.locateRequested)
-        layout = QHBoxLayout(self)
+        self.details_button = QPushButton("Details…", objectName="datasetDetailsButton")
+        self.details_button.setToolTip("Everything about the pictures in use, skipped files too")
+        self.details_button.clicked.connect(self.detailsRequested)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addStretch(1)
+        buttons.addWidget(self.details_button)
+        buttons.addWidget(self.locate_button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.locate_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.setSpacing(2)
+        layout.addWidget(self.label)
+        layout.addWidget(self.lines)
+        layout.addLayout(buttons)
+        self.skipped = 0
         self.show_dataset(None)
 
     def show_dataset(self, data: DataSet | None) -> None:
         if data is None:
-            self.label.setText("<b>Data set:</b> <span style='color:#d70015'>not found</span>")
+            self.label.setText("<b>In use:</b> <span style='color:#d70015'>no pictures</span>")
+            self.lines.hide()
+            self.details_button.hide()
             self.setToolTip("")
             return
         cats = int(data.train.y.sum())
-        self.label.setText(
-            f"<b>Data set:</b> {len(data.train)} training images ({cats} cats), "
-            f"{len(data.test)} test images<br>"
-            f"<span style='color:#636366; font-size:11px'>{data.folder}</span>"
+        self.skipped = len(getattr(data, "skipped", ()))
+        text = (
+            f"<b>In use:</b> {len(data.train):,} training ({cats:,} cats) · "
+            f"{len(data.test):,} test pictures"
         )
+        if self.skipped:
+            text += (
+                f"<br><a href='skipped' style='color:#d70015'>{self.skipped:,} file"
+                f"{'' if self.skipped == 1 else 's'} skipped — see which and why</a>"
+            )
+        self.label.setText(text)
+        lines = [line for line in summary_lines(data) if not line.startswith("  ")]
+        lines = [line for line in lines if not _skipped_header(line)]
+        self.lines.setText(
+            f"<span style='color:{_GREY}; font-size:11px'>"
+            + "<br>".join(html.escape(line) for line in lines)
+            + "</span>"
+        )
+        self.lines.show()
+        self.details_button.show()
         self.setToolTip(str(data.folder))

@@ -5,17 +5,52 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QWidget,
+)
 
 from catgui.core.errors import CatguiError
+from catgui.core.logistic_l2 import L2Config
 from catgui.core.training import TrainConfig, parse_hidden
 
-KINDS = {"dnn": "Deep network", "logreg": "Logistic regression"}
+KINDS = {
+    "dnn": "Deep network",
+    "logreg": "Logistic regression (gradient descent)",
+    "logreg-l2": "Logistic regression (L2, C = 1000 — the article's 72 %)",
+}
 FIELDS = ("hidden", "learning_rate", "iterations", "seed")
+#: Why a field is off for a kind of model (shown as the field's tooltip).
+NOT_USED = {
+    "logreg": {
+        "hidden": "Logistic regression has no hidden layers: it is one sigmoid unit",
+        "seed": "Logistic regression starts from zeros: the seed has no effect",
+    },
+    "logreg-l2": {
+        "hidden": "Logistic regression has no hidden layers: it is one sigmoid unit",
+        "learning_rate": "Fitted by Newton's method: there is no learning rate",
+        "seed": "Newton's method starts from zeros and draws nothing at random: no seed",
+    },
+}
+TIPS = {
+    "hidden": "Units per hidden layer, comma separated (article: 20,7,5)",
+    "learning_rate": "Step size of gradient descent (article: 0.0075)",
+    "iterations": "Full-batch gradient-descent steps (article: 2500)",
+    "seed": "Random seed of the initial weights (article: 1)",
+}
+L2_ITERATIONS_TIP = (
+    "At most this many Newton steps; the fit stops by itself once it has converged (about 15 steps)"
+)
 
 
 def recipe_defaults(kind: str) -> dict[str, str]:
-    """The article's (``dnn``) or the course's (``logreg``) values, as field texts."""
+    """The article's (``dnn``, ``logreg-l2``) or the course's (``logreg``) values as texts."""
+    if kind == "logreg-l2":
+        return {"hidden": "", "learning_rate": "", "iterations": str(L2Config().iterations)}
     config = TrainConfig() if kind == "dnn" else TrainConfig.logistic_regression()
     return {
         "hidden": ",".join(str(n) for n in config.hidden),
@@ -25,8 +60,10 @@ def recipe_defaults(kind: str) -> dict[str, str]:
     }
 
 
-def describe(config: TrainConfig) -> str:
+def describe(config: TrainConfig | L2Config) -> str:
     """A short name for a run: ``"20,7,5 · lr 0.0075 · seed 1"``, ``"logistic · lr 0.005"``."""
+    if isinstance(config, L2Config):
+        return f"logistic L2 · C {config.c:g}"
     if not config.hidden:
         return f"logistic · lr {config.learning_rate}"
     layers = ",".join(str(n) for n in config.hidden)
@@ -72,9 +109,17 @@ class HyperparameterForm(QWidget):
         self.kind = QComboBox(objectName="modelKind")
         for key, text in KINDS.items():
             self.kind.addItem(text, key)
+        self.kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind.setMinimumContentsLength(12)
+        self.kind.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.kind.setToolTip(
-            "Deep network: the article's [12288, 20, 7, 5, 1] ReLU network.\n"
-            "Logistic regression: a single sigmoid unit (the course's baseline)."
+            "Deep network: the article's [12288, 20, 7, 5, 1] ReLU network (80 % on its "
+            "test set).\n"
+            "Logistic regression (gradient descent): one sigmoid unit, the course's baseline.\n"
+            "Logistic regression (L2, C = 1000): one sigmoid unit with the article's L2 "
+            "penalty, fitted by Newton's method in a second (72 % on its test set)."
         )
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
@@ -82,17 +127,14 @@ class HyperparameterForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         layout.addRow("Model type:", self.kind)
-        tips = {
-            "hidden": (
-                "Hidden layers:",
-                "Units per hidden layer, comma separated (article: 20,7,5)",
-            ),
-            "learning_rate": ("Learning rate:", "Step size of gradient descent (article: 0.0075)"),
-            "iterations": ("Iterations:", "Full-batch gradient-descent steps (article: 2500)"),
-            "seed": ("Seed:", "Random seed of the initial weights (article: 1)"),
+        labels = {
+            "hidden": "Hidden layers:",
+            "learning_rate": "Learning rate:",
+            "iterations": "Iterations:",
+            "seed": "Seed:",
         }
         for name in FIELDS:
-            label, tip = tips[name]
+            label, tip = labels[name], TIPS[name]
             edit = QLineEdit(objectName=f"{name}Edit")
             edit.setToolTip(tip)
             edit.setPlaceholderText(tip.split("(")[-1].rstrip(")"))
@@ -115,16 +157,18 @@ class HyperparameterForm(QWidget):
     def is_valid(self) -> bool:
         return self._valid
 
-    def config(self) -> TrainConfig:
+    def config(self) -> TrainConfig | L2Config:
         """The configuration the fields describe; :class:`CatguiError` if one is bad."""
         texts = {name: edit.text() for name, edit in self.edits.items()}
+        if self.current_kind() == "logreg-l2":
+            return L2Config(iterations=_whole(texts["iterations"], "iterations")).validate()
         values = dict(
             learning_rate=_number(texts["learning_rate"]),
             iterations=_whole(texts["iterations"], "iterations"),
-            seed=_whole(texts["seed"], "seed"),
         )
-        if self.current_kind() == "logreg":
+        if self.current_kind() == "logreg":  # starts from zeros: the seed plays no part
             return TrainConfig.logistic_regression(**values).validate()
+        values["seed"] = _whole(texts["seed"], "seed")
         hidden = parse_hidden(texts["hidden"])
         if not hidden:
             raise CatguiError("the deep network needs at least one hidden layer, like 20,7,5")
@@ -173,7 +217,10 @@ class HyperparameterForm(QWidget):
 
     # -- internals ------------------------------------------------------------------------------
     def _remember(self) -> None:
-        self._values[self._current_kind] = {n: e.text() for n, e in self.edits.items()}
+        unused = NOT_USED.get(self._current_kind, {})
+        self._values[self._current_kind] = {
+            n: e.text() for n, e in self.edits.items() if n not in unused
+        }
 
     def _kind_changed(self) -> None:
         self._remember()
@@ -187,41 +234,51 @@ class HyperparameterForm(QWidget):
         self._check()
 
     def _apply_kind_rules(self) -> None:
-        logreg = self.current_kind() == "logreg"
-        hidden = self.edits["hidden"]
-        hidden.setEnabled(self.isEnabled() and not logreg)
-        hidden.setPlaceholderText("none: one sigmoid unit" if logreg else "20,7,5")
-        if logreg:
-            hidden.setText("")
-        self.edits["seed"].setEnabled(self.isEnabled() and not logreg)
-        self.edits["seed"].setToolTip(
-            "Logistic regression starts from zeros: the seed has no effect"
-            if logreg
-            else "Random seed of the initial weights (article: 1)"
-        )
+        """Fields that do not apply to the kind are emptied, disabled and say why."""
+        kind = self.current_kind()
+        unused = NOT_USED.get(kind, {})
+        for name, edit in self.edits.items():
+            why = unused.get(name)
+            edit.setEnabled(self.isEnabled() and why is None)
+            tip = TIPS[name] if why is None else why
+            if name == "iterations" and kind == "logreg-l2":
+                tip = L2_ITERATIONS_TIP
+            edit.setToolTip(tip)
+            edit.setPlaceholderText("not used" if why else tip.split("(")[-1].rstrip(")"))
+            if why is not None and edit.text():
+                edit.setText("")
+        if kind == "logreg-l2":
+            self.edits["iterations"].setPlaceholderText("100")
+        if "hidden" in unused:
+            self.edits["hidden"].setPlaceholderText("none: one sigmoid unit")
 
     def _field_checks(self) -> dict[str, Callable[[str], object]]:
+        if self.current_kind() == "logreg-l2":
+            return {"iterations": lambda t: L2Config(iterations=_whole(t, "iterations")).validate()}
+
         def hidden(text: str) -> object:
-            if self.current_kind() == "logreg":
-                return None
             sizes = parse_hidden(text)
             if not sizes:
                 raise CatguiError("the deep network needs at least one hidden layer, like 20,7,5")
             return TrainConfig(hidden=sizes).validate()
 
-        return {
+        checks = {
             "hidden": hidden,
             "learning_rate": lambda t: TrainConfig(learning_rate=_number(t)).validate(),
             "iterations": lambda t: TrainConfig(iterations=_whole(t, "iterations")).validate(),
             "seed": lambda t: TrainConfig(seed=_whole(t, "seed")).validate(),
         }
+        unused = NOT_USED.get(self.current_kind(), {})
+        return {name: check for name, check in checks.items() if name not in unused}
 
     def _check(self) -> None:
         valid = True
-        for name, check in self._field_checks().items():
+        checks = self._field_checks()
+        for name in FIELDS:
             edit, error = self.edits[name], self.errors[name]
             try:
-                check(edit.text())
+                if name in checks:
+                    checks[name](edit.text())
                 reason = ""
             except CatguiError as exc:
                 reason = str(exc)

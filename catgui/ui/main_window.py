@@ -23,7 +23,7 @@ from catgui.ui.app_state import AppState
 from catgui.ui.classify_tab import ClassifyTab
 from catgui.ui.mistakes_tab import MistakesTab
 from catgui.ui.model_selector import ModelSelector
-from catgui.ui.status_bar import StatusBar
+from catgui.ui.status_bar import StatusBar, model_text
 from catgui.ui.train_tab import TrainTab
 from catgui.workers.base import running_workers
 
@@ -76,6 +76,11 @@ class MainWindow(QMainWindow):
         self.data_status = self.statusBar().data_label
         self.setAcceptDrops(True)
         self.train_tab.runningChanged.connect(self._running_changed)
+        state.modelChanged.connect(self._describe_model)
+        self._describe_model(state.model)
+        threshold_changed = getattr(self.mistakes_tab, "thresholdChanged", None)
+        if threshold_changed is not None and hasattr(self.classify_tab, "set_threshold"):
+            threshold_changed.connect(self.classify_tab.set_threshold)
         self._restore_geometry()
 
     # -- building -----------------------------------------------------------------------------
@@ -131,6 +136,13 @@ class MainWindow(QMainWindow):
         train_menu.addAction(self.train_action)
         train_menu.addAction(self.stop_action)
         bar.addMenu("&Help").addAction(self.about_action)
+
+    def _describe_model(self, model) -> None:
+        """The model selector's tooltip: the active model's accuracy, interval and data."""
+        tip = "The model used for Classify and Mistakes; trained models appear here"
+        if model is not None:
+            tip = f"{model_text(model)}\n{tip}"
+        self.model_selector.setToolTip(tip)
 
     def _running_changed(self, running: bool) -> None:
         self.stop_action.setEnabled(running)
@@ -267,6 +279,6 @@ class MainWindow(QMainWindow):
             worker.stop_and_wait()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
-        self.train_tab.form.save_settings(self.settings)
+        self.train_tab.save_settings()
         self.settings.sync()
         event.accept()

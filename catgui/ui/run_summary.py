@@ -20,11 +20,14 @@ class RunSummary(QFrame):
     -------
     saveRequested()
         The user wants to keep a stopped (or diverged) run.
+    saveAsRequested()
+        The user wants to save the run in a folder of their choice (``models/`` failed).
     discardRequested()
         The user does not want it.
     """
 
     saveRequested = Signal()
+    saveAsRequested = Signal()
     discardRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -40,6 +43,9 @@ class RunSummary(QFrame):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton("Save model", objectName="saveRunButton")
         self.save_button.setToolTip("Keep what was learnt: save it and make it the active model")
+        self.save_as_button = QPushButton("Save as…", objectName="saveRunAsButton")
+        self.save_as_button.setToolTip("Save the model in another folder of your choice")
+        self.save_as_button.clicked.connect(self.saveAsRequested)
         self.discard_button = QPushButton("Discard", objectName="discardRunButton")
         self.discard_button.setToolTip("Forget this run; the active model stays as it is")
         self.save_button.clicked.connect(self.saveRequested)
@@ -47,6 +53,7 @@ class RunSummary(QFrame):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.save_as_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -56,9 +63,11 @@ class RunSummary(QFrame):
         self.offer_choice(False)
         self.show_message("No run yet", "Set the hyper-parameters and press <b>Train</b>.")
 
-    def offer_choice(self, offered: bool) -> None:
-        """Show or hide Save / Discard."""
+    def offer_choice(self, offered: bool, save_as: bool = False) -> None:
+        """Show or hide Save / Discard, and Save as… (when saving to ``models/`` failed)."""
         self.save_button.setVisible(offered)
+        self.save_button.setText("Try again" if save_as else "Save model")
+        self.save_as_button.setVisible(offered and save_as)
         self.discard_button.setVisible(offered)
 
     def show_message(self, headline: str, details: str = "", error: bool = False) -> None:

@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from catgui.core.evaluation import accuracy_text
+from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
 
 
+def source_text(source: dict | None, train_n: int, test_n: int) -> str:
+    """``"photos (1,600 train / 400 test)"``, ``"the article's (209 train / 50 test)"``.
+
+    ``source`` is the ``data_source`` record of :mod:`catgui.core.sources` (``None`` for
+    the article's h5 pair opened as it is).
+    """
+    names = []
+    for part in (source or {}).get("train", []):
+        kind = part.get("kind")
+        if kind == "folder":
+            names.append(Path(part.get("path", "my pictures")).name or "my pictures")
+        elif kind == "article":
+            names.append("the article's")
+        elif kind == "corrections":
+            names.append("my corrections")
+    what = " + ".join(names) or "the article's"
+    return f"{what} ({train_n:,} train / {test_n:,} test)"
+
+
+def model_text(model: Model) -> str:
+    """The active model, its test accuracy with interval and size, and its data."""
+    meta = model.metadata
+    acc, n = model.test_accuracy, meta.get("test_size") or 0
+    text = accuracy_text(acc, n) if acc is not None else "unknown"
+    line = f"{model.name} — test accuracy {text}"
+    if meta.get("train_size"):
+        line += " · data: " + source_text(meta.get("data_source"), meta["train_size"], n)
+    return line
+
+
 class StatusBar(QStatusBar):
-    """``Active model: NAME — test accuracy 80 % (67–89 %) on 50 images`` and the data set.
+    """``Active model: NAME — test accuracy 80 % (67–89 %) on 50 images · data: …`` and
+    the data set in use: ``Data: photos (1,600 train / 400 test)``.
 
     Both stay visible (permanent widgets); temporary messages still show on the left.
     """
@@ -35,16 +69,15 @@ class StatusBar(QStatusBar):
             self.model_label.setText("Active model: none — train one or open one")
             self.model_label.setToolTip("")
         else:
-            acc, n = model.test_accuracy, model.metadata.get("test_size") or 0
-            text = accuracy_text(acc, n) if acc is not None else "unknown"
-            self.model_label.setText(f"Active model: {model.name} — test accuracy {text}")
+            self.model_label.setText(f"Active model: {model_text(model)}")
             self.model_label.setToolTip(str(model.path or "not saved"))
         data = self.state.dataset
         if data is None:
             self.data_label.setText("Data set: not found")
             self.data_label.setToolTip("")
         else:
+            source = getattr(data, "source", None)
             self.data_label.setText(
-                f"Data set: {data.folder.name} ({len(data.train)} train / {len(data.test)} test)"
+                "Data set: " + source_text(source, len(data.train), len(data.test))
             )
             self.data_label.setToolTip(str(data.folder))

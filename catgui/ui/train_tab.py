@@ -1,28 +1,31 @@
-"""The Train tab: hyper-parameters, Train / Stop, live cost curve, the run's result."""
+"""The Train tab: data, hyper-parameters, Train / Stop, live cost curve, the run's result."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from catgui.core import runs
+from catgui.core import persistence, runs
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
 from catgui.ui.cost_plot import CostPlot
+from catgui.ui.data_box import DataBox
 from catgui.ui.data_setup import DataSetupPanel
-from catgui.ui.dataset_bar import DatasetBar
 from catgui.ui.hyperparameter_form import HyperparameterForm, describe
 from catgui.ui.run_summary import RunSummary
 from catgui.workers.train import TrainOutcome, TrainWorker
@@ -61,23 +64,42 @@ class TrainTab(QWidget):
         self._own_model: Model | None = None
         self._started = 0.0
         self._total = 0
+        self._train_when_ready = False
+        self._was_running = False
+        self._own_pictures = False  # the user chose own pictures instead of the article's
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(DataSetupPanel(state, self))
+        self.stack.addWidget(self._build_setup_page())
         self.stack.addWidget(self._build_train_page())
         QVBoxLayout(self).addWidget(self.stack)
         self.layout().setContentsMargins(0, 0, 0, 0)
         if settings is not None:
             self.form.load_settings(settings)
+            self.data_box.load_settings(settings)
         state.datasetChanged.connect(self._dataset_changed)
         state.modelChanged.connect(self._model_changed)
         self._dataset_changed(state.dataset)
         self._model_changed(state.model)
         self._set_running(False)
 
+    def _build_setup_page(self) -> QWidget:
+        page = QWidget(objectName="setupPage")
+        own = QPushButton("Or train on a folder of your own pictures…", objectName="ownPictures")
+        own.setFlat(True)
+        own.setStyleSheet("color: #007aff;")
+        own.clicked.connect(self.use_own_pictures)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 12)
+        layout.addWidget(DataSetupPanel(self.state, page), 1)
+        layout.addWidget(own, 0)
+        return page
+
     def _build_train_page(self) -> QWidget:
         page = QWidget(objectName="trainPage")
-        self.dataset_bar = DatasetBar(page)
-        self.dataset_bar.locateRequested.connect(self.locate_dataset)
+        self.data_box = DataBox(self.state, page)
+        self.data_box.locateRequested.connect(self.locate_dataset)
+        self.data_box.preparingChanged.connect(self._preparing_changed)
+        self.data_box.sources.changed.connect(lambda: self._set_running(self.is_running()))
+        self.dataset_bar = self.data_box.bar
         self.form = HyperparameterForm(page)
         self.form.validityChanged.connect(lambda _valid: self._set_running(self.is_running()))
         self.train_button = QPushButton("Train", objectName="trainButton")
@@ -96,10 +118,9 @@ class TrainTab(QWidget):
         self.summary = RunSummary(page)
         self.summary.saveRequested.connect(self.save_pending)
         self.summary.discardRequested.connect(self.discard_pending)
+        self.summary.saveAsRequested.connect(self.save_pending_as)
         self.plot = CostPlot(page)
 
-        data_box = QGroupBox("Data")
-        QVBoxLayout(data_box).addWidget(self.dataset_bar)
         settings_box = QGroupBox("Settings")
         QVBoxLayout(settings_box).addWidget(self.form)
         buttons = QHBoxLayout()
@@ -108,16 +129,22 @@ class TrainTab(QWidget):
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.train_button)
         left = QVBoxLayout()
-        left.addWidget(data_box)
+        left.setContentsMargins(0, 0, 6, 0)
+        left.addWidget(self.data_box)
         left.addWidget(settings_box)
         left.addLayout(buttons)
         left.addWidget(self.summary)
         left.addStretch(1)
         left_widget = QWidget()
         left_widget.setLayout(left)
-        left_widget.setFixedWidth(380)
+        scroll = QScrollArea(objectName="trainControls", widgetResizable=True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(left_widget)
+        left_widget.setFixedWidth(384)  # labels wrap; room for a vertical scroll bar
+        scroll.setFixedWidth(400)
         layout = QHBoxLayout(page)
-        layout.addWidget(left_widget)
+        layout.addWidget(scroll)
         right = QVBoxLayout()
         right.addWidget(self.plot, 1)
         right.addWidget(self.progress)
@@ -130,18 +157,23 @@ class TrainTab(QWidget):
         return self.worker is not None
 
     def start(self) -> None:
-        """Train with the form's settings (nothing runs if a field is invalid)."""
-        if self.is_running() or self.state.dataset is None:
+        """Train with the form's settings (nothing runs if a field is invalid).
+
+        Pictures chosen but not imported yet are imported first; training follows.
+        """
+        if self.is_running() or self.data_box.is_preparing():
             return
         try:
             config = self.form.config()
         except CatguiError:  # the field already shows why; take the user there
             self.form.focus_first_error()
             return
+        if not self.data_box.is_current() or self.state.dataset is None:
+            self._train_when_ready = self.data_box.prepare()
+            return
         if self.pending is not None:
             self.discard_pending()
-        if self.settings is not None:
-            self.form.save_settings(self.settings)
+        self.save_settings()
         self.worker = TrainWorker(self.state.dataset, config)
         self.worker.progressed.connect(self._progressed)
         self.worker.succeeded.connect(self._succeeded)
@@ -161,14 +193,27 @@ class TrainTab(QWidget):
         self.worker.start()
 
     def stop(self) -> None:
-        """Ask the run to end after the current iteration (it keeps what was learnt)."""
+        """Ask the run to end after the current iteration (it keeps what was learnt).
+
+        During an import, cancel it instead (the data set in use stays).
+        """
+        self._train_when_ready = False
+        self.data_box.cancel()
         if self.worker is not None:
             self.worker.stop()
             self.stop_button.setEnabled(False)
             self.progress.setFormat("Stopping…")
 
+    def save_settings(self) -> None:
+        """Remember the hyper-parameters and the data choices."""
+        if self.settings is not None:
+            self.form.save_settings(self.settings)
+            self.data_box.save_settings(self.settings)
+
     def shutdown(self) -> None:
-        """Interrupt the run and wait for its thread (the window is closing)."""
+        """Interrupt the run and the import and wait for their threads (the window closes)."""
+        self._train_when_ready = False
+        self.data_box.shutdown()
         worker = self.worker
         if worker is None:
             return
@@ -227,29 +272,56 @@ class TrainTab(QWidget):
         self._last_worker = worker
         self._set_running(False)
 
-    def _keep(self, outcome: TrainOutcome, headline: str) -> None:
-        """Save ``outcome`` as a new model and make it the active one."""
+    def _keep(self, outcome: TrainOutcome, headline: str, path: str | None = None) -> bool:
+        """Save ``outcome`` (a new name in ``models/``, or ``path``) and make it active.
+
+        If it cannot be saved, the reason is shown and the model stays in memory, with
+        Save as… (elsewhere) and Discard offered.
+        """
         model = outcome.model
         try:
-            path = runs.save_new(model, self.state.models_folder)
+            if path is None:
+                saved = runs.save_new(model, self.state.models_folder)
+            else:
+                saved = persistence.save(model, path, overwrite=Path(path).exists())
         except CatguiError as exc:
             self.pending = outcome
-            self.summary.show_model("Could not save the model", model, str(exc), error=True)
-            self.summary.offer_choice(True)
-            return
+            self.summary.show_model(
+                "Could not save the model",
+                model,
+                f"{exc}.<br>It is kept in memory: <b>Save as…</b> another folder, or discard it.",
+                error=True,
+            )
+            self.summary.offer_choice(True, save_as=True)
+            return False
         self.pending = None
         self._own_model = model
         self.state.notify_models_list_changed()
         self.state.set_model(model)
         self.summary.offer_choice(False)
-        self.summary.show_model(
-            headline, model, f"Saved as “{path.stem}” and now the active model."
-        )
-        self.modelSaved.emit(str(path))
+        where = f"“{saved.stem}”" if path is None else str(saved)
+        self.summary.show_model(headline, model, f"Saved as {where} and now the active model.")
+        self.modelSaved.emit(str(saved))
+        return True
 
     def save_pending(self) -> None:
         if self.pending is not None:
             self._keep(self.pending, "Model saved")
+
+    def save_pending_as(self) -> None:
+        """Ask where to save the run that is waiting, and save it there."""
+        if self.pending is None:
+            return
+        start = self.settings.value("folders/save", "") if self.settings is not None else ""
+        name = runs.readable_name(self.pending.model) + persistence.SUFFIX
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save Model As",
+            str(Path(str(start or Path.home())) / name),
+            "catgui models (*.npz)",
+        )
+        if path and self._keep(self.pending, "Model saved", path) and self.settings is not None:
+            self.settings.setValue("folders/save", str(Path(path).parent))
 
     def discard_pending(self) -> None:
         self.pending = None
@@ -274,10 +346,24 @@ class TrainTab(QWidget):
             self.settings.setValue("folders/data", folder)
         return None
 
+    def use_own_pictures(self) -> None:
+        """Leave the first-start page for the Train page, set to a folder of pictures."""
+        self._own_pictures = True
+        self.data_box.sources.source.setCurrentIndex(
+            self.data_box.sources.source.findData("folder")
+        )
+        self.stack.setCurrentIndex(1)
+
     def _dataset_changed(self, data: object) -> None:
-        self.stack.setCurrentIndex(0 if data is None else 1)
-        self.dataset_bar.show_dataset(data)
+        self.stack.setCurrentIndex(0 if data is None and not self._own_pictures else 1)
         self._set_running(self.is_running())
+
+    def _preparing_changed(self, preparing: bool) -> None:
+        self._set_running(self.is_running())
+        if not preparing and self._train_when_ready:
+            self._train_when_ready = False
+            if self.data_box.is_current():
+                self.start()
 
     def _model_changed(self, model: Model | None) -> None:
         if model is None or model is self._own_model or self.is_running():
@@ -288,10 +374,15 @@ class TrainTab(QWidget):
             self.summary.show_model(f"Active model: {model.name}", model)
 
     def _set_running(self, running: bool) -> None:
-        can_train = not running and self.form.is_valid() and self.state.dataset is not None
+        preparing = self.data_box.is_preparing()
+        # without the article's files, only own pictures can be trained on
+        has_data = self.state.dataset is not None or self.data_box.sources.kind() != "article"
+        can_train = not running and not preparing and self.form.is_valid() and has_data
         self.train_button.setEnabled(can_train)
-        self.stop_button.setEnabled(running)
+        self.stop_button.setEnabled(running or preparing)
         self.form.setEnabled(not running)
         self.defaults_button.setEnabled(not running)
-        self.dataset_bar.locate_button.setEnabled(not running)
-        self.runningChanged.emit(running)
+        self.data_box.setEnabled(not running)
+        if running != self._was_running:
+            self._was_running = running
+            self.runningChanged.emit(running)

@@ -1,4 +1,4 @@
-"""Training off the GUI thread: runs :meth:`catgui.core.training.Trainer.steps`."""
+"""Training off the GUI thread: runs the ``steps()`` of the trainer ``runs.make_trainer`` picks."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from PySide6.QtCore import QObject, Signal
 from catgui.core import runs
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.logistic_l2 import L2Config
 from catgui.core.persistence import Model
-from catgui.core.training import TrainConfig, Trainer
+from catgui.core.training import TrainConfig
 from catgui.workers.base import Worker
 
 #: At most this many progress signals a second, however fast training runs.
@@ -43,6 +44,10 @@ class TrainOutcome:
 class TrainWorker(Worker):
     """Train ``config`` on ``data`` in a thread.
 
+    Every kind of model runs here: gradient descent for a
+    :class:`~catgui.core.training.TrainConfig` (deep network or logistic regression) and
+    Newton's method for an :class:`~catgui.core.logistic_l2.L2Config`.
+
     Signals
     -------
     progressed(int, float)
@@ -59,7 +64,9 @@ class TrainWorker(Worker):
     succeeded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, data: DataSet, config: TrainConfig, parent: QObject | None = None) -> None:
+    def __init__(
+        self, data: DataSet, config: TrainConfig | L2Config, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.data = data
         self.config = config
@@ -67,9 +74,16 @@ class TrainWorker(Worker):
 
     def run(self) -> None:
         try:
-            trainer = Trainer(self.data.train.features(), self.data.train.labels(), self.config)
+            x, y = self.data.train.features(), self.data.train.labels()
+            trainer = runs.make_trainer(x, y, self.config)
         except CatguiError as exc:
             self.failed.emit(str(exc))
+            return
+        except MemoryError:
+            self.failed.emit(
+                f"not enough memory to train on {len(self.data.train):,} images; "
+                "use fewer pictures or fewer augmentation copies"
+            )
             return
         start = time.perf_counter()
         interval = 1.0 / MAX_SIGNALS_PER_SECOND
@@ -102,6 +116,6 @@ class TrainWorker(Worker):
             return
         self.succeeded.emit(self._outcome(trainer, seconds, stopped))
 
-    def _outcome(self, trainer: Trainer, seconds: float, stopped: bool) -> TrainOutcome:
+    def _outcome(self, trainer, seconds: float, stopped: bool) -> TrainOutcome:
         model = runs.build_model(trainer, self.data, seconds, stopped=stopped)
         return TrainOutcome(model, list(trainer.costs), stopped, seconds)

@@ -1,0 +1,337 @@
+"""Where the training and test pictures come from: the article's, a folder of mine, or both."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catgui.core import splits
+from catgui.core.augment import AugmentConfig
+from catgui.core.errors import CatguiError
+from catgui.core.sources import DataRecipe
+
+SOURCES = {
+    "article": "The article's pictures",
+    "folder": "My pictures (a folder)",
+    "both": "My pictures + the article's",
+}
+TESTS = {
+    "holdout": "Hold out a share of my pictures",
+    "folder": "A separate test folder",
+    "article": "The article's 50 test pictures",
+}
+STAGES = {"images": "pictures", "test images": "test pictures", "corrections": "corrections"}
+_GREY, _RED = "#636366", "#d70015"
+_FOLDER_TIP = "A folder with a cat/ and a non-cat/ subfolder (also cats/, noncat/, other/, dog/…)"
+
+
+class DataSourcePanel(QWidget):
+    """The data-source choices of the Train tab and the state of their import.
+
+    :meth:`recipe` turns the choices into a :class:`~catgui.core.sources.DataRecipe`.
+    The panel runs nothing itself: the Train tab listens and imports in a thread.
+
+    Signals
+    -------
+    changed()
+        A choice changed (the Train tab compares the recipe with the data set in use).
+    applyRequested()
+        The user pressed *Use these pictures*, or has just chosen a folder.
+    cancelRequested()
+        The user pressed *Cancel* during an import.
+    """
+
+    changed = Signal()
+    applyRequested = Signal()
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataSourcePanel")
+        self._corrections = 0
+        self._corrections_wanted = True  # on by default once there are some
+        self._test_choice: int | None = (
+            None  # the test choice kept while the source is the article's
+        )
+        self.source = QComboBox(objectName="dataSourceKind")
+        for key, text in SOURCES.items():
+            self.source.addItem(text, key)
+        self.source.setToolTip(
+            "Train on the article's 209 pictures, on a folder of your own pictures, or on both"
+        )
+        self.images_edit, self.images_button, images_row = self._folder_row(
+            "imagesFolder", "Choose folder…", _FOLDER_TIP
+        )
+        self.test = QComboBox(objectName="testSourceKind")
+        for key, text in TESTS.items():
+            self.test.addItem(text, key)
+        self.share = QSpinBox(objectName="holdoutShare", minimum=5, maximum=50, suffix=" %")
+        self.share.setValue(round(100 * splits.DEFAULT_SHARE))
+        self.share.setToolTip("How much of each class is kept apart for testing (stratified)")
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test, 1)
+        test_row.addWidget(self.share)
+        self.test_edit, self.test_button, test_folder_row = self._folder_row(
+            "testFolder", "Choose…", "Pictures to test on, in cat/ and/or non-cat/ subfolders"
+        )
+        self.test_folder_widget = QWidget()
+        self.test_folder_widget.setLayout(test_folder_row)
+        self.augment = QCheckBox("Augment with", objectName="augmentCheck")
+        self.augment.setToolTip(
+            "Add flipped, slightly cropped and brightened copies of each training picture "
+            "(seeded: the same copies every time; test pictures are never changed)"
+        )
+        self.copies = QSpinBox(objectName="augmentCopies", minimum=1, maximum=20)
+        self.copies.setSuffix(" extra copy")
+        self.corrections = QCheckBox(objectName="includeCorrections")
+        self.corrections.setChecked(True)
+        options = QHBoxLayout()
+        options.addWidget(self.augment)
+        options.addWidget(self.copies)
+        options.addStretch(1)
+        self.status = QLabel(objectName="dataStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.progress = QProgressBar(objectName="importProgress")
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        self.cancel_button = QPushButton("Cancel", objectName="cancelImportButton")
+        self.cancel_button.setToolTip("Stop importing; the data set in use stays as it is (Esc)")
+        self.apply_button = QPushButton("Use these pictures", objectName="useDataButton")
+        self.apply_button.setToolTip("Import the pictures now (Train also does it first)")
+        status_row = QHBoxLayout()
+        status_row.addStretch(1)
+        status_row.addWidget(self.cancel_button)
+        status_row.addWidget(self.apply_button)
+        for combo in (self.source, self.test):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("Train on:", self.source)
+        form.addRow("Folder:", images_row)
+        form.addRow("Test on:", test_row)
+        form.addRow("", self.test_folder_widget)
+        form.addRow("", options)
+        form.addRow("", self.corrections)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(status_row)
+
+        self.images_button.clicked.connect(lambda: self._choose(self.images_edit, "images"))
+        self.test_button.clicked.connect(lambda: self._choose(self.test_edit, "test"))
+        self.apply_button.clicked.connect(self.applyRequested)
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        for signal in (self.source.currentIndexChanged, self.test.currentIndexChanged):
+            signal.connect(self._choices_changed)
+        for signal in (self.share.valueChanged, self.copies.valueChanged):
+            signal.connect(self._choices_changed)
+        self.augment.toggled.connect(self._choices_changed)
+        self.corrections.toggled.connect(self._corrections_toggled)
+        self.set_corrections_count(0)
+        self.set_importing(False)
+        self.set_pending(False)
+        self._apply_rules()
+
+    # -- the recipe -----------------------------------------------------------------------------
+    def kind(self) -> str:
+        return self.source.currentData()
+
+    def recipe(self, article_folder: str | None = None) -> DataRecipe:
+        """The choices as a recipe; :class:`CatguiError` saying what is missing."""
+        corrections = self._corrections > 0 and self.corrections.isChecked()
+        augment = AugmentConfig(copies=self.copies.value()) if self.augment.isChecked() else None
+        if self.kind() == "article":
+            return DataRecipe(
+                article_folder=article_folder, corrections=corrections, augment=augment
+            ).validate()
+        images = self.images_edit.text().strip()
+        if not images:
+            raise CatguiError("choose the folder of your pictures first (Choose folder…)")
+        test_from = self.test.currentData()
+        test_images = self.test_edit.text().strip() or None
+        if test_from == "folder" and test_images is None:
+            raise CatguiError("choose the folder of test pictures first (Choose…)")
+        return DataRecipe(
+            images=Path(images),
+            test_from=test_from,
+            test_images=Path(test_images) if test_from == "folder" else None,
+            holdout=self.share.value() / 100,
+            article_train=self.kind() == "both",
+            article_folder=article_folder,
+            corrections=corrections,
+            augment=augment,
+        ).validate()
+
+    def set_images_folder(self, folder: str, kind: str | None = None) -> None:
+        """Use ``folder`` for my pictures (and switch the source to ``kind`` if given)."""
+        if kind is not None:
+            self.source.setCurrentIndex(self.source.findData(kind))
+        self.images_edit.setText(folder)
+        self.images_edit.setToolTip(folder or _FOLDER_TIP)
+        self._choices_changed()
+
+    def set_test_folder(self, folder: str) -> None:
+        self.test.setCurrentIndex(self.test.findData("folder"))
+        self.test_edit.setText(folder)
+        self.test_edit.setToolTip(folder)
+        self._choices_changed()
+
+    def set_corrections_count(self, n: int) -> None:
+        """Show ``Include my corrections (n)``; off and disabled while there are none."""
+        self._corrections = n
+        self.corrections.setText(f"Include my corrections ({n:,})")
+        self.corrections.setEnabled(n > 0)
+        self.corrections.blockSignals(True)  # shown off while there are none; on by default
+        self.corrections.setChecked(n > 0 and self._corrections_wanted)
+        self.corrections.blockSignals(False)
+        self.corrections.setToolTip(
+            "Pictures you marked as wrong in Classify, added to the training pictures"
+            if n
+            else "No corrections yet: in Classify, tell catgui when it is wrong to add one"
+        )
+
+    # -- what the import is doing ---------------------------------------------------------------
+    def set_pending(self, pending: bool) -> None:
+        """Whether the choices differ from the data set in use (offer *Use these pictures*)."""
+        self.apply_button.setVisible(pending)
+        if pending:
+            self.show_status("Not imported yet: press <b>Use these pictures</b> or <b>Train</b>.")
+        elif not self.status.text() or "Not imported" in self.status.text():
+            self.show_status("")
+
+    def set_importing(self, importing: bool) -> None:
+        self.progress.setVisible(importing)
+        self.cancel_button.setVisible(importing)
+        for widget in (self.source, self.images_button, self.test, self.share, self.test_button):
+            widget.setEnabled(not importing)
+        for widget in (self.augment, self.copies):
+            widget.setEnabled(not importing)
+        self.corrections.setEnabled(not importing and self._corrections > 0)
+        if importing:
+            self.apply_button.hide()
+            self.progress.setRange(0, 0)
+            self.show_status("Looking for pictures…")
+        else:
+            self._apply_rules()
+
+    def show_progress(self, done: int, total: int, stage: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        what = STAGES.get(stage, "pictures")
+        self.show_status(f"Importing {what}: {done:,} of {total:,}…")
+
+    def show_status(self, text: str, error: bool = False) -> None:
+        """A line under the choices (rich text); errors in red."""
+        color = _RED if error else _GREY
+        self.status.setText(f"<span style='color:{color}'>{text}</span>" if text else "")
+        self.status.setVisible(bool(text))
+
+    def show_error(self, message: str) -> None:
+        self.show_status(html.escape(message[:1].upper() + message[1:]), error=True)
+
+    # -- settings -------------------------------------------------------------------------------
+    def save_settings(self, settings: QSettings) -> None:
+        settings.setValue("data/source", self.kind())
+        settings.setValue("data/test", self.test.currentData())
+        settings.setValue("data/share", self.share.value())
+        settings.setValue("folders/images", self.images_edit.text())
+        settings.setValue("folders/testImages", self.test_edit.text())
+
+    def load_settings(self, settings: QSettings) -> None:
+        self.blockSignals(True)
+        try:
+            self.source.setCurrentIndex(max(0, self.source.findData(settings.value("data/source"))))
+            self.test.setCurrentIndex(max(0, self.test.findData(settings.value("data/test"))))
+            share = settings.value("data/share", self.share.value())
+            self.share.setValue(int(share) if str(share).isdigit() else self.share.value())
+            self.images_edit.setText(str(settings.value("folders/images", "") or ""))
+            self.test_edit.setText(str(settings.value("folders/testImages", "") or ""))
+        finally:
+            self.blockSignals(False)
+        self._apply_rules()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _folder_row(self, name: str, button_text: str, tip: str):
+        edit = QLineEdit(objectName=f"{name}Edit", readOnly=True)
+        edit.setPlaceholderText("No folder chosen")
+        edit.setToolTip(tip)
+        button = QPushButton(button_text, objectName=f"{name}Button")
+        button.setToolTip(tip)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        row.addWidget(button)
+        return edit, button, row
+
+    def _choose(self, edit: QLineEdit, what: str) -> None:
+        title = "Choose the folder of your pictures" if what == "images" else "Choose test pictures"
+        start = edit.text() or self.images_edit.text() or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, title, start)
+        if not folder:
+            return
+        if what == "images":
+            self.set_images_folder(folder, "folder" if self.kind() == "article" else None)
+        else:
+            self.set_test_folder(folder)
+        self.applyRequested.emit()
+
+    def _corrections_toggled(self, checked: bool) -> None:
+        self._corrections_wanted = checked
+        self._choices_changed()
+
+    def _choices_changed(self, *_args) -> None:
+        self._apply_rules()
+        self.changed.emit()
+
+    def _apply_rules(self) -> None:
+        """Hide or disable what does not apply to the current choices, saying why."""
+        mine = self.kind() != "article"
+        enabled = self.isEnabled() and not self.cancel_button.isVisible()
+        self.images_edit.setEnabled(mine)
+        self.images_button.setEnabled(mine and enabled)
+        self.test.setEnabled(mine and enabled)
+        self.test.setToolTip(
+            "Which pictures measure the accuracy (never used for training)"
+            if mine
+            else "The article's data set brings its own 50 test pictures"
+        )
+        self.test.blockSignals(True)  # show what the article source tests on; restore after
+        if not mine and self.test.currentData() != "article":
+            self._test_choice = self.test.currentIndex()
+            self.test.setCurrentIndex(self.test.findData("article"))
+        elif mine and self._test_choice is not None:
+            self.test.setCurrentIndex(self._test_choice)
+            self._test_choice = None
+        self.test.blockSignals(False)
+        holdout = mine and self.test.currentData() == "holdout"
+        self.share.setVisible(holdout)
+        self.test_folder_widget.setVisible(mine and self.test.currentData() == "folder")
+        self.copies.setEnabled(self.augment.isChecked() and enabled)
+        n = self.copies.value()
+        self.copies.setSuffix(" extra copy" if n == 1 else " extra copies")

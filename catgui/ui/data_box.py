@@ -49,11 +49,12 @@ class DataBox(QGroupBox):
         self._ours: DataSet | None = None
         self._dialog: DataSummaryDialog | None = None
         self.sources = DataSourcePanel(self)
+        self.status = self.sources.import_status
         self.bar = DatasetBar(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.sources)
         layout.addWidget(self.bar)
-        self.sources.changed.connect(self.refresh_pending)
+        self.sources.changed.connect(self._choices_changed)
         self.sources.applyRequested.connect(self.prepare)
         self.sources.cancelRequested.connect(self.cancel)
         self.bar.locateRequested.connect(self.locateRequested)
@@ -82,7 +83,7 @@ class DataBox(QGroupBox):
         try:
             recipe = self.sources.recipe(self._article_folder)
         except CatguiError as exc:
-            self.sources.show_error(str(exc))
+            self.status.show_error(str(exc))
             return False
         key = self._key(recipe)
         if key == self._active_key and self.state.dataset is not None:
@@ -90,7 +91,7 @@ class DataBox(QGroupBox):
             return False
         self._wanted_key = key
         self.worker = PrepareDataWorker(recipe)
-        self.worker.progressed.connect(self.sources.show_progress)
+        self.worker.progressed.connect(self.status.show_progress)
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
         self.worker.cancelled.connect(self._cancelled)
@@ -104,7 +105,7 @@ class DataBox(QGroupBox):
         """Stop the import between two files; the data set in use stays."""
         if self.worker is not None:
             self.worker.stop()
-            self.sources.show_status("Cancelling…")
+            self.status.show_status("Cancelling…")
 
     def shutdown(self) -> None:
         """Interrupt the import and wait for its thread (the window is closing)."""
@@ -127,7 +128,7 @@ class DataBox(QGroupBox):
 
     def refresh_pending(self) -> None:
         preparing = self.worker is not None
-        self.sources.set_pending(not preparing and not self.is_current())
+        self.status.set_pending(not preparing and not self.is_current())
         self.bar.locate_button.setVisible(self.sources.kind() != "folder")
 
     def show_details(self) -> DataSummaryDialog | None:
@@ -150,6 +151,10 @@ class DataBox(QGroupBox):
             self.refresh_corrections()
 
     # -- internals ------------------------------------------------------------------------------
+    def _choices_changed(self) -> None:
+        self.status.show_status("")  # what was said about the last import no longer applies
+        self.refresh_pending()
+
     def _key(self, recipe: DataRecipe) -> tuple:
         return (recipe, self._fixes if recipe.corrections else ())
 
@@ -170,15 +175,15 @@ class DataBox(QGroupBox):
         self._ours = data
         self.state.set_dataset(data)
         notes = " ".join(getattr(data, "notes", ()))
-        self.sources.show_status(
+        self.status.show_status(
             f"Ready: {len(data.train):,} training and {len(data.test):,} test pictures. {notes}"
         )
 
     def _failed(self, message: str) -> None:
-        self.sources.show_error(f"Pictures not imported: {message}")
+        self.status.show_error(f"Pictures not imported: {message}")
 
     def _cancelled(self) -> None:
-        self.sources.show_status("Import cancelled: the pictures in use are unchanged.")
+        self.status.show_status("Import cancelled: the pictures in use are unchanged.")
 
     def _finished(self) -> None:
         worker, self.worker = self.worker, None
@@ -186,8 +191,5 @@ class DataBox(QGroupBox):
             worker.wait()
         self._last_worker = worker  # freed with the next import (queued signals delivered)
         self.sources.set_importing(False)
-        status = self.sources.status.text()
         self.refresh_pending()
-        if status and "Not imported yet" in self.sources.status.text():
-            self.sources.status.setText(status)  # keep saying what happened
         self.preparingChanged.emit(False)

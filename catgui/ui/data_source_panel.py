@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -26,6 +23,7 @@ from catgui.core import splits
 from catgui.core.augment import AugmentConfig
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe
+from catgui.ui.import_status import ImportStatus
 
 SOURCES = {
     "article": "The article's pictures",
@@ -37,13 +35,11 @@ TESTS = {
     "folder": "A separate test folder",
     "article": "The article's 50 test pictures",
 }
-STAGES = {"images": "pictures", "test images": "test pictures", "corrections": "corrections"}
-_GREY, _RED = "#636366", "#d70015"
 _FOLDER_TIP = "A folder with a cat/ and a non-cat/ subfolder (also cats/, noncat/, other/, dog/…)"
 
 
 class DataSourcePanel(QWidget):
-    """The data-source choices of the Train tab and the state of their import.
+    """The data-source choices of the Train tab, and an :class:`ImportStatus` under them.
 
     :meth:`recipe` turns the choices into a :class:`~catgui.core.sources.DataRecipe`.
     The panel runs nothing itself: the Train tab listens and imports in a thread.
@@ -106,20 +102,7 @@ class DataSourcePanel(QWidget):
         options.addWidget(self.augment)
         options.addWidget(self.copies)
         options.addStretch(1)
-        self.status = QLabel(objectName="dataStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.TextFormat.RichText)
-        self.progress = QProgressBar(objectName="importProgress")
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(8)
-        self.cancel_button = QPushButton("Cancel", objectName="cancelImportButton")
-        self.cancel_button.setToolTip("Stop importing; the data set in use stays as it is (Esc)")
-        self.apply_button = QPushButton("Use these pictures", objectName="useDataButton")
-        self.apply_button.setToolTip("Import the pictures now (Train also does it first)")
-        status_row = QHBoxLayout()
-        status_row.addStretch(1)
-        status_row.addWidget(self.cancel_button)
-        status_row.addWidget(self.apply_button)
+        self.import_status = ImportStatus(self)
         for combo in (self.source, self.test):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -139,14 +122,12 @@ class DataSourcePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addLayout(status_row)
+        layout.addWidget(self.import_status)
 
         self.images_button.clicked.connect(lambda: self._choose(self.images_edit, "images"))
         self.test_button.clicked.connect(lambda: self._choose(self.test_edit, "test"))
-        self.apply_button.clicked.connect(self.applyRequested)
-        self.cancel_button.clicked.connect(self.cancelRequested)
+        self.import_status.applyRequested.connect(self.applyRequested)
+        self.import_status.cancelRequested.connect(self.cancelRequested)
         for signal in (self.source.currentIndexChanged, self.test.currentIndexChanged):
             signal.connect(self._choices_changed)
         for signal in (self.share.valueChanged, self.copies.valueChanged):
@@ -154,8 +135,7 @@ class DataSourcePanel(QWidget):
         self.augment.toggled.connect(self._choices_changed)
         self.corrections.toggled.connect(self._corrections_toggled)
         self.set_corrections_count(0)
-        self.set_importing(False)
-        self.set_pending(False)
+        self._importing = False
         self._apply_rules()
 
     # -- the recipe -----------------------------------------------------------------------------
@@ -217,43 +197,17 @@ class DataSourcePanel(QWidget):
         )
 
     # -- what the import is doing ---------------------------------------------------------------
-    def set_pending(self, pending: bool) -> None:
-        """Whether the choices differ from the data set in use (offer *Use these pictures*)."""
-        self.apply_button.setVisible(pending)
-        if pending:
-            self.show_status("Not imported yet: press <b>Use these pictures</b> or <b>Train</b>.")
-        elif not self.status.text() or "Not imported" in self.status.text():
-            self.show_status("")
-
     def set_importing(self, importing: bool) -> None:
-        self.progress.setVisible(importing)
-        self.cancel_button.setVisible(importing)
+        """Lock the choices while their pictures are being imported."""
+        self._importing = importing
         for widget in (self.source, self.images_button, self.test, self.share, self.test_button):
             widget.setEnabled(not importing)
         for widget in (self.augment, self.copies):
             widget.setEnabled(not importing)
         self.corrections.setEnabled(not importing and self._corrections > 0)
-        if importing:
-            self.apply_button.hide()
-            self.progress.setRange(0, 0)
-            self.show_status("Looking for pictures…")
-        else:
+        self.import_status.set_importing(importing)
+        if not importing:
             self._apply_rules()
-
-    def show_progress(self, done: int, total: int, stage: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        what = STAGES.get(stage, "pictures")
-        self.show_status(f"Importing {what}: {done:,} of {total:,}…")
-
-    def show_status(self, text: str, error: bool = False) -> None:
-        """A line under the choices (rich text); errors in red."""
-        color = _RED if error else _GREY
-        self.status.setText(f"<span style='color:{color}'>{text}</span>" if text else "")
-        self.status.setVisible(bool(text))
-
-    def show_error(self, message: str) -> None:
-        self.show_status(html.escape(message[:1].upper() + message[1:]), error=True)
 
     # -- settings -------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
@@ -312,9 +266,9 @@ class DataSourcePanel(QWidget):
     def _apply_rules(self) -> None:
         """Hide or disable what does not apply to the current choices, saying why."""
         mine = self.kind() != "article"
-        enabled = self.isEnabled() and not self.cancel_button.isVisible()
+        enabled = self.isEnabled() and not self._importing
         self.images_edit.setEnabled(mine)
-        self.images_button.setEnabled(mine and enabled)
+        self.images_button.setEnabled(enabled)  # choosing a folder switches to it
         self.test.setEnabled(mine and enabled)
         self.test.setToolTip(
             "Which pictures measure the accuracy (never used for training)"

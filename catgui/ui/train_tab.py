@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -19,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.core import persistence, runs
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
@@ -27,14 +22,10 @@ from catgui.ui.cost_plot import CostPlot
 from catgui.ui.data_box import DataBox
 from catgui.ui.data_setup import DataSetupPanel
 from catgui.ui.hyperparameter_form import HyperparameterForm, describe
+from catgui.ui.run_keeper import RunKeeper
 from catgui.ui.run_summary import RunSummary
+from catgui.ui.train_progress import TrainProgress
 from catgui.workers.train import TrainOutcome, TrainWorker
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(max(0, int(round(seconds))), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class TrainTab(QWidget):
@@ -60,10 +51,6 @@ class TrainTab(QWidget):
         self.settings = settings
         self.worker: TrainWorker | None = None
         self._last_worker: TrainWorker | None = None
-        self.pending: TrainOutcome | None = None
-        self._own_model: Model | None = None
-        self._started = 0.0
-        self._total = 0
         self._train_when_ready = False
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
@@ -113,12 +100,10 @@ class TrainTab(QWidget):
         self.defaults_button.setFlat(True)
         self.defaults_button.setToolTip("Back to the recipe's hyper-parameters")
         self.defaults_button.clicked.connect(self.form.restore_defaults)
-        self.progress = QProgressBar(objectName="trainProgress")
-        self.progress.setFormat("Ready")
+        self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
-        self.summary.saveRequested.connect(self.save_pending)
-        self.summary.discardRequested.connect(self.discard_pending)
-        self.summary.saveAsRequested.connect(self.save_pending_as)
+        self.keeper = RunKeeper(self.state, self.summary, self.settings, self)
+        self.keeper.modelSaved.connect(self.modelSaved)
         self.plot = CostPlot(page)
 
         settings_box = QGroupBox("Settings")
@@ -153,6 +138,11 @@ class TrainTab(QWidget):
         return page
 
     # -- running -------------------------------------------------------------------------------
+    @property
+    def pending(self) -> TrainOutcome | None:
+        """A run waiting for Save / Discard (stopped, diverged, or not savable)."""
+        return self.keeper.pending
+
     def is_running(self) -> bool:
         return self.worker is not None
 
@@ -172,19 +162,15 @@ class TrainTab(QWidget):
             self._train_when_ready = self.data_box.prepare()
             return
         if self.pending is not None:
-            self.discard_pending()
+            self.keeper.discard_pending()
         self.save_settings()
         self.worker = TrainWorker(self.state.dataset, config)
         self.worker.progressed.connect(self._progressed)
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)
-        self._total = config.iterations
-        self._started = time.monotonic()
         self.plot.start_run(config.iterations, describe(config))
-        self.progress.setRange(0, config.iterations)
-        self.progress.setValue(0)
-        self.progress.setFormat("Starting…")
+        self.progress.start(config.iterations)
         self.summary.offer_choice(False)
         self.summary.show_message(
             f"Training {describe(config)}…", "Press <b>Stop</b> (Esc) to end early."
@@ -223,42 +209,25 @@ class TrainTab(QWidget):
         self.worker = None
 
     def _progressed(self, iteration: int, cost: float) -> None:
-        done = iteration + 1
-        elapsed = time.monotonic() - self._started
-        left = elapsed * (self._total - done) / done if done else 0.0
         self.plot.add_point(iteration, cost)
-        self.progress.setValue(done)
-        self.progress.setFormat(
-            f"Iteration {done:,} of {self._total:,} · cost {cost:.4f} · "
-            f"{_clock(elapsed)} elapsed · {_clock(left)} left"
-        )
+        self.progress.step(iteration, cost)
 
     def _succeeded(self, outcome: TrainOutcome) -> None:
         self.plot.set_curve(outcome.costs)
-        done = len(outcome.costs)
-        self.progress.setValue(done)
-        final = f"cost {outcome.costs[-1]:.4f}" if outcome.costs else ""
+        self.progress.finish(outcome.costs, outcome.seconds, outcome.stopped)
         if outcome.stopped:
-            self.progress.setFormat(f"Stopped at iteration {done:,} of {self._total:,} · {final}")
-            self.pending = outcome
-            self.summary.show_model(
-                "Stopped early",
-                outcome.model,
-                f"Stopped after {done:,} of {self._total:,} iterations. "
-                "Save what was learnt, or discard it.",
-            )
-            self.summary.offer_choice(True)
+            done, total = len(outcome.costs), self.progress.total
+            note = f"Stopped after {done:,} of {total:,} iterations. "
+            note += "Save what was learnt, or discard it."
+            self.keeper.hold(outcome, "Stopped early", note)
             return
-        self.progress.setFormat(f"Done: {done:,} iterations in {outcome.seconds:.1f} s · {final}")
-        self._keep(outcome, "Training finished")
+        self.keeper.keep(outcome, "Training finished")
 
     def _failed(self, message: str) -> None:
         partial = self.worker.partial if self.worker is not None else None
         self.progress.setFormat("Failed")
         if partial is not None:
-            self.pending = partial
-            self.summary.show_model("Training diverged", partial.model, message, error=True)
-            self.summary.offer_choice(True)
+            self.keeper.hold(partial, "Training diverged", message, error=True)
         else:
             self.summary.show_message("Training failed", message, error=True)
 
@@ -271,62 +240,6 @@ class TrainTab(QWidget):
         # other listeners are delivered, then freed with its last reference.
         self._last_worker = worker
         self._set_running(False)
-
-    def _keep(self, outcome: TrainOutcome, headline: str, path: str | None = None) -> bool:
-        """Save ``outcome`` (a new name in ``models/``, or ``path``) and make it active.
-
-        If it cannot be saved, the reason is shown and the model stays in memory, with
-        Save as… (elsewhere) and Discard offered.
-        """
-        model = outcome.model
-        try:
-            if path is None:
-                saved = runs.save_new(model, self.state.models_folder)
-            else:
-                saved = persistence.save(model, path, overwrite=Path(path).exists())
-        except CatguiError as exc:
-            self.pending = outcome
-            self.summary.show_model(
-                "Could not save the model",
-                model,
-                f"{exc}.<br>It is kept in memory: <b>Save as…</b> another folder, or discard it.",
-                error=True,
-            )
-            self.summary.offer_choice(True, save_as=True)
-            return False
-        self.pending = None
-        self._own_model = model
-        self.state.notify_models_list_changed()
-        self.state.set_model(model)
-        self.summary.offer_choice(False)
-        where = f"“{saved.stem}”" if path is None else str(saved)
-        self.summary.show_model(headline, model, f"Saved as {where} and now the active model.")
-        self.modelSaved.emit(str(saved))
-        return True
-
-    def save_pending(self) -> None:
-        if self.pending is not None:
-            self._keep(self.pending, "Model saved")
-
-    def save_pending_as(self) -> None:
-        """Ask where to save the run that is waiting, and save it there."""
-        if self.pending is None:
-            return
-        start = self.settings.value("folders/save", "") if self.settings is not None else ""
-        name = runs.readable_name(self.pending.model) + persistence.SUFFIX
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "Save Model As",
-            str(Path(str(start or Path.home())) / name),
-            "catgui models (*.npz)",
-        )
-        if path and self._keep(self.pending, "Model saved", path) and self.settings is not None:
-            self.settings.setValue("folders/save", str(Path(path).parent))
-
-    def discard_pending(self) -> None:
-        self.pending = None
-        self.summary.offer_choice(False)
-        self.summary.show_message("Run discarded", "The active model is unchanged.")
 
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
@@ -366,7 +279,7 @@ class TrainTab(QWidget):
                 self.start()
 
     def _model_changed(self, model: Model | None) -> None:
-        if model is None or model is self._own_model or self.is_running():
+        if model is None or model is self.keeper.own_model or self.is_running():
             return
         costs = model.metadata.get("costs") or []
         self.plot.show_model_curve([float(c) for c in costs])

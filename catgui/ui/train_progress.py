@@ -1,0 +1,53 @@
+"""The bar under the cost plot: iteration, current cost, elapsed time and time left."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import QProgressBar, QWidget
+
+
+def clock(seconds: float) -> str:
+    """``0:00``, ``1:15``, ``1:06:40``."""
+    minutes, secs = divmod(max(0, int(round(seconds))), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class TrainProgress(QProgressBar):
+    """``Iteration 120 of 2,500 · cost 0.6412 · 0:03 elapsed · 1:02 left``, then the result."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trainProgress")
+        self.setFormat("Ready")
+        self.total = 0
+        self._started = 0.0
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self._started = time.monotonic()
+        self.setRange(0, total)
+        self.setValue(0)
+        self.setFormat("Starting…")
+
+    def step(self, iteration: int, cost: float) -> None:
+        done = iteration + 1
+        elapsed = time.monotonic() - self._started
+        left = elapsed * (self.total - done) / done if done else 0.0
+        self.setValue(done)
+        self.setFormat(
+            f"Iteration {done:,} of {self.total:,} · cost {cost:.4f} · "
+            f"{clock(elapsed)} elapsed · {clock(left)} left"
+        )
+
+    def finish(self, costs: list[float], seconds: float, stopped: bool) -> None:
+        """The run's end: where it stopped, or how long it took (and whether it converged)."""
+        done = len(costs)
+        self.setValue(done)
+        final = f"cost {costs[-1]:.4f}" if costs else ""
+        if stopped:
+            self.setFormat(f"Stopped at iteration {done:,} of {self.total:,} · {final}")
+            return
+        what = f"{done:,} iterations" if done == self.total else f"converged after {done:,} steps"
+        self.setFormat(f"Done: {what} in {seconds:.1f} s · {final}")

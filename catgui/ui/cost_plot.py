@@ -125,9 +125,13 @@ class CostPlot(FigureCanvasQTAgg):
         self.current.set_data(self._xs, self._ys)
         self.end_run()
 
-    def show_model_curve(self, costs: list[float]) -> None:
-        """Show a saved model's curve (no previous run), e.g. when a model is opened."""
+    def show_model_curve(self, costs: list[float], label: str = "this run") -> None:
+        """Show a saved model's curve (no previous run), e.g. when a model is opened.
+
+        ``label`` names it in the legend (and as "previous: …" once the next run starts).
+        """
         self.previous.set_data([], [])
+        self.current.set_label(label)
         self._total = max(1, len(costs))
         self._hint.set_visible(not costs)
         self.set_curve(costs)

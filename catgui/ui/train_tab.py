@@ -282,7 +282,7 @@ class TrainTab(QWidget):
         if model is None or model is self.keeper.own_model or self.is_running():
             return
         costs = model.metadata.get("costs") or []
-        self.plot.show_model_curve([float(c) for c in costs])
+        self.plot.show_model_curve([float(c) for c in costs], model.name)
         if self.pending is None:
             self.summary.show_model(f"Active model: {model.name}", model)
 

@@ -298,3 +298,8 @@ def test_close_mid_run_stops_every_worker(qtbot, window):
     assert not running_workers()
     assert QApplication.instance() is not None
     assert QPoint(0, 0) == QPoint()  # the event loop is still usable after closing
+
+
+def test_mistakes_threshold_moves_the_classify_threshold(window):
+    window.mistakes_tab.thresholdChanged.emit(0.7)
+    assert window.classify_tab.threshold == pytest.approx(0.7)

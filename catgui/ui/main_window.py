@@ -78,9 +78,8 @@ class MainWindow(QMainWindow):
         self.train_tab.runningChanged.connect(self._running_changed)
         state.modelChanged.connect(self._describe_model)
         self._describe_model(state.model)
-        threshold_changed = getattr(self.mistakes_tab, "thresholdChanged", None)
-        if threshold_changed is not None and hasattr(self.classify_tab, "set_threshold"):
-            threshold_changed.connect(self.classify_tab.set_threshold)
+        # the decision threshold tried on the test set applies to new pictures too
+        self.mistakes_tab.thresholdChanged.connect(self.classify_tab.set_threshold)
         self._restore_geometry()
 
     # -- building -----------------------------------------------------------------------------

@@ -147,10 +147,7 @@ class TrainTab(QWidget):
         return self.worker is not None
 
     def start(self) -> None:
-        """Train with the form's settings (nothing runs if a field is invalid).
-
-        Pictures chosen but not imported yet are imported first; training follows.
-        """
+        """Train with the form's settings (importing chosen pictures first if need be)."""
         if self.is_running() or self.data_box.is_preparing():
             return
         try:

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +32,7 @@ import numpy as np
 from catgui.core import folder_scan, images
 from catgui.core.errors import CatguiError
 from catgui.core.folder_scan import CAT, CLASS_NAMES, NON_CAT, Skipped, class_of
+from catgui.core.parallel import default_workers, map_in_order
 
 __all__ = [
     "CAT",
@@ -146,38 +145,10 @@ class FolderImport:
         self.use_cache = use_cache
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         #: Decoding threads (default: up to 4, one per processor); results keep file order.
-        self.workers = max(1, workers if workers is not None else min(4, os.cpu_count() or 1))
+        self.workers = max(1, workers) if workers is not None else default_workers()
         self.result: FolderImages | None = None
         #: Set when the cache could not be written (the import itself succeeded).
         self.cache_warning: str | None = None
-
-    def _decode_in_order(self, paths: list[Path]) -> Iterator[tuple[np.ndarray | None, str]]:
-        """``(pixels, "")`` or ``(None, reason)`` per path, in order.
-
-        Up to :attr:`workers` threads decode ahead (Pillow releases the GIL while
-        decoding), at most ``4 * workers`` pictures ahead of the consumer; closing the
-        generator cancels what has not started and waits for the few in flight.
-        """
-        if self.workers <= 1:
-            yield from (_decode(p) for p in paths)
-            return
-        window = 4 * self.workers
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="catgui-import") as pool:
-            pending: deque[Future] = deque()
-            todo = iter(paths)
-            try:
-                while True:
-                    while len(pending) < window:
-                        path = next(todo, None)
-                        if path is None:
-                            break
-                        pending.append(pool.submit(_decode, path))
-                    if not pending:
-                        return
-                    yield pending.popleft().result()
-            finally:
-                for future in pending:
-                    future.cancel()
 
     def run(self) -> FolderImages:
         """Import to the end without watching; return the result."""
@@ -205,7 +176,9 @@ class FolderImport:
         files: list[str] = []
         skipped = list(scan.skipped)
         kept = 0
-        decoded = self._decode_in_order([self.folder / rel for rel, _ in scan.candidates])
+        decoded = map_in_order(
+            _decode, [self.folder / rel for rel, _ in scan.candidates], self.workers
+        )
         for done, ((rel, label), (pixels, problem)) in enumerate(
             zip(scan.candidates, decoded), start=1
         ):

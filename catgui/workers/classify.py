@@ -1,7 +1,8 @@
 """Classify dropped files and folders off the GUI thread, in small batches.
 
 The worker first walks the inputs (folders recursively) so the total is known, then
-decodes and classifies one file at a time with :func:`catgui.core.prediction.classify_file`.
+decodes and classifies the files with :func:`catgui.core.prediction.classify_file`, a few
+at a time in a small thread pool (:func:`catgui.core.parallel.map_in_order`), in order.
 Results are sent in batches at most every ``batch_interval`` seconds, so a drop of
 thousands of pictures costs a few dozen signals a second, not one per file.
 """
@@ -17,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from catgui.core import images, prediction
 from catgui.core.network import Network
+from catgui.core.parallel import default_workers, map_in_order
 from catgui.workers.base import Worker
 
 #: Longest side of the display thumbnails kept per picture (memory stays bounded).
@@ -75,6 +77,7 @@ class ClassifyWorker(Worker):
         job: int = 0,
         thumbnail_size: int = THUMBNAIL_SIZE,
         batch_interval: float = BATCH_INTERVAL,
+        decoders: int | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,6 +86,8 @@ class ClassifyWorker(Worker):
         self.job = job
         self.thumbnail_size = thumbnail_size
         self.batch_interval = batch_interval
+        #: Decoding threads: Pillow releases the GIL, so pictures decode on every core.
+        self.decoders = decoders if decoders is not None else default_workers()
 
     def run(self) -> None:  # noqa: D401 - Qt entry point
         try:
@@ -106,26 +111,30 @@ class ClassifyWorker(Worker):
                 last_emit = now
         total = len(todo)
         done = 0
-        for path, problem in todo:
-            if self.isInterruptionRequested():
-                self._flush(pending, done, total)
-                self.ended.emit(self.job, True)
-                return
-            if problem:
-                result = prediction.Result(path=path, error=problem)
-            else:
-                result = prediction.classify_file(
-                    self.network, path, thumbnail_size=self.thumbnail_size
-                )
-            pending.append(result)
-            done += 1
-            now = time.monotonic()
-            if now - last_emit >= self.batch_interval:
-                self._flush(pending, done, total)
-                pending = []
-                last_emit = now
+        results = map_in_order(self._classify, todo, self.decoders)
+        try:
+            for result in results:
+                if self.isInterruptionRequested():  # results decoded ahead are dropped
+                    self._flush(pending, done, total)
+                    self.ended.emit(self.job, True)
+                    return
+                pending.append(result)
+                done += 1
+                now = time.monotonic()
+                if now - last_emit >= self.batch_interval:
+                    self._flush(pending, done, total)
+                    pending = []
+                    last_emit = now
+        finally:
+            results.close()  # cancels decoding not yet started
         self._flush(pending, done, total, always=True)
         self.ended.emit(self.job, False)
+
+    def _classify(self, item: tuple[Path, str | None]) -> prediction.Result:
+        path, problem = item
+        if problem:
+            return prediction.Result(path=path, error=problem)
+        return prediction.classify_file(self.network, path, thumbnail_size=self.thumbnail_size)
 
     def _flush(self, results: list, done: int, total: int, always: bool = False) -> None:
         if results or always:

@@ -13,6 +13,7 @@ from catgui.core import images
 from catgui.core import network as nn
 from catgui.core.dataset import to_features
 from catgui.core.errors import CatguiError
+from catgui.core.parallel import map_in_order
 
 CAT, NON_CAT = "cat", "non-cat"
 
@@ -71,10 +72,22 @@ def classify_paths(
     inputs: Iterable[str | os.PathLike],
     threshold: float = 0.5,
     thumbnail_size: int | None = None,
+    workers: int | None = None,
 ) -> Iterator[Result]:
-    """Classify every picture in ``inputs`` (files and folders, recursively), in order."""
-    for path, problem in images.iter_image_files(inputs):
+    """Classify every picture in ``inputs`` (files and folders, recursively), in order.
+
+    Pictures are decoded a few at a time in a small thread pool (``workers``, default one
+    per processor up to 4): Pillow releases the GIL while decoding.
+    """
+
+    def one(item: tuple[Path, str | None]) -> Result:
+        path, problem = item
         if problem:
-            yield Result(path=path, threshold=threshold, error=problem)
-        else:
-            yield classify_file(net, path, threshold, thumbnail_size)
+            return Result(path=path, threshold=threshold, error=problem)
+        return classify_file(net, path, threshold, thumbnail_size)
+
+    results = map_in_order(one, images.iter_image_files(inputs), workers)
+    try:
+        yield from results
+    finally:
+        results.close()

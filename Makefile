@@ -10,7 +10,7 @@ ifneq ($(wildcard $(SHARED_DATA)/train_catvnoncat.h5),)
 export CATGUI_DATA ?= $(SHARED_DATA)
 endif
 
-.PHONY: run test test-fast bench lint format screenshots default-model clean
+.PHONY: run test test-fast bench lint format default-model clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -30,7 +30,7 @@ from catgui.workers import base
 from catgui.workers.base import running_workers
 from catgui.workers.train import TrainOutcome
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
 MB = 1024 * 1024
 DROP = 1000
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from catgui.core import network as nn
 from catgui.core.errors import CatguiError
-from catgui.core.training import Progress
+from catgui.core.training import Progress, training_arrays
 
 
 @dataclass(frozen=True)
@@ -68,12 +68,8 @@ class L2LogisticTrainer:
 
     def __init__(self, x: np.ndarray, y: np.ndarray, config: L2Config) -> None:
         self.config = config.validate()
-        if x.ndim != 2 or y.shape != (1, x.shape[1]):
-            raise CatguiError(f"inputs {x.shape} and labels {y.shape} do not match")
-        if x.shape[1] == 0:
-            raise CatguiError("there are no training examples")
-        self.x = np.asarray(x, dtype=np.float64)
-        self._signs = np.where(np.asarray(y).reshape(-1) > 0.5, 1.0, -1.0)
+        self.x, labels = training_arrays(x, y)
+        self._signs = np.where(labels[0] > 0.5, 1.0, -1.0)
         self._kernel = self.x.T @ self.x + 1.0
         self._a = np.zeros(self.x.shape[1])
         self.costs: list[float] = []

@@ -137,6 +137,15 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def training_arrays(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Check inputs ``x`` (n_x, m) and labels ``y`` (1, m); return both as float64."""
+    if x.ndim != 2 or y.shape != (1, x.shape[1]):
+        raise CatguiError(f"inputs {x.shape} and labels {y.shape} do not match")
+    if x.shape[1] == 0:
+        raise CatguiError("there are no training examples")
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
 def choose_path(n_x: int, m: int, requested: str = "auto") -> str:
     """The path a run of ``m`` examples of ``n_x`` features takes."""
     if requested != "auto":
@@ -161,12 +170,7 @@ class Trainer:
 
     def __init__(self, x: np.ndarray, y: np.ndarray, config: TrainConfig) -> None:
         self.config = config.validate()
-        if x.ndim != 2 or y.shape != (1, x.shape[1]):
-            raise CatguiError(f"inputs {x.shape} and labels {y.shape} do not match")
-        if x.shape[1] == 0:
-            raise CatguiError("there are no training examples")
-        self.x = np.asarray(x, dtype=np.float64)
-        self.y = np.asarray(y, dtype=np.float64)
+        self.x, self.y = training_arrays(x, y)
         n_x, m = self.x.shape
         self.path = choose_path(n_x, m, config.path)
         start = nn.initialize((n_x, *config.hidden, 1), config.seed, config.init)

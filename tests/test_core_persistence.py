@@ -189,3 +189,23 @@ def test_killed_while_saving_leaves_the_previous_model_intact(tmp_path):
     persistence.load(path)
     assert persistence.list_models(tmp_path) == [path]  # the partial file is hidden
     assert all(p.name.startswith(".") for p in tmp_path.iterdir() if p != path)
+
+
+def test_disk_full_while_saving_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+
+    previous = persistence.save(_model(seed=1), tmp_path / "m.npz")
+    before = previous.read_bytes()
+
+    def full_disk(f, **arrays):
+        f.write(b"PK partial bytes")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(persistence.np, "savez", full_disk)
+    with pytest.raises(CatguiError, match="No space left on device") as info:
+        persistence.save(_model(seed=2), tmp_path / "m.npz", overwrite=True)
+    assert "could not be saved" in str(info.value) and "m.npz" in str(info.value)
+    with pytest.raises(CatguiError, match="No space left"):
+        persistence.save(_model(seed=3), tmp_path / "new.npz")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]  # no temporary file left
+    assert previous.read_bytes() == before

@@ -59,7 +59,9 @@ def _dialogs(window: MainWindow, name: str) -> list[QMessageBox]:
     return [d for d in window.findChildren(QMessageBox, name) if d.isVisible()]
 
 
-def test_title_tabs_and_menus(window):
+def test_title_tabs_and_menus(qtbot, window):
+    window.show()  # the cost plot is built once the window has been painted
+    qtbot.waitUntil(lambda: window.train_tab.plot_slot.is_built())
     assert window.windowTitle() == TITLE
     tabs = window.findChild(QTabWidget, "tabs")
     names = [tabs.widget(i).objectName() for i in range(tabs.count())]

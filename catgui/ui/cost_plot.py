@@ -10,9 +10,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 ACCENT = "#0a84ff"
-#: Live redraws a second at most: a full redraw holds the GIL for tens of milliseconds,
-#: which the training thread needs far more than the eye needs frames.
-REDRAWS_PER_SECOND = 8
+#: Live redraws a second at most. Each is a blit of the live line (a few ms); the data
+#: itself is always up to date.
+REDRAWS_PER_SECOND = 4
 FADED = "#a8b3c2"
 
 
@@ -20,9 +20,14 @@ class CostPlot(FigureCanvasQTAgg):
     """A matplotlib canvas with one live line (``current``) and one faded (``previous``).
 
     Call :meth:`start_run` before a run, :meth:`add_point` for each progress signal and
-    :meth:`set_curve` with the full curve at the end. Updates use ``set_data`` +
-    ``draw_idle``: the figure is never rebuilt. Live points are drawn at most
-    :data:`REDRAWS_PER_SECOND` times a second; the data itself is always up to date.
+    :meth:`set_curve` with the full curve at the end. The figure is never rebuilt.
+
+    Drawing is split in two layers. A full draw (tens of milliseconds: ticks and text)
+    renders only the axes, and happens only when the axes limits or the canvas size
+    change. The curves, the legend and the hint are drawn over a cached copy of it and
+    blitted (a few milliseconds), so a run of the same length as the curve on show needs
+    no full draw at all. Live points are blitted at most :data:`REDRAWS_PER_SECOND` times
+    a second.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -43,8 +48,12 @@ class CostPlot(FigureCanvasQTAgg):
         self._total = 1
         self._redraw = QTimer(self, singleShot=True, interval=1000 // REDRAWS_PER_SECOND)
         self._redraw.timeout.connect(self._draw_live)
-        self._live = False  # during a run the current line is blitted over a cached background
-        self._background = None
+        self._full_draw = QTimer(self, singleShot=True, interval=0)  # one per turn at most
+        self._full_draw.timeout.connect(self._draw_if_stale)
+        self._live = False  # a run is on: live points are drawn by a timer
+        self._axes_image = None  # the axes alone, as the last full draw left them
+        self._backdrop = None  # the axes with everything but the current line
+        self._drawn_for: tuple | None = None  # limits and size of the last full draw
         self.mpl_connect("draw_event", self._on_draw)
         self._hint = self.axes.text(
             0.5,
@@ -56,7 +65,9 @@ class CostPlot(FigureCanvasQTAgg):
             color="#8e8e93",
             fontsize=11,
         )
-        self._rescale()
+        for artist in (self.previous, self.current, self._hint):
+            artist.set_animated(True)  # left out of full draws; drawn by _paint_data
+        self._fit()
 
     def _style_axes(self) -> None:
         ax = self.axes
@@ -84,7 +95,9 @@ class CostPlot(FigureCanvasQTAgg):
     def start_run(self, total: int, label: str = "this run") -> None:
         """Fade the current curve into ``previous`` and start an empty one over ``total``.
 
-        ``label`` names the run in the legend (e.g. its hyper-parameters).
+        ``label`` names the run in the legend (e.g. its hyper-parameters). If the axes
+        must change, the full draw happens now, before the run's thread competes for the
+        interpreter.
         """
         if self._xs:
             self.previous.set_data(self._xs, self._ys)
@@ -95,16 +108,14 @@ class CostPlot(FigureCanvasQTAgg):
         self._total = max(1, total)
         self._hint.set_visible(False)
         self._live = True
-        self.current.set_animated(True)
         self._update_legend()
-        self._rescale()
+        self._fit(now=True)
 
     def end_run(self) -> None:
         """Back to ordinary drawing (the run ended, however it ended)."""
-        self._live = False
-        self._background = None
-        self.current.set_animated(False)
-        self._rescale()
+        if self._live:
+            self._live = False
+            self._fit()
 
     def add_point(self, iteration: int, cost: float) -> None:
         """Append one point (non-finite costs are not drawn)."""
@@ -123,7 +134,8 @@ class CostPlot(FigureCanvasQTAgg):
         self._ys = [c for _, c in pairs]
         self._total = max(1, len(costs))  # a stopped run: zoom to what was done
         self.current.set_data(self._xs, self._ys)
-        self.end_run()
+        self._live = False
+        self._fit()
 
     def show_model_curve(self, costs: list[float], label: str = "this run") -> None:
         """Show a saved model's curve (no previous run), e.g. when a model is opened.
@@ -132,10 +144,9 @@ class CostPlot(FigureCanvasQTAgg):
         """
         self.previous.set_data([], [])
         self.current.set_label(label)
-        self._total = max(1, len(costs))
         self._hint.set_visible(not costs)
-        self.set_curve(costs)
         self._update_legend()
+        self.set_curve(costs)
 
     def clear(self) -> None:
         self._xs, self._ys = [], []
@@ -143,14 +154,16 @@ class CostPlot(FigureCanvasQTAgg):
         self.previous.set_data([], [])
         self._hint.set_visible(True)
         self._update_legend()
-        self._rescale()
+        self._fit()
 
     # -- drawing ------------------------------------------------------------------------------
     def _update_legend(self) -> None:
+        """Show the legend when there are two curves to tell apart (the backdrop changes)."""
+        self._backdrop = None
         has_previous = len(self.previous.get_xdata()) > 0
         legend = self.axes.get_legend()
         if has_previous:
-            self.axes.legend(loc="upper right", frameon=False, fontsize=9)
+            self.axes.legend(loc="upper right", frameon=False, fontsize=9).set_animated(True)
         elif legend is not None:
             legend.remove()
 
@@ -159,28 +172,75 @@ class CostPlot(FigureCanvasQTAgg):
         top = max(ys) if ys else 0.0
         return top * 1.08 if top > 0 else 1.0
 
-    def _rescale(self) -> None:
-        """Fit the axes to the data and schedule a full redraw."""
+    def _state(self) -> tuple:
+        """What a full draw depends on: the axes limits and the canvas size."""
+        xlim, ylim = self.axes.get_xlim(), self.axes.get_ylim()
+        return (tuple(xlim), tuple(ylim), self.get_width_height(), self.device_pixel_ratio)
+
+    def _fit(self, now: bool = False) -> None:
+        """Fit the axes to the data, then draw: fully if they changed, else only the data.
+
+        ``now`` draws fully at once instead of at the next turn of the event loop.
+        """
         self._redraw.stop()
         xs_prev = self.previous.get_xdata()
         x_max = max([self._total, *(float(x) for x in xs_prev)])
         self.axes.set_xlim(0, max(1.0, x_max))
         self.axes.set_ylim(0, self._top())
-        self.draw_idle()
+        if not self._is_stale():
+            self._redraw_data()
+        elif now:
+            self.draw()
+        else:
+            self._full_draw.start()
+
+    def _is_stale(self) -> bool:
+        """Whether the axes must be drawn again (never drawn, new limits or size)."""
+        return self._axes_image is None or self._drawn_for != self._state()
+
+    def draw_idle(self) -> None:
+        """Full draws matplotlib asks for (e.g. on resize) go through :meth:`_draw_if_stale`."""
+        self._full_draw.start()
+
+    def _draw_if_stale(self) -> None:
+        """The deferred full draw, unless one has happened meanwhile (e.g. ``now``)."""
+        if self._is_stale():
+            self.draw()
 
     def _on_draw(self, _event) -> None:
-        """After a full draw in a run: keep the background, then draw the live line on it."""
-        if self._live:
-            self._background = self.copy_from_bbox(self.axes.bbox)
-            self.axes.draw_artist(self.current)
+        """After a full draw: keep the bare axes, then draw the data on them."""
+        self._axes_image = self.copy_from_bbox(self.axes.bbox)
+        self._drawn_for = self._state()
+        self._backdrop = None
+        self._paint_data()
+
+    def _paint_data(self) -> None:
+        """Draw the data over the bare axes (not yet shown): ``current`` on top of the rest.
+
+        The previous curve, the hint and the legend change only between runs: drawn once
+        (the legend's text takes most of the time), they are kept in ``_backdrop``.
+        """
+        ax = self.axes
+        if self._backdrop is None:
+            self.restore_region(self._axes_image)
+            legend = [ax.get_legend()] if ax.get_legend() is not None else []
+            for artist in (self.previous, self._hint, *legend):
+                ax.draw_artist(artist)
+            self._backdrop = self.copy_from_bbox(ax.bbox)
+        else:
+            self.restore_region(self._backdrop)
+        ax.draw_artist(self.current)
+
+    def _redraw_data(self) -> None:
+        """Show changed data on the axes of the last full draw (a few ms)."""
+        self._paint_data()
+        self.blit(self.axes.bbox)
 
     def _draw_live(self) -> None:
-        """Redraw only the live line (a few ms) unless the axes no longer fit the data."""
+        """Blit the live line unless the axes no longer fit the data."""
         top = self.axes.get_ylim()[1]
         wanted = self._top()
-        if not self._live or self._background is None or not 0.75 * top <= wanted <= top:
-            self._rescale()
-            return
-        self.restore_region(self._background)
-        self.axes.draw_artist(self.current)
-        self.blit(self.axes.bbox)
+        if self._live and not self._is_stale() and 0.75 * top <= wanted <= top:
+            self._redraw_data()
+        else:
+            self._fit()

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -51,6 +58,7 @@ class MainWindow(QMainWindow):
         self.state = state
         self.settings = settings if settings is not None else QSettings()
         self._dialogs: list[QMessageBox] = []
+        self._painted = False
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.setDocumentMode(True)
         self.train_tab = TrainTab(state, self.settings, self)
@@ -260,7 +268,14 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.add_paths(paths)
 
-    # -- settings and closing ----------------------------------------------------------------------
+    # -- start-up, settings and closing ----------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        """After the first paint, build what the window could show without (the plot)."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self.train_tab.plot_slot.plot)
+
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():

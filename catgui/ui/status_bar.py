@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
+from catgui.ui.elided_label import ElidedLabel
 
 
 def source_text(source: dict | None, train_n: int, test_n: int) -> str:
@@ -52,7 +53,8 @@ class StatusBar(QStatusBar):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.model_label = QLabel(objectName="modelStatus")
+        # elided, not wider: a long model name must not make the window grow
+        self.model_label = ElidedLabel(objectName="modelStatus")
         self.data_label = QLabel(objectName="datasetStatus")
         for label in (self.model_label, self.data_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

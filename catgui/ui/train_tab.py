@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QPushButton,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -18,14 +19,18 @@ from PySide6.QtWidgets import (
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
-from catgui.ui.cost_plot import CostPlot
+from catgui.ui.cost_plot_slot import CostPlotSlot
 from catgui.ui.data_box import DataBox
-from catgui.ui.data_setup import DataSetupPanel
 from catgui.ui.hyperparameter_form import HyperparameterForm, describe
 from catgui.ui.run_keeper import RunKeeper
 from catgui.ui.run_summary import RunSummary
+from catgui.ui.setup_page import SetupPage
+from catgui.ui.train_buttons import TrainButtons
 from catgui.ui.train_progress import TrainProgress
 from catgui.workers.train import TrainOutcome, TrainWorker
+
+if TYPE_CHECKING:
+    from catgui.ui.cost_plot import CostPlot
 
 
 class TrainTab(QWidget):
@@ -55,7 +60,9 @@ class TrainTab(QWidget):
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self._build_setup_page())
+        setup = SetupPage(state)
+        setup.ownPicturesChosen.connect(self.use_own_pictures)
+        self.stack.addWidget(setup)
         self.stack.addWidget(self._build_train_page())
         QVBoxLayout(self).addWidget(self.stack)
         self.layout().setContentsMargins(0, 0, 0, 0)
@@ -68,18 +75,6 @@ class TrainTab(QWidget):
         self._model_changed(state.model)
         self._set_running(False)
 
-    def _build_setup_page(self) -> QWidget:
-        page = QWidget(objectName="setupPage")
-        own = QPushButton("Or train on a folder of your own pictures…", objectName="ownPictures")
-        own.setFlat(True)
-        own.setStyleSheet("color: #007aff;")
-        own.clicked.connect(self.use_own_pictures)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 12)
-        layout.addWidget(DataSetupPanel(self.state, page), 1)
-        layout.addWidget(own, 0)
-        return page
-
     def _build_train_page(self) -> QWidget:
         page = QWidget(objectName="trainPage")
         self.data_box = DataBox(self.state, page)
@@ -89,35 +84,27 @@ class TrainTab(QWidget):
         self.dataset_bar = self.data_box.bar
         self.form = HyperparameterForm(page)
         self.form.validityChanged.connect(lambda _valid: self._set_running(self.is_running()))
-        self.train_button = QPushButton("Train", objectName="trainButton")
-        self.train_button.setDefault(True)
-        self.train_button.setToolTip("Train a new model with these settings (Ctrl+Return)")
+        buttons = TrainButtons(page)
+        self.train_button, self.stop_button = buttons.train_button, buttons.stop_button
+        self.defaults_button = buttons.defaults_button
         self.train_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop", objectName="stopButton")
-        self.stop_button.setToolTip("Stop now and keep what was learnt so far (Esc)")
         self.stop_button.clicked.connect(self.stop)
-        self.defaults_button = QPushButton("Restore defaults", objectName="restoreDefaultsButton")
-        self.defaults_button.setFlat(True)
-        self.defaults_button.setToolTip("Back to the recipe's hyper-parameters")
         self.defaults_button.clicked.connect(self.form.restore_defaults)
         self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
         self.keeper = RunKeeper(self.state, self.summary, self.settings, self)
         self.keeper.modelSaved.connect(self.modelSaved)
-        self.plot = CostPlot(page)
+        self.keeper.settled.connect(self._end_if_done)
+        self.plot_slot = CostPlotSlot(page)
+        self.plot_slot.built.connect(lambda _plot: self._show_model_curve(self.state.model))
 
         settings_box = QGroupBox("Settings")
         QVBoxLayout(settings_box).addWidget(self.form)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.defaults_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.stop_button)
-        buttons.addWidget(self.train_button)
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 6, 0)
         left.addWidget(self.data_box)
         left.addWidget(settings_box)
-        left.addLayout(buttons)
+        left.addWidget(buttons)
         left.addWidget(self.summary)
         left.addStretch(1)
         left_widget = QWidget()
@@ -131,20 +118,25 @@ class TrainTab(QWidget):
         layout = QHBoxLayout(page)
         layout.addWidget(scroll)
         right = QVBoxLayout()
-        right.addWidget(self.plot, 1)
+        right.addWidget(self.plot_slot, 1)
         right.addWidget(self.progress)
         layout.addLayout(right, 1)
-        QWidget.setTabOrder(self.train_button, self.stop_button)
         return page
 
     # -- running -------------------------------------------------------------------------------
+    @property
+    def plot(self) -> CostPlot:
+        """The live cost plot (created on first use: see :class:`CostPlotSlot`)."""
+        return self.plot_slot.plot()
+
     @property
     def pending(self) -> TrainOutcome | None:
         """A run waiting for Save / Discard (stopped, diverged, or not savable)."""
         return self.keeper.pending
 
     def is_running(self) -> bool:
-        return self.worker is not None
+        """A run's thread is on, or its model is still being made the active one."""
+        return self.worker is not None or self.keeper.settling
 
     def start(self) -> None:
         """Train with the form's settings (importing chosen pictures first if need be)."""
@@ -161,7 +153,7 @@ class TrainTab(QWidget):
         if self.pending is not None:
             self.keeper.discard_pending()
         self.save_settings()
-        self.worker = TrainWorker(self.state.dataset, config)
+        self.worker = TrainWorker(self.state.dataset, config, save_in=self.state.models_folder)
         self.worker.progressed.connect(self._progressed)
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
@@ -218,7 +210,7 @@ class TrainTab(QWidget):
             note += "Save what was learnt, or discard it."
             self.keeper.hold(outcome, "Stopped early", note)
             return
-        self.keeper.keep(outcome, "Training finished")
+        self.keeper.settle(outcome, "Training finished")  # the worker saved it
 
     def _failed(self, message: str) -> None:
         partial = self.worker.partial if self.worker is not None else None
@@ -232,11 +224,14 @@ class TrainTab(QWidget):
         worker, self.worker = self.worker, None
         if worker is not None:
             worker.wait()  # ``finished`` comes just before the thread really ends
-        self.plot.end_run()
-        # Python owns it (no parent): kept until the next run so signals still queued for
-        # other listeners are delivered, then freed with its last reference.
-        self._last_worker = worker
-        self._set_running(False)
+        self._last_worker = worker  # freed with the next run (queued signals delivered)
+        self._end_if_done()
+
+    def _end_if_done(self) -> None:
+        """The run is over once its thread has ended and its model is active."""
+        if not self.is_running():
+            self.plot.end_run()
+            self._set_running(False)
 
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
@@ -278,10 +273,15 @@ class TrainTab(QWidget):
     def _model_changed(self, model: Model | None) -> None:
         if model is None or model is self.keeper.own_model or self.is_running():
             return
-        costs = model.metadata.get("costs") or []
-        self.plot.show_model_curve([float(c) for c in costs], model.name)
+        if self.plot_slot.is_built():  # else it shows the curve once built
+            self._show_model_curve(model)
         if self.pending is None:
             self.summary.show_model(f"Active model: {model.name}", model)
+
+    def _show_model_curve(self, model: Model | None) -> None:
+        if model is not None and model is not self.keeper.own_model:
+            costs = [float(c) for c in model.metadata.get("costs") or []]
+            self.plot.show_model_curve(costs, model.name)
 
     def _set_running(self, running: bool) -> None:
         preparing = self.data_box.is_preparing()

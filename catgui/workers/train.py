@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -33,12 +34,18 @@ class TrainOutcome:
         ``True`` when the user stopped the run before the last iteration.
     seconds
         Time spent training (not evaluating).
+    saved
+        Where the worker saved a completed run (when it was asked to), else ``None``.
+    save_error
+        Why that save failed (a message a person understands), else ``None``.
     """
 
     model: Model
     costs: list[float]
     stopped: bool
     seconds: float
+    saved: Path | None = None
+    save_error: str | None = None
 
 
 class TrainWorker(Worker):
@@ -47,6 +54,10 @@ class TrainWorker(Worker):
     Every kind of model runs here: gradient descent for a
     :class:`~catgui.core.training.TrainConfig` (deep network or logistic regression) and
     Newton's method for an :class:`~catgui.core.logistic_l2.L2Config`.
+
+    Given ``save_in`` (a models folder), a run that completes is saved there under a new
+    name (:func:`catgui.core.runs.save_new`, an atomic write) before :attr:`succeeded`,
+    so the GUI thread never waits for the disk; stopped runs are left to the user.
 
     Signals
     -------
@@ -65,11 +76,16 @@ class TrainWorker(Worker):
     failed = Signal(str)
 
     def __init__(
-        self, data: DataSet, config: TrainConfig | L2Config, parent: QObject | None = None
+        self,
+        data: DataSet,
+        config: TrainConfig | L2Config,
+        parent: QObject | None = None,
+        save_in: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.data = data
         self.config = config
+        self.save_in = save_in
         self.partial: TrainOutcome | None = None
 
     def run(self) -> None:
@@ -114,7 +130,13 @@ class TrainWorker(Worker):
         if trainer.iterations_done == 0:  # stopped before the first update
             self.failed.emit("training was stopped before the first iteration; nothing was learnt")
             return
-        self.succeeded.emit(self._outcome(trainer, seconds, stopped))
+        outcome = self._outcome(trainer, seconds, stopped)
+        if self.save_in is not None and not stopped:
+            try:
+                outcome.saved = runs.save_new(outcome.model, self.save_in)
+            except CatguiError as exc:
+                outcome.save_error = str(exc)
+        self.succeeded.emit(outcome)
 
     def _outcome(self, trainer, seconds: float, stopped: bool) -> TrainOutcome:
         model = runs.build_model(trainer, self.data, seconds, stopped=stopped)

@@ -1,0 +1,48 @@
+"""A one-line label that never widens its window: text that does not fit ends in "…"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QWidget
+
+#: The narrowest the label asks to be, in characters' widths.
+MIN_CHARACTERS = 12
+
+
+class ElidedLabel(QLabel):
+    """A plain-text :class:`QLabel` whose minimum width does not depend on its text.
+
+    A long text (e.g. the active model's name and accuracy in the status bar) would
+    otherwise raise the window's minimum width and make the window grow by itself.
+    When the text does not fit it is drawn cut with an ellipsis; :meth:`text` and the
+    tooltip stay whole.
+    """
+
+    def __init__(self, parent: QWidget | None = None, **properties: object) -> None:
+        super().__init__(parent, **properties)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        narrow = self.fontMetrics().averageCharWidth() * MIN_CHARACTERS
+        return QSize(min(hint.width(), narrow), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        rect = self.contentsRect()
+        if self.fontMetrics().horizontalAdvance(self.text()) <= rect.width():
+            super().paintEvent(event)  # fits: the ordinary label (selection works)
+            return
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )

@@ -93,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     data = data_folder()
     window = main_window(data, home)
     open_default_model(window)
-    wait_until(lambda: False, timeout=0.5)  # let the window settle (first paint)
+    # Let the window settle: its first paint, then the cost plot it builds right after
+    # (importing matplotlib and a first full draw belong to start-up, figure 5).
+    wait_until(lambda: window.train_tab.plot_slot.is_built(), timeout=30)
+    wait_until(lambda: False, timeout=0.5)
     records = []
     if data is None:
         skip(3, "stalls_training", "the cat/non-cat data set is not at $CATGUI_DATA or ../shared")

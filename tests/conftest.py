@@ -80,3 +80,28 @@ def _no_thread_left_running(request):
     for worker in still:  # clean up so one failure does not cascade
         worker.stop_and_wait(5000)
     assert not still, f"threads still running after the test: {still}"
+
+
+@pytest.fixture
+def state(tiny_data):
+    """An ``AppState`` on the per-test models folder, with the tiny data set open."""
+    from catgui.core import paths
+    from catgui.ui.app_state import AppState
+
+    app_state = AppState(paths.models_dir())
+    app_state.open_dataset(tiny_data)
+    return app_state
+
+
+@pytest.fixture
+def window(qtbot, state, tmp_path):
+    """The main window on :func:`state`, with settings in a per-test file; closed after."""
+    from PySide6.QtCore import QSettings
+
+    from catgui.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(state, settings=settings)
+    qtbot.addWidget(win)
+    yield win
+    win.close()

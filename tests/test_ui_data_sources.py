@@ -5,32 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from catgui.core import evaluation, paths, persistence
-from catgui.ui.app_state import AppState
-from catgui.ui.main_window import MainWindow
+from catgui.core import evaluation, persistence
 from catgui.workers.base import running_workers
 from tests.folder_helpers import make_folder
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture
-def state(tiny_data) -> AppState:
-    state = AppState(paths.models_dir())
-    state.open_dataset(tiny_data)
-    return state
-
-
-@pytest.fixture
-def window(qtbot, state, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(state, settings=settings)
-    qtbot.addWidget(win)
-    yield win
-    win.close()
+# ``state`` and ``window`` come from conftest.py.
 
 
 @pytest.fixture

@@ -17,23 +17,7 @@ from catgui.workers.train import TrainWorker
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture
-def state(tiny_data) -> AppState:
-    from catgui.core import paths
-
-    state = AppState(paths.models_dir())
-    state.open_dataset(tiny_data)
-    return state
-
-
-@pytest.fixture
-def window(qtbot, state, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(state, settings=settings)
-    qtbot.addWidget(win)
-    yield win
-    win.close()
+# ``state`` and ``window`` come from conftest.py.
 
 
 def _tab(window: MainWindow):

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QImage
 
 from catgui.core.evaluation import Mistake
+from catgui.ui.qimages import to_qimage
 
 #: Filter values: every mistake, or one kind (as :attr:`Mistake.kind` names it).
 ALL = "all"
@@ -23,13 +24,6 @@ ItemRole = Qt.ItemDataRole.UserRole + 1
 
 def class_name(label: int) -> str:
     return "cat" if label == 1 else "non-cat"
-
-
-def to_qimage(pixels: np.ndarray) -> QImage:
-    """``(h, w, 3)`` uint8 RGB -> a ``QImage`` that owns its pixels (safe in any thread)."""
-    arr = np.ascontiguousarray(pixels, dtype=np.uint8)
-    h, w = arr.shape[:2]
-    return QImage(arr.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
 def picture_name(name: str | None) -> str | None:

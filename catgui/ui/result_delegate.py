@@ -38,7 +38,8 @@ from catgui.ui.classify_model import (
     describe,
     verdict_text,
 )
-from catgui.ui.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip, to_pixmap
+from catgui.ui.qimages import to_pixmap
+from catgui.ui.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip
 
 IMAGE_BOX = 96
 PAD = 8

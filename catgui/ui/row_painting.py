@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
 from catgui.ui.classify_text import CAT, ERROR, NON_CAT, UNSURE
 
@@ -16,14 +15,6 @@ COLOURS = {
     ERROR: QColor("#c8423c"),
 }
 TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
-
-
-def to_pixmap(array: np.ndarray) -> QPixmap:
-    """``(h, w, 3)`` uint8 RGB -> ``QPixmap`` (GUI thread only)."""
-    arr = np.ascontiguousarray(array, dtype=np.uint8)
-    h, w = arr.shape[:2]
-    image = QImage(arr.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(image)
 
 
 def paint_chip(painter: QPainter, text: str, colour: QColor, x: int, y: int, font: QFont) -> QRect:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,11 @@ def _isolated_user_folders(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("CATGUI_HOME", str(home))
     monkeypatch.setenv("CATGUI_MODELS", str(home / "models"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    if "PySide6.QtCore" in sys.modules:  # Qt reads XDG_CONFIG_HOME once: point it anew
+        from PySide6.QtCore import QSettings
+
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, str(home / "config"))
 
 
 @pytest.fixture

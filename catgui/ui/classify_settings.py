@@ -1,4 +1,8 @@
-"""What the Classify tab remembers between runs (QSettings): last folder, unsure band."""
+"""What the Classify tab remembers between runs: last folder, unsure band.
+
+Every function takes the ``QSettings`` to use: the window's own (the one the main window
+was given), so tests and other front ends never touch the user's settings file.
+"""
 
 from __future__ import annotations
 
@@ -11,28 +15,24 @@ from catgui.ui.classify_model import UNSURE_HALF_WIDTH
 MAX_HALF_WIDTH = 0.45
 
 
-def _settings() -> QSettings:
-    return QSettings("catgui", "catgui")  # the same file as the window's QSettings()
-
-
-def last_folder() -> str:
+def last_folder(settings: QSettings) -> str:
     """The folder pictures were last opened from (home if unknown or gone)."""
-    value = _settings().value("classify/lastFolder", "")
+    value = settings.value("classify/lastFolder", "")
     return str(value) if value and Path(str(value)).is_dir() else str(Path.home())
 
 
-def remember_folder(folder: str) -> None:
-    _settings().setValue("classify/lastFolder", folder)
+def remember_folder(settings: QSettings, folder: str) -> None:
+    settings.setValue("classify/lastFolder", folder)
 
 
-def unsure_half_width() -> float:
+def unsure_half_width(settings: QSettings) -> float:
     """How far either side of the threshold answers count as unsure (default 0.1)."""
-    value = _settings().value("classify/unsureHalfWidth", UNSURE_HALF_WIDTH)
+    value = settings.value("classify/unsureHalfWidth", UNSURE_HALF_WIDTH)
     try:
         return min(MAX_HALF_WIDTH, max(0.0, float(value)))
     except (TypeError, ValueError):
         return UNSURE_HALF_WIDTH
 
 
-def remember_unsure_half_width(half_width: float) -> None:
-    _settings().setValue("classify/unsureHalfWidth", float(half_width))
+def remember_unsure_half_width(settings: QSettings, half_width: float) -> None:
+    settings.setValue("classify/unsureHalfWidth", float(half_width))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QVBoxLayout, QWidget
 
@@ -46,15 +46,18 @@ class ClassifyTab(QWidget):
     :meth:`set_threshold` moves the decision threshold (the Mistakes tab's slider).
     """
 
-    def __init__(self, state, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state, parent: QWidget | None = None, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("classifyTab")
         self.state = state
+        self.settings = settings if settings is not None else QSettings()
         self.pasted = PastedImages()
         self.destroyed.connect(self.pasted.remove_all)
         self._note = ""
         self.threshold = 0.5
-        self.half_width = remembered.unsure_half_width()
+        self.half_width = remembered.unsure_half_width(self.settings)
         self._corrections_count = 0
         self.queue = ClassifyQueue(self._network, self)
         self.queue.resultsReady.connect(self._on_results)
@@ -133,19 +136,19 @@ class ClassifyTab(QWidget):
     def open_images(self) -> None:
         """Let the user pick picture files (several at once) and classify them."""
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Open images to classify", remembered.last_folder(), IMAGE_FILTER
+            self, "Open images to classify", remembered.last_folder(self.settings), IMAGE_FILTER
         )
         if files:
-            remembered.remember_folder(str(Path(files[0]).parent))
+            remembered.remember_folder(self.settings, str(Path(files[0]).parent))
             self.add_paths(files)
 
     def open_folder(self) -> None:
         """Let the user pick a folder; every picture in it and its subfolders is classified."""
         folder = QFileDialog.getExistingDirectory(
-            self, "Open a folder of pictures", remembered.last_folder()
+            self, "Open a folder of pictures", remembered.last_folder(self.settings)
         )
         if folder:
-            remembered.remember_folder(folder)
+            remembered.remember_folder(self.settings, folder)
             self.add_paths([folder])
 
     def paste_image(self) -> None:
@@ -183,7 +186,7 @@ class ClassifyTab(QWidget):
     def set_unsure_half_width(self, half_width: float) -> None:
         """Show answers within ``half_width`` of the threshold as unsure (0: never)."""
         self.half_width = float(half_width)
-        remembered.remember_unsure_half_width(self.half_width)
+        remembered.remember_unsure_half_width(self.settings, self.half_width)
         self.status_row.set_band(self.threshold, self.half_width)
         self._apply_decision()
 

@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.setDocumentMode(True)
         self.train_tab = TrainTab(state, self.settings, self)
-        self.classify_tab = ClassifyTab(state, self)
+        self.classify_tab = ClassifyTab(state, self, settings=self.settings)
         self.mistakes_tab = MistakesTab(state, self)
         for tab, name in ((self.train_tab, "&Train"), (self.classify_tab, "&Classify")):
             self.tabs.addTab(tab, name)

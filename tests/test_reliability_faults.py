@@ -16,9 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from catgui import cli
 from catgui.core import network, paths, persistence, prediction
@@ -26,6 +25,7 @@ from catgui.ui import application
 from catgui.ui.app_state import AppState
 from catgui.ui.main_window import MainWindow
 from catgui.workers.base import running_workers
+from tests.qt_helpers import drop_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,20 +51,6 @@ def write_pictures(folder: Path, count: int) -> list[Path]:
 def error_texts(window: MainWindow) -> list[str]:
     boxes = window.findChildren(QMessageBox, "errorDialog")
     return [f"{b.windowTitle()}: {b.text()}" for b in boxes if b.isVisible()]
-
-
-def drop_files(widget, files: list[Path]) -> None:
-    """Drag ``files`` over ``widget`` and drop them, as a file manager does."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in files])
-    pos = QPointF(widget.width() / 2, widget.height() / 2)
-    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, buttons, keys)
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, buttons, keys)
-    QApplication.sendEvent(widget, event)
-    assert event.isAccepted()
 
 
 def classify(qtbot, window: MainWindow, pictures: list[Path]) -> None:

@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from catgui.core import network, paths, persistence
@@ -29,6 +28,7 @@ from catgui.ui.model_selector import ModelSelector
 from catgui.workers import base
 from catgui.workers.base import running_workers
 from catgui.workers.train import TrainOutcome
+from tests.qt_helpers import drop_files
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 MB = 1024 * 1024
@@ -55,20 +55,6 @@ def thousand_pictures(tmp_path_factory) -> list[Path]:
         )
         out.append(path)
     return out
-
-
-def drop(widget, files: list[Path]) -> None:
-    """Drag ``files`` over ``widget`` and drop them, as a file manager does."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in files])
-    pos = QPointF(widget.width() / 2, widget.height() / 2)
-    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, buttons, keys)
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, buttons, keys)
-    QApplication.sendEvent(widget, event)
-    assert event.isAccepted()
 
 
 class Watch:
@@ -121,7 +107,7 @@ def test_a_drop_of_1000_pictures_is_all_classified_with_progress_in_bounded_memo
     gc.collect()
     before = rss_bytes()
     watch = Watch(tab)
-    drop(tab.drop_area, thousand_pictures)
+    drop_files(tab.drop_area, thousand_pictures)
     assert tab.is_busy()
     qtbot.waitUntil(lambda: not tab.is_busy(), timeout=120_000)
     watch.stop()
@@ -149,9 +135,9 @@ def test_a_second_drop_during_the_first_is_queued_and_classified(
         path.parent.mkdir(exist_ok=True)
         Image.new("RGB", (20 + i, 30), (i * 5, 100, 150)).save(path)
         extra.append(path)
-    drop(tab.drop_area, thousand_pictures)
+    drop_files(tab.drop_area, thousand_pictures)
     assert tab.is_busy()
-    drop(tab.drop_area, extra)
+    drop_files(tab.drop_area, extra)
     assert tab.queue.waiting() == 1 and tab.is_busy()  # queued, not lost, not run in parallel
     assert len(running_workers()) == 1
     qtbot.waitUntil(lambda: "1 more drop waiting" in tab.status.text(), timeout=30_000)

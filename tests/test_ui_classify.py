@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import shiboken6
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QDragEnterEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QListView
 
 from catgui.core import network, persistence, prediction
@@ -28,6 +28,7 @@ from catgui.ui.classify_model import (
 from catgui.ui.classify_tab import NO_MODEL, ClassifyTab
 from catgui.ui.drop_area import DropArea
 from catgui.workers.base import running_workers
+from tests.qt_helpers import drag_enter, drop_files, file_mime
 
 pytestmark = pytest.mark.gui
 
@@ -66,28 +67,11 @@ def tab(qtbot, state) -> ClassifyTab:
     widget.shutdown()
 
 
-def file_mime(paths: list[Path]) -> QMimeData:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    return mime
-
-
 def drop(area: DropArea, paths: list[Path]) -> None:
-    """Drag ``paths`` over ``area`` and drop them, as the file manager would."""
-    mime = file_mime(paths)
-    pos = QPointF(area.width() / 2, area.height() / 2)
-    actions = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(
-        pos.toPoint(), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(area, enter)
-    assert enter.isAccepted()
+    """Drop ``paths`` on ``area``; it is highlighted while they hover and not after."""
+    assert drag_enter(area, paths).isAccepted()
     assert area.is_highlighted()
-    event = QDropEvent(
-        pos, actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(area, event)
-    assert event.isAccepted()
+    drop_files(area, paths)
     assert not area.is_highlighted()
 
 

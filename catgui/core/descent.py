@@ -40,6 +40,15 @@ import numpy as np
 from catgui.core import network as nn
 
 
+def gram_matrix(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray | None:
+    """``G = X^T X`` (``m x m``), or ``None`` if it overflows (inputs beyond ~1e150)."""
+    m = x.shape[1]
+    gram = np.empty((m, m)) if out is None else out
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.dot(x.T, x, out=gram)
+    return gram if np.isfinite(gram).all() else None
+
+
 class Descent:
     """Preallocated gradient descent for one run.
 
@@ -76,9 +85,7 @@ class Descent:
         n1 = w1.shape[0]
         if path == "gram":
             gram = np.ones((m + 1, m))  # [G; 1]: the last row carries b1
-            with np.errstate(over="ignore", invalid="ignore"):
-                np.dot(x.T, x, out=gram[:m])
-            if not np.isfinite(gram).all():  # inputs beyond ~1e150: X^T X overflows
+            if gram_matrix(x, out=gram[:m]) is None:
                 path = "plain"
         self.path = path
         if path == "gram":
@@ -115,36 +122,39 @@ class Descent:
 
     # -- one iteration ----------------------------------------------------------------------
     def cost(self) -> float:
-        """Forward pass at the current parameters; returns the cost (maybe NaN/inf)."""
+        """Forward pass at the current parameters; returns the cost (maybe NaN/inf).
+
+        Call it (and :meth:`update`) with NumPy's over/invalid/divide warnings off, as
+        the trainer does: a diverging run overflows on purpose.
+        """
         p, z = self._params, self._z
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self._first_grad is None:  # Gram path: [C | b1] [G; 1] + P0
-                np.dot(p[0], self._inputs, out=z[0])
-                if self._p0 is not None:
-                    np.add(z[0], self._p0, out=z[0])
-            else:
-                np.dot(p[0][:, :-1], self._inputs, out=z[0])
-                np.add(z[0], p[0][:, -1:], out=z[0])
-            for j, a in enumerate(self._a):
-                np.maximum(z[j], 0.0, out=a[:-1])
-                np.dot(p[j + 1], a, out=z[j + 1])
-            zl, neg, al, soft = z[-1][0], self._neg_z, self._al, self._soft
-            np.negative(zl, out=neg)
-            np.exp(neg, out=al)  # sigmoid: 1 / (1 + e^-z)
-            np.add(al, 1.0, out=al)
-            np.divide(1.0, al, out=al)
-            # -log(sigmoid(z)) = max(-z, 0) + log1p(e^-|z|), -log(1 - sigmoid(z)) = max(z, 0) +
-            # the same term: numpy's logaddexp(0, -z) and logaddexp(0, z), sharing one log1p.
-            np.minimum(zl, neg, out=soft)
-            np.exp(soft, out=soft)
-            np.log1p(soft, out=soft)
-            np.maximum(neg, 0.0, out=self._neg_part)
-            np.maximum(zl, 0.0, out=self._pos_part)
-            total = (
-                np.add.reduce(soft)
-                + np.dot(self._y, self._neg_part)
-                + np.dot(self._not_y, self._pos_part)
-            )
+        if self._first_grad is None:  # Gram path: [C | b1] [G; 1] + P0
+            np.dot(p[0], self._inputs, out=z[0])
+            if self._p0 is not None:
+                np.add(z[0], self._p0, out=z[0])
+        else:
+            np.dot(p[0][:, :-1], self._inputs, out=z[0])
+            np.add(z[0], p[0][:, -1:], out=z[0])
+        for j, a in enumerate(self._a):
+            np.maximum(z[j], 0.0, out=a[:-1])
+            np.dot(p[j + 1], a, out=z[j + 1])
+        zl, neg, al, soft = z[-1][0], self._neg_z, self._al, self._soft
+        np.negative(zl, out=neg)
+        np.exp(neg, out=al)  # sigmoid: 1 / (1 + e^-z)
+        np.add(al, 1.0, out=al)
+        np.divide(1.0, al, out=al)
+        # -log(sigmoid(z)) = max(-z, 0) + log1p(e^-|z|), -log(1 - sigmoid(z)) = max(z, 0) +
+        # the same term: numpy's logaddexp(0, -z) and logaddexp(0, z), sharing one log1p.
+        np.minimum(zl, neg, out=soft)
+        np.exp(soft, out=soft)
+        np.log1p(soft, out=soft)
+        np.maximum(neg, 0.0, out=self._neg_part)
+        np.maximum(zl, 0.0, out=self._pos_part)
+        total = (
+            np.add.reduce(soft)
+            + np.dot(self._y, self._neg_part)
+            + np.dot(self._not_y, self._pos_part)
+        )
         return float(total / self._m)
 
     def dead_layer(self) -> int | None:

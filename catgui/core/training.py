@@ -41,15 +41,18 @@ optimiser with per-coordinate scaling such as Adam or RMSProp would not: it move
 
 from __future__ import annotations
 
+import contextvars
 import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from catgui.core import network as nn
-from catgui.core.descent import Descent
+from catgui.core.descent import Descent, gram_matrix
 from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.logistic_descent import LogisticDescent, binary
 
 PATHS = ("auto", "gram", "plain")
 
@@ -112,9 +115,12 @@ class TrainConfig:
         return d
 
 
-@dataclass(frozen=True)
-class Progress:
-    """One step of a run: ``cost`` is the cost *before* update ``iteration`` (0-based)."""
+class Progress(NamedTuple):
+    """One step of a run: ``cost`` is the cost *before* update ``iteration`` (0-based).
+
+    A named tuple: one is made per iteration, and a frozen dataclass costs several times
+    as much to create, which logistic regression's iterations (~15 us) would notice.
+    """
 
     iteration: int
     cost: float
@@ -176,7 +182,8 @@ class Trainer:
         start = nn.initialize((n_x, *config.hidden, 1), config.seed, config.init)
         self._weights = list(start.weights)
         self._biases = list(start.biases)
-        self._descent: Descent | None = None
+        self._descent: Descent | LogisticDescent | None = None
+        self._quiet: contextvars.Context | None = None
         self.iterations_done = 0
         self.costs: list[float] = []
 
@@ -186,10 +193,13 @@ class Trainer:
         total = self.config.iterations
         lr = self.config.learning_rate
         descent = self._engine()
+        quiet = self._quiet
+        run, cost, update = quiet.run, descent.cost, descent.update
+        isfinite, append = math.isfinite, self.costs.append
         while self.iterations_done < total:
             i = self.iterations_done
-            value = descent.cost()
-            if not math.isfinite(value):
+            value = run(cost)
+            if not isfinite(value):
                 if descent.roll_back():  # back to the last finite cost
                     self.iterations_done = i - 1
                     self.costs.pop()
@@ -201,20 +211,34 @@ class Trainer:
                 )
             if i % DEAD_CHECK_EVERY == 0:
                 self._check_alive(descent, i)
-            descent.update()
-            self.costs.append(value)
+            run(update)
+            append(value)
             self.iterations_done = i + 1
             yield Progress(i, value, total)
 
-    def _engine(self) -> Descent:
+    def _engine(self) -> Descent | LogisticDescent:
         if self._descent is None:
-            self._descent = Descent(
-                self.x, self.y, self._weights, self._biases, self.config.learning_rate, self.path
-            )
+            # The engine runs in a context of its own whose NumPy error state ignores
+            # floating-point warnings (a diverging run overflows on purpose and is caught
+            # by the cost), whatever the caller's state: set once here, where entering
+            # np.errstate twice per iteration would cost more than a logistic-regression
+            # iteration's arithmetic.
+            self._quiet = contextvars.copy_context()
+            self._quiet.run(np.seterr, all="ignore")
+            self._descent = self._quiet.run(self._new_engine)
             self.path = self._descent.path
         return self._descent
 
-    def _check_alive(self, descent: Descent, i: int) -> None:
+    def _new_engine(self) -> Descent | LogisticDescent:
+        lr = self.config.learning_rate
+        if self.path == "gram" and not self.config.hidden and binary(self.y):
+            gram = gram_matrix(self.x)
+            if gram is not None:
+                return LogisticDescent(self.x, self.y, self._weights[0], self._biases[0], lr, gram)
+            self.path = "plain"  # X^T X overflows
+        return Descent(self.x, self.y, self._weights, self._biases, lr, self.path)
+
+    def _check_alive(self, descent: Descent | LogisticDescent, i: int) -> None:
         """Stop if a hidden layer is all zero for every example: it can never learn again."""
         layer = descent.dead_layer()
         if layer is not None:

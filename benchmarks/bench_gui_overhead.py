@@ -39,7 +39,7 @@ def gui_run(window) -> tuple[float, float, int]:
         raise RuntimeError("the Train tab did not start a run")
     worker.succeeded.connect(lambda outcome: got.setdefault("outcome", outcome))
     worker.progressed.connect(lambda *_: got.__setitem__("signals", got["signals"] + 1))
-    if not wait_until(lambda: not tab.is_running(), timeout=900):
+    if not wait_until(lambda: not tab.is_running(), timeout=900, wake=tab.runningChanged):
         raise RuntimeError("the run did not end within 15 minutes")
     wall = time.perf_counter() - start
     if "outcome" not in got:

@@ -16,8 +16,11 @@ from catgui.core.persistence import Model
 from catgui.core.training import TrainConfig
 from catgui.workers.base import Worker
 
-#: At most this many progress signals a second, however fast training runs.
-MAX_SIGNALS_PER_SECOND = 30
+#: At most this many progress signals a second, however fast training runs. Each one
+#: repaints the progress bar (~2 ms of the GUI thread's time, which a 2-core machine takes
+#: from the training thread's BLAS): at 30 a second the article's run took ~17 % longer in
+#: the window than headless, at 10 about the same (benchmarks/bench_gui_overhead.py).
+MAX_SIGNALS_PER_SECOND = 10
 
 
 @dataclass
@@ -63,7 +66,7 @@ class TrainWorker(Worker):
     -------
     progressed(int, float)
         ``(iteration, cost)``: the cost before update ``iteration`` (0-based); throttled to
-        about 30 a second, the first and the last are always sent.
+        about 10 a second, the first and the last are always sent.
     succeeded(object)
         A :class:`TrainOutcome`; ``outcome.stopped`` tells whether the user stopped it.
     failed(str)

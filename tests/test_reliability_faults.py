@@ -102,20 +102,21 @@ def test_active_model_file_deleted_keeps_classifying_and_the_selector_says_so(
     pictures = write_pictures(tmp_path / "pics", 4)
     expected = [prediction.classify_file(state.model.network, p).probability for p in pictures]
 
-    a.unlink()  # the fault: the active model's file is gone
-    classify(qtbot, window, pictures)
-    assert probabilities(window) == pytest.approx(expected)
-
     selector = window.model_selector
     with qtbot.waitSignal(selector.fileMissing, timeout=5000) as missing:
-        state.notify_models_list_changed()  # e.g. another model was saved
+        a.unlink()  # the fault: the active model's file is gone; the models watcher notices
     message = missing.args[0]
     assert str(a) in message and "in memory" in message and "Save Model As" in message
     assert selector.currentText() == "alpha (file missing)"
     assert selector.itemData(selector.currentIndex(), 3) == message  # the tooltip says it
     assert [p.name for p in selector.paths()] == ["alpha.npz", "beta.npz"]
+    assert error_texts(window) == [f"Model file missing: {message}"]  # told once, not more
+
+    classify(qtbot, window, pictures)
+    assert probabilities(window) == pytest.approx(expected)
+    state.notify_models_list_changed()  # e.g. another model was saved
     assert state.model is not None and state.model.path == a
-    assert error_texts(window) == []
+    assert len(error_texts(window)) == 1
 
     # saving it again brings the entry back to normal
     assert window.save_model_to(str(a))

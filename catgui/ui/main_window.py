@@ -30,6 +30,7 @@ from catgui.ui.app_state import AppState
 from catgui.ui.classify_tab import ClassifyTab
 from catgui.ui.mistakes_tab import MistakesTab
 from catgui.ui.model_selector import ModelSelector
+from catgui.ui.models_watcher import ModelsWatcher
 from catgui.ui.status_bar import StatusBar, model_text
 from catgui.ui.train_tab import TrainTab
 from catgui.workers.base import running_workers
@@ -69,6 +70,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.mistakes_tab, "Mista&kes")
         self.model_selector = ModelSelector(state, self)
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
+        self.model_selector.fileMissing.connect(
+            lambda msg: self.show_error("Model file missing", msg)
+        )
+        self.models_watcher = ModelsWatcher(state, self)
         corner = QWidget(objectName="modelCorner")
         row = QHBoxLayout(corner)
         row.setContentsMargins(8, 2, 8, 2)

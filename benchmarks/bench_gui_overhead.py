@@ -14,7 +14,7 @@ Two overheads are printed:
   thread start, training, evaluation, saving, every tab refreshed) against headless
   features + training + evaluation (``runs.build_model``).
 
-Run: ``python benchmarks/bench_gui_overhead.py [--runs 5]``
+Run: ``python benchmarks/bench_gui_overhead.py [--runs 9]``
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def headless_run(data, config) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args(argv)
     reason = gui_missing()
     folder = data_folder()

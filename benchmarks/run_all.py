@@ -172,6 +172,15 @@ def summary(records: list[dict]) -> list[list[str]]:
         lambda v: v <= 5,
     )
     add(
+        4,
+        "200 12 MP JPEGs in the window (progress shown)",
+        "stalls_classifying",
+        lambda r: r["seconds"] * 200 / r["photos"],
+        sec,
+        "<= 5 s",
+        lambda v: v <= 5,
+    )
+    add(
         5,
         "launch to first painted window",
         "startup",

@@ -13,7 +13,9 @@ Two exact paths compute the same gradient descent:
 
 Both give the same cost curve up to rounding (about 1e-13 relative on the article's
 recipe; the tests hold them to 1e-9). The arrays and the fused loop live in
-:mod:`catgui.core.descent`; the gradient with respect to the input ``X`` is never formed.
+:mod:`catgui.core.descent` (logistic regression on the Gram path, with 0/1 labels, has a
+leaner loop of its own in :mod:`catgui.core.logistic_descent`); the gradient with respect
+to the input ``X`` is never formed.
 
 Choosing the path (:func:`choose_path`, ``path="auto"``): the Gram path when
 

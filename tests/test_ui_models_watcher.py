@@ -80,3 +80,23 @@ def test_the_active_model_opened_from_elsewhere_is_watched_too(qtbot, window, st
         outside.unlink()
     assert str(outside) in missing.args[0]
     assert window.model_selector.currentText() == "mine (file missing)"
+
+
+def test_the_missing_model_notice_saves_it_again_in_one_click(
+    qtbot, window, state, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+
+    state.models_folder.mkdir(parents=True, exist_ok=True)
+    model_path = _save(state.models_folder, "precious.npz")
+    assert window.open_model(str(model_path))
+    with qtbot.waitSignal(window.model_selector.fileMissing, timeout=5000):
+        model_path.unlink()
+    box = next(b for b in window.findChildren(QMessageBox, "errorDialog") if b.isVisible())
+    assert box.windowTitle() == "Model file missing"
+    target = state.models_folder / "precious again.npz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    box.findChild(QPushButton, "saveMissingModel").click()
+    assert target.is_file()
+    qtbot.waitUntil(lambda: window.model_selector.currentText() == "precious again", timeout=5000)
+    assert window.model_selector.missing_message() is None

@@ -70,9 +70,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.mistakes_tab, "Mista&kes")
         self.model_selector = ModelSelector(state, self)
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
-        self.model_selector.fileMissing.connect(
-            lambda msg: self.show_error("Model file missing", msg)
-        )
+        self.model_selector.fileMissing.connect(self._model_file_missing)
         self.models_watcher = ModelsWatcher(state, self)
         corner = QWidget(objectName="modelCorner")
         row = QHBoxLayout(corner)
@@ -175,6 +173,13 @@ class MainWindow(QMainWindow):
         )
         box.open()
         return box
+
+    def _model_file_missing(self, message: str) -> None:
+        """The active model's file vanished: say so, and offer to save it again at once."""
+        box = self.show_error("Model file missing", message)
+        save = box.addButton("Save Model As…", QMessageBox.ButtonRole.ActionRole)
+        save.setObjectName("saveMissingModel")
+        save.clicked.connect(self.save_model_dialog)
 
     def _folder(self, key: str, fallback: Path | str = "") -> str:
         return str(self.settings.value(f"folders/{key}", str(fallback)))

@@ -138,6 +138,11 @@ class DataSetupPanel(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
+        self._outer = outer
+
+    def add_below_card(self, widget: QWidget) -> None:
+        """Show ``widget`` centred just under the card (an alternative to what it offers)."""
+        self._outer.insertWidget(2, widget, 0, Qt.AlignmentFlag.AlignHCenter)
 
     def _update_source(self) -> None:
         url = self.base_url or download.BASE_URL

@@ -7,6 +7,7 @@ cheap. Pixmaps are made on demand in the GUI thread and kept in a small LRU cach
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QEvent,
@@ -19,7 +20,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPixmapCache
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -53,6 +54,26 @@ INPUT_TIP = (
 )
 
 
+@dataclass(frozen=True)
+class RowLook:
+    """Everything a row's drawing depends on besides the style options."""
+
+    entry: Entry
+    label: str
+    decision: tuple
+    selected: bool
+    hovered: str | None
+    pressed: str | None
+
+    def cache_key(self, option: QStyleOptionViewItem, dpr: float) -> str:
+        e = self.entry
+        return (
+            f"catgui-row:{e.uid}:{e.name}:{e.corrected!r}:{self.label}:{self.decision!r}:"
+            f"{self.selected}:{self.hovered}:{self.pressed}:{option.rect.width()}x"
+            f"{option.rect.height()}@{dpr}:{option.palette.cacheKey()}:{option.font.key()}"
+        )
+
+
 class ResultDelegate(QStyledItemDelegate):
     """Draws :class:`~catgui.ui.classify_model.Entry` rows of a fixed height."""
 
@@ -62,6 +83,8 @@ class ResultDelegate(QStyledItemDelegate):
         #: ``(entry uid, button key)`` under the mouse / held down (set by the view).
         self.hovered: tuple[int, str] | None = None
         self.pressed: tuple[int, str] | None = None
+        #: How many times a row was drawn afresh (the rest came from QPixmapCache).
+        self.renders = 0
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         return QSize(520, ROW_HEIGHT)
@@ -139,19 +162,52 @@ class ResultDelegate(QStyledItemDelegate):
         style.drawPrimitive(
             QStyle.PrimitiveElement.PE_PanelItemViewItem, panel, painter, option.widget
         )
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        row = RowLook(
+            entry=entry,
+            label=index.data(LabelRole),
+            decision=index.data(DecisionRole),
+            selected=bool(option.state & QStyle.StateFlag.State_Selected),
+            hovered=self.hovered[1] if self.hovered and self.hovered[0] == entry.uid else None,
+            pressed=self.pressed[1] if self.pressed and self.pressed[0] == entry.uid else None,
+        )
+        dpr = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        key = row.cache_key(option, dpr)
+        image = QPixmapCache.find(key)
+        if image is None:
+            image = self._render(row, option, dpr)
+            QPixmapCache.insert(key, image)
+        painter.drawPixmap(option.rect.topLeft(), image)
+
+    def _render(self, row: RowLook, option: QStyleOptionViewItem, dpr: float) -> QPixmap:
+        """The row's content (everything but the view's own hover/selection panel).
+
+        Rows are drawn once into a pixmap and reused while nothing they show changes: a
+        batch of new results, a scroll or a progress update repaints the visible rows
+        many times over, and drawing one takes 1-2 ms of Python and antialiased shapes.
+        """
+        self.renders += 1
+        size = option.rect.size()
+        image = QPixmap(max(1, round(size.width() * dpr)), max(1, round(size.height() * dpr)))
+        image.setDevicePixelRatio(dpr)
+        image.fill(Qt.GlobalColor.transparent)
+        local = QStyleOptionViewItem(option)
+        local.rect = QRect(QPoint(0, 0), size)
+        painter = QPainter(image)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            self._paint_content(painter, local, row)
+        finally:
+            painter.end()
+        return image
+
+    def _paint_content(self, painter: QPainter, option: QStyleOptionViewItem, row: RowLook):
+        entry, label = row.entry, row.label
         parts = self.rects(option.rect)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         self._paint_thumbnail(painter, entry, parts["thumbnail"], option)
         self._paint_input(painter, entry, parts["input"], option)
-        label = index.data(LabelRole)
-        decision = index.data(DecisionRole)
-        self._paint_text(painter, entry, label, decision, parts["text"], option, selected)
-        hovered = self.hovered[1] if self.hovered and self.hovered[0] == entry.uid else None
-        pressed = self.pressed[1] if self.pressed and self.pressed[0] == entry.uid else None
+        self._paint_text(painter, entry, label, row.decision, parts["text"], option, row.selected)
         correction_buttons.paint(
-            painter, parts["corrections"], label, entry.corrected, option, hovered, pressed
+            painter, parts["corrections"], label, entry.corrected, option, row.hovered, row.pressed
         )
         painter.setPen(QPen(option.palette.mid().color(), 0.5))
         painter.drawLine(
@@ -160,7 +216,6 @@ class ResultDelegate(QStyledItemDelegate):
             option.rect.right() - GAP,
             option.rect.bottom(),
         )
-        painter.restore()
 
     def _frame(self, painter: QPainter, box: QRect, option: QStyleOptionViewItem) -> None:
         painter.setPen(Qt.PenStyle.NoPen)

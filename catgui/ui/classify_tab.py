@@ -233,6 +233,9 @@ class ClassifyTab(QWidget):
 
     def _on_results(self, results: list) -> None:
         self.results.add_results(results, self._network())
+        # Lay the rows out (and show the scroll bar) now: a progress bar repaints
+        # synchronously next, and rows drawn at the old width would be drawn twice.
+        self.results_view.doItemsLayout()
 
     def _on_progress(self, done: int, total: int, found: int) -> None:
         waiting = self.queue.waiting()
@@ -265,7 +268,9 @@ class ClassifyTab(QWidget):
         has_rows = self.results.rowCount() > 0
         busy = self.queue.is_busy()
         waiting = self.queue.waiting() > 0
-        self.results_view.setVisible(has_rows)
+        # Shown as soon as work starts, so the first results land in a laid-out list
+        # and are drawn once, not once before and once after the layout settles.
+        self.results_view.setVisible(has_rows or busy)
         self.drop_area.set_compact(has_rows or busy)
         has_fixes = self._corrections_count > 0
         self.status_row.setVisible(has_rows or busy or waiting or has_fixes)

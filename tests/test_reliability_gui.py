@@ -194,7 +194,10 @@ def no_network(monkeypatch) -> list[str]:
     return attempts
 
 
-def test_a_whole_session_makes_no_network_request(qtbot, no_network, tmp_path, real_data):
+def test_a_whole_session_makes_no_network_request(
+    qtbot, no_network, tmp_path, real_data, monkeypatch
+):
+    monkeypatch.setenv("CATGUI_DATA", str(real_data))  # where the app looks first
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     state, problems = application.initial_state(settings)  # default model, data set found
     assert problems == [] and state.model is not None and state.dataset is not None

@@ -20,9 +20,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from catgui import cli
-from catgui.core import network, paths, persistence, prediction
+from catgui.core import network, persistence, prediction
 from catgui.ui import application
-from catgui.ui.app_state import AppState
 from catgui.ui.main_window import MainWindow
 from catgui.workers.base import running_workers
 from tests.qt_helpers import drop_files
@@ -73,20 +72,10 @@ def probabilities(window: MainWindow) -> list[float | None]:
 
 
 @pytest.fixture
-def state(tiny_data) -> AppState:
-    state = AppState(paths.models_dir())
-    state.open_dataset(tiny_data)
-    return state
-
-
-@pytest.fixture
-def window(qtbot, state, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(state, settings=settings)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
+def window(window: MainWindow) -> MainWindow:
+    """conftest's window (and its ``state``), shown: these faults hit a visible app."""
+    window.show()
+    return window
 
 
 # -- a model file deleted or replaced while it is the active model --------------------------------

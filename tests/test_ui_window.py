@@ -36,13 +36,6 @@ def make_model(data_folder: Path, out_folder: Path, iterations: int = 5) -> Path
 
 
 @pytest.fixture
-def state(tiny_data) -> AppState:
-    state = AppState(paths.models_dir())
-    state.open_dataset(tiny_data)
-    return state
-
-
-@pytest.fixture
 def settings(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 

@@ -83,3 +83,11 @@ def test_a_resize_draws_rows_at_the_new_width(qtbot, shown):
     view.viewport().repaint()
     assert delegate.renders >= before + 4
     assert view.indexAt(QPoint(10, 10)).isValid()
+
+
+def test_the_pixmap_cache_has_room_for_a_screenful_of_rows(shown):
+    _tab, view, _delegate = shown
+    from catgui.ui.result_delegate import ROW_CACHE_KB
+
+    row_kb = view.viewport().width() * view.sizeHintForRow(0) * 4 / 1024
+    assert QPixmapCache.cacheLimit() >= ROW_CACHE_KB >= 40 * row_kb

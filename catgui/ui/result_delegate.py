@@ -1,7 +1,8 @@
 """Paints one Classify result row: thumbnail, the 64x64 model input, label and probability bar.
 
 Painting from the model's data (instead of one widget per row) keeps thousands of rows
-cheap. Pixmaps are made on demand in the GUI thread and kept in a small LRU cache.
+cheap. Pixmaps are made on demand in the GUI thread and kept in a small LRU cache, and a
+whole row, once drawn, is kept in Qt's ``QPixmapCache`` until something it shows changes.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ GAP = 12
 ROW_HEIGHT = IMAGE_BOX + 2 * PAD
 BAR_WIDTH = 260
 PIXMAP_CACHE_SIZE = 400
+#: Qt's pixmap cache is 10 MB by default: about 20 rows at 1,100 px, 5 on a wide HiDPI
+#: screen. Rows need room for a screenful or two, so the delegate raises it to this (KB).
+ROW_CACHE_KB = 48 * 1024
 INPUT_TIP = (
     "What the model sees: the centre square of the picture, shrunk to 64 × 64 pixels "
     "(shown enlarged)"
@@ -85,6 +89,8 @@ class ResultDelegate(QStyledItemDelegate):
         self.pressed: tuple[int, str] | None = None
         #: How many times a row was drawn afresh (the rest came from QPixmapCache).
         self.renders = 0
+        if QPixmapCache.cacheLimit() < ROW_CACHE_KB:
+            QPixmapCache.setCacheLimit(ROW_CACHE_KB)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         return QSize(520, ROW_HEIGHT)

@@ -84,7 +84,9 @@ class LogisticDescent:
         self._b_start = bias.copy()
         with np.errstate(over="ignore", invalid="ignore"):
             gram += 1.0  # the all-ones part carries the bias
-            gram *= self._scale * np.multiply.outer(self._sign, self._sign)
+            gram *= self._scale  # then diag(s) G diag(s), in place: no second m x m array
+            gram *= self._sign[:, None]
+            gram *= self._sign[None, :]
         self._h = gram
         logits = np.full(m, float(bias[0, 0]))
         if weight.any():

@@ -183,3 +183,22 @@ def test_model_that_does_not_fit_the_data_is_explained(qtbot, tiny_data):
     state.set_model(small)
     assert tab.pages.currentIndex() == 0
     assert "12288" in tab.message_label.text() and "10" in tab.message_label.text()
+
+
+def test_the_scroll_bar_of_a_long_grid_is_painted_everywhere(qtbot, real_data):
+    # The grid once made itself transparent with a style sheet, which left the scroll
+    # bar's groove unpainted: black on screen. Every pixel of the bar must be opaque.
+    state, tab = _tab(qtbot)
+    tab.resize(700, 500)  # 10 cards need more than one screen here
+    state.open_dataset(real_data)
+    state.open_model(paths.default_model_path())
+    bar = tab.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.maximum() > 0, timeout=5000)
+    image = tab.window().grab().toImage()  # the bar as the screen shows it, not alone
+    corner = bar.mapTo(tab.window(), bar.rect().topLeft())
+    colours = {
+        image.pixelColor(corner.x() + x, corner.y() + y).name()
+        for x in range(bar.width())
+        for y in range(bar.height())
+    }
+    assert "#000000" not in colours

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from catgui.ui.mistake_delegate import CARD_HEIGHT, CARD_WIDTH, MistakeDelegate
@@ -43,8 +43,11 @@ class MistakesView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setMouseTracking(True)
         self.setFrameShape(QListView.Shape.NoFrame)
-        self.setStyleSheet("QListView#mistakesView { background: transparent; }")
-        self.viewport().setAutoFillBackground(False)
+        # Cards sit on the window's colour. A palette, not a style sheet: a style sheet
+        # making the view transparent left the scroll bar's groove unpainted (black).
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+        self.setPalette(palette)
         self.clicked.connect(self._open_index)
 
     def mistakes_model(self) -> MistakesModel:

@@ -85,7 +85,7 @@ class MistakeDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_card(self, painter: QPainter, option: QStyleOptionViewItem, card: QRectF) -> None:
-        palette = QApplication.palette()  # the view's own background is transparent
+        palette = QApplication.palette()  # the view's own Base is the window colour
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
         fill = palette.color(QPalette.ColorRole.Base)

@@ -106,3 +106,17 @@ def test_user_data_folder_is_last(tmp_path, monkeypatch):
 
     folder = write_h5_pair(user_data_dir() / "datasets")
     assert dataset.find_folder() == folder
+
+
+def test_the_summary_of_the_article_pair_names_both_files_and_their_contents(tiny_data):
+    from catgui.core.source_info import summary_lines
+
+    data = dataset.load(tiny_data)
+    lines = summary_lines(data)
+    assert lines[0] == f"Data: the article's data set in {data.folder}"  # what the bar shows
+    details = "\n".join(lines[1:])
+    assert all(line.startswith("  ") for line in lines[1:])  # the Details dialog's part
+    for role, split in (("training", data.train), ("test", data.test)):
+        cats = int(split.y.sum())
+        assert f"{role}: {split.path.name}, {len(split)} images ({cats} cats)" in details
+        assert split.sha256 in details

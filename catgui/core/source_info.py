@@ -65,7 +65,7 @@ def summary_lines(data: DataSet) -> list[str]:
     """What a data set is made of, for people: class folders used, parts, split, skips."""
     source = getattr(data, "source", None)
     if not source:
-        return [f"Data: the article's data set in {data.folder}"]
+        return _article_lines(data)
     lines = []
     for part in source["train"]:
         lines.append(_part_line("Training", part))
@@ -92,6 +92,17 @@ def summary_lines(data: DataSet) -> list[str]:
     if skipped:
         lines.append(f"Skipped {len(skipped):,} file(s):")
         lines.extend(f"  {s.reason}" for s in skipped)
+    return lines
+
+
+def _article_lines(data: DataSet) -> list[str]:
+    """The article's h5 pair as it is; the indented details are for the full summary."""
+    lines = [f"Data: the article's data set in {data.folder}"]
+    for role, split in (("training", data.train), ("test", data.test)):
+        cats = int(split.y.sum())
+        lines.append(f"  {role}: {split.path.name}, {len(split):,} images ({cats:,} cats)")
+        lines.append(f"    SHA-256 {split.sha256}")
+    lines.append("  pictures: 64 x 64 RGB, labelled 1 = cat, 0 = non-cat")
     return lines
 
 

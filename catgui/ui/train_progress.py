@@ -35,11 +35,14 @@ class TrainProgress(QProgressBar):
         done = iteration + 1
         elapsed = time.monotonic() - self._started
         left = elapsed * (self.total - done) / done if done else 0.0
+        # One paint, later: setValue alone repaints at once and setFormat once more.
+        self.setUpdatesEnabled(False)
         self.setValue(done)
         self.setFormat(
             f"Iteration {done:,} of {self.total:,} · cost {cost:.4f} · "
             f"{clock(elapsed)} elapsed · {clock(left)} left"
         )
+        self.setUpdatesEnabled(True)
 
     def finish(self, costs: list[float], seconds: float, stopped: bool) -> None:
         """The run's end: where it stopped, or how long it took (and whether it converged)."""

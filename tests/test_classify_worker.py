@@ -74,8 +74,9 @@ def test_results_come_in_batches_not_one_signal_per_file(qtbot, tmp_path, net):
     write_pictures(tmp_path / "many", 60)
     worker = ClassifyWorker([tmp_path / "many"], net, batch_interval=3600.0)
     batches, _ = run_worker(qtbot, worker)
-    assert len(batches) == 1
-    assert len(batches[0].results) == 60
+    # the first result alone, at once (a verdict to show), then the rest together
+    assert [len(b.results) for b in batches] == [1, 59]
+    assert [b.done for b in batches] == [1, 60]
 
 
 def test_interruption_stops_between_files(qtbot, tmp_path, net):

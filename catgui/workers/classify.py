@@ -3,8 +3,8 @@
 The worker first walks the inputs (folders recursively) so the total is known, then
 decodes and classifies the files with :func:`catgui.core.prediction.classify_file`, a few
 at a time in a small thread pool (:func:`catgui.core.parallel.map_in_order`), in order.
-Results are sent in batches at most every ``batch_interval`` seconds, so a drop of
-thousands of pictures costs five signals a second, not one per file.
+The first result is sent at once; the rest in batches at most every ``batch_interval``
+seconds, so a drop of thousands of pictures costs five signals a second, not one per file.
 """
 
 from __future__ import annotations
@@ -124,7 +124,9 @@ class ClassifyWorker(Worker):
                 pending.append(result)
                 done += 1
                 now = time.monotonic()
-                if now - last_emit >= self.batch_interval:
+                # the first result goes at once (the user sees a verdict as soon as there
+                # is one, and the list draws its first row alone), then in batches
+                if done == 1 or now - last_emit >= self.batch_interval:
                     self._flush(pending, done, total)
                     pending = []
                     last_emit = now

@@ -154,6 +154,29 @@ def test_l2_logistic_regression_trains_through_the_worker(qtbot, window, state):
     assert model.kind == "logreg-l2" and model.network.depth == 1
     assert model.metadata["training_path"] == "kernel-newton"
     assert "Done" in tab.progress.format()
+    assert form.edits["c"].text() == "1000" and model.metadata["hyperparameters"]["c"] == 1000
+
+
+def test_the_l2_penalty_c_is_a_field_of_its_own(qtbot, window, state):
+    form = window.train_tab.form
+    assert not form.edits["c"].isEnabled()  # the deep network has no penalty
+    assert "only the l2" in form.edits["c"].toolTip().lower()
+    form.kind.setCurrentIndex(form.kind.findData("logreg-l2"))
+    assert form.edits["c"].isEnabled() and form.edits["c"].text() == "1000"
+    for text, reason in (("0", "above 0"), ("-3", "above 0"), ("lots", "a number like 1000")):
+        form.set_field("c", text)
+        assert not form.is_valid() and reason in form.errors["c"].text()
+    form.set_field("c", "0.01")
+    assert form.is_valid() and form.config().c == 0.01
+    with qtbot.waitSignal(
+        window.train_tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r
+    ):
+        window.train_tab.start()
+    assert state.model.metadata["hyperparameters"]["c"] == 0.01
+    form.kind.setCurrentIndex(form.kind.findData("logreg"))  # switching away and back
+    assert form.edits["c"].text() == "" and not form.edits["c"].isEnabled()
+    form.kind.setCurrentIndex(form.kind.findData("logreg-l2"))
+    assert form.edits["c"].text() == "0.01"  # each kind keeps its own values
 
 
 def test_save_failure_offers_save_as_and_keeps_the_model(

@@ -21,12 +21,15 @@ from catgui.core.training import TrainConfig, parse_hidden
 KINDS = {
     "dnn": "Deep network",
     "logreg": "Logistic regression (gradient descent)",
-    "logreg-l2": "Logistic regression (L2, C = 1000 — the article's 72 %)",
+    "logreg-l2": "Logistic regression (L2 penalty — the article's 72 % at C = 1000)",
 }
-FIELDS = ("hidden", "learning_rate", "iterations", "seed")
+FIELDS = ("hidden", "learning_rate", "c", "iterations", "seed")
+NO_PENALTY = "Only the L2 logistic regression has a penalty C"
 #: Why a field is off for a kind of model (shown as the field's tooltip).
 NOT_USED = {
+    "dnn": {"c": NO_PENALTY},
     "logreg": {
+        "c": NO_PENALTY,
         "hidden": "Logistic regression has no hidden layers: it is one sigmoid unit",
         "seed": "Logistic regression starts from zeros: the seed has no effect",
     },
@@ -41,6 +44,10 @@ TIPS = {
     "learning_rate": "Step size of gradient descent (article: 0.0075)",
     "iterations": "Full-batch gradient-descent steps (article: 2500)",
     "seed": "Random seed of the initial weights (article: 1)",
+    "c": (
+        "Inverse strength of the L2 penalty: larger fits the training pictures more "
+        "closely, smaller keeps the weights small (article: 1000)"
+    ),
 }
 L2_ITERATIONS_TIP = (
     "At most this many Newton steps; the fit stops by itself once it has converged (about 15 steps)"
@@ -50,7 +57,8 @@ L2_ITERATIONS_TIP = (
 def recipe_defaults(kind: str) -> dict[str, str]:
     """The article's (``dnn``, ``logreg-l2``) or the course's (``logreg``) values as texts."""
     if kind == "logreg-l2":
-        return {"hidden": "", "learning_rate": "", "iterations": str(L2Config().iterations)}
+        defaults = L2Config()
+        return {"c": f"{defaults.c:g}", "iterations": str(defaults.iterations)}
     config = TrainConfig() if kind == "dnn" else TrainConfig.logistic_regression()
     return {
         "hidden": ",".join(str(n) for n in config.hidden),
@@ -75,6 +83,13 @@ def _whole(text: str, what: str) -> int:
         return int(text.strip().replace("_", "").replace(",", ""))
     except ValueError:
         raise CatguiError(f"{what} must be a whole number, got {text.strip()!r}") from None
+
+
+def _penalty(text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise CatguiError(f"C must be a number like 1000, got {text.strip()!r}") from None
 
 
 def _number(text: str) -> float:
@@ -118,8 +133,9 @@ class HyperparameterForm(QWidget):
             "Deep network: the article's [12288, 20, 7, 5, 1] ReLU network (80 % on its "
             "test set).\n"
             "Logistic regression (gradient descent): one sigmoid unit, the course's baseline.\n"
-            "Logistic regression (L2, C = 1000): one sigmoid unit with the article's L2 "
-            "penalty, fitted by Newton's method in a second (72 % on its test set)."
+            "Logistic regression (L2 penalty): one sigmoid unit with an L2 penalty of "
+            "strength 1/C, fitted by Newton's method in a second (72 % on the article's "
+            "test set at C = 1000, the article's setting)."
         )
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
@@ -132,6 +148,7 @@ class HyperparameterForm(QWidget):
             "learning_rate": "Learning rate:",
             "iterations": "Iterations:",
             "seed": "Seed:",
+            "c": "Penalty C:",
         }
         for name in FIELDS:
             label, tip = labels[name], TIPS[name]
@@ -161,7 +178,9 @@ class HyperparameterForm(QWidget):
         """The configuration the fields describe; :class:`CatguiError` if one is bad."""
         texts = {name: edit.text() for name, edit in self.edits.items()}
         if self.current_kind() == "logreg-l2":
-            return L2Config(iterations=_whole(texts["iterations"], "iterations")).validate()
+            return L2Config(
+                c=_penalty(texts["c"]), iterations=_whole(texts["iterations"], "iterations")
+            ).validate()
         values = dict(
             learning_rate=_number(texts["learning_rate"]),
             iterations=_whole(texts["iterations"], "iterations"),
@@ -254,7 +273,10 @@ class HyperparameterForm(QWidget):
 
     def _field_checks(self) -> dict[str, Callable[[str], object]]:
         if self.current_kind() == "logreg-l2":
-            return {"iterations": lambda t: L2Config(iterations=_whole(t, "iterations")).validate()}
+            return {
+                "c": lambda t: L2Config(c=_penalty(t)).validate(),
+                "iterations": lambda t: L2Config(iterations=_whole(t, "iterations")).validate(),
+            }
 
         def hidden(text: str) -> object:
             sizes = parse_hidden(text)

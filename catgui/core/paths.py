@@ -48,6 +48,16 @@ def models_dir() -> Path:
     return user_data_dir() / "models"
 
 
+#: The copy of the default model an installed wheel carries inside the package.
+PACKAGED_MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
 def default_model_path() -> Path:
-    """The model the app opens with when the user has not chosen one."""
-    return PROJECT_MODELS / DEFAULT_MODEL_NAME
+    """The model the app opens with when the user has not chosen one.
+
+    The checkout's ``models/default.npz``; in an installed wheel, the package's copy.
+    """
+    checkout = PROJECT_MODELS / DEFAULT_MODEL_NAME
+    if checkout.is_file():
+        return checkout
+    return PACKAGED_MODELS / DEFAULT_MODEL_NAME

@@ -14,7 +14,18 @@ from catgui.core.errors import CatguiError
 from catgui.ui.app_state import AppState
 from catgui.ui.crash_reporter import CrashReporter
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+#: Icon and style sheet: the checkout's ``resources/``, or the package's copy (a wheel).
+RESOURCES = next(
+    (
+        folder
+        for folder in (
+            Path(__file__).resolve().parents[2] / "resources",
+            Path(__file__).resolve().parents[1] / "resources",
+        )
+        if (folder / "style.qss").is_file()
+    ),
+    Path(__file__).resolve().parents[2] / "resources",
+)
 ORGANIZATION = "catgui"
 
 

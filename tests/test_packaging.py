@@ -1,0 +1,41 @@
+"""An installed wheel carries the icon, the style sheet and the default model.
+
+``catgui/resources`` and ``catgui/models`` link to the checkout's top-level folders, and
+``pyproject.toml`` lists them as package data; these tests keep both halves in step.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import catgui
+from catgui.core import paths, persistence
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    tomllib = pytest.importorskip("tomli")
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(catgui.__file__).resolve().parent
+
+
+def test_every_package_data_pattern_finds_its_files_through_the_package():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["catgui"]
+    found = {pattern: sorted(PACKAGE.glob(pattern)) for pattern in patterns}
+    assert all(found.values()), {p: f for p, f in found.items() if not f}
+    names = {f.name for files in found.values() for f in files}
+    assert {"icon.svg", "style.qss", "default.npz"} <= names
+
+
+def test_the_default_model_falls_back_to_the_packaged_copy(monkeypatch, tmp_path):
+    assert paths.default_model_path() == paths.PROJECT_MODELS / "default.npz"  # a checkout
+    monkeypatch.setattr(paths, "PROJECT_MODELS", tmp_path / "not a checkout")
+    packaged = paths.default_model_path()
+    assert packaged == paths.PACKAGED_MODELS / "default.npz"
+    model = persistence.load(packaged)
+    assert model.network.sizes == (12288, 20, 7, 5, 1)

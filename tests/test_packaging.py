@@ -39,3 +39,11 @@ def test_the_default_model_falls_back_to_the_packaged_copy(monkeypatch, tmp_path
     assert packaged == paths.PACKAGED_MODELS / "default.npz"
     model = persistence.load(packaged)
     assert model.network.sizes == (12288, 20, 7, 5, 1)
+
+
+def test_the_icon_and_style_sheet_fall_back_to_the_packaged_copies(monkeypatch, tmp_path):
+    assert paths.resource_path("style.qss") == ROOT / "resources" / "style.qss"
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path / "not a checkout")
+    for name in ("icon.svg", "style.qss"):
+        packaged = paths.resource_path(name)
+        assert packaged == PACKAGE / "resources" / name and packaged.is_file()

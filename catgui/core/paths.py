@@ -29,9 +29,19 @@ def user_data_dir() -> Path:
     return base / APP_NAME
 
 
-#: The checkout's ``models/`` folder, which ships the default model.
-PROJECT_MODELS = Path(__file__).resolve().parents[2] / "models"
+#: The checkout around the package, and the package itself. An installed wheel carries
+#: what the checkout ships (resources/, the default model) inside the package.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+#: The checkout's ``models/`` folder, which ships the default model, and the wheel's copy.
+PROJECT_MODELS = PROJECT_ROOT / "models"
+PACKAGED_MODELS = PACKAGE_ROOT / "models"
 DEFAULT_MODEL_NAME = "default.npz"
+
+
+def shipped(checkout: Path, packaged: Path) -> Path:
+    """A file the project ships: the checkout's copy if there is one, else the package's."""
+    return checkout if checkout.is_file() else packaged
 
 
 def models_dir() -> Path:
@@ -48,16 +58,11 @@ def models_dir() -> Path:
     return user_data_dir() / "models"
 
 
-#: The copy of the default model an installed wheel carries inside the package.
-PACKAGED_MODELS = Path(__file__).resolve().parents[1] / "models"
-
-
 def default_model_path() -> Path:
-    """The model the app opens with when the user has not chosen one.
+    """The model the app opens with when the user has not chosen one."""
+    return shipped(PROJECT_MODELS / DEFAULT_MODEL_NAME, PACKAGED_MODELS / DEFAULT_MODEL_NAME)
 
-    The checkout's ``models/default.npz``; in an installed wheel, the package's copy.
-    """
-    checkout = PROJECT_MODELS / DEFAULT_MODEL_NAME
-    if checkout.is_file():
-        return checkout
-    return PACKAGED_MODELS / DEFAULT_MODEL_NAME
+
+def resource_path(name: str) -> Path:
+    """An icon or style sheet from ``resources/`` (the checkout's, or the package's)."""
+    return shipped(PROJECT_ROOT / "resources" / name, PACKAGE_ROOT / "resources" / name)

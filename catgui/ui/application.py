@@ -14,18 +14,6 @@ from catgui.core.errors import CatguiError
 from catgui.ui.app_state import AppState
 from catgui.ui.crash_reporter import CrashReporter
 
-#: Icon and style sheet: the checkout's ``resources/``, or the package's copy (a wheel).
-RESOURCES = next(
-    (
-        folder
-        for folder in (
-            Path(__file__).resolve().parents[2] / "resources",
-            Path(__file__).resolve().parents[1] / "resources",
-        )
-        if (folder / "style.qss").is_file()
-    ),
-    Path(__file__).resolve().parents[2] / "resources",
-)
 ORGANIZATION = "catgui"
 
 
@@ -38,10 +26,10 @@ def configure(app: QApplication) -> None:
     from catgui import __version__
 
     app.setApplicationVersion(__version__)
-    icon = RESOURCES / "icon.svg"
+    icon = paths.resource_path("icon.svg")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
-    style = RESOURCES / "style.qss"
+    style = paths.resource_path("style.qss")
     if style.is_file():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
 

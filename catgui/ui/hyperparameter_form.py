@@ -85,20 +85,15 @@ def _whole(text: str, what: str) -> int:
         raise CatguiError(f"{what} must be a whole number, got {text.strip()!r}") from None
 
 
+def _number(text: str, what: str = "learning rate", like: str = "0.0075") -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise CatguiError(f"{what} must be a number like {like}, got {text.strip()!r}") from None
+
+
 def _penalty(text: str) -> float:
-    try:
-        return float(text.strip())
-    except ValueError:
-        raise CatguiError(f"C must be a number like 1000, got {text.strip()!r}") from None
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text.strip())
-    except ValueError:
-        raise CatguiError(
-            f"learning rate must be a number like 0.0075, got {text.strip()!r}"
-        ) from None
+    return _number(text, "C", "1000")
 
 
 class HyperparameterForm(QWidget):

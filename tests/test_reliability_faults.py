@@ -20,22 +20,17 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from catgui import cli
-from catgui.core import network, persistence, prediction
+from catgui.core import persistence, prediction
 from catgui.ui import application
 from catgui.ui.main_window import MainWindow
 from catgui.workers.base import running_workers
+from tests.model_helpers import save_model
 from tests.qt_helpers import drop_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def save_model(folder: Path, name: str, seed: int) -> Path:
-    net = network.initialize((12288, 3, 1), seed=seed)
-    model = persistence.Model(network=net, metadata={"kind": "dnn"})
-    return persistence.save(model, folder / f"{name}.npz")
-
-
 def write_pictures(folder: Path, count: int) -> list[Path]:
     rng = np.random.default_rng(7)
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,15 +10,10 @@ import shutil
 
 import pytest
 
-from catgui.core import network, persistence
 from catgui.ui.models_watcher import ModelsWatcher
+from tests.model_helpers import save_model
 
 pytestmark = pytest.mark.gui
-
-
-def _save(folder, name: str, seed: int = 1):
-    net = network.initialize((12288, 3, 1), seed=seed)
-    return persistence.save(persistence.Model(network=net, metadata={"kind": "dnn"}), folder / name)
 
 
 def _names(window) -> list[str]:
@@ -28,7 +23,7 @@ def _names(window) -> list[str]:
 def test_a_model_copied_into_the_folder_appears(qtbot, window, state, tmp_path):
     state.models_folder.mkdir(parents=True, exist_ok=True)
     state.notify_models_list_changed()
-    outside = _save(tmp_path, "from a colleague.npz")
+    outside = save_model(tmp_path, "from a colleague.npz")
     assert "from a colleague.npz" not in _names(window)
     shutil.copy(outside, state.models_folder / outside.name)
     qtbot.waitUntil(lambda: "from a colleague.npz" in _names(window), timeout=5000)
@@ -36,8 +31,8 @@ def test_a_model_copied_into_the_folder_appears(qtbot, window, state, tmp_path):
 
 def test_renamed_and_deleted_models_leave_the_list(qtbot, window, state):
     state.models_folder.mkdir(parents=True, exist_ok=True)
-    a = _save(state.models_folder, "a.npz")
-    b = _save(state.models_folder, "b.npz", seed=2)
+    a = save_model(state.models_folder, "a.npz")
+    b = save_model(state.models_folder, "b.npz", seed=2)
     state.notify_models_list_changed()
     assert sorted(_names(window)) == ["a.npz", "b.npz"]
     a.rename(a.with_name("renamed.npz"))
@@ -55,7 +50,7 @@ def test_a_folder_created_after_start_is_watched_from_the_next_change(qtbot, sta
     state.notify_models_list_changed()  # what the first save in the app does
     assert str(folder) in watcher.watched()
     with qtbot.waitSignal(state.modelsListChanged, timeout=5000):
-        _save(folder, "new.npz")
+        save_model(folder, "new.npz")
 
 
 def test_one_burst_of_changes_is_reported_once(qtbot, state):
@@ -64,7 +59,7 @@ def test_one_burst_of_changes_is_reported_once(qtbot, state):
     seen = []
     state.modelsListChanged.connect(lambda: seen.append(1))
     for i in range(5):  # five saves in quick succession (each a temp file and a rename)
-        _save(state.models_folder, f"m{i}.npz", seed=i)
+        save_model(state.models_folder, f"m{i}.npz", seed=i)
     qtbot.waitUntil(lambda: len(seen) >= 1, timeout=5000)
     qtbot.wait(800)
     assert len(seen) == 1
@@ -73,7 +68,7 @@ def test_one_burst_of_changes_is_reported_once(qtbot, state):
 
 def test_the_active_model_opened_from_elsewhere_is_watched_too(qtbot, window, state, tmp_path):
     (tmp_path / "elsewhere").mkdir()
-    outside = _save(tmp_path / "elsewhere", "mine.npz")
+    outside = save_model(tmp_path / "elsewhere", "mine.npz")
     assert window.open_model(str(outside))
     assert str(outside) in window.models_watcher.watched()
     with qtbot.waitSignal(window.model_selector.fileMissing, timeout=5000) as missing:
@@ -88,7 +83,7 @@ def test_the_missing_model_notice_saves_it_again_in_one_click(
     from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
     state.models_folder.mkdir(parents=True, exist_ok=True)
-    model_path = _save(state.models_folder, "precious.npz")
+    model_path = save_model(state.models_folder, "precious.npz")
     assert window.open_model(str(model_path))
     with qtbot.waitSignal(window.model_selector.fileMissing, timeout=5000):
         model_path.unlink()

@@ -50,7 +50,7 @@ def child_article(folder: str) -> dict:
 def child_synthetic(m: int, path: str, iterations: int) -> dict:
     import numpy as np
 
-    from catgui.core.dataset import to_features
+    from catgui.core.pictures import to_features
     from catgui.core.training import TrainConfig, Trainer
 
     rng = np.random.default_rng(0)

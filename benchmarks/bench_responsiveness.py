@@ -75,9 +75,12 @@ def ensure_model(window) -> None:
     if window.state.model is not None:
         return
     from catgui.core import network as nn
+    from catgui.core.classifier import NetworkClassifier
     from catgui.core.persistence import Model
 
-    window.state.set_model(Model(nn.initialize((12288, 20, 7, 5, 1)), {"kind": "dnn"}))
+    window.state.set_model(
+        Model(NetworkClassifier(nn.initialize((12288, 20, 7, 5, 1))), {"kind": "dnn"})
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

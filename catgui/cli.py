@@ -11,6 +11,7 @@ import sys
 
 from catgui import __version__
 from catgui.commands import EXIT_FAILED
+from catgui.commands.kind_options import add_kind_options
 from catgui.core.errors import CatguiError
 
 
@@ -27,40 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("files", nargs="*", help="pictures or folders to classify at start")
 
     train = sub.add_parser("train", help="train a model and save it")
-    train.add_argument(
-        "--model",
-        choices=("dnn", "logreg", "logreg-l2"),
-        default="dnn",
-        help="deep network (default), logistic regression by gradient descent (the course), "
-        "or L2-regularised logistic regression fitted to convergence (the article's 72 %%)",
-    )
-    train.add_argument(
-        "--C",
-        type=float,
-        default=1000.0,
-        help="inverse penalty strength for logreg-l2 (default 1000, as the article)",
-    )
-    train.add_argument(
-        "--layers",
-        default=None,
-        help="hidden layer sizes, comma-separated (default 20,7,5; dnn only)",
-    )
-    train.add_argument(
-        "--lr", type=float, default=None, help="learning rate (default 0.0075 dnn, 0.005 logreg)"
-    )
-    train.add_argument(
-        "--iterations",
-        type=int,
-        default=None,
-        help="gradient-descent iterations (default 2500 dnn, 2000 logreg)",
-    )
-    train.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    train.add_argument(
-        "--path",
-        choices=("auto", "gram", "plain"),
-        default="auto",
-        help="computation path (default auto; all give the same numbers)",
-    )
+    add_kind_options(train)
     train.add_argument("--data", metavar="DIR", help="folder with the two .h5 files")
     _add_image_options(train)
     train.add_argument(

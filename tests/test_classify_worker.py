@@ -10,6 +10,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from catgui.core import network, prediction
+from catgui.core.classifier import NetworkClassifier
 from catgui.workers.classify import ClassifyBatch, ClassifyWorker
 
 pytestmark = pytest.mark.gui
@@ -29,8 +30,8 @@ def write_pictures(folder: Path, count: int, seed: int = 0, suffix: str = ".png"
 
 
 @pytest.fixture
-def net() -> network.Network:
-    return network.initialize((12288, 4, 1), seed=0)
+def net() -> NetworkClassifier:
+    return NetworkClassifier(network.initialize((12288, 4, 1), seed=0))
 
 
 def run_worker(qtbot, worker: ClassifyWorker) -> tuple[list[ClassifyBatch], bool]:

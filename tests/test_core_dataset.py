@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import write_h5_pair
 
-from catgui.core import dataset
+from catgui.core import dataset, pictures
 from catgui.core.errors import CatguiError
 
 
@@ -21,7 +21,7 @@ def test_tiny_pair_loads(tiny_data):
 
 def test_features_are_the_articles_flattening():
     x = np.arange(2 * 64 * 64 * 3, dtype=np.uint64).reshape(2, 64, 64, 3) % 256
-    f = dataset.to_features(x.astype(np.uint8))
+    f = pictures.to_features(x.astype(np.uint8))
     np.testing.assert_array_equal(f[:, 1], x[1].reshape(-1) / 255.0)
 
 

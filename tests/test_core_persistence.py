@@ -14,12 +14,14 @@ import pytest
 
 from catgui.core import network as nn
 from catgui.core import persistence
+from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
 
 
 def _model(sizes=(12288, 3, 1), seed=0):
     return persistence.Model(
-        network=nn.initialize(sizes, seed=seed), metadata={"kind": "dnn", "test_accuracy": 0.5}
+        NetworkClassifier(nn.initialize(sizes, seed=seed)),
+        metadata={"kind": "dnn", "test_accuracy": 0.5},
     )
 
 
@@ -28,7 +30,8 @@ def test_round_trip(tmp_path):
     path = persistence.save(model, tmp_path / "m.npz")
     loaded = persistence.load(path)
     for a, b in zip(
-        model.network.weights + model.network.biases, loaded.network.weights + loaded.network.biases
+        model.classifier.network.weights + model.classifier.network.biases,
+        loaded.classifier.network.weights + loaded.classifier.network.biases,
     ):
         np.testing.assert_array_equal(a, b)
     assert loaded.metadata["sizes"] == [12288, 3, 1] and loaded.metadata["format"] == "catgui-model"
@@ -161,6 +164,7 @@ def test_list_models_newest_first_without_temporaries(tmp_path):
 _KILL_SCRIPT = """
 import sys, time, numpy as np
 from catgui.core import network as nn, persistence
+from catgui.core.classifier import NetworkClassifier
 real_savez = np.savez
 def slow_savez(f, **arrays):
     real_savez(f, **arrays)
@@ -169,7 +173,7 @@ def slow_savez(f, **arrays):
     time.sleep(60)
 np.savez = slow_savez
 persistence.np.savez = slow_savez
-model = persistence.Model(network=nn.initialize((12288, 3, 1), seed=9), metadata={})
+model = persistence.Model(NetworkClassifier(nn.initialize((12288, 3, 1), seed=9)), metadata={})
 persistence.save(model, sys.argv[1], overwrite=True)
 """
 

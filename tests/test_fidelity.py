@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catgui.core import dataset, evaluation
+from catgui.core.classifier import NetworkClassifier
 from catgui.core.training import TrainConfig, Trainer
 
 
@@ -20,8 +21,8 @@ def article_data():
 def _run(data, config):
     trainer = Trainer(data.train.features(), data.train.labels(), config)
     net = trainer.run()
-    train = evaluation.evaluate(net, data.train.features(), data.train.y)
-    test = evaluation.evaluate(net, data.test.features(), data.test.y)
+    train = evaluation.evaluate(NetworkClassifier(net), data.train.x, data.train.y)
+    test = evaluation.evaluate(NetworkClassifier(net), data.test.x, data.test.y)
     return trainer.costs, train, test
 
 

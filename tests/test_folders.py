@@ -185,7 +185,7 @@ def test_training_on_a_folder_reaches_high_accuracy_on_its_held_out_part(tmp_pat
     meta = persistence.load(path).metadata["data_source"]
     assert meta["split"]["test_files"] == list(data.test_names)
     assert meta["train"][0]["class_folders"] == [["cat", "cat", 30], ["non-cat", "non-cat", 30]]
-    test = evaluation.evaluate(trainer.network(), data.test.features(), data.test.y)
+    test = evaluation.evaluate(trainer.classifier(), data.test.x, data.test.y)
     assert test.accuracy == model.metadata["test_accuracy"]
 
 

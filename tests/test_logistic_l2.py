@@ -7,6 +7,7 @@ import pytest
 
 from catgui import cli
 from catgui.core import dataset, evaluation, persistence
+from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
 from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
 
@@ -45,8 +46,10 @@ def test_reproduces_the_articles_72_percent(real_data):
     trainer = L2LogisticTrainer(data.train.features(), data.train.labels(), L2Config())
     net = trainer.run()
     assert trainer.converged
-    assert evaluation.evaluate(net, data.train.features(), data.train.y).accuracy == 1.0
-    assert evaluation.evaluate(net, data.test.features(), data.test.y).correct == 36  # 72 %
+    assert evaluation.evaluate(NetworkClassifier(net), data.train.x, data.train.y).accuracy == 1.0
+    assert (
+        evaluation.evaluate(NetworkClassifier(net), data.test.x, data.test.y).correct == 36
+    )  # 72 %
 
 
 def test_cli_trains_and_saves_logreg_l2(tiny_data, tmp_path, capsys):

@@ -38,7 +38,7 @@ def test_the_default_model_falls_back_to_the_packaged_copy(monkeypatch, tmp_path
     packaged = paths.default_model_path()
     assert packaged == paths.PACKAGED_MODELS / "default.npz"
     model = persistence.load(packaged)
-    assert model.network.sizes == (12288, 20, 7, 5, 1)
+    assert model.classifier.network.sizes == (12288, 20, 7, 5, 1)
 
 
 def test_the_icon_and_style_sheet_fall_back_to_the_packaged_copies(monkeypatch, tmp_path):

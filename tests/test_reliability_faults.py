@@ -84,7 +84,7 @@ def test_active_model_file_deleted_keeps_classifying_and_the_selector_says_so(
     state.notify_models_list_changed()
     assert window.open_model(str(a))
     pictures = write_pictures(tmp_path / "pics", 4)
-    expected = [prediction.classify_file(state.model.network, p).probability for p in pictures]
+    expected = [prediction.classify_file(state.model.classifier, p).probability for p in pictures]
 
     selector = window.model_selector
     with qtbot.waitSignal(selector.fileMissing, timeout=5000) as missing:
@@ -140,7 +140,7 @@ def test_active_model_replaced_by_garbage_keeps_working_in_memory(qtbot, window,
     assert window.open_model(str(a))
     in_memory = state.model
     pictures = write_pictures(tmp_path / "pics", 3)
-    expected = [prediction.classify_file(in_memory.network, p).probability for p in pictures]
+    expected = [prediction.classify_file(in_memory.classifier, p).probability for p in pictures]
 
     a.write_bytes(b"PK\x03\x04 this is not a model any more" * 10)
     state.notify_models_list_changed()
@@ -158,7 +158,7 @@ def test_active_model_replaced_by_garbage_keeps_working_in_memory(qtbot, window,
     # the results on screen were re-scored with beta (in steps from the event loop), not lost
     results = window.classify_tab.results
     qtbot.waitUntil(lambda: not results.is_rescoring(), timeout=5000)
-    expected_b = [prediction.classify_file(state.model.network, p).probability for p in pictures]
+    expected_b = [prediction.classify_file(state.model.classifier, p).probability for p in pictures]
     assert probabilities(window) == pytest.approx(expected_b)
 
 
@@ -262,7 +262,7 @@ def test_cli_train_killed_while_saving_loses_nothing(tiny_data, tmp_path, point)
         assert persistence.list_models(out.parent) == []
     else:
         assert out.read_bytes() == before
-        assert persistence.load(out).network.sizes == (12288, 3, 1)
+        assert persistence.load(out).classifier.network.sizes == (12288, 3, 1)
         assert persistence.list_models(out.parent) == [out]
     leftovers = [p for p in out.parent.iterdir() if p != out]
     assert all(p.name.startswith(".") and p.name.endswith(".partial") for p in leftovers)

@@ -23,6 +23,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from catgui.core import network, paths, persistence
+from catgui.core.classifier import NetworkClassifier
 from catgui.ui import application
 from catgui.ui.app_state import AppState
 from catgui.ui.main_window import MainWindow
@@ -46,7 +47,7 @@ def picture_folder(tmp_path_factory) -> Path:
 
 def random_model(seed: int = 0) -> persistence.Model:
     net = network.initialize((12288, 4, 1), seed=seed)
-    return persistence.Model(network=net, metadata={"name": "random", "kind": "dnn"})
+    return persistence.Model(NetworkClassifier(net), metadata={"name": "random", "kind": "dnn"})
 
 
 @pytest.fixture
@@ -119,13 +120,14 @@ def handler(mode, context, message):
 qInstallMessageHandler(handler)
 app = QApplication(sys.argv[:1])
 from catgui.core import network, paths, persistence
+from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.main_window import MainWindow
 from catgui.workers.base import running_workers
 
 state = AppState(paths.models_dir())
 state.open_dataset(sys.argv[1])
-state.set_model(persistence.Model(network=network.initialize((12288, 4, 1), seed=0)))
+state.set_model(persistence.Model(NetworkClassifier(network.initialize((12288, 4, 1), seed=0))))
 win = MainWindow(state, QSettings(sys.argv[3], QSettings.Format.IniFormat))
 win.show()
 win.train_tab.form.set_field("iterations", "1000000")

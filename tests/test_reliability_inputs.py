@@ -10,12 +10,13 @@ from PIL import Image
 
 from catgui.core import images, prediction
 from catgui.core import network as nn
+from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
 
 
 @pytest.fixture
 def net():
-    return nn.initialize((12288, 3, 1), seed=0)
+    return NetworkClassifier(nn.initialize((12288, 3, 1), seed=0))
 
 
 def _gradient(size=(120, 90)):

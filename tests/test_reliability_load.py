@@ -20,6 +20,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from catgui.core import network, paths, persistence
+from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.classify_model import ERROR, ErrorRole, LabelRole, PathRole
 from catgui.ui.classify_tab import ClassifyTab
@@ -82,7 +83,7 @@ class Watch:
 def tab(qtbot, tmp_path) -> ClassifyTab:
     state = AppState(tmp_path / "models")
     net = network.initialize((12288, 7, 1), seed=0)
-    state.set_model(persistence.Model(network=net, metadata={"name": "load test"}))
+    state.set_model(persistence.Model(NetworkClassifier(net), metadata={"name": "load test"}))
     widget = ClassifyTab(state)
     qtbot.addWidget(widget)
     widget.resize(900, 700)
@@ -201,7 +202,9 @@ def test_500_models_are_listed_without_opening_them_and_switching_works(
 ):
     folder = tmp_path / "models"
     net = network.initialize((12288, 1), seed=5)
-    first = persistence.save(persistence.Model(network=net, metadata={}), folder / "m000.npz")
+    first = persistence.save(
+        persistence.Model(NetworkClassifier(net), metadata={}), folder / "m000.npz"
+    )
     for i in range(1, 500):
         shutil.copyfile(first, folder / f"m{i:03d}.npz")
     for i in range(500):

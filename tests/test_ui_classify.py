@@ -14,6 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QListView
 
 from catgui.core import network, persistence, prediction
+from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.classify_model import (
     ERROR,
@@ -35,7 +36,9 @@ pytestmark = pytest.mark.gui
 
 def make_model(seed: int) -> persistence.Model:
     net = network.initialize((12288, 4, 1), seed=seed)
-    return persistence.Model(network=net, metadata={"name": f"test model {seed}", "kind": "dnn"})
+    return persistence.Model(
+        NetworkClassifier(net), metadata={"name": f"test model {seed}", "kind": "dnn"}
+    )
 
 
 def write_pictures(folder: Path, count: int, seed: int = 0, suffix: str = ".png") -> list[Path]:
@@ -114,7 +117,7 @@ def test_drop_of_files_fills_results_with_an_error_row_for_a_broken_file(
     assert bad["label"] == ERROR and bad["p"] is None
     assert "holiday.jpg" in bad["error"] and "not an image" in bad["error"]
     for row in shown[:2] + shown[3:]:
-        expected = prediction.classify_file(state.model.network, row["path"])
+        expected = prediction.classify_file(state.model.classifier, row["path"])
         assert row["error"] is None
         assert row["p"] == expected.probability
         assert row["label"] == label_for(expected.probability)
@@ -146,7 +149,7 @@ def test_model_change_rescores_every_row(qtbot, tab, state, tmp_path):
     after = rows(tab)
     assert [r["p"] for r in after] != before
     for row in after:
-        expected = prediction.classify_file(state.model.network, row["path"]).probability
+        expected = prediction.classify_file(state.model.classifier, row["path"]).probability
         assert row["p"] == pytest.approx(expected, abs=1e-12)
         assert row["label"] == label_for(row["p"])
 
@@ -162,7 +165,7 @@ def test_model_change_during_a_batch_scores_late_rows_with_the_new_model(
     shown = rows(tab)
     assert [r["path"] for r in shown] == pictures
     for row in shown:
-        expected = prediction.classify_file(state.model.network, row["path"]).probability
+        expected = prediction.classify_file(state.model.classifier, row["path"]).probability
         assert row["p"] == pytest.approx(expected, abs=1e-12)
 
 
@@ -239,7 +242,7 @@ def test_paste_an_image_from_the_clipboard(qtbot, tab, state):
     wait_idle(qtbot, tab)
     (row,) = rows(tab)
     assert row["name"] == "Pasted image 1" and row["error"] is None
-    expected = prediction.classify_file(state.model.network, row["path"]).probability
+    expected = prediction.classify_file(state.model.classifier, row["path"]).probability
     assert row["p"] == expected
 
 

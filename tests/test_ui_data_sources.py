@@ -151,7 +151,7 @@ def test_l2_logistic_regression_trains_through_the_worker(qtbot, window, state):
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
         tab.start()
     model = state.model
-    assert model.kind == "logreg-l2" and model.network.depth == 1
+    assert model.kind == "logreg-l2" and model.classifier.network.depth == 1
     assert model.metadata["training_path"] == "kernel-newton"
     assert "Done" in tab.progress.format()
     assert form.edits["c"].text() == "1000" and model.metadata["hyperparameters"]["c"] == 1000

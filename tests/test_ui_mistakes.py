@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from catgui.core import dataset as ds
 from catgui.core import evaluation, paths, persistence
 from catgui.core import network as nn
+from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.mistakes_tab import MistakesTab
 
@@ -22,7 +23,7 @@ def _logreg(bias: float, seed: int = 0) -> persistence.Model:
     rng = np.random.default_rng(seed)
     w = rng.normal(0, 0.01, size=(1, 12288))
     b = np.array([[bias]])
-    return persistence.Model(nn.Network([w], [b]), {"name": f"bias {bias}"})
+    return persistence.Model(NetworkClassifier(nn.Network([w], [b])), {"name": f"bias {bias}"})
 
 
 def _tab(qtbot) -> tuple[AppState, MistakesTab]:
@@ -43,7 +44,7 @@ def _shown(tab: MistakesTab) -> list[tuple[int, int, int, float]]:
 
 
 def _expected(model: persistence.Model, data: ds.DataSet, kind: str | None = None) -> list:
-    result = evaluation.evaluate(model.network, data.test.features(), data.test.y)
+    result = evaluation.evaluate(model.classifier, data.test.x, data.test.y)
     return [
         (m.index, m.label, m.predicted, m.probability)
         for m in result.mistakes
@@ -74,7 +75,7 @@ def test_tiny_data_shows_exactly_the_evaluated_mistakes(qtbot, tiny_data):
     assert _shown(tab) == expected
     n = len(data.test)
     assert tab.count_label.text() == f"{len(expected)} mistakes of {n}"
-    result = evaluation.evaluate(model.network, data.test.features(), data.test.y)
+    result = evaluation.evaluate(model.classifier, data.test.x, data.test.y)
     assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
     head = evaluation.accuracy_text(result.accuracy, n).partition(" (")[0]
     assert head in tab.accuracy_label.text()
@@ -179,7 +180,9 @@ def test_enter_opens_the_large_view(qtbot, tiny_data):
 def test_model_that_does_not_fit_the_data_is_explained(qtbot, tiny_data):
     state, tab = _tab(qtbot)
     state.open_dataset(tiny_data)
-    small = persistence.Model(nn.Network([np.zeros((1, 10))], [np.zeros((1, 1))]))
+    small = persistence.Model(
+        NetworkClassifier(nn.Network([np.zeros((1, 10))], [np.zeros((1, 1))]))
+    )
     state.set_model(small)
     assert tab.pages.currentIndex() == 0
     assert "12288" in tab.message_label.text() and "10" in tab.message_label.text()

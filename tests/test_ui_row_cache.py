@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPixmapCache
 
 from catgui.core import network, persistence
+from catgui.core.classifier import NetworkClassifier
 from catgui.ui import correction_buttons
 
 pytestmark = pytest.mark.gui
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.gui
 def shown(qtbot, window, state, tmp_path):
     """The window on the Classify tab with four classified pictures on screen."""
     state.set_model(
-        persistence.Model(network=network.initialize((12288, 4, 1), seed=3), metadata={})
+        persistence.Model(NetworkClassifier(network.initialize((12288, 4, 1), seed=3)), metadata={})
     )
     rng = np.random.default_rng(1)
     folder = tmp_path / "pics"

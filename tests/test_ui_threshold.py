@@ -12,6 +12,7 @@ from test_ui_classify import make_model, wait_idle, write_pictures
 
 from catgui.core import evaluation, persistence, sources
 from catgui.core import network as nn
+from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.classify_model import UNSURE, band_around, label_for
 from catgui.ui.classify_tab import ClassifyTab
@@ -24,7 +25,9 @@ def spread_model(seed: int = 3) -> persistence.Model:
     """Logistic regression whose probabilities spread over (0, 1) on any picture set."""
     rng = np.random.default_rng(seed)
     w = rng.normal(0, 0.05, size=(1, 12288))
-    return persistence.Model(nn.Network([w], [np.array([[0.0]])]), {"name": "spread"})
+    return persistence.Model(
+        NetworkClassifier(nn.Network([w], [np.array([[0.0]])])), {"name": "spread"}
+    )
 
 
 @pytest.fixture
@@ -55,7 +58,7 @@ def test_slider_shows_exactly_what_evaluate_reports_at_each_threshold(qtbot, mis
     for value in (5, 20, 35, 50, 65, 80, 95):
         tab.threshold_panel.slider.setValue(value)
         t = value / 100
-        result = evaluation.evaluate(state.model.network, data.test.features(), data.test.y, t)
+        result = evaluation.evaluate(state.model.classifier, data.test.x, data.test.y, t)
         matrices.add(tuple(result.confusion.ravel()))
         assert tab.threshold == t
         assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
@@ -83,12 +86,12 @@ def test_reset_and_set_threshold(qtbot, mistakes):
     assert "AT 0.72" in tab.summary.accuracy_caption.text()
     qtbot.mouseClick(tab.threshold_panel.reset_button, Qt.MouseButton.LeftButton)
     assert tab.threshold == 0.5 and not tab.threshold_panel.reset_button.isEnabled()
-    result = evaluation.evaluate(state.model.network, data.test.features(), data.test.y)
+    result = evaluation.evaluate(state.model.classifier, data.test.x, data.test.y)
     assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
     tab.set_threshold(2.0)  # clamped to the slider's range
     assert tab.threshold == 0.95
     state.set_model(spread_model(seed=8))  # a new model keeps the chosen threshold
-    result = evaluation.evaluate(state.model.network, data.test.features(), data.test.y, 0.95)
+    result = evaluation.evaluate(state.model.classifier, data.test.x, data.test.y, 0.95)
     assert shown(tab) == [(m.index, m.label, m.predicted, m.probability) for m in result.mistakes]
 
 

@@ -170,7 +170,7 @@ def test_logistic_regression_uses_the_course_recipe(qtbot, window, state):
     config = form.config()
     assert config.hidden == () and config.init == "zeros" and config.learning_rate == 0.005
     _train(qtbot, window, 30)
-    assert state.model.kind == "logreg" and state.model.network.depth == 1
+    assert state.model.kind == "logreg" and state.model.classifier.network.depth == 1
     form.kind.setCurrentIndex(form.kind.findData("dnn"))
     assert form.edits["hidden"].text() == "20,7,5"
     assert form.edits["iterations"].text() == "2500"

@@ -23,10 +23,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         data = dataset.load(args.data)
         test, names, note = data.test, None, None
-        train = evaluation.evaluate(
-            model.network, data.train.features(), data.train.y, args.threshold
-        )
-    result = evaluation.evaluate(model.network, test.features(), test.y, args.threshold)
+        train = evaluation.evaluate(model.classifier, data.train.x, data.train.y, args.threshold)
+    result = evaluation.evaluate(model.classifier, test.x, test.y, args.threshold)
     if args.json:
         print(
             json.dumps(

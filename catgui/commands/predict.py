@@ -15,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
     model = persistence.load(model_path(args.model))
     results = []
     failed = 0
-    for item in prediction.classify_paths(model.network, args.inputs, args.threshold):
+    for item in prediction.classify_paths(model.classifier, args.inputs, args.threshold):
         results.append(item)
         if item.error:
             failed += 1

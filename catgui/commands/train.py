@@ -13,27 +13,25 @@ from catgui.core.errors import CatguiError, TrainingDiverged
 
 
 def run(args: argparse.Namespace) -> int:
-    from catgui.core import paths, persistence, runs
+    from catgui.commands.kind_options import kind_config
+    from catgui.core import kinds, paths, persistence, runs
 
-    config = _config(args)
+    config = kind_config(args)
+    kind = kinds.of_config(config)
     recipe = _recipe(args)
     data = _prepare(recipe, quiet=args.json)
-    trainer = runs.make_trainer(data.train.features(), data.train.labels(), config)
+    trainer = runs.make_trainer(data.train, config)
     say = (lambda *a: None) if args.json else print
     if recipe.images is not None or len(data.source["train"]) > 1:  # not just the article's
         from catgui.core.source_info import summary_lines
 
         for line in summary_lines(data):
             say(line)
-    if config.kind == "logreg-l2":
-        recipe_text = f"C {config.c:g}, Newton's method to convergence"
-    else:
-        recipe_text = f"lr {config.learning_rate}, {config.iterations} iterations"
     say(
-        f"Training {config.kind} {list(trainer.network().sizes)} on {len(data.train)} images "
-        f"({trainer.path} path), {recipe_text}"
+        f"Training {kind.name} {trainer.classifier().describe()} on {len(data.train)} images "
+        f"({trainer.path} path), {kind.recipe_text(config)}"
     )
-    every = 1 if config.kind == "logreg-l2" else 100
+    every = kind.report_every
     start = time.perf_counter()
     diverged = None
     try:
@@ -80,32 +78,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"Test accuracy:  {accuracy_text(meta['test_accuracy'], meta['test_size'])}")
         print(f"Trained in {seconds:.2f} s. Saved to {path}")
     return EXIT_OK
-
-
-def _config(args: argparse.Namespace):
-    """The training configuration the flags describe (validated)."""
-    from catgui.core.logistic_l2 import L2Config
-    from catgui.core.training import TrainConfig, parse_hidden
-
-    if args.model in ("logreg", "logreg-l2") and args.layers not in (None, ""):
-        raise CatguiError("--layers applies to the deep network only (--model dnn)")
-    if args.model == "logreg-l2":
-        if args.lr is not None:
-            raise CatguiError("--lr does not apply to logreg-l2 (it is fitted by Newton's method)")
-        return L2Config(c=args.C, iterations=args.iterations or 100).validate()
-    if args.model == "logreg":
-        config = TrainConfig.logistic_regression(seed=args.seed, path=args.path)
-    else:
-        hidden = parse_hidden(args.layers) if args.layers is not None else (20, 7, 5)
-        if not hidden:
-            raise CatguiError("the deep network needs at least one hidden layer (--layers 20,7,5)")
-        config = TrainConfig(hidden=hidden, seed=args.seed, path=args.path)
-    overrides = {}
-    if args.lr is not None:
-        overrides["learning_rate"] = args.lr
-    if args.iterations is not None:
-        overrides["iterations"] = args.iterations
-    return TrainConfig(**{**config.__dict__, **overrides}).validate()
 
 
 def _recipe(args: argparse.Namespace):

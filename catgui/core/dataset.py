@@ -1,8 +1,8 @@
 """The article's data set: a pair of HDF5 files, found, loaded and validated.
 
 Each file holds ``{split}_set_x`` (m, 64, 64, 3) uint8 images and ``{split}_set_y`` (m,)
-0/1 labels (1 = cat). :func:`to_features` turns images into the model's
-features x examples matrix.
+0/1 labels (1 = cat). :meth:`Split.features` is the article's kinds' view of them
+(:func:`catgui.core.pictures.to_features`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from catgui.core import pictures
 from catgui.core.errors import CatguiError
 from catgui.core.paths import user_data_dir
 
@@ -41,8 +42,8 @@ class Split:
         return len(self.y)
 
     def features(self) -> np.ndarray:
-        """The model input: shape ``(12288, m)``, float64 in [0, 1]."""
-        return to_features(self.x)
+        """The article's kinds' input: shape ``(12288, m)``, float64 in [0, 1]."""
+        return pictures.to_features(self.x)
 
     def labels(self) -> np.ndarray:
         """Labels as a ``(1, m)`` float row, as the trainer takes them."""
@@ -59,16 +60,6 @@ class DataSet:
     def sha256(self) -> str:
         """One fingerprint of both files."""
         return hashlib.sha256((self.train.sha256 + self.test.sha256).encode()).hexdigest()
-
-
-def to_features(images: np.ndarray) -> np.ndarray:
-    """``(m, 64, 64, 3)`` uint8 images -> ``(12288, m)`` float64 in [0, 1].
-
-    Flattening is row-major (row, column, channel), exactly as the article's
-    ``x.reshape(m, -1).T / 255``.
-    """
-    m = images.shape[0]
-    return images.reshape(m, -1).T / 255.0
 
 
 def file_sha256(path: Path) -> str:

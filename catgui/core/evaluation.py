@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catgui.core import network as nn
+from catgui.core import decision
+from catgui.core.classifier import Classifier, probabilities_of
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Evaluation:
 
     @property
     def predictions(self) -> np.ndarray:
-        return (self.probabilities > self.threshold).astype(np.int64)
+        return decision.predictions(self.probabilities, self.threshold)
 
     @property
     def n(self) -> int:
@@ -84,10 +85,13 @@ class Evaluation:
         return accuracy_text(self.accuracy, self.n)
 
 
-def evaluate(net: nn.Network, x: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> Evaluation:
-    """Evaluate ``net`` on inputs ``x`` (n_x, m) and labels ``y`` ((m,) or (1, m))."""
+def evaluate(
+    classifier: Classifier, squares: np.ndarray, y: np.ndarray, threshold: float = 0.5
+) -> Evaluation:
+    """Evaluate ``classifier`` on pictures ``squares`` ``(m, s, s, 3)`` uint8 (a data set's
+    ``x``) and labels ``y`` ((m,) or (1, m))."""
     labels = np.asarray(y).reshape(-1).astype(np.int64)
-    return Evaluation(nn.predict_proba(net, x), labels, threshold)
+    return Evaluation(probabilities_of(classifier, squares), labels, threshold)
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

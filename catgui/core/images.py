@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +52,35 @@ class Picture:
     pixels: np.ndarray
     original_size: tuple[int, int]
     thumbnail: np.ndarray | None = None  # (h, w, 3) uint8, longest side <= thumbnail_size
+    #: Centre squares at other sides than 64, made from the original file for model kinds
+    #: that see more than 64x64 (``load(..., sizes=...)``): side -> (s, s, 3) uint8.
+    squares: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def square(self, size: int = SIZE) -> np.ndarray:
+        """The centred ``size`` x ``size`` square this picture was decoded to."""
+        if size == SIZE:
+            return self.pixels
+        try:
+            return self.squares[size]
+        except KeyError:
+            raise CatguiError(
+                f"{self.path}: was not decoded at {size} x {size} (only {self.sizes()})"
+            ) from None
+
+    def sizes(self) -> list[int]:
+        return sorted({SIZE, *self.squares})
 
 
-def load(path: str | os.PathLike, thumbnail_size: int | None = None) -> Picture:
+def load(
+    path: str | os.PathLike,
+    thumbnail_size: int | None = None,
+    sizes: tuple[int, ...] = (SIZE,),
+) -> Picture:
     """Decode ``path`` into the model input (and optionally a display thumbnail).
+
+    ``sizes`` lists the sides of the centred squares to make from the original image
+    (the 64x64 one is always made); a model kind that sees more than 64 pixels asks for
+    its own side, so it gets the detail of the file rather than an upscaled 64x64.
 
     Raises :class:`CatguiError` naming the file and the problem for anything that is not
     a readable image.
@@ -83,7 +108,8 @@ def load(path: str | os.PathLike, thumbnail_size: int | None = None) -> Picture:
                         f"at most {MAX_PIXELS:,} pixels are accepted"
                     )
                 if img.format == "JPEG":
-                    img.draft("RGB", (2 * SIZE, 2 * SIZE))
+                    side = 2 * max((SIZE, *sizes))
+                    img.draft("RGB", (side, side))
                 img.load()
                 rgb = _to_rgb(ImageOps.exif_transpose(img) if _has_orientation(img) else img)
     except CatguiError:
@@ -97,12 +123,19 @@ def load(path: str | os.PathLike, thumbnail_size: int | None = None) -> Picture:
     except Exception as exc:  # noqa: BLE001 - Pillow's decoders raise many types on bad data
         raise CatguiError(f"{path}: the image could not be decoded ({_describe(exc)})") from None
     pixels = np.asarray(_square_resize(rgb, SIZE), dtype=np.uint8)
+    squares = {s: np.asarray(_square_resize(rgb, s), dtype=np.uint8) for s in set(sizes) - {SIZE}}
     thumb = None
     if thumbnail_size:
         small = rgb.copy()
         small.thumbnail((thumbnail_size, thumbnail_size), Image.Resampling.BILINEAR)
         thumb = np.asarray(small, dtype=np.uint8)
-    return Picture(path=path, pixels=pixels, original_size=(width, height), thumbnail=thumb)
+    return Picture(
+        path=path,
+        pixels=pixels,
+        original_size=(width, height),
+        thumbnail=thumb,
+        squares=squares,
+    )
 
 
 def from_array(array: np.ndarray) -> np.ndarray:

@@ -14,8 +14,8 @@ with ``D = C sigma(1 - sigma)``, and converges in about 15 steps — a fraction 
 for the article's 209 images, where the weights have 12,289 coordinates.
 
 :class:`L2LogisticTrainer` has the interface of :class:`~catgui.core.training.Trainer`
-(``steps()``, ``network()``, ``costs``, ``config``, ``path``, ``iterations_done``) so
-the CLI, the GUI worker and :func:`catgui.core.runs.build_model` run it unchanged. The
+(``steps()``, ``classifier()``, ``costs``, ``config``, ``path``, ``iterations_done``),
+the :class:`~catgui.core.kinds.base.Training` every kind offers. The
 "cost" it reports per step is the mean cross-entropy on the training set, comparable
 with gradient descent's curve.
 """
@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from catgui.core import network as nn
+from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
 from catgui.core.training import Progress, training_arrays
 
@@ -40,10 +41,8 @@ class L2Config:
     c: float = 1000.0
     iterations: int = 100
     tolerance: float = 1e-8
-    seed: int = 0  # nothing is random; kept so every model records a seed
 
     kind = "logreg-l2"
-    hidden: tuple[int, ...] = ()
 
     def validate(self) -> L2Config:
         if not (isinstance(self.c, (int, float)) and math.isfinite(self.c) and self.c > 0):
@@ -56,7 +55,6 @@ class L2Config:
 
     def as_dict(self) -> dict:
         d = asdict(self)
-        d["hidden"] = []
         d["solver"] = "kernel Newton, intercept penalised (liblinear's convention)"
         return d
 
@@ -118,6 +116,10 @@ class L2LogisticTrainer:
         for _ in self.steps():
             pass
         return self.network()
+
+    def classifier(self) -> NetworkClassifier:
+        """The model reached so far, as every kind's trainer offers it."""
+        return NetworkClassifier(self.network(), self.config.kind)
 
     def network(self) -> nn.Network:
         """The fitted weights as a one-layer network ``[n_x, 1]``."""

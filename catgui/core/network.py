@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from catgui.core import decision
 from catgui.core.errors import CatguiError
 
 #: How initial weights are drawn: ``"scaled"`` is the article's ``randn / sqrt(n_prev)``,
@@ -193,4 +194,4 @@ def predict_proba(net: Network, x: np.ndarray) -> np.ndarray:
 
 def predict(net: Network, x: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     """0/1 labels, shape ``(m,)``: 1 where the probability is above ``threshold``."""
-    return (predict_proba(net, x) > threshold).astype(np.int64)
+    return decision.predictions(predict_proba(net, x), threshold)

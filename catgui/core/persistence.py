@@ -1,9 +1,13 @@
 """Saving and loading models: one ``.npz`` file, data only, written atomically.
 
-A model file holds arrays ``W1..WL`` and ``b1..bL`` (float64) and ``metadata``, a 0-d
-unicode array with a JSON record (kind, layer sizes, hyper-parameters, cost curve,
-accuracies, data-set SHA-256, preprocessing, creation time, catgui version, ...).
-Files are read with ``allow_pickle=False``: a model can never run code.
+A model file holds ``metadata``, a 0-d unicode array with a JSON record (``format``,
+``format_version``, ``kind``, hyper-parameters, cost curve, accuracies, data-set SHA-256,
+preprocessing, creation time, catgui version, ...) and the arrays its kind stores
+(:meth:`~catgui.core.kinds.base.ModelKind.arrays`; the article's kinds: ``W1..WL`` and
+``b1..bL``, float64). Loading reads the kind and hands the arrays to that kind of the
+table. Format 1 (before kinds were recorded in every file) is read as the network kind its
+metadata names, or ``dnn`` / ``logreg`` by its depth. Files are read with
+``allow_pickle=False``: a model can never run code.
 """
 
 from __future__ import annotations
@@ -17,20 +21,21 @@ from pathlib import Path
 
 import numpy as np
 
+from catgui.core import kinds
+from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
-from catgui.core.network import Network
 
 FORMAT = "catgui-model"
-FORMAT_VERSION = 1
-INPUT_SIZE = 64 * 64 * 3
+#: 2: every file records its ``kind`` and stores that kind's arrays. 1: network arrays only.
+FORMAT_VERSION = 2
 SUFFIX = ".npz"
 
 
 @dataclass
 class Model:
-    """A network with its metadata; ``path`` is where it was loaded from or saved to."""
+    """A trained classifier with its metadata; ``path`` is where it was loaded from or saved to."""
 
-    network: Network
+    classifier: Classifier
     metadata: dict = field(default_factory=dict)
     path: Path | None = None
 
@@ -40,7 +45,7 @@ class Model:
 
     @property
     def kind(self) -> str:
-        return self.metadata.get("kind", "dnn" if self.network.depth > 1 else "logreg")
+        return self.classifier.kind
 
     @property
     def test_accuracy(self) -> float | None:
@@ -67,12 +72,14 @@ def save(model: Model, path: str | os.PathLike, overwrite: bool = False) -> Path
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial", dir=folder)
     except OSError as exc:
         raise CatguiError(f"{folder}: cannot write a model here ({exc.strerror or exc})") from None
+    kind = kinds.get(model.kind)
     meta = dict(model.metadata)
-    meta.update(format=FORMAT, format_version=FORMAT_VERSION, sizes=list(model.network.sizes))
-    arrays = {"metadata": np.array(json.dumps(meta, sort_keys=True))}
-    for i, (w, b) in enumerate(zip(model.network.weights, model.network.biases), start=1):
-        arrays[f"W{i}"] = np.asarray(w, dtype=np.float64)
-        arrays[f"b{i}"] = np.asarray(b, dtype=np.float64)
+    meta.update(kind.file_metadata(model.classifier))
+    meta.update(format=FORMAT, format_version=FORMAT_VERSION, kind=kind.name)
+    arrays = dict(kind.arrays(model.classifier))
+    if "metadata" in arrays:
+        raise CatguiError(f"the {kind.name!r} kind stores an array called 'metadata'")
+    arrays["metadata"] = np.array(json.dumps(meta, sort_keys=True))
     try:
         if hasattr(os, "fchmod"):  # mkstemp makes 0600; a model is an ordinary file
             umask = os.umask(0)
@@ -134,7 +141,7 @@ def _remove_quietly(name: str) -> None:
         pass
 
 
-def load(path: str | os.PathLike, input_size: int = INPUT_SIZE) -> Model:
+def load(path: str | os.PathLike) -> Model:
     """Read and validate a model file. Anything wrong is a :class:`CatguiError`."""
     path = Path(path)
     if not path.is_file():
@@ -150,10 +157,19 @@ def load(path: str | os.PathLike, input_size: int = INPUT_SIZE) -> Model:
         raise CatguiError(f"{path}: not a catgui model ({exc})") from None
     except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
         raise CatguiError(f"{path}: not a readable model file ({exc})") from None
-    return _validate(path, arrays, input_size)
+    meta = _metadata(path, arrays)
+    kind = kinds.get(meta["kind"]) if meta["kind"] in kinds.names() else None
+    if kind is None:
+        raise CatguiError(
+            f"{path}: a model of kind {meta['kind']!r}, which this catgui does not know "
+            f"(it knows {', '.join(kinds.names())}); a newer catgui may open it"
+        )
+    arrays.pop("metadata")
+    return Model(classifier=kind.load(arrays, meta, path), metadata=meta, path=path)
 
 
-def _validate(path: Path, arrays: dict, input_size: int) -> Model:
+def _metadata(path: Path, arrays: dict) -> dict:
+    """The file's metadata record, checked, with ``kind`` always set."""
     if "metadata" not in arrays:
         raise CatguiError(f"{path}: not a catgui model (no metadata record)")
     try:
@@ -172,34 +188,15 @@ def _validate(path: Path, arrays: dict, input_size: int) -> Model:
             f"{path}: made by a newer catgui (model format {version}); this catgui reads "
             f"format {FORMAT_VERSION} — please update catgui"
         )
-    sizes = meta.get("sizes")
-    if not (isinstance(sizes, list) and len(sizes) >= 2 and all(isinstance(s, int) for s in sizes)):
-        raise CatguiError(f"{path}: the metadata has no valid layer sizes")
-    depth = len(sizes) - 1
-    weights, biases = [], []
-    for i in range(1, depth + 1):
-        for key in (f"W{i}", f"b{i}"):
-            if key not in arrays:
-                raise CatguiError(f"{path}: array {key} is missing")
-            arr = arrays[key]
-            if arr.dtype.kind != "f":
-                raise CatguiError(f"{path}: array {key} holds {arr.dtype}, expected floats")
-            if not np.all(np.isfinite(arr)):
-                raise CatguiError(f"{path}: array {key} holds NaN or infinite values")
-        weights.append(arrays[f"W{i}"].astype(np.float64))
-        biases.append(arrays[f"b{i}"].astype(np.float64))
-    try:
-        net = Network(weights, biases)
-    except CatguiError as exc:
-        raise CatguiError(f"{path}: {exc}") from None
-    if list(net.sizes) != sizes:
-        raise CatguiError(f"{path}: the arrays are {list(net.sizes)} but the metadata says {sizes}")
-    if net.sizes[0] != input_size:
-        raise CatguiError(
-            f"{path}: the model takes {net.sizes[0]} inputs, but catgui's pictures have "
-            f"{input_size} (64 x 64 x 3)"
-        )
-    return Model(network=net, metadata=meta, path=path)
+    kind = meta.get("kind")
+    if version < 2 and not isinstance(kind, str):
+        # Format 1 named no kind in files written by hand or tests: the depth tells.
+        sizes = meta.get("sizes")
+        kind = "logreg" if isinstance(sizes, list) and len(sizes) == 2 else "dnn"
+    if not isinstance(kind, str) or not kind:
+        raise CatguiError(f"{path}: the metadata names no model kind")
+    meta["kind"] = kind
+    return meta
 
 
 def list_models(folder: str | os.PathLike) -> list[Path]:

@@ -7,15 +7,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from catgui.core import images
-from catgui.core import network as nn
-from catgui.core.dataset import to_features
+from catgui.core import decision, images
+from catgui.core.classifier import Classifier
+from catgui.core.decision import CAT, NON_CAT  # noqa: F401 - the words a Result uses
 from catgui.core.errors import CatguiError
 from catgui.core.parallel import map_in_order
-
-CAT, NON_CAT = "cat", "non-cat"
 
 
 @dataclass(frozen=True)
@@ -32,14 +28,14 @@ class Result:
     def label(self) -> str | None:
         if self.probability is None:
             return None
-        return CAT if self.probability > self.threshold else NON_CAT
+        return decision.verdict(self.probability, self.threshold)
 
     @property
     def confidence(self) -> float | None:
         """Probability of the label given (cat or non-cat), in [0.5, 1]."""
         if self.probability is None:
             return None
-        return self.probability if self.label == CAT else 1.0 - self.probability
+        return decision.confidence(self.probability, self.threshold)
 
     def as_dict(self) -> dict:
         if self.error:
@@ -47,28 +43,23 @@ class Result:
         return {"path": str(self.path), "label": self.label, "probability": self.probability}
 
 
-def classify_pixels(net: nn.Network, pixels: np.ndarray) -> np.ndarray:
-    """Probabilities of "cat" for ``(k, 64, 64, 3)`` uint8 inputs: shape ``(k,)``."""
-    return nn.predict_proba(net, to_features(pixels))
-
-
 def classify_file(
-    net: nn.Network,
+    classifier: Classifier,
     path: str | os.PathLike,
     threshold: float = 0.5,
     thumbnail_size: int | None = None,
 ) -> Result:
     """Decode and classify one file; a bad file gives a :class:`Result` with ``error``."""
     try:
-        picture = images.load(path, thumbnail_size=thumbnail_size)
+        picture = images.load(path, thumbnail_size, sizes=(classifier.input_size,))
     except CatguiError as exc:
         return Result(path=Path(path), threshold=threshold, error=str(exc))
-    probability = float(classify_pixels(net, picture.pixels[np.newaxis])[0])
+    probability = float(classifier.classify([picture])[0])
     return Result(path=picture.path, probability=probability, threshold=threshold, picture=picture)
 
 
 def classify_paths(
-    net: nn.Network,
+    classifier: Classifier,
     inputs: Iterable[str | os.PathLike],
     threshold: float = 0.5,
     thumbnail_size: int | None = None,
@@ -84,7 +75,7 @@ def classify_paths(
         path, problem = item
         if problem:
             return Result(path=path, threshold=threshold, error=problem)
-        return classify_file(net, path, threshold, thumbnail_size)
+        return classify_file(classifier, path, threshold, thumbnail_size)
 
     results = map_in_order(one, images.iter_image_files(inputs), workers)
     try:

@@ -5,44 +5,35 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 from catgui import __version__
-from catgui.core import evaluation, images, persistence
-from catgui.core.dataset import DataSet
+from catgui.core import evaluation, kinds, persistence
+from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
-from catgui.core.training import Trainer
+from catgui.core.kinds.base import Training
 
 
-def make_trainer(x: np.ndarray, y: np.ndarray, config):
-    """The trainer for ``config``: gradient descent (:class:`TrainConfig`) or the article's
-    regularised logistic regression (:class:`~catgui.core.logistic_l2.L2Config`)."""
-    from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
-
-    if isinstance(config, L2Config):
-        return L2LogisticTrainer(x, y, config)
-    return Trainer(x, y, config)
+def make_trainer(train: Split, config: Any) -> Training:
+    """The run of ``config`` (any kind's configuration) on the pictures of ``train``."""
+    return kinds.of_config(config).trainer(train, config)
 
 
 def build_model(
-    trainer: Trainer, data: DataSet, seconds: float, stopped: bool = False
+    trainer: Training, data: DataSet, seconds: float, stopped: bool = False
 ) -> persistence.Model:
     """Evaluate what ``trainer`` reached on ``data`` and wrap it with its metadata."""
-    net = trainer.network()
-    # The trainer already holds the training features (2 GB for 20,000 pictures): reuse them.
-    x_train = getattr(trainer, "x", None)
-    if x_train is None or x_train.shape[1] != len(data.train):
-        x_train = data.train.features()
-    train_eval = evaluation.evaluate(net, x_train, data.train.y)
-    test_eval = evaluation.evaluate(net, data.test.features(), data.test.y)
+    classifier = trainer.classifier()
     config = trainer.config
+    kind = kinds.of_config(config)
+    train_eval = evaluation.evaluate(classifier, data.train.x, data.train.y)
+    test_eval = evaluation.evaluate(classifier, data.test.x, data.test.y)
     low, high = test_eval.interval()
     metadata = {
-        "kind": config.kind,
-        "sizes": list(net.sizes),
+        "kind": kind.name,
+        **kind.file_metadata(classifier),
         "hyperparameters": config.as_dict(),
-        "seed": config.seed,
+        "seed": getattr(config, "seed", None),
         "training_path": trainer.path,
         "iterations_done": trainer.iterations_done,
         "stopped_early": bool(stopped),
@@ -59,7 +50,7 @@ def build_model(
             "train_sha256": data.train.sha256,
             "test_sha256": data.test.sha256,
         },
-        "preprocessing": images.PREPROCESSING,
+        "preprocessing": dict(kind.preprocessing),
         # Where the images came from (folders, split, augmentation, skipped files); only
         # data sets assembled by catgui.core.sources carry it.
         "data_source": getattr(data, "source", None),
@@ -67,15 +58,14 @@ def build_model(
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "catgui_version": __version__,
     }
-    return persistence.Model(network=net, metadata=metadata)
+    return persistence.Model(classifier=classifier, metadata=metadata)
 
 
 def readable_name(model: persistence.Model, when: _dt.datetime | None = None) -> str:
     """A name such as ``dnn-20-7-5 2026-11-28 23.45 test 80%``, safe on every platform."""
     when = when or _dt.datetime.now()
     meta = model.metadata
-    hidden = meta.get("hyperparameters", {}).get("hidden", [])
-    kind = meta.get("kind", "logreg") if not hidden else "dnn-" + "-".join(str(n) for n in hidden)
+    kind = kinds.get(model.kind).model_name(meta) if model.kind in kinds.names() else model.kind
     name = f"{kind} {when:%Y-%m-%d %H.%M}"
     acc = model.test_accuracy
     if acc is not None:

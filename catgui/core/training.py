@@ -52,6 +52,7 @@ from typing import NamedTuple
 import numpy as np
 
 from catgui.core import network as nn
+from catgui.core.classifier import NetworkClassifier
 from catgui.core.descent import Descent, gram_matrix
 from catgui.core.errors import CatguiError, TrainingDiverged
 from catgui.core.logistic_descent import LogisticDescent, binary
@@ -60,6 +61,11 @@ PATHS = ("auto", "gram", "plain")
 
 #: How often (in iterations) the trainer checks for hidden layers that died.
 DEAD_CHECK_EVERY = 10
+
+#: Learning rates a run accepts: above the first, at most the second.
+LEARNING_RATE_RANGE = (0.0, 100.0)
+#: Most iterations a run accepts.
+MAX_ITERATIONS = 10_000_000
 
 #: Largest Gram matrix the automatic choice accepts (bytes).
 GRAM_MEMORY_BUDGET = 512 * 1024**2
@@ -91,11 +97,12 @@ class TrainConfig:
         """Raise :class:`CatguiError` with a reason for any value that cannot train."""
         if not (isinstance(self.learning_rate, (int, float)) and math.isfinite(self.learning_rate)):
             raise CatguiError(f"learning rate must be a number, got {self.learning_rate!r}")
-        if not 0 < self.learning_rate <= 100:
+        low, high = LEARNING_RATE_RANGE
+        if not low < self.learning_rate <= high:
             raise CatguiError(
                 f"learning rate must be above 0 and at most 100, got {self.learning_rate}"
             )
-        if not isinstance(self.iterations, int) or not 1 <= self.iterations <= 10_000_000:
+        if not isinstance(self.iterations, int) or not 1 <= self.iterations <= MAX_ITERATIONS:
             raise CatguiError(
                 f"iterations must be a whole number from 1 to 10,000,000, got {self.iterations!r}"
             )
@@ -257,6 +264,10 @@ class Trainer:
         for _ in self.steps():
             pass
         return self.network()
+
+    def classifier(self) -> NetworkClassifier:
+        """The model reached so far, as every kind's trainer offers it."""
+        return NetworkClassifier(self.network(), self.config.kind)
 
     def network(self) -> nn.Network:
         """The parameters after the last completed update (a fresh copy)."""

@@ -17,7 +17,13 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer, Signal
 
 from catgui.core import prediction
-from catgui.core.network import Network
+from catgui.core.classifier import Classifier, probabilities_of
+from catgui.core.decision import (  # noqa: F401 - re-exported for the tab and tests
+    UNSURE_BAND,
+    UNSURE_HALF_WIDTH,
+    band_around,
+    label_for,
+)
 from catgui.ui.classify_text import (  # noqa: F401 - re-exported for callers and tests
     CAT,
     ERROR,
@@ -28,10 +34,6 @@ from catgui.ui.classify_text import (  # noqa: F401 - re-exported for callers an
     verdict_text,
 )
 
-#: Probabilities strictly inside this band are shown as "unsure" (the model cannot tell).
-UNSURE_BAND = (0.4, 0.6)
-#: The default band is this far either side of the decision threshold.
-UNSURE_HALF_WIDTH = 0.1
 #: Rows re-scored per step when the model changes; steps run from the event loop, so the
 #: window stays responsive while thousands of rows are re-scored.
 RESCORE_CHUNK = 32
@@ -45,30 +47,6 @@ PathRole = Qt.ItemDataRole.UserRole + 5
 DecisionRole = Qt.ItemDataRole.UserRole + 6
 
 _uids = itertools.count(1)
-
-
-def label_for(
-    probability: float | None,
-    band: tuple[float, float] = UNSURE_BAND,
-    threshold: float = 0.5,
-) -> str:
-    """``"cat"``, ``"non-cat"`` or ``"unsure"`` for a probability of cat; ``"error"`` for None.
-
-    Cat when ``probability > threshold`` (as :class:`catgui.core.evaluation.Evaluation`
-    decides); unsure when strictly inside ``band``.
-    """
-    if probability is None:
-        return ERROR
-    if band[0] < probability < band[1]:
-        return UNSURE
-    return CAT if probability > threshold else NON_CAT
-
-
-def band_around(threshold: float, half_width: float) -> tuple[float, float]:
-    """The unsure band ``half_width`` either side of ``threshold``, kept inside (0, 1)."""
-    if half_width <= 0:
-        return (threshold, threshold)
-    return (max(0.0, threshold - half_width), min(1.0, threshold + half_width))
 
 
 @dataclass
@@ -98,8 +76,10 @@ class Entry:
     probability: float | None = None
     error: str | None = None
     original_size: tuple[int, int] | None = None  # (width, height) of the file's picture
-    #: The network that computed ``probability`` (compared by identity).
-    scored_with: Network | None = None
+    #: The classifier that computed ``probability`` (compared by identity).
+    scored_with: Classifier | None = None
+    #: What the model that scored the row sees of the picture (the preview), if not the 64x64.
+    seen: np.ndarray | None = None
     #: Unique number of this row's picture (keys the painter's pixmap cache).
     uid: int = field(default_factory=lambda: next(_uids))
     #: What the user said it is (True = cat) after a correction; None if not corrected.
@@ -136,7 +116,7 @@ class ResultsModel(QAbstractListModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._network: Network | None = None
+        self._classifier: Classifier | None = None
         self._rescore_timer = QTimer(self)
         self._rescore_timer.setInterval(0)
         self._rescore_timer.timeout.connect(self._rescore_step)
@@ -186,14 +166,16 @@ class ResultsModel(QAbstractListModel):
         return self._entries[row]
 
     def add_results(
-        self, results: Iterable[prediction.Result], network: Network | None = None
+        self, results: Iterable[prediction.Result], classifier: Classifier | None = None
     ) -> None:
-        """Append new pictures scored by ``network``; a path listed already is updated in place."""
+        """Append new pictures scored by ``classifier``; a path listed already is updated in place."""
         fresh: list[Entry] = []
         for result in results:
             path = Path(result.path)
             entry = Entry.from_result(result, self.names.get(path))
-            entry.scored_with = network
+            entry.scored_with = classifier
+            if classifier is not None and result.picture is not None:
+                entry.seen = classifier.sees(result.picture)
             entry.corrected = self.corrected.get(path)
             row = self._rows.get(path)
             if row is not None:
@@ -257,33 +239,33 @@ class ResultsModel(QAbstractListModel):
     def row_of(self, path: Path) -> int | None:
         return self._rows.get(Path(path))
 
-    def rescore(self, network: Network) -> None:
-        """Recompute every probability with ``network`` from the kept 64x64 inputs.
+    def rescore(self, classifier: Classifier) -> None:
+        """Recompute every probability with ``classifier`` from the kept 64x64 inputs.
 
         Runs in steps of :data:`RESCORE_CHUNK` rows from the event loop; :attr:`rescored`
         is emitted when every row is done. A later call replaces an unfinished one.
         """
-        self._network = network
+        self._classifier = classifier
         self._rescore_timer.start()
 
     def is_rescoring(self) -> bool:
         return self._rescore_timer.isActive()
 
     def _rescore_step(self) -> None:
-        network = self._network
+        classifier = self._classifier
         stale = [
             i
             for i, e in enumerate(self._entries)
-            if e.pixels is not None and e.scored_with is not network
+            if e.pixels is not None and e.scored_with is not classifier
         ][:RESCORE_CHUNK]
-        if network is None or not stale:
+        if classifier is None or not stale:
             self._rescore_timer.stop()
             self.rescored.emit()
             return
         pixels = np.stack([self._entries[i].pixels for i in stale])
-        for i, p in zip(stale, prediction.classify_pixels(network, pixels), strict=True):
+        for i, p in zip(stale, probabilities_of(classifier, pixels), strict=True):
             self._entries[i].probability = float(p)
-            self._entries[i].scored_with = network
+            self._entries[i].scored_with = classifier
         self.dataChanged.emit(self.index(stale[0]), self.index(stale[-1]))
 
     def counts(self) -> Counter:

@@ -12,11 +12,9 @@ import functools
 from collections import deque
 from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from catgui.core import prediction
-from catgui.core.network import Network
+from catgui.core.classifier import Classifier
 from catgui.workers.classify import ClassifyBatch, ClassifyWorker
 
 
@@ -41,7 +39,7 @@ class ClassifyQueue(QObject):
     Parameters
     ----------
     network_source : callable
-        Returns the active network, or ``None`` when there is no model (batches then wait).
+        Returns the active classifier, or ``None`` when there is no model (batches then wait).
 
     Signals
     -------
@@ -61,7 +59,7 @@ class ClassifyQueue(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, network_source: Callable[[], Network | None], parent: QObject | None = None
+        self, network_source: Callable[[], Classifier | None], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._network_source = network_source
@@ -162,11 +160,11 @@ class ClassifyQueue(QObject):
             self._set_busy(False)
 
 
-def rescored(results: list, network: Network) -> list:
-    """``results`` with probabilities recomputed by ``network`` from the decoded pixels."""
+def rescored(results: list, classifier: Classifier) -> list:
+    """``results`` with probabilities recomputed by ``classifier`` from the decoded pictures."""
     scored = [r for r in results if r.picture is not None]
     if not scored:
         return results
-    probs = prediction.classify_pixels(network, np.stack([r.picture.pixels for r in scored]))
+    probs = classifier.classify([r.picture for r in scored])
     new = {id(r): float(p) for r, p in zip(scored, probs, strict=True)}
     return [dataclasses.replace(r, probability=new.get(id(r), r.probability)) for r in results]

@@ -229,7 +229,7 @@ class ClassifyTab(QWidget):
     # -- reactions ----------------------------------------------------------------------------
     def _network(self):
         model = self.state.model
-        return None if model is None else model.network
+        return None if model is None else model.classifier
 
     def _on_results(self, results: list) -> None:
         self.results.add_results(results, self._network())
@@ -257,7 +257,7 @@ class ClassifyTab(QWidget):
     def _on_model_changed(self, model) -> None:
         if model is not None:
             if self.results.rowCount():
-                self.results.rescore(model.network)
+                self.results.rescore(model.classifier)
                 if not self.queue.is_busy():
                     self.status.setText(f"Updating the answers for model “{model.name}”…")
             self.queue.start_next()

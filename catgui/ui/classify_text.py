@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from catgui.ui.classify_model import Entry
 
-CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
+from catgui.core.decision import CAT, ERROR, NON_CAT, UNSURE  # noqa: F401 - the row words
 
 
 def describe(entry: Entry, label: str | None = None) -> str:

@@ -140,9 +140,7 @@ class MistakesTab(QWidget):
         names = getattr(data, "test_names", None)
         names = tuple(names) if names and len(names) == len(labels) else None
         try:
-            result = evaluation.evaluate(
-                model.network, data.test.features(), labels, self.threshold
-            )
+            result = evaluation.evaluate(model.classifier, images, labels, self.threshold)
         except CatguiError as exc:
             self._show_message("This model cannot be evaluated on this data set", str(exc))
             return

@@ -120,7 +120,8 @@ class ResultDelegate(QStyledItemDelegate):
 
     def pixmap(self, entry: Entry, kind: str) -> QPixmap | None:
         """The thumbnail (``kind="thumbnail"``) or model input (``"input"``) of ``entry``."""
-        array = entry.thumbnail if kind == "thumbnail" else entry.pixels
+        seen = entry.pixels if entry.seen is None else entry.seen
+        array = entry.thumbnail if kind == "thumbnail" else seen
         if array is None:
             return None
         key = (entry.uid, kind)

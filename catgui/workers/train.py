@@ -93,8 +93,7 @@ class TrainWorker(Worker):
 
     def run(self) -> None:
         try:
-            x, y = self.data.train.features(), self.data.train.labels()
-            trainer = runs.make_trainer(x, y, self.config)
+            trainer = runs.make_trainer(self.data.train, self.config)
         except CatguiError as exc:
             self.failed.emit(str(exc))
             return

@@ -1,0 +1,75 @@
+"""The one interface every trained model offers: pictures in, probability of "cat" out.
+
+Prediction, evaluation, the Classify list and its workers, the Mistakes tab, the CLI and
+persistence all hold a :class:`Classifier` and call nothing else of it. Preprocessing is
+the kind's: a classifier says which square it sees (:attr:`Classifier.input_size`; the
+decoder makes that square from the original file) and what that looks like
+(:meth:`Classifier.sees`, the Classify row's preview).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+
+from catgui.core import images, pictures
+from catgui.core import network as nn
+
+
+class Classifier(ABC):
+    """A trained model of one kind (``kind`` names its row in :mod:`catgui.core.kinds`)."""
+
+    #: The model kind's name, as in the kinds table.
+    kind: str = ""
+    #: Side of the centred square the model reads (64: the article's pictures).
+    input_size: int = images.SIZE
+
+    @abstractmethod
+    def probabilities(self, squares: np.ndarray) -> np.ndarray:
+        """Probability of "cat" for ``(k, s, s, 3)`` uint8 squares (``s = input_size``): ``(k,)``.
+
+        Data sets hold 64x64 squares; a kind with a larger ``input_size`` is given those
+        resized when nothing larger exists (see :func:`probabilities_of`).
+        """
+
+    def classify(self, decoded: Sequence[images.Picture]) -> np.ndarray:
+        """Probability of "cat" for decoded pictures (each decoded at :attr:`input_size`)."""
+        if not decoded:
+            return np.zeros(0)
+        return self.probabilities(np.stack([p.square(self.input_size) for p in decoded]))
+
+    def sees(self, picture: images.Picture) -> np.ndarray:
+        """What the model sees of ``picture``: an ``(h, w, 3)`` uint8 image for the preview."""
+        return picture.square(self.input_size)
+
+    def describe(self) -> str:
+        """A short technical description, such as the layer sizes."""
+        return self.kind
+
+
+def probabilities_of(classifier: Classifier, squares: np.ndarray) -> np.ndarray:
+    """:meth:`Classifier.probabilities` on squares of any side (resized when needed), in chunks."""
+    squares = np.asarray(squares)
+    out = np.empty(len(squares))
+    for start in range(0, len(squares), pictures.CHUNK):
+        chunk = squares[start : start + pictures.CHUNK]
+        chunk = pictures.resize_squares(chunk, classifier.input_size)
+        out[start : start + len(chunk)] = classifier.probabilities(chunk)
+    return out
+
+
+class NetworkClassifier(Classifier):
+    """The article's kinds: a fully connected network on the 64x64 square's 12288 values."""
+
+    def __init__(self, network: nn.Network, kind: str = "dnn") -> None:
+        self.network = network
+        self.kind = kind
+
+    def probabilities(self, squares: np.ndarray) -> np.ndarray:
+        batch = pictures.as_batch(squares, self.input_size)
+        return nn.predict_proba(self.network, pictures.to_features(batch))
+
+    def describe(self) -> str:
+        return "[" + ", ".join(str(n) for n in self.network.sizes) + "]"

@@ -1,0 +1,39 @@
+"""``dnn``: the article's deep network, [12288, 20, 7, 5, 1] by gradient descent (80 % test)."""
+
+from __future__ import annotations
+
+from catgui.core import pictures
+from catgui.core.dataset import Split
+from catgui.core.kinds import fields
+from catgui.core.kinds.network_kind import NetworkKind
+from catgui.core.training import TrainConfig, Trainer
+
+
+class DeepNetwork(NetworkKind):
+    name = "dnn"
+    label = "Deep network"
+    description = (
+        "Deep network: the article's [12288, 20, 7, 5, 1] ReLU network (80 % on its test set)."
+    )
+    fields = (fields.HIDDEN, fields.LEARNING_RATE, fields.ITERATIONS, fields.SEED, fields.PATH)
+    unused = {"c": "Only the L2 logistic regression has a penalty C"}
+
+    def default_config(self) -> TrainConfig:
+        return TrainConfig()
+
+    def describe(self, config: TrainConfig) -> str:
+        layers = fields.show_layers(config.hidden)
+        return f"{layers} · lr {config.learning_rate} · seed {config.seed}"
+
+    def recipe_text(self, config: TrainConfig) -> str:
+        return f"lr {config.learning_rate}, {config.iterations} iterations"
+
+    def model_name(self, metadata) -> str:
+        hidden = metadata.get("hyperparameters", {}).get("hidden") or []
+        return "dnn-" + "-".join(str(n) for n in hidden) if hidden else self.name
+
+    def trainer(self, train: Split, config: TrainConfig) -> Trainer:
+        return Trainer(pictures.to_features(train.x), train.labels(), config)
+
+
+KIND = DeepNetwork()

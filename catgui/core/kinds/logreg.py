@@ -1,0 +1,39 @@
+"""``logreg``: the course's logistic regression, one sigmoid unit by gradient descent."""
+
+from __future__ import annotations
+
+from catgui.core import pictures
+from catgui.core.dataset import Split
+from catgui.core.kinds import fields
+from catgui.core.kinds.network_kind import NetworkKind
+from catgui.core.training import TrainConfig, Trainer
+
+NO_HIDDEN = "Logistic regression has no hidden layers: it is one sigmoid unit"
+
+
+class LogisticRegression(NetworkKind):
+    name = "logreg"
+    label = "Logistic regression (gradient descent)"
+    description = "Logistic regression (gradient descent): one sigmoid unit, the course's baseline."
+    fields = (fields.LEARNING_RATE, fields.ITERATIONS, fields.PATH)
+    unused_hints = {"hidden": "none: one sigmoid unit"}
+    unused = {
+        "c": "Only the L2 logistic regression has a penalty C",
+        "hidden": NO_HIDDEN,
+        "seed": "Logistic regression starts from zeros: the seed has no effect",
+    }
+
+    def default_config(self) -> TrainConfig:
+        return TrainConfig.logistic_regression()
+
+    def describe(self, config: TrainConfig) -> str:
+        return f"logistic · lr {config.learning_rate}"
+
+    def recipe_text(self, config: TrainConfig) -> str:
+        return f"lr {config.learning_rate}, {config.iterations} iterations"
+
+    def trainer(self, train: Split, config: TrainConfig) -> Trainer:
+        return Trainer(pictures.to_features(train.x), train.labels(), config)
+
+
+KIND = LogisticRegression()

@@ -1,0 +1,72 @@
+"""What the article's three kinds share: a fully connected network stored as ``W1..WL``, ``b1..bL``.
+
+Model files of these kinds hold float64 arrays ``W{i}`` (``(n_i, n_{i-1})``) and ``b{i}``
+(``(n_i, 1)``) and record the layer sizes in their metadata; files of format 1 (before
+kinds were recorded) have the same arrays, so they load through the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from catgui.core import images
+from catgui.core.classifier import Classifier, NetworkClassifier
+from catgui.core.errors import CatguiError
+from catgui.core.kinds.base import ModelKind, check_float_array
+from catgui.core.network import Network
+
+#: What the article's networks read: 64 x 64 x 3 values.
+INPUT_SIZE = images.SIZE * images.SIZE * 3
+
+
+class NetworkKind(ModelKind):
+    """A kind whose models are one :class:`~catgui.core.network.Network`."""
+
+    def arrays(self, classifier: Classifier) -> dict[str, np.ndarray]:
+        net = _network(classifier)
+        arrays = {}
+        for i, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
+            arrays[f"W{i}"] = np.asarray(w, dtype=np.float64)
+            arrays[f"b{i}"] = np.asarray(b, dtype=np.float64)
+        return arrays
+
+    def file_metadata(self, classifier: Classifier) -> dict[str, Any]:
+        return {"sizes": list(_network(classifier).sizes)}
+
+    def load(
+        self, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any], path: Path
+    ) -> NetworkClassifier:
+        sizes = metadata.get("sizes")
+        if not (
+            isinstance(sizes, list) and len(sizes) >= 2 and all(isinstance(s, int) for s in sizes)
+        ):
+            raise CatguiError(f"{path}: the metadata has no valid layer sizes")
+        weights, biases = [], []
+        for i in range(1, len(sizes)):
+            weights.append(check_float_array(path, arrays, f"W{i}"))
+            biases.append(check_float_array(path, arrays, f"b{i}"))
+        try:
+            net = Network(weights, biases)
+        except CatguiError as exc:
+            raise CatguiError(f"{path}: {exc}") from None
+        if list(net.sizes) != sizes:
+            raise CatguiError(
+                f"{path}: the arrays are {list(net.sizes)} but the metadata says {sizes}"
+            )
+        if net.sizes[0] != INPUT_SIZE:
+            raise CatguiError(
+                f"{path}: the model takes {net.sizes[0]} inputs, but catgui's pictures have "
+                f"{INPUT_SIZE} (64 x 64 x 3)"
+            )
+        return NetworkClassifier(net, self.name)
+
+
+def _network(classifier: Classifier) -> Network:
+    network = getattr(classifier, "network", None)
+    if not isinstance(network, Network):
+        raise CatguiError(f"a {classifier.kind!r} model holds no network to store")
+    return network

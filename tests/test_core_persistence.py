@@ -213,3 +213,60 @@ def test_disk_full_while_saving_is_a_clear_error_and_leaves_nothing(tmp_path, mo
         persistence.save(_model(seed=3), tmp_path / "new.npz")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]  # no temporary file left
     assert previous.read_bytes() == before
+
+
+def _write_format_1(path, net, metadata):
+    """A model file exactly as catgui wrote it before kinds were recorded (format 1)."""
+    import json
+
+    meta = dict(metadata, format="catgui-model", format_version=1, sizes=list(net.sizes))
+    arrays = {"metadata": np.array(json.dumps(meta, sort_keys=True))}
+    for i, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
+        arrays[f"W{i}"], arrays[f"b{i}"] = w, b
+    np.savez(path, **arrays)
+    return path
+
+
+@pytest.mark.parametrize(
+    "sizes, metadata, kind",
+    [
+        ((12288, 3, 1), {"kind": "dnn", "hyperparameters": {"hidden": [3]}}, "dnn"),
+        ((12288, 1), {"kind": "logreg-l2", "hyperparameters": {"c": 1000.0}}, "logreg-l2"),
+        ((12288, 1), {}, "logreg"),  # written by hand: no kind, the depth tells
+        ((12288, 2, 1), {}, "dnn"),
+    ],
+)
+def test_format_1_files_still_open_as_their_kind(tmp_path, sizes, metadata, kind):
+    net = nn.initialize(sizes, seed=3)
+    path = _write_format_1(tmp_path / "old.npz", net, metadata)
+    model = persistence.load(path)
+    assert model.kind == kind and model.metadata["kind"] == kind
+    np.testing.assert_array_equal(model.classifier.network.weights[0], net.weights[0])
+    again = persistence.save(model, tmp_path / "again.npz")  # saved anew: format 2
+    reread = persistence.load(again)
+    assert reread.metadata["format_version"] == 2 and reread.kind == kind
+    np.testing.assert_array_equal(reread.classifier.network.weights[-1], net.weights[-1])
+
+
+def test_the_shipped_default_model_is_format_1_and_opens():
+    from catgui.core.paths import default_model_path
+
+    model = persistence.load(default_model_path())
+    assert model.metadata["format_version"] == 1
+    assert model.kind == "dnn" and model.classifier.describe() == "[12288, 20, 7, 5, 1]"
+
+
+def test_a_file_records_its_kind_and_format(tmp_path):
+    path = persistence.save(_model(), tmp_path / "m.npz")
+    with np.load(path, allow_pickle=False) as data:
+        import json
+
+        meta = json.loads(str(data["metadata"][()]))
+        assert sorted(data.files) == ["W1", "W2", "b1", "b2", "metadata"]
+    assert meta["kind"] == "dnn" and meta["format_version"] == persistence.FORMAT_VERSION
+
+
+def test_a_file_of_an_unknown_kind_is_refused_by_name(tmp_path):
+    path = _write_format_1(tmp_path / "x.npz", nn.initialize((12288, 1)), {"kind": "svm"})
+    with pytest.raises(CatguiError, match="kind 'svm', which this catgui does not know"):
+        persistence.load(path)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catgui.core import kinds
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
@@ -158,8 +159,9 @@ class TrainTab(QWidget):
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)
-        self.plot.start_run(config.iterations, describe(config))
-        self.progress.start(config.iterations)
+        steps = kinds.of_config(config).planned_steps(config)
+        self.plot.start_run(steps, describe(config))
+        self.progress.start(steps)
         self.summary.offer_choice(False)
         self.summary.show_message(
             f"Training {describe(config)}…", "Press <b>Stop</b> (Esc) to end early."

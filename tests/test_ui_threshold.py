@@ -13,9 +13,9 @@ from test_ui_classify import make_model, wait_idle, write_pictures
 from catgui.core import evaluation, persistence, sources
 from catgui.core import network as nn
 from catgui.ui.app_state import AppState
-from catgui.ui.classify_model import UNSURE, band_around, label_for
-from catgui.ui.classify_tab import ClassifyTab
-from catgui.ui.mistakes_tab import MistakesTab
+from catgui.ui.classify.model import UNSURE, band_around, label_for
+from catgui.ui.classify.tab import ClassifyTab
+from catgui.ui.mistakes.tab import MistakesTab
 
 pytestmark = pytest.mark.gui
 

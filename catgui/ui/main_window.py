@@ -27,12 +27,12 @@ from catgui.core import persistence
 from catgui.core.errors import CatguiError
 from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
-from catgui.ui.classify_tab import ClassifyTab
-from catgui.ui.mistakes_tab import MistakesTab
+from catgui.ui.classify.tab import ClassifyTab
+from catgui.ui.mistakes.tab import MistakesTab
 from catgui.ui.model_selector import ModelSelector
 from catgui.ui.models_watcher import ModelsWatcher
 from catgui.ui.status_bar import StatusBar, model_text
-from catgui.ui.train_tab import TrainTab
+from catgui.ui.train.tab import TrainTab
 from catgui.workers.base import running_workers
 
 TITLE = "catgui — Cat or not cat?"

@@ -11,7 +11,7 @@ from catgui.core import persistence, runs
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
-from catgui.ui.run_summary import RunSummary
+from catgui.ui.train.run_summary import RunSummary
 from catgui.workers.train import TrainOutcome
 
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 
 from catgui.core import evaluation
 from catgui.core.errors import CatguiError
-from catgui.ui.image_viewer import ImageViewer
-from catgui.ui.mistakes_model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
-from catgui.ui.mistakes_summary import MistakesSummary
-from catgui.ui.mistakes_view import MistakesView
+from catgui.ui.mistakes.image_viewer import ImageViewer
+from catgui.ui.mistakes.model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
+from catgui.ui.mistakes.summary import MistakesSummary
+from catgui.ui.mistakes.view import MistakesView
 
 _GREY = "color: #8e8e93;"
 _FILTERS = (

@@ -23,7 +23,7 @@ from catgui.core import splits
 from catgui.core.augment import AugmentConfig
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe
-from catgui.ui.import_status import ImportStatus
+from catgui.ui.train.import_status import ImportStatus
 
 SOURCES = {
     "article": "The article's pictures",

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from catgui.ui.classify_model import Entry
+    from catgui.ui.classify.model import Entry
 
 CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
 

@@ -19,18 +19,18 @@ from PySide6.QtWidgets import (
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
-from catgui.ui.cost_plot_slot import CostPlotSlot
-from catgui.ui.data_box import DataBox
-from catgui.ui.hyperparameter_form import HyperparameterForm, describe
-from catgui.ui.run_keeper import RunKeeper
-from catgui.ui.run_summary import RunSummary
-from catgui.ui.setup_page import SetupPage
-from catgui.ui.train_buttons import TrainButtons
-from catgui.ui.train_progress import TrainProgress
+from catgui.ui.train.buttons import TrainButtons
+from catgui.ui.train.cost_plot_slot import CostPlotSlot
+from catgui.ui.train.data_box import DataBox
+from catgui.ui.train.hyperparameter_form import HyperparameterForm, describe
+from catgui.ui.train.progress import TrainProgress
+from catgui.ui.train.run_keeper import RunKeeper
+from catgui.ui.train.run_summary import RunSummary
+from catgui.ui.train.setup_page import SetupPage
 from catgui.workers.train import TrainOutcome, TrainWorker
 
 if TYPE_CHECKING:
-    from catgui.ui.cost_plot import CostPlot
+    from catgui.ui.train.cost_plot import CostPlot
 
 
 class TrainTab(QWidget):

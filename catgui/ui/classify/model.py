@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer,
 
 from catgui.core import prediction
 from catgui.core.network import Network
-from catgui.ui.classify_text import (  # noqa: F401 - re-exported for callers and tests
+from catgui.ui.classify.text import (  # noqa: F401 - re-exported for callers and tests
     CAT,
     ERROR,
     NON_CAT,

@@ -9,15 +9,15 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from catgui.core import images
-from catgui.ui import classify_settings as remembered
-from catgui.ui.classify_corrections import ClassifyCorrections
-from catgui.ui.classify_header import ClassifyHeader
-from catgui.ui.classify_model import band_around, summary_text
+from catgui.ui import settings as remembered
+from catgui.ui.classify.corrections import ClassifyCorrections
+from catgui.ui.classify.corrections_dialog import CorrectionsDialog
+from catgui.ui.classify.drop_area import DropArea, local_paths
+from catgui.ui.classify.header import ClassifyHeader
+from catgui.ui.classify.model import band_around, summary_text
+from catgui.ui.classify.pasted_images import PastedImages
+from catgui.ui.classify.results import ClassifyResults
 from catgui.ui.classify_queue import ClassifyQueue
-from catgui.ui.classify_results import ClassifyResults
-from catgui.ui.corrections_dialog import CorrectionsDialog
-from catgui.ui.drop_area import DropArea, local_paths
-from catgui.ui.pasted_images import PastedImages
 
 IMAGE_FILTER = (
     "Images (" + " ".join(f"*{s}" for s in sorted(images.IMAGE_SUFFIXES)) + ");;All files (*)"

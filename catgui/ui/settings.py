@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from catgui.ui.classify.model import UNSURE_HALF_WIDTH
+from catgui.ui.classify.entry import UNSURE_HALF_WIDTH
 
 MAX_HALF_WIDTH = 0.45
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
+from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
 from catgui.ui.classify.row_painting import COLOURS, paint_chip
-from catgui.ui.classify.text import CAT, ERROR, NON_CAT, UNSURE
 
 AREA_WIDTH = 172
 BUTTON_HEIGHT = 26

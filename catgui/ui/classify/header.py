@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.ui.classify.model import band_around
+from catgui.ui.classify.entry import band_around
 from catgui.ui.classify.text import band_text
 
 #: Choices for how far either side of the threshold a probability counts as unsure.

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from catgui.ui.classify.model import Entry
-
-CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
+from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE, Entry
 
 
 def describe(entry: Entry, label: str | None = None) -> str:

@@ -1,0 +1,101 @@
+"""One row of the Classify tab (:class:`Entry`) and how its probability becomes a label.
+
+Plain data, no Qt: :mod:`catgui.ui.classify.model` lists entries, and
+:mod:`catgui.ui.classify.text` puts them into words.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from catgui.core import prediction
+from catgui.core.network import Network
+
+CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
+
+#: Probabilities strictly inside this band are shown as "unsure" (the model cannot tell).
+UNSURE_BAND = (0.4, 0.6)
+#: The default band is this far either side of the decision threshold.
+UNSURE_HALF_WIDTH = 0.1
+
+_uids = itertools.count(1)
+
+
+def label_for(
+    probability: float | None,
+    band: tuple[float, float] = UNSURE_BAND,
+    threshold: float = 0.5,
+) -> str:
+    """``"cat"``, ``"non-cat"`` or ``"unsure"`` for a probability of cat; ``"error"`` for None.
+
+    Cat when ``probability > threshold`` (as :class:`catgui.core.evaluation.Evaluation`
+    decides); unsure when strictly inside ``band``.
+    """
+    if probability is None:
+        return ERROR
+    if band[0] < probability < band[1]:
+        return UNSURE
+    return CAT if probability > threshold else NON_CAT
+
+
+def band_around(threshold: float, half_width: float) -> tuple[float, float]:
+    """The unsure band ``half_width`` either side of ``threshold``, kept inside (0, 1)."""
+    if half_width <= 0:
+        return (threshold, threshold)
+    return (max(0.0, threshold - half_width), min(1.0, threshold + half_width))
+
+
+@dataclass
+class Entry:
+    """One row: a picture and what the model says about it.
+
+    Attributes
+    ----------
+    path : Path
+        The file (or folder, for a folder without pictures).
+    name : str
+        What the row calls it (the file name, or e.g. "Pasted image 1").
+    pixels : ndarray or None
+        (64, 64, 3) uint8 model input; None for an error row.
+    thumbnail : ndarray or None
+        (h, w, 3) uint8, longest side at most the worker's thumbnail size.
+    probability : float or None
+        Probability of "cat" under the active model.
+    error : str or None
+        Why the file could not be classified (names the file and the problem).
+    """
+
+    path: Path
+    name: str
+    pixels: np.ndarray | None = None
+    thumbnail: np.ndarray | None = None
+    probability: float | None = None
+    error: str | None = None
+    original_size: tuple[int, int] | None = None  # (width, height) of the file's picture
+    #: The network that computed ``probability`` (compared by identity).
+    scored_with: Network | None = None
+    #: Unique number of this row's picture (keys the painter's pixmap cache).
+    uid: int = field(default_factory=lambda: next(_uids))
+    #: What the user said it is (True = cat) after a correction; None if not corrected.
+    corrected: bool | None = None
+
+    @property
+    def label(self) -> str:
+        return label_for(self.probability) if self.error is None else ERROR
+
+    @classmethod
+    def from_result(cls, result: prediction.Result, name: str | None = None) -> Entry:
+        picture = result.picture
+        return cls(
+            path=Path(result.path),
+            name=name or Path(result.path).name or str(result.path),
+            pixels=None if picture is None else picture.pixels,
+            thumbnail=None if picture is None else picture.thumbnail,
+            probability=result.probability,
+            error=result.error,
+            original_size=None if picture is None else tuple(picture.original_size),
+        )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from catgui.core import persistence
 from catgui.core.errors import CatguiError
+from catgui.ui import settings as remembered
 from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.tab import ClassifyTab
@@ -181,9 +182,6 @@ class MainWindow(QMainWindow):
         save.setObjectName("saveMissingModel")
         save.clicked.connect(self.save_model_dialog)
 
-    def _folder(self, key: str, fallback: Path | str = "") -> str:
-        return str(self.settings.value(f"folders/{key}", str(fallback)))
-
     def open_images(self) -> None:
         self.tabs.setCurrentWidget(self.classify_tab)
         if hasattr(self.classify_tab, "open_images"):
@@ -209,7 +207,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Open Model",
-            self._folder("models", self.state.models_folder),
+            remembered.folder(self.settings, remembered.MODELS_FOLDER, self.state.models_folder),
             "catgui models (*.npz)",
         )
         if path:
@@ -221,7 +219,7 @@ class MainWindow(QMainWindow):
         except CatguiError as exc:
             self.show_error("Model not opened", str(exc))
             return False
-        self.settings.setValue("folders/models", str(Path(path).parent))
+        remembered.remember(self.settings, remembered.MODELS_FOLDER, str(Path(path).parent))
         return True
 
     def save_model_dialog(self) -> None:
@@ -229,7 +227,8 @@ class MainWindow(QMainWindow):
         if model is None:
             self.show_error("Nothing to save", "There is no active model: train or open one first.")
             return
-        start = Path(self._folder("save", self.state.models_folder)) / f"{model.name}.npz"
+        folder = remembered.folder(self.settings, remembered.SAVE_FOLDER, self.state.models_folder)
+        start = Path(folder) / f"{model.name}.npz"
         path, _ = QFileDialog.getSaveFileName(
             self, "Save Model As", str(start), "catgui models (*.npz)"
         )
@@ -246,7 +245,7 @@ class MainWindow(QMainWindow):
         except CatguiError as exc:
             self.show_error("Model not saved", str(exc))
             return False
-        self.settings.setValue("folders/save", str(saved.parent))
+        remembered.remember(self.settings, remembered.SAVE_FOLDER, str(saved.parent))
         self.state.notify_models_list_changed()
         self.state.set_model(model)
         self.statusBar().showMessage(f"Saved {saved}", 5000)
@@ -287,12 +286,12 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self.train_tab.plot_slot.plot)
 
     def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = self.settings.value(remembered.GEOMETRY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 720)
-        tab = self.settings.value("window/tab", 0)
+        tab = self.settings.value(remembered.TAB_POSITION, 0)
         self.tabs.setCurrentIndex(int(tab) if str(tab).isdigit() else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
@@ -301,8 +300,8 @@ class MainWindow(QMainWindow):
                 tab.shutdown()
         for worker in running_workers():
             worker.stop_and_wait()
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/tab", self.tabs.currentIndex())
+        remembered.remember(self.settings, remembered.GEOMETRY, self.saveGeometry())
+        remembered.remember(self.settings, remembered.TAB_POSITION, self.tabs.currentIndex())
         self.train_tab.save_settings()
         self.settings.sync()
         event.accept()

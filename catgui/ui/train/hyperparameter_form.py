@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from catgui.core.errors import CatguiError
 from catgui.core.logistic_l2 import L2Config
 from catgui.core.training import TrainConfig, parse_hidden
+from catgui.ui import settings as remembered
 
 KINDS = {
     "dnn": "Deep network",
@@ -211,18 +212,18 @@ class HyperparameterForm(QWidget):
     # -- settings -------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
         self._remember()
-        settings.setValue("train/kind", self.current_kind())
+        settings.setValue(remembered.TRAIN_KIND, self.current_kind())
         for kind, values in self._values.items():
             for name, text in values.items():
-                settings.setValue(f"train/{kind}/{name}", text)
+                settings.setValue(remembered.train_field(kind, name), text)
 
     def load_settings(self, settings: QSettings) -> None:
         for kind in KINDS:
             for name in FIELDS:
-                value = settings.value(f"train/{kind}/{name}")
+                value = settings.value(remembered.train_field(kind, name))
                 if value is not None:
                     self._values[kind][name] = str(value)
-        index = self.kind.findData(settings.value("train/kind", "dnn"))
+        index = self.kind.findData(remembered.value(settings, remembered.TRAIN_KIND))
         self.kind.blockSignals(True)
         self.kind.setCurrentIndex(max(0, index))
         self.kind.blockSignals(False)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
+from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
 from catgui.ui.train.buttons import TrainButtons
 from catgui.ui.train.cost_plot_slot import CostPlotSlot
@@ -236,8 +237,8 @@ class TrainTab(QWidget):
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
         """Ask for the data set folder and open it; the error message if that failed."""
-        start = self.settings.value("folders/data", "") if self.settings is not None else ""
-        folder = QFileDialog.getExistingDirectory(self, "Locate the data set", str(start))
+        start = remembered.folder(self.settings, remembered.DATA_FOLDER)
+        folder = QFileDialog.getExistingDirectory(self, "Locate the data set", start)
         return self.open_dataset(folder) if folder else None
 
     def open_dataset(self, folder: str) -> str | None:
@@ -247,8 +248,7 @@ class TrainTab(QWidget):
         except CatguiError as exc:
             self.summary.show_message("Data set not opened", str(exc), error=True)
             return str(exc)
-        if self.settings is not None:
-            self.settings.setValue("folders/data", folder)
+        remembered.remember(self.settings, remembered.DATA_FOLDER, folder)
         return None
 
     def use_own_pictures(self) -> None:

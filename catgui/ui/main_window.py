@@ -33,6 +33,7 @@ from catgui.ui.mistakes.tab import MistakesTab
 from catgui.ui.model_selector import ModelSelector
 from catgui.ui.models_watcher import ModelsWatcher
 from catgui.ui.status_bar import StatusBar, model_text
+from catgui.ui.tab import Tab
 from catgui.ui.train.tab import TrainTab
 from catgui.workers.base import running_workers
 
@@ -59,16 +60,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         self.state = state
         self.settings = settings if settings is not None else QSettings()
+        remembered.upgrade(self.settings)
         self._dialogs: list[QMessageBox] = []
         self._painted = False
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.setDocumentMode(True)
         self.train_tab = TrainTab(state, self.settings, self)
-        self.classify_tab = ClassifyTab(state, self, settings=self.settings)
-        self.mistakes_tab = MistakesTab(state, self)
-        for tab, name in ((self.train_tab, "&Train"), (self.classify_tab, "&Classify")):
-            self.tabs.addTab(tab, name)
-        self.tabs.addTab(self.mistakes_tab, "Mista&kes")
+        self.classify_tab = ClassifyTab(state, self.settings, self)
+        self.mistakes_tab = MistakesTab(state, self.settings, self)
+        self.all_tabs: tuple[Tab, ...] = (self.train_tab, self.classify_tab, self.mistakes_tab)
+        for tab, title in zip(self.all_tabs, ("&Train", "&Classify", "Mista&kes")):
+            self.tabs.addTab(tab, title)
         self.model_selector = ModelSelector(state, self)
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
         self.model_selector.fileMissing.connect(self._model_file_missing)
@@ -184,13 +186,11 @@ class MainWindow(QMainWindow):
 
     def open_images(self) -> None:
         self.tabs.setCurrentWidget(self.classify_tab)
-        if hasattr(self.classify_tab, "open_images"):
-            self.classify_tab.open_images()
+        self.classify_tab.open_images()
 
     def paste_image(self) -> None:
         self.tabs.setCurrentWidget(self.classify_tab)
-        if hasattr(self.classify_tab, "paste_image"):
-            self.classify_tab.paste_image()
+        self.classify_tab.paste_image()
 
     def add_paths(self, paths: list[str]) -> None:
         """Classify these files and folders: switch to Classify and hand them over."""
@@ -291,17 +291,18 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 720)
-        tab = self.settings.value(remembered.TAB_POSITION, 0)
-        self.tabs.setCurrentIndex(int(tab) if str(tab).isdigit() else 0)
+        names = [tab.NAME for tab in self.all_tabs]
+        self.tabs.setCurrentIndex(names.index(remembered.tab(self.settings, names)))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        for tab in (self.train_tab, self.classify_tab, self.mistakes_tab):
-            if hasattr(tab, "shutdown"):
-                tab.shutdown()
+        for tab in self.all_tabs:
+            tab.shutdown()
         for worker in running_workers():
             worker.stop_and_wait()
         remembered.remember(self.settings, remembered.GEOMETRY, self.saveGeometry())
-        remembered.remember(self.settings, remembered.TAB_POSITION, self.tabs.currentIndex())
-        self.train_tab.save_settings()
+        current = self.all_tabs[self.tabs.currentIndex()]
+        remembered.remember(self.settings, remembered.TAB, current.NAME)
+        for tab in self.all_tabs:
+            tab.save_settings()
         self.settings.sync()
         event.accept()

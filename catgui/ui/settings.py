@@ -8,6 +8,7 @@ means raises :data:`VERSION` and :func:`upgrade` converts older settings once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -15,14 +16,18 @@ from PySide6.QtCore import QSettings
 from catgui.core import splits
 from catgui.ui.classify.entry import UNSURE_HALF_WIDTH as DEFAULT_UNSURE_HALF_WIDTH
 
-#: 1: the keys as catgui 0.1 wrote them.
-VERSION = 1
+#: 1: the selected tab was remembered by position (``window/tab``); 2: by name.
+VERSION = 2
 VERSION_KEY = "settings/version"
 
 # -- the window ------------------------------------------------------------------------------
 GEOMETRY = "window/geometry"
-#: The position of the selected tab.
+#: The name of the selected tab (``"train"``, ``"classify"``, ``"mistakes"``).
+TAB = "window/tabName"
+#: Version 1: the position of the selected tab (read once by :func:`upgrade`).
 TAB_POSITION = "window/tab"
+#: The order of the tabs while their position was remembered (version 1).
+TABS_IN_VERSION_1 = ("train", "classify", "mistakes")
 
 # -- folders the file dialogs start in -------------------------------------------------------
 MODELS_FOLDER = "folders/models"  # File ▸ Open Model
@@ -44,6 +49,7 @@ MAX_HALF_WIDTH = 0.45
 
 #: What a key gives when nothing is remembered (keys not listed give ``None``).
 DEFAULTS: dict[str, object] = {
+    TAB: TABS_IN_VERSION_1[0],
     MODELS_FOLDER: "",
     SAVE_FOLDER: "",
     DATA_FOLDER: "",
@@ -98,3 +104,29 @@ def unsure_half_width(settings: QSettings) -> float:
 
 def remember_unsure_half_width(settings: QSettings, half_width: float) -> None:
     settings.setValue(UNSURE_HALF_WIDTH, float(half_width))
+
+
+def tab(settings: QSettings, names: Sequence[str]) -> str:
+    """The name of the tab to select: the remembered one if it is among ``names``."""
+    remembered = str(value(settings, TAB))
+    return remembered if remembered in names else names[0]
+
+
+def upgrade(settings: QSettings) -> None:
+    """Bring settings written by an older catgui to :data:`VERSION` (once; then a no-op).
+
+    Version 1 remembered the selected tab by its position: that position becomes the
+    tab's name.
+    """
+    try:
+        version = int(settings.value(VERSION_KEY, 1))
+    except (TypeError, ValueError):
+        version = 1
+    if version >= VERSION:
+        return
+    position = str(settings.value(TAB_POSITION, ""))
+    if settings.value(TAB) is None and position.isdigit():
+        index = int(position)
+        settings.setValue(TAB, TABS_IN_VERSION_1[index if index < len(TABS_IN_VERSION_1) else 0])
+    settings.remove(TAB_POSITION)
+    settings.setValue(VERSION_KEY, VERSION)

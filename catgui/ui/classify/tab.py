@@ -46,8 +46,10 @@ class ClassifyTab(QWidget):
     :meth:`set_threshold` moves the decision threshold (the Mistakes tab's slider).
     """
 
+    NAME = "classify"
+
     def __init__(
-        self, state, parent: QWidget | None = None, settings: QSettings | None = None
+        self, state, settings: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("classifyTab")
@@ -57,7 +59,7 @@ class ClassifyTab(QWidget):
         self.destroyed.connect(self.pasted.remove_all)
         self._note = ""
         self.threshold = 0.5
-        self.half_width = remembered.unsure_half_width(self.settings)
+        self.half_width = 0.0  # the remembered band comes with load_settings
         self._corrections_count = 0
         self.queue = ClassifyQueue(self._network, self)
         self.queue.resultsReady.connect(self._on_results)
@@ -68,7 +70,7 @@ class ClassifyTab(QWidget):
         state.modelChanged.connect(self._on_model_changed)
         undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_last)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.set_unsure_half_width(self.half_width)
+        self.load_settings()
         self._on_corrections_changed(self.corrections.count())
         app = QApplication.instance()
         if app is not None:
@@ -220,6 +222,14 @@ class ClassifyTab(QWidget):
         self._note = ""
         self.results.clear()
         self._refresh()
+
+    def load_settings(self) -> None:
+        """Use the remembered unsure band (the last folder is read when a dialog opens)."""
+        self.set_unsure_half_width(remembered.unsure_half_width(self.settings))
+
+    def save_settings(self) -> None:
+        """Remember the unsure band (also remembered as soon as it is chosen)."""
+        remembered.remember_unsure_half_width(self.settings, self.half_width)
 
     def shutdown(self) -> None:
         """Interrupt the worker and wait for it (the main window calls this on close)."""

@@ -45,6 +45,7 @@ class TrainTab(QWidget):
         A finished (or kept) run was saved at this path.
     """
 
+    NAME = "train"
     runningChanged = Signal(bool)
     modelSaved = Signal(str)
 
@@ -54,7 +55,7 @@ class TrainTab(QWidget):
         super().__init__(parent)
         self.setObjectName("trainTab")
         self.state = state
-        self.settings = settings
+        self.settings = settings if settings is not None else QSettings()
         self.worker: TrainWorker | None = None
         self._last_worker: TrainWorker | None = None
         self._train_when_ready = False
@@ -67,9 +68,7 @@ class TrainTab(QWidget):
         self.stack.addWidget(self._build_train_page())
         QVBoxLayout(self).addWidget(self.stack)
         self.layout().setContentsMargins(0, 0, 0, 0)
-        if settings is not None:
-            self.form.load_settings(settings)
-            self.data_box.load_settings(settings)
+        self.load_settings()
         state.datasetChanged.connect(self._dataset_changed)
         state.modelChanged.connect(self._model_changed)
         self._dataset_changed(state.dataset)
@@ -180,11 +179,15 @@ class TrainTab(QWidget):
             self.stop_button.setEnabled(False)
             self.progress.setFormat("Stopping…")
 
+    def load_settings(self) -> None:
+        """Show the remembered hyper-parameters and data choices."""
+        self.form.load_settings(self.settings)
+        self.data_box.load_settings(self.settings)
+
     def save_settings(self) -> None:
         """Remember the hyper-parameters and the data choices."""
-        if self.settings is not None:
-            self.form.save_settings(self.settings)
-            self.data_box.save_settings(self.settings)
+        self.form.save_settings(self.settings)
+        self.data_box.save_settings(self.settings)
 
     def shutdown(self) -> None:
         """Interrupt the run and the import and wait for their threads (the window closes)."""

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from catgui.core import splits
-from catgui.ui.classify.entry import UNSURE_HALF_WIDTH as DEFAULT_UNSURE_HALF_WIDTH
 
 #: 1: the selected tab was remembered by position (``window/tab``); 2: by name.
 VERSION = 2
@@ -45,6 +44,8 @@ TRAIN_KIND = "train/kind"
 
 # -- the Classify tab ------------------------------------------------------------------------
 UNSURE_HALF_WIDTH = "classify/unsureHalfWidth"
+#: By default answers this far either side of the decision threshold are unsure.
+DEFAULT_UNSURE_HALF_WIDTH = 0.1
 MAX_HALF_WIDTH = 0.45
 
 #: What a key gives when nothing is remembered (keys not listed give ``None``).

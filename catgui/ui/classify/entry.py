@@ -19,8 +19,6 @@ CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
 
 #: Probabilities strictly inside this band are shown as "unsure" (the model cannot tell).
 UNSURE_BAND = (0.4, 0.6)
-#: The default band is this far either side of the decision threshold.
-UNSURE_HALF_WIDTH = 0.1
 
 _uids = itertools.count(1)
 

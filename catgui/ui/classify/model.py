@@ -22,7 +22,6 @@ from catgui.ui.classify.entry import (  # noqa: F401 - re-exported for callers a
     NON_CAT,
     UNSURE,
     UNSURE_BAND,
-    UNSURE_HALF_WIDTH,
     Entry,
     band_around,
     label_for,

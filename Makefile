@@ -33,6 +33,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check catgui tests benchmarks main.py
 	$(BIN)/ruff format --check catgui tests benchmarks main.py
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff format catgui tests benchmarks main.py

@@ -25,6 +25,7 @@ from _common import emit, machine, median, seconds, table, timed
 
 from catgui.core import network as nn
 from catgui.core import prediction
+from catgui.core.classifier import NetworkClassifier
 
 WIDTH, HEIGHT = 4000, 3000
 VARIANTS = 8
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=int, default=200)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
-    net = nn.initialize((12288, 20, 7, 5, 1), seed=1)
+    net = NetworkClassifier(nn.initialize((12288, 20, 7, 5, 1), seed=1))
     with tempfile.TemporaryDirectory(prefix="catgui-bench-") as tmp:
         folder = Path(tmp) / "photos"
         folder.mkdir()

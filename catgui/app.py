@@ -1,8 +1,10 @@
-"""Entry point of the window (imports Qt lazily so the CLI starts fast)."""
+"""Entry point of the window (imports Qt lazily so the CLI starts fast).
+
+``catgui`` (:func:`catgui.cli.main`) opens the window through :func:`run_gui` when it is
+given no command; ``catgui-window`` calls :func:`run_gui` directly.
+"""
 
 from __future__ import annotations
-
-import sys
 
 
 def run_gui(files: list[str] | None = None) -> int:
@@ -10,10 +12,3 @@ def run_gui(files: list[str] | None = None) -> int:
     from catgui.ui.application import run
 
     return run(files or [])
-
-
-def main() -> int:
-    """``catgui`` console/GUI entry: no arguments opens the window."""
-    from catgui.cli import main as cli_main
-
-    return cli_main(sys.argv[1:])

@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from catgui import __version__
+from catgui.app import run_gui
 from catgui.commands import EXIT_FAILED
 from catgui.commands.kind_options import add_kind_options
 from catgui.core.errors import CatguiError
@@ -119,8 +120,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in (None, "gui"):
-        from catgui.app import run_gui
-
         return run_gui(getattr(args, "files", []))
     from catgui.commands import evaluate, predict, train
 

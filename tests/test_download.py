@@ -202,7 +202,7 @@ def served_pair(server, tmp_path, monkeypatch):
 
 def _panel(qtbot, base_url: str):
     from catgui.ui.app_state import AppState
-    from catgui.ui.data_setup import DataSetupPanel
+    from catgui.ui.train.data_setup import DataSetupPanel
 
     state = AppState(Path("models"))
     panel = DataSetupPanel(state)

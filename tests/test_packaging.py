@@ -47,3 +47,13 @@ def test_the_icon_and_style_sheet_fall_back_to_the_packaged_copies(monkeypatch, 
     for name in ("icon.svg", "style.qss"):
         packaged = paths.resource_path(name)
         assert packaged == PACKAGE / "resources" / name and packaged.is_file()
+
+
+def test_every_sub_package_goes_into_the_wheel():
+    setuptools = pytest.importorskip("setuptools")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    found = set(setuptools.find_packages(str(ROOT), include=include))
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert {"catgui.ui.train", "catgui.ui.classify", "catgui.ui.mistakes"} <= on_disk
+    assert on_disk <= found, on_disk - found

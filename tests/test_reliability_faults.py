@@ -58,7 +58,7 @@ def classify(qtbot, window: MainWindow, pictures: list[Path]) -> None:
 
 
 def probabilities(window: MainWindow) -> list[float | None]:
-    from catgui.ui.classify_model import ErrorRole, ProbabilityRole
+    from catgui.ui.classify.model import ErrorRole, ProbabilityRole
 
     model = window.classify_tab.results
     rows = [model.index(r) for r in range(model.rowCount())]

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication
 from catgui.core import network, paths, persistence
 from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
-from catgui.ui.classify_model import ERROR, ErrorRole, LabelRole, PathRole
-from catgui.ui.classify_tab import ClassifyTab
+from catgui.ui.classify.model import ERROR, ErrorRole, LabelRole, PathRole
+from catgui.ui.classify.tab import ClassifyTab
 from catgui.ui.main_window import MainWindow
 from catgui.ui.model_selector import ModelSelector
 from catgui.workers import base

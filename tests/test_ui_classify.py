@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QListView
 from catgui.core import network, persistence, prediction
 from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
-from catgui.ui.classify_model import (
+from catgui.ui.classify.drop_area import DropArea
+from catgui.ui.classify.model import (
     ERROR,
     UNSURE,
     ErrorRole,
@@ -26,8 +27,7 @@ from catgui.ui.classify_model import (
     label_for,
     summary_text,
 )
-from catgui.ui.classify_tab import NO_MODEL, ClassifyTab
-from catgui.ui.drop_area import DropArea
+from catgui.ui.classify.tab import NO_MODEL, ClassifyTab
 from catgui.workers.base import running_workers
 from tests.qt_helpers import drag_enter, drop_files, file_mime
 
@@ -322,7 +322,7 @@ def test_summary_text():
 
 
 def test_verdict_words_never_claim_certainty():
-    from catgui.ui.classify_model import verdict_text
+    from catgui.ui.classify.model import verdict_text
 
     assert verdict_text(0.999, "cat") == "> 99 % cat"
     assert verdict_text(0.85, "cat") == "85 % cat"

@@ -13,7 +13,7 @@ from catgui.core import evaluation, paths, persistence
 from catgui.core import network as nn
 from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
-from catgui.ui.mistakes_tab import MistakesTab
+from catgui.ui.mistakes.tab import MistakesTab
 
 pytestmark = pytest.mark.gui
 

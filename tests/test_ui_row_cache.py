@@ -10,7 +10,7 @@ from PySide6.QtGui import QPixmapCache
 
 from catgui.core import network, persistence
 from catgui.core.classifier import NetworkClassifier
-from catgui.ui import correction_buttons
+from catgui.ui.classify import correction_buttons
 
 pytestmark = pytest.mark.gui
 
@@ -88,7 +88,7 @@ def test_a_resize_draws_rows_at_the_new_width(qtbot, shown):
 
 def test_the_pixmap_cache_has_room_for_a_screenful_of_rows(shown):
     _tab, view, _delegate = shown
-    from catgui.ui.result_delegate import ROW_CACHE_KB
+    from catgui.ui.classify.result_delegate import ROW_CACHE_KB
 
     row_kb = view.viewport().width() * view.sizeHintForRow(0) * 4 / 1024
     assert QPixmapCache.cacheLimit() >= ROW_CACHE_KB >= 40 * row_kb

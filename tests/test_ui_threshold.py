@@ -14,9 +14,9 @@ from catgui.core import evaluation, persistence, sources
 from catgui.core import network as nn
 from catgui.core.classifier import NetworkClassifier
 from catgui.ui.app_state import AppState
-from catgui.ui.classify_model import UNSURE, band_around, label_for
-from catgui.ui.classify_tab import ClassifyTab
-from catgui.ui.mistakes_tab import MistakesTab
+from catgui.ui.classify.model import UNSURE, band_around, label_for
+from catgui.ui.classify.tab import ClassifyTab
+from catgui.ui.mistakes.tab import MistakesTab
 
 pytestmark = pytest.mark.gui
 

@@ -193,7 +193,7 @@ def test_previous_curve_stays_faded(qtbot, window):
 
 
 def test_clock_reads_like_a_clock():
-    from catgui.ui.train_progress import clock as _clock
+    from catgui.ui.train.progress import clock as _clock
 
     assert [_clock(s) for s in (0, 75, 3600 + 6 * 60 + 40)] == ["0:00", "1:15", "1:06:40"]
 

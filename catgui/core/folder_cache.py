@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from catgui.core.folders import ClassFolder, FolderImages, Skipped
+from catgui.core.folder_images import ClassFolder, FolderImages
+from catgui.core.folder_scan import Skipped
 from catgui.core.paths import user_data_dir
 
 FORMAT = "catgui-folder-cache"

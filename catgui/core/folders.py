@@ -21,7 +21,6 @@ decoded picture at a time. The result is cached by :mod:`catgui.core.folder_cach
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,8 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from catgui.core import folder_scan, images
+from catgui.core import folder_cache, folder_scan, images
 from catgui.core.errors import CatguiError
+from catgui.core.folder_images import ClassFolder, FolderImages, content_sha256
 from catgui.core.folder_scan import CAT, CLASS_NAMES, NON_CAT, Skipped, class_of
 from catgui.core.parallel import default_workers, map_in_order
 
@@ -50,15 +50,6 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ClassFolder:
-    """One class folder that was used: ``name`` as spelt on disk, its label, image count."""
-
-    name: str
-    label: int
-    images: int = 0
-
-
-@dataclass(frozen=True)
 class ImportProgress:
     """``done`` of ``total`` files handled; ``path`` is the file just handled (or ``None``).
 
@@ -70,53 +61,6 @@ class ImportProgress:
     total: int
     path: Path | None
     stage: str = ""
-
-
-@dataclass(frozen=True)
-class FolderImages:
-    """A whole imported folder.
-
-    ``x`` is (m, 64, 64, 3) uint8, ``y`` (m,) int64 (1 = cat), ``files`` the m relative
-    paths (``"cat/a.jpg"``) in the same order.
-    """
-
-    folder: Path
-    x: np.ndarray
-    y: np.ndarray
-    files: tuple[str, ...]
-    skipped: tuple[Skipped, ...]
-    class_folders: tuple[ClassFolder, ...]
-    ignored_folders: tuple[str, ...]
-    fingerprint: str
-    from_cache: bool = False
-
-    def __len__(self) -> int:
-        return len(self.y)
-
-    @property
-    def cats(self) -> int:
-        return int(np.sum(self.y == CAT))
-
-    @property
-    def sha256(self) -> str:
-        """A fingerprint of the pixels and labels (what the model is trained on)."""
-        return content_sha256(self.x, self.y)
-
-    def describe_folders(self) -> str:
-        """``"cat/ (1,000 images) -> cat, dog/ (1,000 images) -> non-cat"``."""
-        parts = [
-            f"{c.name}/ ({c.images:,} images) -> {'cat' if c.label else 'non-cat'}"
-            for c in self.class_folders
-        ]
-        return ", ".join(parts) if parts else "no class folders"
-
-
-def content_sha256(x: np.ndarray, y: np.ndarray) -> str:
-    """SHA-256 of images ``x`` (m, 64, 64, 3) uint8 and labels ``y`` (m,)."""
-    digest = hashlib.sha256()
-    digest.update(np.ascontiguousarray(x, dtype=np.uint8).tobytes())
-    digest.update(np.ascontiguousarray(y, dtype=np.int64).tobytes())
-    return digest.hexdigest()
 
 
 class FolderImport:
@@ -159,8 +103,6 @@ class FolderImport:
 
     def steps(self) -> Iterator[ImportProgress]:
         """Scan, then decode one file per step (or read the cache in one step)."""
-        from catgui.core import folder_cache
-
         scan = folder_scan.scan(self.folder, self.require_both, self.missing_ok)
         total = len(scan.candidates)
         cache = folder_cache.path_for(self.folder, self.cache_dir) if self.use_cache else None

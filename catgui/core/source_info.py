@@ -12,7 +12,7 @@ import numpy as np
 
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
-from catgui.core.folders import FolderImages, content_sha256
+from catgui.core.folder_images import FolderImages, content_sha256
 
 
 def evaluation_split(imported: FolderImages, metadata: dict | None) -> tuple[Split, list[str], str]:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from catgui.core import paths, persistence
 from catgui.core.errors import CatguiError
+from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
 from catgui.ui.crash_reporter import CrashReporter
 
@@ -54,9 +55,9 @@ def initial_state(settings: QSettings) -> tuple[AppState, list[str]]:
         except CatguiError as exc:
             problems.append(str(exc))
     if state.try_open_dataset() is not None:
-        remembered = settings.value("folders/data")
-        if remembered:
-            state.try_open_dataset(str(remembered))
+        folder = remembered.folder(settings, remembered.DATA_FOLDER)
+        if folder:
+            state.try_open_dataset(folder)
     return state, problems
 
 

@@ -25,14 +25,16 @@ from PySide6.QtWidgets import (
 
 from catgui.core import persistence
 from catgui.core.errors import CatguiError
+from catgui.ui import settings as remembered
 from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
-from catgui.ui.classify_tab import ClassifyTab
-from catgui.ui.mistakes_tab import MistakesTab
+from catgui.ui.classify.tab import ClassifyTab
+from catgui.ui.mistakes.tab import MistakesTab
 from catgui.ui.model_selector import ModelSelector
 from catgui.ui.models_watcher import ModelsWatcher
 from catgui.ui.status_bar import StatusBar, model_text
-from catgui.ui.train_tab import TrainTab
+from catgui.ui.tab import Tab
+from catgui.ui.train.tab import TrainTab
 from catgui.workers.base import running_workers
 
 TITLE = "catgui — Cat or not cat?"
@@ -58,16 +60,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(TITLE)
         self.state = state
         self.settings = settings if settings is not None else QSettings()
+        remembered.upgrade(self.settings)
         self._dialogs: list[QMessageBox] = []
         self._painted = False
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.setDocumentMode(True)
         self.train_tab = TrainTab(state, self.settings, self)
-        self.classify_tab = ClassifyTab(state, self, settings=self.settings)
-        self.mistakes_tab = MistakesTab(state, self)
-        for tab, name in ((self.train_tab, "&Train"), (self.classify_tab, "&Classify")):
-            self.tabs.addTab(tab, name)
-        self.tabs.addTab(self.mistakes_tab, "Mista&kes")
+        self.classify_tab = ClassifyTab(state, self.settings, self)
+        self.mistakes_tab = MistakesTab(state, self.settings, self)
+        self.all_tabs: tuple[Tab, ...] = (self.train_tab, self.classify_tab, self.mistakes_tab)
+        for tab, title in zip(self.all_tabs, ("&Train", "&Classify", "Mista&kes")):
+            self.tabs.addTab(tab, title)
         self.model_selector = ModelSelector(state, self)
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
         self.model_selector.fileMissing.connect(self._model_file_missing)
@@ -181,18 +184,13 @@ class MainWindow(QMainWindow):
         save.setObjectName("saveMissingModel")
         save.clicked.connect(self.save_model_dialog)
 
-    def _folder(self, key: str, fallback: Path | str = "") -> str:
-        return str(self.settings.value(f"folders/{key}", str(fallback)))
-
     def open_images(self) -> None:
         self.tabs.setCurrentWidget(self.classify_tab)
-        if hasattr(self.classify_tab, "open_images"):
-            self.classify_tab.open_images()
+        self.classify_tab.open_images()
 
     def paste_image(self) -> None:
         self.tabs.setCurrentWidget(self.classify_tab)
-        if hasattr(self.classify_tab, "paste_image"):
-            self.classify_tab.paste_image()
+        self.classify_tab.paste_image()
 
     def add_paths(self, paths: list[str]) -> None:
         """Classify these files and folders: switch to Classify and hand them over."""
@@ -209,7 +207,7 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Open Model",
-            self._folder("models", self.state.models_folder),
+            remembered.folder(self.settings, remembered.MODELS_FOLDER, self.state.models_folder),
             "catgui models (*.npz)",
         )
         if path:
@@ -221,7 +219,7 @@ class MainWindow(QMainWindow):
         except CatguiError as exc:
             self.show_error("Model not opened", str(exc))
             return False
-        self.settings.setValue("folders/models", str(Path(path).parent))
+        remembered.remember(self.settings, remembered.MODELS_FOLDER, str(Path(path).parent))
         return True
 
     def save_model_dialog(self) -> None:
@@ -229,7 +227,8 @@ class MainWindow(QMainWindow):
         if model is None:
             self.show_error("Nothing to save", "There is no active model: train or open one first.")
             return
-        start = Path(self._folder("save", self.state.models_folder)) / f"{model.name}.npz"
+        folder = remembered.folder(self.settings, remembered.SAVE_FOLDER, self.state.models_folder)
+        start = Path(folder) / f"{model.name}.npz"
         path, _ = QFileDialog.getSaveFileName(
             self, "Save Model As", str(start), "catgui models (*.npz)"
         )
@@ -246,7 +245,7 @@ class MainWindow(QMainWindow):
         except CatguiError as exc:
             self.show_error("Model not saved", str(exc))
             return False
-        self.settings.setValue("folders/save", str(saved.parent))
+        remembered.remember(self.settings, remembered.SAVE_FOLDER, str(saved.parent))
         self.state.notify_models_list_changed()
         self.state.set_model(model)
         self.statusBar().showMessage(f"Saved {saved}", 5000)
@@ -287,22 +286,23 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self.train_tab.plot_slot.plot)
 
     def _restore_geometry(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = self.settings.value(remembered.GEOMETRY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 720)
-        tab = self.settings.value("window/tab", 0)
-        self.tabs.setCurrentIndex(int(tab) if str(tab).isdigit() else 0)
+        names = [tab.NAME for tab in self.all_tabs]
+        self.tabs.setCurrentIndex(names.index(remembered.tab(self.settings, names)))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        for tab in (self.train_tab, self.classify_tab, self.mistakes_tab):
-            if hasattr(tab, "shutdown"):
-                tab.shutdown()
+        for tab in self.all_tabs:
+            tab.shutdown()
         for worker in running_workers():
             worker.stop_and_wait()
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/tab", self.tabs.currentIndex())
-        self.train_tab.save_settings()
+        remembered.remember(self.settings, remembered.GEOMETRY, self.saveGeometry())
+        current = self.all_tabs[self.tabs.currentIndex()]
+        remembered.remember(self.settings, remembered.TAB, current.NAME)
+        for tab in self.all_tabs:
+            tab.save_settings()
         self.settings.sync()
         event.accept()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
-from catgui.ui.elided_label import ElidedLabel
+from catgui.ui.common.elided_label import ElidedLabel
 
 
 def source_text(source: dict | None, train_n: int, test_n: int) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from catgui.core import kinds
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.base import ModelKind
+from catgui.ui import settings as remembered
 
 
 def describe(config) -> str:
@@ -120,18 +121,18 @@ class HyperparameterForm(QWidget):
     # -- settings -------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
         self._remember()
-        settings.setValue("train/kind", self.current_kind())
+        settings.setValue(remembered.TRAIN_KIND, self.current_kind())
         for kind, values in self._values.items():
             for name, text in values.items():
-                settings.setValue(f"train/{kind}/{name}", text)
+                settings.setValue(remembered.train_field(kind, name), text)
 
     def load_settings(self, settings: QSettings) -> None:
         for kind, values in self._values.items():
             for name in values:
-                value = settings.value(f"train/{kind}/{name}")
+                value = settings.value(remembered.train_field(kind, name))
                 if value is not None:
                     values[name] = str(value)
-        index = self.kind.findData(settings.value("train/kind", kinds.default().name))
+        index = self.kind.findData(remembered.value(settings, remembered.TRAIN_KIND))
         self.kind.blockSignals(True)
         self.kind.setCurrentIndex(max(0, index))
         self.kind.blockSignals(False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 
 from catgui.core import evaluation
 from catgui.core.errors import CatguiError
-from catgui.ui.image_viewer import ImageViewer
-from catgui.ui.mistakes_model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
-from catgui.ui.mistakes_summary import MistakesSummary
-from catgui.ui.mistakes_view import MistakesView
+from catgui.ui.mistakes.image_viewer import ImageViewer
+from catgui.ui.mistakes.model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
+from catgui.ui.mistakes.summary import MistakesSummary
+from catgui.ui.mistakes.view import MistakesView
 
 _GREY = "color: #8e8e93;"
 _FILTERS = (
@@ -51,12 +51,16 @@ class MistakesTab(QWidget):
         The decision threshold moved (the slider, Reset, or :meth:`set_threshold`).
     """
 
+    NAME = "mistakes"
     thresholdChanged = Signal(float)
 
-    def __init__(self, state, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mistakesTab")
         self.state = state
+        self.settings = settings if settings is not None else QSettings()
         self.threshold = 0.5
         self.evaluation: evaluation.Evaluation | None = None
         self._shown_with: tuple = ()  # (images, names, model name, test path) of the evaluation
@@ -77,6 +81,7 @@ class MistakesTab(QWidget):
         state.modelChanged.connect(self.refresh)
         state.datasetChanged.connect(self.refresh)
         self.refresh()
+        self.load_settings()
 
     # -- layout ------------------------------------------------------------------------------
     def _build_content(self) -> QWidget:
@@ -198,6 +203,16 @@ class MistakesTab(QWidget):
             self.view.card_delegate.clear_cache()
             self._show_result(self.evaluation)
         self.thresholdChanged.emit(threshold)
+
+    def load_settings(self) -> None:
+        """Nothing is remembered: the threshold starts at 0.5 at every start."""
+
+    def save_settings(self) -> None:
+        """Nothing is remembered: the threshold starts at 0.5 at every start."""
+
+    def shutdown(self) -> None:
+        """Close the large view of a mistake, if open (the window is closing)."""
+        self._close_viewer()
 
     def open_viewer(self, row: int) -> ImageViewer | None:
         """Open the large view on the shown mistake in ``row``; returns the dialog."""

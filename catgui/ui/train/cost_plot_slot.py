@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from catgui.ui.cost_plot import CostPlot
+    from catgui.ui.train.cost_plot import CostPlot
 
 
 class CostPlotSlot(QWidget):
-    """Holds the :class:`~catgui.ui.cost_plot.CostPlot`, created on first use.
+    """Holds the :class:`~catgui.ui.train.cost_plot.CostPlot`, created on first use.
 
     Importing matplotlib takes most of a second, so the window opens without it: the
     slot paints a white panel where the plot will be, and :meth:`plot` creates the plot
@@ -22,7 +22,7 @@ class CostPlotSlot(QWidget):
     Signals
     -------
     built(object)
-        The :class:`~catgui.ui.cost_plot.CostPlot` has just been created.
+        The :class:`~catgui.ui.train.cost_plot.CostPlot` has just been created.
     """
 
     built = Signal(object)
@@ -45,7 +45,7 @@ class CostPlotSlot(QWidget):
     def plot(self) -> CostPlot:
         """The cost plot, created (and :attr:`built` emitted) on the first call."""
         if self._plot is None:
-            from catgui.ui.cost_plot import CostPlot
+            from catgui.ui.train.cost_plot import CostPlot
 
             self._plot = CostPlot(self)
             self.layout().addWidget(self._plot)

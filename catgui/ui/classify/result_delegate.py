@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from catgui.ui import correction_buttons
-from catgui.ui.classify_model import (
+from catgui.ui.classify import correction_buttons
+from catgui.ui.classify.model import (
     ERROR,
     DecisionRole,
     Entry,
@@ -40,8 +40,8 @@ from catgui.ui.classify_model import (
     describe,
     verdict_text,
 )
-from catgui.ui.qimages import to_pixmap
-from catgui.ui.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip
+from catgui.ui.classify.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip
+from catgui.ui.common.qimages import to_pixmap
 
 IMAGE_BOX = 96
 PAD = 8
@@ -79,7 +79,7 @@ class RowLook:
 
 
 class ResultDelegate(QStyledItemDelegate):
-    """Draws :class:`~catgui.ui.classify_model.Entry` rows of a fixed height."""
+    """Draws :class:`~catgui.ui.classify.model.Entry` rows of a fixed height."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -6,15 +6,15 @@ from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
 
-from catgui.ui import correction_buttons as cb
-from catgui.ui.classify_model import Entry, EntryRole, ResultsModel
-from catgui.ui.result_delegate import ROW_HEIGHT, ResultDelegate
+from catgui.ui.classify import correction_buttons as cb
+from catgui.ui.classify.model import Entry, EntryRole, ResultsModel
+from catgui.ui.classify.result_delegate import ROW_HEIGHT, ResultDelegate
 
 
 class ClassifyResults(QListView):
     """One painted row per picture: thumbnail, 64x64 model input, label, probability.
 
-    The rows live in :attr:`results` (a :class:`~catgui.ui.classify_model.ResultsModel`).
+    The rows live in :attr:`results` (a :class:`~catgui.ui.classify.model.ResultsModel`).
     Delete removes the selected rows; the context menu opens a picture or copies its path;
     Enter (or a double click) opens the picture in the system's viewer. Each row has
     "Wrong? It's a cat / It's not a cat" buttons; C and N (and the context menu) say the

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from catgui.core.corrections import Correction
-from catgui.ui.correction_log import CorrectionLog
-from catgui.ui.row_painting import COLOURS
+from catgui.ui.classify.correction_log import CorrectionLog
+from catgui.ui.classify.row_painting import COLOURS
 
 THUMB = 96
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -62,7 +62,7 @@ def thumbnail(path, size: int = THUMB) -> QPixmap:
 class CorrectionsDialog(QDialog):
     """Lists every stored correction (cats first); Remove (or Delete) takes the chosen away.
 
-    The dialog works on a :class:`~catgui.ui.correction_log.CorrectionLog`, so removals
+    The dialog works on a :class:`~catgui.ui.classify.correction_log.CorrectionLog`, so removals
     reach the Classify tab (its rows lose their "You said" mark) and errors are reported.
     """
 

@@ -10,9 +10,9 @@ from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe
 from catgui.ui.app_state import AppState
-from catgui.ui.data_source_panel import DataSourcePanel
-from catgui.ui.data_summary_dialog import DataSummaryDialog
-from catgui.ui.dataset_bar import DatasetBar
+from catgui.ui.train.data_source_panel import DataSourcePanel
+from catgui.ui.train.data_summary_dialog import DataSummaryDialog
+from catgui.ui.train.dataset_bar import DatasetBar
 from catgui.workers.prepare_data import PrepareDataWorker
 
 

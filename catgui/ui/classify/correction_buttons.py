@@ -1,6 +1,6 @@
 """The right-hand part of a Classify row: "Wrong? It's a cat" buttons, or "You said: cat · Undo".
 
-Painted by :class:`~catgui.ui.result_delegate.ResultDelegate`; the list view asks
+Painted by :class:`~catgui.ui.classify.result_delegate.ResultDelegate`; the list view asks
 :func:`button_at` where the mouse is, so hover, press and click work like real buttons.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
-from catgui.ui.classify_text import CAT, ERROR, NON_CAT, UNSURE
-from catgui.ui.row_painting import COLOURS, paint_chip
+from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
+from catgui.ui.classify.row_painting import COLOURS, paint_chip
 
 AREA_WIDTH = 172
 BUTTON_HEIGHT = 26

@@ -7,10 +7,8 @@ The decoded pixels are kept, so a new model re-scores every row without reading 
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,17 +16,17 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTimer,
 
 from catgui.core import prediction
 from catgui.core.classifier import Classifier, probabilities_of
-from catgui.core.decision import (  # noqa: F401 - re-exported for the tab and tests
-    UNSURE_BAND,
-    UNSURE_HALF_WIDTH,
-    band_around,
-    label_for,
-)
-from catgui.ui.classify_text import (  # noqa: F401 - re-exported for callers and tests
+from catgui.ui.classify.entry import (  # noqa: F401 - re-exported for callers and tests
     CAT,
     ERROR,
     NON_CAT,
     UNSURE,
+    UNSURE_BAND,
+    Entry,
+    band_around,
+    label_for,
+)
+from catgui.ui.classify.text import (  # noqa: F401 - re-exported for callers and tests
     describe,
     summary_text,
     verdict_text,
@@ -45,62 +43,6 @@ ErrorRole = Qt.ItemDataRole.UserRole + 4
 PathRole = Qt.ItemDataRole.UserRole + 5
 #: ``(threshold, (low, high))`` the row is labelled with.
 DecisionRole = Qt.ItemDataRole.UserRole + 6
-
-_uids = itertools.count(1)
-
-
-@dataclass
-class Entry:
-    """One row: a picture and what the model says about it.
-
-    Attributes
-    ----------
-    path : Path
-        The file (or folder, for a folder without pictures).
-    name : str
-        What the row calls it (the file name, or e.g. "Pasted image 1").
-    pixels : ndarray or None
-        (64, 64, 3) uint8 model input; None for an error row.
-    thumbnail : ndarray or None
-        (h, w, 3) uint8, longest side at most the worker's thumbnail size.
-    probability : float or None
-        Probability of "cat" under the active model.
-    error : str or None
-        Why the file could not be classified (names the file and the problem).
-    """
-
-    path: Path
-    name: str
-    pixels: np.ndarray | None = None
-    thumbnail: np.ndarray | None = None
-    probability: float | None = None
-    error: str | None = None
-    original_size: tuple[int, int] | None = None  # (width, height) of the file's picture
-    #: The classifier that computed ``probability`` (compared by identity).
-    scored_with: Classifier | None = None
-    #: What the model that scored the row sees of the picture (the preview), if not the 64x64.
-    seen: np.ndarray | None = None
-    #: Unique number of this row's picture (keys the painter's pixmap cache).
-    uid: int = field(default_factory=lambda: next(_uids))
-    #: What the user said it is (True = cat) after a correction; None if not corrected.
-    corrected: bool | None = None
-
-    @property
-    def label(self) -> str:
-        return label_for(self.probability) if self.error is None else ERROR
-
-    @classmethod
-    def from_result(cls, result: prediction.Result, name: str | None = None) -> Entry:
-        picture = result.picture
-        return cls(
-            path=Path(result.path),
-            name=name or Path(result.path).name or str(result.path),
-            pixels=None if picture is None else picture.pixels,
-            thumbnail=None if picture is None else picture.thumbnail,
-            probability=result.probability,
-            error=result.error,
-            original_size=None if picture is None else tuple(picture.original_size),
-        )
 
 
 class ResultsModel(QAbstractListModel):

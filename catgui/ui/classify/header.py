@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.ui.classify_model import band_around
-from catgui.ui.classify_text import band_text
+from catgui.ui.classify.entry import band_around
+from catgui.ui.classify.text import band_text
 
 #: Choices for how far either side of the threshold a probability counts as unsure.
 HALF_WIDTHS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from catgui.core import persistence, runs
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
+from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
-from catgui.ui.run_summary import RunSummary
+from catgui.ui.train.run_summary import RunSummary
 from catgui.workers.train import TrainOutcome
 
 
@@ -131,7 +132,7 @@ class RunKeeper(QObject):
         """Ask where to save the run that is waiting, and save it there."""
         if self.pending is None:
             return
-        start = self.settings.value("folders/save", "") if self.settings is not None else ""
+        start = remembered.folder(self.settings, remembered.SAVE_FOLDER) if self.settings else ""
         name = runs.readable_name(self.pending.model) + persistence.SUFFIX
         path, _ = QFileDialog.getSaveFileName(
             self.window,
@@ -140,7 +141,7 @@ class RunKeeper(QObject):
             "catgui models (*.npz)",
         )
         if path and self.keep(self.pending, "Model saved", path) and self.settings is not None:
-            self.settings.setValue("folders/save", str(Path(path).parent))
+            remembered.remember(self.settings, remembered.SAVE_FOLDER, str(Path(path).parent))
 
     def discard_pending(self) -> None:
         self.pending = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
-from catgui.ui.classify_text import CAT, ERROR, NON_CAT, UNSURE
+from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
 
 BAR_HEIGHT = 8
 COLOURS = {

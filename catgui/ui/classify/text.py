@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from catgui.ui.classify_model import Entry
-
-from catgui.core.decision import CAT, ERROR, NON_CAT, UNSURE  # noqa: F401 - the row words
+from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE, Entry
 
 
 def describe(entry: Entry, label: str | None = None) -> str:

@@ -9,15 +9,15 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QVBoxLayout, QWidget
 
 from catgui.core import images
-from catgui.ui import classify_settings as remembered
-from catgui.ui.classify_corrections import ClassifyCorrections
-from catgui.ui.classify_header import ClassifyHeader
-from catgui.ui.classify_model import band_around, summary_text
+from catgui.ui import settings as remembered
+from catgui.ui.classify.corrections import ClassifyCorrections
+from catgui.ui.classify.corrections_dialog import CorrectionsDialog
+from catgui.ui.classify.drop_area import DropArea, local_paths
+from catgui.ui.classify.header import ClassifyHeader
+from catgui.ui.classify.model import band_around, summary_text
+from catgui.ui.classify.pasted_images import PastedImages
+from catgui.ui.classify.results import ClassifyResults
 from catgui.ui.classify_queue import ClassifyQueue
-from catgui.ui.classify_results import ClassifyResults
-from catgui.ui.corrections_dialog import CorrectionsDialog
-from catgui.ui.drop_area import DropArea, local_paths
-from catgui.ui.pasted_images import PastedImages
 
 IMAGE_FILTER = (
     "Images (" + " ".join(f"*{s}" for s in sorted(images.IMAGE_SUFFIXES)) + ");;All files (*)"
@@ -46,8 +46,10 @@ class ClassifyTab(QWidget):
     :meth:`set_threshold` moves the decision threshold (the Mistakes tab's slider).
     """
 
+    NAME = "classify"
+
     def __init__(
-        self, state, parent: QWidget | None = None, settings: QSettings | None = None
+        self, state, settings: QSettings | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("classifyTab")
@@ -57,7 +59,7 @@ class ClassifyTab(QWidget):
         self.destroyed.connect(self.pasted.remove_all)
         self._note = ""
         self.threshold = 0.5
-        self.half_width = remembered.unsure_half_width(self.settings)
+        self.half_width = 0.0  # the remembered band comes with load_settings
         self._corrections_count = 0
         self.queue = ClassifyQueue(self._network, self)
         self.queue.resultsReady.connect(self._on_results)
@@ -68,7 +70,7 @@ class ClassifyTab(QWidget):
         state.modelChanged.connect(self._on_model_changed)
         undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_last)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.set_unsure_half_width(self.half_width)
+        self.load_settings()
         self._on_corrections_changed(self.corrections.count())
         app = QApplication.instance()
         if app is not None:
@@ -220,6 +222,14 @@ class ClassifyTab(QWidget):
         self._note = ""
         self.results.clear()
         self._refresh()
+
+    def load_settings(self) -> None:
+        """Use the remembered unsure band (the last folder is read when a dialog opens)."""
+        self.set_unsure_half_width(remembered.unsure_half_width(self.settings))
+
+    def save_settings(self) -> None:
+        """Remember the unsure band (also remembered as soon as it is chosen)."""
+        remembered.remember_unsure_half_width(self.settings, self.half_width)
 
     def shutdown(self) -> None:
         """Interrupt the worker and wait for it (the main window calls this on close)."""

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.ui.mistake_delegate import KIND_COLOURS, label_colour
-from catgui.ui.mistakes_model import MistakeItem, class_name
+from catgui.ui.mistakes.delegate import KIND_COLOURS, label_colour
+from catgui.ui.mistakes.model import MistakeItem, class_name
 
 SCALE = 5  # 64 x 64 shown at 320 x 320, pixel for pixel
 

@@ -6,8 +6,8 @@ from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from catgui.ui.mistake_delegate import CARD_HEIGHT, CARD_WIDTH, MistakeDelegate
-from catgui.ui.mistakes_model import MistakesModel
+from catgui.ui.mistakes.delegate import CARD_HEIGHT, CARD_WIDTH, MistakeDelegate
+from catgui.ui.mistakes.model import MistakesModel
 
 SPACING = 8
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from catgui.core import evaluation
-from catgui.ui.confusion_matrix import ConfusionMatrix
-from catgui.ui.threshold_panel import ThresholdPanel
+from catgui.ui.mistakes.confusion_matrix import ConfusionMatrix
+from catgui.ui.mistakes.threshold_panel import ThresholdPanel
 
 _GREY = "color: #8e8e93;"
 

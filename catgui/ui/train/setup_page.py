@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from catgui.ui.app_state import AppState
-from catgui.ui.data_setup import DataSetupPanel
+from catgui.ui.train.data_setup import DataSetupPanel
 
 
 class SetupPage(QWidget):

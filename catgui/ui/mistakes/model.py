@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QImage
 
 from catgui.core.evaluation import Mistake
-from catgui.ui.qimages import to_qimage
+from catgui.ui.common.qimages import to_qimage
 
 #: Filter values: every mistake, or one kind (as :attr:`Mistake.kind` names it).
 ALL = "all"

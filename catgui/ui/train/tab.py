@@ -19,19 +19,20 @@ from PySide6.QtWidgets import (
 from catgui.core import kinds
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
+from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
-from catgui.ui.cost_plot_slot import CostPlotSlot
-from catgui.ui.data_box import DataBox
-from catgui.ui.hyperparameter_form import HyperparameterForm, describe
-from catgui.ui.run_keeper import RunKeeper
-from catgui.ui.run_summary import RunSummary
-from catgui.ui.setup_page import SetupPage
-from catgui.ui.train_buttons import TrainButtons
-from catgui.ui.train_progress import TrainProgress
+from catgui.ui.train.buttons import TrainButtons
+from catgui.ui.train.cost_plot_slot import CostPlotSlot
+from catgui.ui.train.data_box import DataBox
+from catgui.ui.train.hyperparameter_form import HyperparameterForm, describe
+from catgui.ui.train.progress import TrainProgress
+from catgui.ui.train.run_keeper import RunKeeper
+from catgui.ui.train.run_summary import RunSummary
+from catgui.ui.train.setup_page import SetupPage
 from catgui.workers.train import TrainOutcome, TrainWorker
 
 if TYPE_CHECKING:
-    from catgui.ui.cost_plot import CostPlot
+    from catgui.ui.train.cost_plot import CostPlot
 
 
 class TrainTab(QWidget):
@@ -45,6 +46,7 @@ class TrainTab(QWidget):
         A finished (or kept) run was saved at this path.
     """
 
+    NAME = "train"
     runningChanged = Signal(bool)
     modelSaved = Signal(str)
 
@@ -54,7 +56,7 @@ class TrainTab(QWidget):
         super().__init__(parent)
         self.setObjectName("trainTab")
         self.state = state
-        self.settings = settings
+        self.settings = settings if settings is not None else QSettings()
         self.worker: TrainWorker | None = None
         self._last_worker: TrainWorker | None = None
         self._train_when_ready = False
@@ -67,9 +69,7 @@ class TrainTab(QWidget):
         self.stack.addWidget(self._build_train_page())
         QVBoxLayout(self).addWidget(self.stack)
         self.layout().setContentsMargins(0, 0, 0, 0)
-        if settings is not None:
-            self.form.load_settings(settings)
-            self.data_box.load_settings(settings)
+        self.load_settings()
         state.datasetChanged.connect(self._dataset_changed)
         state.modelChanged.connect(self._model_changed)
         self._dataset_changed(state.dataset)
@@ -181,11 +181,15 @@ class TrainTab(QWidget):
             self.stop_button.setEnabled(False)
             self.progress.setFormat("Stopping…")
 
+    def load_settings(self) -> None:
+        """Show the remembered hyper-parameters and data choices."""
+        self.form.load_settings(self.settings)
+        self.data_box.load_settings(self.settings)
+
     def save_settings(self) -> None:
         """Remember the hyper-parameters and the data choices."""
-        if self.settings is not None:
-            self.form.save_settings(self.settings)
-            self.data_box.save_settings(self.settings)
+        self.form.save_settings(self.settings)
+        self.data_box.save_settings(self.settings)
 
     def shutdown(self) -> None:
         """Interrupt the run and the import and wait for their threads (the window closes)."""
@@ -238,8 +242,8 @@ class TrainTab(QWidget):
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
         """Ask for the data set folder and open it; the error message if that failed."""
-        start = self.settings.value("folders/data", "") if self.settings is not None else ""
-        folder = QFileDialog.getExistingDirectory(self, "Locate the data set", str(start))
+        start = remembered.folder(self.settings, remembered.DATA_FOLDER)
+        folder = QFileDialog.getExistingDirectory(self, "Locate the data set", start)
         return self.open_dataset(folder) if folder else None
 
     def open_dataset(self, folder: str) -> str | None:
@@ -249,8 +253,7 @@ class TrainTab(QWidget):
         except CatguiError as exc:
             self.summary.show_message("Data set not opened", str(exc), error=True)
             return str(exc)
-        if self.settings is not None:
-            self.settings.setValue("folders/data", folder)
+        remembered.remember(self.settings, remembered.DATA_FOLDER, folder)
         return None
 
     def use_own_pictures(self) -> None:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from catgui.ui.mistakes_model import FALSE_POSITIVE, ItemRole, MistakeItem, class_name
+from catgui.ui.mistakes.model import FALSE_POSITIVE, ItemRole, MistakeItem, class_name
 
 IMAGE = 128  # the 64 x 64 input at exactly twice its size, nearest neighbour: crisp pixels
 PAD = 10
@@ -26,7 +26,7 @@ def label_colour(label: int) -> QColor:
 
 
 class MistakeDelegate(QStyledItemDelegate):
-    """Draws :class:`~catgui.ui.mistakes_model.MistakeItem` cards of a fixed size."""
+    """Draws :class:`~catgui.ui.mistakes.model.MistakeItem` cards of a fixed size."""
 
     def __init__(self, parent: QObject | None = None, threshold: float = 0.5) -> None:
         super().__init__(parent)

@@ -23,7 +23,8 @@ from catgui.core import splits
 from catgui.core.augment import AugmentConfig
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe
-from catgui.ui.import_status import ImportStatus
+from catgui.ui import settings as remembered
+from catgui.ui.train.import_status import ImportStatus
 
 SOURCES = {
     "article": "The article's pictures",
@@ -211,21 +212,23 @@ class DataSourcePanel(QWidget):
 
     # -- settings -------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
-        settings.setValue("data/source", self.kind())
-        settings.setValue("data/test", self.test.currentData())
-        settings.setValue("data/share", self.share.value())
-        settings.setValue("folders/images", self.images_edit.text())
-        settings.setValue("folders/testImages", self.test_edit.text())
+        settings.setValue(remembered.DATA_SOURCE, self.kind())
+        settings.setValue(remembered.DATA_TEST, self.test.currentData())
+        settings.setValue(remembered.DATA_SHARE, self.share.value())
+        settings.setValue(remembered.IMAGES_FOLDER, self.images_edit.text())
+        settings.setValue(remembered.TEST_IMAGES_FOLDER, self.test_edit.text())
 
     def load_settings(self, settings: QSettings) -> None:
         self.blockSignals(True)
         try:
-            self.source.setCurrentIndex(max(0, self.source.findData(settings.value("data/source"))))
-            self.test.setCurrentIndex(max(0, self.test.findData(settings.value("data/test"))))
-            share = settings.value("data/share", self.share.value())
+            source = remembered.value(settings, remembered.DATA_SOURCE)
+            test = remembered.value(settings, remembered.DATA_TEST)
+            self.source.setCurrentIndex(max(0, self.source.findData(source)))
+            self.test.setCurrentIndex(max(0, self.test.findData(test)))
+            share = remembered.value(settings, remembered.DATA_SHARE)
             self.share.setValue(int(share) if str(share).isdigit() else self.share.value())
-            self.images_edit.setText(str(settings.value("folders/images", "") or ""))
-            self.test_edit.setText(str(settings.value("folders/testImages", "") or ""))
+            self.images_edit.setText(remembered.folder(settings, remembered.IMAGES_FOLDER))
+            self.test_edit.setText(remembered.folder(settings, remembered.TEST_IMAGES_FOLDER))
         finally:
             self.blockSignals(False)
         self._apply_rules()

@@ -1,0 +1,1 @@
+"""The Classify tab and its parts: drops, results list, corrections."""

@@ -1,0 +1,1 @@
+"""Widgets and helpers more than one tab (or the window) uses."""

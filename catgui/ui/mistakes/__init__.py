@@ -1,0 +1,1 @@
+"""The Mistakes tab and its parts: summary, threshold, grid of mistakes."""

@@ -1,8 +1,14 @@
-"""Training off the GUI thread: runs the ``steps()`` of the trainer ``runs.make_trainer`` picks."""
+"""Training off the GUI thread: runs the ``steps()`` of the trainer ``runs.make_trainer`` picks.
+
+:class:`TrainingRun` is the run itself as a generator (no Qt): stopping, divergence that
+keeps the partial model, saving a completed run. :class:`TrainWorker` drives it with the
+generic :class:`~catgui.workers.generator.GeneratorWorker`.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +19,8 @@ from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError, TrainingDiverged
 from catgui.core.logistic_l2 import L2Config
 from catgui.core.persistence import Model
-from catgui.core.training import TrainConfig
-from catgui.workers.base import Worker
+from catgui.core.training import Progress, TrainConfig
+from catgui.workers.generator import GeneratorWorker, Steps
 
 #: At most this many progress signals a second, however fast training runs. Each one
 #: repaints the progress bar (~2 ms of the GUI thread's time, which a 2-core machine takes
@@ -51,7 +57,69 @@ class TrainOutcome:
     save_error: str | None = None
 
 
-class TrainWorker(Worker):
+class TrainingRun:
+    """One training run of ``config`` on ``data``, step by step.
+
+    :meth:`steps` yields the trainer's :class:`~catgui.core.training.Progress` and returns
+    the :class:`TrainOutcome` of the completed run (saved in ``save_in`` when given). A run
+    whose steps were closed early is finished with :meth:`finish`; a run that diverged
+    leaves its last finite parameters in :attr:`partial`.
+    """
+
+    def __init__(self, data: DataSet, config: TrainConfig | L2Config, save_in: Path | None) -> None:
+        self.data = data
+        self.config = config
+        self.save_in = save_in
+        self.partial: TrainOutcome | None = None
+        self._trainer = None
+        self._last: Progress | None = None
+        self._start = 0.0
+
+    def steps(self) -> Generator[Progress, None, TrainOutcome]:
+        x, y = self.data.train.features(), self.data.train.labels()
+        self._trainer = trainer = runs.make_trainer(x, y, self.config)
+        self._start = time.perf_counter()
+        try:
+            for step in trainer.steps():
+                self._last = step
+                yield step
+        except TrainingDiverged:
+            if trainer.iterations_done > 0:
+                self.partial = self._outcome(time.perf_counter() - self._start, stopped=True)
+            raise
+        return self.finish(stopped=False)
+
+    def finish(self, stopped: bool | None = None) -> TrainOutcome:
+        """The outcome of the iterations done: complete (and saved) or stopped early.
+
+        ``stopped`` is ``False`` when the steps ran to their end; by default (steps closed
+        early) it tells whether iterations of the budget were left.
+
+        Raises
+        ------
+        CatguiError
+            No update was completed, so nothing was learnt.
+        """
+        seconds = time.perf_counter() - self._start
+        if self._trainer is None or self._trainer.iterations_done == 0:
+            raise CatguiError("training was stopped before the first iteration; nothing was learnt")
+        if stopped is None:
+            last = self._last
+            stopped = last is None or last.iteration + 1 < last.total
+        outcome = self._outcome(seconds, stopped)
+        if self.save_in is not None and not stopped:
+            try:
+                outcome.saved = runs.save_new(outcome.model, self.save_in)
+            except CatguiError as exc:
+                outcome.save_error = str(exc)
+        return outcome
+
+    def _outcome(self, seconds: float, stopped: bool) -> TrainOutcome:
+        model = runs.build_model(self._trainer, self.data, seconds, stopped=stopped)
+        return TrainOutcome(model, list(self._trainer.costs), stopped, seconds)
+
+
+class TrainWorker(GeneratorWorker):
     """Train ``config`` on ``data`` in a thread.
 
     Every kind of model runs here: gradient descent for a
@@ -76,7 +144,9 @@ class TrainWorker(Worker):
 
     progressed = Signal(int, float)
     succeeded = Signal(object)
-    failed = Signal(str)
+
+    max_per_second = MAX_SIGNALS_PER_SECOND
+    task = "training"
 
     def __init__(
         self,
@@ -85,62 +155,34 @@ class TrainWorker(Worker):
         parent: QObject | None = None,
         save_in: Path | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.data = data
         self.config = config
         self.save_in = save_in
-        self.partial: TrainOutcome | None = None
+        self._run = TrainingRun(data, config, save_in)
 
-    def run(self) -> None:
-        try:
-            x, y = self.data.train.features(), self.data.train.labels()
-            trainer = runs.make_trainer(x, y, self.config)
-        except CatguiError as exc:
-            self.failed.emit(str(exc))
-            return
-        except MemoryError:
-            self.failed.emit(
+    @property
+    def partial(self) -> TrainOutcome | None:
+        """After a divergence, the run's last finite parameters (if any update completed)."""
+        return self._run.partial
+
+    def steps(self) -> Steps:
+        self._run = TrainingRun(self.data, self.config, self.save_in)
+        return self._run.steps()
+
+    def send_progress(self, step: Progress) -> None:
+        self.progressed.emit(step.iteration, step.cost)
+
+    def send_result(self, outcome: TrainOutcome) -> None:
+        self.succeeded.emit(outcome)
+
+    def send_interrupted(self) -> None:  # Stop keeps what was learnt
+        self.succeeded.emit(self._run.finish())
+
+    def failure_message(self, exc: BaseException) -> str:
+        if isinstance(exc, MemoryError):
+            return (
                 f"not enough memory to train on {len(self.data.train):,} images; "
                 "use fewer pictures or fewer augmentation copies"
             )
-            return
-        start = time.perf_counter()
-        interval = 1.0 / MAX_SIGNALS_PER_SECOND
-        last_emit = -interval
-        pending: tuple[int, float] | None = None
-        stopped = False
-        try:
-            for step in trainer.steps():
-                now = time.perf_counter()
-                if now - last_emit >= interval:
-                    self.progressed.emit(step.iteration, step.cost)
-                    last_emit, pending = now, None
-                else:
-                    pending = (step.iteration, step.cost)
-                if self.isInterruptionRequested():
-                    stopped = step.iteration + 1 < step.total
-                    break
-        except TrainingDiverged as exc:
-            if pending is not None:
-                self.progressed.emit(*pending)
-            if trainer.iterations_done > 0:
-                self.partial = self._outcome(trainer, time.perf_counter() - start, True)
-            self.failed.emit(str(exc))
-            return
-        seconds = time.perf_counter() - start
-        if pending is not None:
-            self.progressed.emit(*pending)
-        if trainer.iterations_done == 0:  # stopped before the first update
-            self.failed.emit("training was stopped before the first iteration; nothing was learnt")
-            return
-        outcome = self._outcome(trainer, seconds, stopped)
-        if self.save_in is not None and not stopped:
-            try:
-                outcome.saved = runs.save_new(outcome.model, self.save_in)
-            except CatguiError as exc:
-                outcome.save_error = str(exc)
-        self.succeeded.emit(outcome)
-
-    def _outcome(self, trainer, seconds: float, stopped: bool) -> TrainOutcome:
-        model = runs.build_model(trainer, self.data, seconds, stopped=stopped)
-        return TrainOutcome(model, list(trainer.costs), stopped, seconds)
+        return super().failure_message(exc)

@@ -16,7 +16,10 @@ Used as is, the worker emits the generic signals. A worker with its own public s
 (:class:`~catgui.workers.train.TrainWorker`, ...) is a thin declaration: it names its
 generator in :meth:`~GeneratorWorker.steps` and maps progress, result and interruption
 to its signals by overriding :meth:`~GeneratorWorker.send_progress`,
-:meth:`~GeneratorWorker.send_result` and :meth:`~GeneratorWorker.send_interrupted`.
+:meth:`~GeneratorWorker.send_result` and :meth:`~GeneratorWorker.send_interrupted`
+(and, where it needs to, :meth:`~GeneratorWorker.sends_at_once`,
+:meth:`~GeneratorWorker.collect`, :meth:`~GeneratorWorker.send_failure`,
+:meth:`~GeneratorWorker.failure_message`).
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ class GeneratorWorker(Worker):
         What the work is, as it reads in a sentence ("the download", "training"); names
         what failed in the messages of unexpected errors.
     max_per_second : float, optional
-        Progress signals a second at most (the first and the last are always sent).
+        Progress signals a second at most (the first and the last are always sent);
+        0 sends every step.
     parent : QObject, optional
         The Qt parent.
 
@@ -76,7 +80,7 @@ class GeneratorWorker(Worker):
     failed = Signal(str)
     interrupted = Signal()
 
-    #: Progress signals a second, at most; a subclass may set its own.
+    #: Progress signals a second, at most (0: every step); a subclass may set its own.
     max_per_second: float = DEFAULT_MAX_PER_SECOND
     #: What the work is, as it reads in a sentence.
     task: str = "the work"
@@ -102,6 +106,10 @@ class GeneratorWorker(Worker):
         if self._make_steps is None:
             raise TypeError(f"{type(self).__name__} has no generator to run")
         return self._make_steps()
+
+    def collect(self, step: Any) -> None:
+        """Called with every step, sent or not; a declaration that must lose none of them
+        (classification results) gathers them here. Default: nothing."""
 
     def sends_at_once(self, step: Any, first: bool) -> bool:
         """Whether ``step`` is sent whatever the throttle says (default: the first step)."""
@@ -170,6 +178,7 @@ class GeneratorWorker(Worker):
                 except BaseException:
                     self._send_pending(pending)  # the last progress reached, before failing
                     raise
+                self.collect(step)
                 now = time.monotonic()
                 if self.sends_at_once(step, first) or now - last_sent >= interval:
                     pending.clear()

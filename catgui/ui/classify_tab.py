@@ -13,11 +13,11 @@ from catgui.ui import classify_settings as remembered
 from catgui.ui.classify_corrections import ClassifyCorrections
 from catgui.ui.classify_header import ClassifyHeader
 from catgui.ui.classify_model import band_around, summary_text
-from catgui.ui.classify_queue import ClassifyQueue
 from catgui.ui.classify_results import ClassifyResults
 from catgui.ui.corrections_dialog import CorrectionsDialog
 from catgui.ui.drop_area import DropArea, local_paths
 from catgui.ui.pasted_images import PastedImages
+from catgui.workers.classify_queue import ClassifyQueue
 
 IMAGE_FILTER = (
     "Images (" + " ".join(f"*{s}" for s in sorted(images.IMAGE_SUFFIXES)) + ");;All files (*)"

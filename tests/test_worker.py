@@ -91,6 +91,23 @@ def test_a_declaration_can_send_chosen_steps_at_once(qtbot):
     assert record.steps() == [0, 10, 20, 24]
 
 
+def test_collect_sees_every_step_while_progress_is_throttled(qtbot):
+    class Gathering(GeneratorWorker):
+        max_per_second = 0.001
+
+        def __init__(self) -> None:
+            super().__init__(lambda: counting(30))
+            self.seen: list[int] = []
+
+        def collect(self, step) -> None:
+            self.seen.append(step)
+
+    worker = Gathering()
+    record = run(qtbot, worker)
+    assert worker.seen == list(range(30))
+    assert record.steps() == [0, 29]
+
+
 def test_a_catgui_error_is_shown_as_is_after_the_last_progress(qtbot):
     def broken():
         yield 1

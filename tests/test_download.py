@@ -86,6 +86,15 @@ def fake_files(monkeypatch) -> dict[str, bytes]:
     return files
 
 
+def _drive(steps, on_progress):
+    """Run a generator to its end, passing each item it yields on; return its value."""
+    while True:
+        try:
+            on_progress(next(steps))
+        except StopIteration as end:
+            return end.value
+
+
 def _visible(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
@@ -93,8 +102,9 @@ def _visible(folder: Path) -> list[str]:
 def test_download_success_with_progress(server, fake_files, tmp_path):
     server.files = fake_files
     seen: list[tuple[int, int]] = []
-    folder = download.download_dataset(
-        tmp_path / "dest", progress=lambda d, t: seen.append((d, t)), base_url=server.base_url
+    folder = _drive(
+        download.download_steps(tmp_path / "dest", base_url=server.base_url),
+        lambda p: seen.append((p.done, p.total)),
     )
     assert folder == tmp_path / "dest"
     for name, body in fake_files.items():
@@ -143,13 +153,12 @@ def test_cancel_midway_leaves_nothing(server, fake_files, tmp_path):
     server.files = fake_files
     chunks = []
     dest = tmp_path / "dest"
-    with pytest.raises(download.DownloadCancelled):
-        download.download_dataset(
-            dest,
-            progress=lambda d, t: chunks.append(d),
-            cancelled=lambda: len(chunks) >= 2,
-            base_url=server.base_url,
-        )
+    steps = download.download_steps(dest, base_url=server.base_url)
+    for progress in steps:  # cancelling = no longer iterating, then closing
+        chunks.append(progress.done)
+        if len(chunks) >= 2:
+            break
+    steps.close()
     assert 0 < chunks[-1] < len(fake_files[ds.TRAIN_FILE])  # it really stopped mid-file
     assert _visible(dest) == []
 

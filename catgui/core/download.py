@@ -13,8 +13,9 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Generator
 from pathlib import Path
+from typing import NamedTuple
 
 from catgui.core import dataset as ds
 from catgui.core.errors import CatguiError
@@ -29,12 +30,13 @@ MAX_BYTES = 64 * 1024 * 1024
 CHUNK = 64 * 1024
 TIMEOUT_S = 30.0
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
+class DownloadProgress(NamedTuple):
+    """``done`` bytes of ``total`` over both files; ``total`` is an estimate until each
+    server response states its length."""
 
-class DownloadCancelled(CatguiError):
-    """The user cancelled the download; nothing partial was left behind."""
+    done: int
+    total: int
 
 
 def default_folder() -> Path:
@@ -42,25 +44,21 @@ def default_folder() -> Path:
     return user_data_dir() / "datasets"
 
 
-def download_dataset(
+def download_steps(
     dest_folder: str | os.PathLike | None = None,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
     base_url: str = BASE_URL,
     timeout: float = TIMEOUT_S,
-) -> Path:
-    """Fetch both files of the data set into ``dest_folder`` and return that folder.
+) -> Generator[DownloadProgress, None, Path]:
+    """Fetch both files of the data set into ``dest_folder``, yielding progress.
+
+    One :class:`DownloadProgress` is yielded per chunk received and one after each file;
+    the generator returns the folder. Stop iterating and close the generator to cancel:
+    the temporary file of the file being fetched is removed, nothing partial is kept.
 
     Parameters
     ----------
     dest_folder
         Destination; default :func:`default_folder`. Created if needed.
-    progress
-        Called as ``progress(bytes_done, bytes_total)`` over both files together.
-        ``bytes_total`` is an estimate until each server response states its length.
-    cancelled
-        Polled between chunks; when it returns ``True`` the download stops, temporary
-        files are removed and :class:`DownloadCancelled` is raised.
     base_url
         Where the two files lie (their names are appended); tests point it at a local server.
     timeout
@@ -81,11 +79,6 @@ def download_dataset(
     names = [ds.TRAIN_FILE, ds.TEST_FILE]
     sizes = {name: KNOWN_SIZES.get(name, 0) for name in names}
     done_before = 0
-
-    def report(done_in_file: int) -> None:
-        if progress is not None:
-            progress(done_before + done_in_file, sum(sizes.values()))
-
     for name in names:
         target = folder / name
         expected = ds.KNOWN_SHA256[name]
@@ -93,10 +86,25 @@ def download_dataset(
             sizes[name] = target.stat().st_size
         else:
             url = base_url.rstrip("/") + "/" + name
-            sizes[name] = _fetch(url, target, expected, sizes, name, report, cancelled, timeout)
+            for received in _fetch(url, target, expected, sizes, name, timeout):
+                yield DownloadProgress(done_before + received, sum(sizes.values()))
         done_before += sizes[name]
-        report(0)
+        yield DownloadProgress(done_before, sum(sizes.values()))
     return folder
+
+
+def download_dataset(
+    dest_folder: str | os.PathLike | None = None,
+    base_url: str = BASE_URL,
+    timeout: float = TIMEOUT_S,
+) -> Path:
+    """Run :func:`download_steps` to the end and return the folder (same parameters)."""
+    steps = download_steps(dest_folder, base_url, timeout)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return end.value
 
 
 def _fetch(
@@ -105,12 +113,13 @@ def _fetch(
     expected: str,
     sizes: dict[str, int],
     name: str,
-    report: Callable[[int], None],
-    cancelled: Cancelled | None,
     timeout: float,
-) -> int:
-    """Stream ``url`` into ``target`` atomically after checking its SHA-256; return its size."""
-    _check_cancelled(cancelled)
+) -> Generator[int, None, None]:
+    """Stream ``url`` into ``target`` atomically after checking its SHA-256.
+
+    Yields the bytes received so far after each chunk; sets ``sizes[name]`` to the
+    announced length, then to the size received.
+    """
     try:
         response = urllib.request.urlopen(url, timeout=timeout)  # noqa: S310 (http/https only)
     except urllib.error.HTTPError as exc:
@@ -132,7 +141,7 @@ def _fetch(
             sizes[name] = length
         tmp = _temp_file(target)
         try:
-            digest, received = _stream(response, tmp, url, report, cancelled)
+            digest, received = yield from _stream(response, tmp, url)
             if length is not None and received != length:
                 raise CatguiError(
                     f"could not download {url}: received {received} of {length} bytes "
@@ -149,16 +158,15 @@ def _fetch(
                 raise CatguiError(
                     f"{target}: cannot save the file ({exc.strerror or exc})"
                 ) from None
-        except BaseException:
+        except BaseException:  # also GeneratorExit: the download was cancelled
             _remove_quietly(tmp)
             raise
-    return received
+    sizes[name] = received
 
 
-def _stream(
-    response, tmp: Path, url: str, report: Callable[[int], None], cancelled: Cancelled | None
-) -> tuple[str, int]:
-    """Copy the body into ``tmp`` chunk by chunk; return (sha256 hex, bytes)."""
+def _stream(response, tmp: Path, url: str) -> Generator[int, None, tuple[str, int]]:
+    """Copy the body into ``tmp`` chunk by chunk, yielding the bytes so far; return
+    (sha256 hex, bytes)."""
     digest = hashlib.sha256()
     received = 0
     try:
@@ -167,7 +175,6 @@ def _stream(
         raise CatguiError(f"{tmp.parent}: cannot write here ({exc.strerror or exc})") from None
     with out:
         while True:
-            _check_cancelled(cancelled)
             try:
                 chunk = response.read1(CHUNK)
             except (TimeoutError, OSError, ValueError) as exc:
@@ -186,7 +193,7 @@ def _stream(
                 raise CatguiError(
                     f"{tmp.parent}: cannot write the download ({exc.strerror or exc})"
                 ) from None
-            report(received)
+            yield received
         try:
             out.flush()
             os.fsync(out.fileno())
@@ -212,11 +219,6 @@ def _content_length(response) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
-
-
-def _check_cancelled(cancelled: Cancelled | None) -> None:
-    if cancelled is not None and cancelled():
-        raise DownloadCancelled("the download was cancelled; no partial file was kept")
 
 
 def _reason(reason: object) -> str:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from catgui.core import decision, images
 from catgui.core.classifier import Classifier
 from catgui.core.decision import CAT, NON_CAT  # noqa: F401 - the words a Result uses
 from catgui.core.errors import CatguiError
-from catgui.core.parallel import map_in_order
+from catgui.core.parallel import default_workers, map_in_order
 
 
 @dataclass(frozen=True)
@@ -82,3 +83,57 @@ def classify_paths(
         yield from results
     finally:
         results.close()
+
+
+class ClassifyStep(NamedTuple):
+    """One step of :func:`classify_steps`: a file found by the walk, or one classified.
+
+    Attributes
+    ----------
+    done : int
+        Files handled so far (classified or failed).
+    total : int
+        Files to handle, or 0 while the folders are still being walked.
+    found : int
+        Files found so far by the walk (equals ``total`` once it is known).
+    result : Result or None
+        The file just handled, or ``None`` for a step of the walk.
+    """
+
+    done: int
+    total: int
+    found: int
+    result: Result | None = None
+
+
+def classify_steps(
+    paths: Sequence[str | Path],
+    classifier: Classifier,
+    thumbnail_size: int | None = None,
+    decoders: int | None = None,
+) -> Generator[ClassifyStep, None, None]:
+    """Walk ``paths`` (folders recursively), then classify every file found, in order.
+
+    Yields one :class:`ClassifyStep` per file found, then one per file handled (its
+    :class:`~catgui.core.Result`: a verdict, or an error for a bad file).
+    Files are decoded ``decoders`` at a time ahead of the one yielded; closing the
+    generator cancels the decoding not yet started.
+    """
+    todo: list[tuple[Path, str | None]] = []
+    for item in images.iter_image_files(paths):
+        todo.append(item)
+        yield ClassifyStep(0, 0, len(todo))
+    total = len(todo)
+
+    def classify(item: tuple[Path, str | None]) -> Result:
+        path, problem = item
+        if problem:
+            return Result(path=path, error=problem)
+        return classify_file(classifier, path, thumbnail_size=thumbnail_size)
+
+    results = map_in_order(classify, todo, decoders if decoders is not None else default_workers())
+    try:
+        for done, result in enumerate(results, start=1):
+            yield ClassifyStep(done, total, total, result)
+    finally:
+        results.close()  # cancels decoding not yet started

@@ -1,6 +1,8 @@
 """Qt threads: the only place that runs catgui.core work off the GUI thread.
 
-One module per kind of work (train, classify, download). Workers emit plain data with
-signals and never touch widgets, QPixmaps or figures; they check
-``isInterruptionRequested()`` between steps.
+One generic worker (:class:`~catgui.workers.generator.GeneratorWorker`) drives any core
+generator: throttled progress, the result, every error as one readable ``failed(str)``,
+and interruption between steps. Each kind of work (train, prepare_data, download,
+classify) is a thin declaration on it: which generator, how progress maps to its
+signals. Workers emit plain data and never touch widgets, QPixmaps or figures.
 """

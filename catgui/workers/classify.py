@@ -5,21 +5,24 @@ decodes and classifies the files with :func:`catgui.core.prediction.classify_fil
 at a time in a small thread pool (:func:`catgui.core.parallel.map_in_order`), in order.
 The first result is sent at once; the rest in batches at most every ``batch_interval``
 seconds, so a drop of thousands of pictures costs five signals a second, not one per file.
+
+:func:`catgui.core.prediction.classify_steps` is that work as a generator (no Qt);
+:class:`ClassifyWorker` drives it with the generic
+:class:`~catgui.workers.generator.GeneratorWorker`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from catgui.core import images, prediction
-from catgui.core.network import Network
-from catgui.core.parallel import default_workers, map_in_order
-from catgui.workers.base import Worker
+from catgui.core.classifier import Classifier
+from catgui.core.parallel import default_workers
+from catgui.core.prediction import ClassifyStep, Result, classify_steps
+from catgui.workers.generator import GeneratorWorker, Steps
 
 #: Longest side of the display thumbnails kept per picture (memory stays bounded).
 THUMBNAIL_SIZE = 96
@@ -56,8 +59,8 @@ class ClassifyBatch:
     found: int = 0
 
 
-class ClassifyWorker(Worker):
-    """Walk, decode and classify ``paths`` with ``network``; stop when interrupted.
+class ClassifyWorker(GeneratorWorker):
+    """Walk, decode and classify ``paths`` with ``classifier``; stop when interrupted.
 
     Signals
     -------
@@ -71,76 +74,53 @@ class ClassifyWorker(Worker):
 
     batchReady = Signal(object)
     ended = Signal(int, bool)
-    failed = Signal(str)
+
+    task = "classifying"
 
     def __init__(
         self,
         paths: Sequence[str | Path],
-        network: Network,
+        classifier: Classifier,
         job: int = 0,
         thumbnail_size: int = THUMBNAIL_SIZE,
         batch_interval: float = BATCH_INTERVAL,
         decoders: int | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.paths = [str(p) for p in paths]
-        self.network = network
+        self.classifier = classifier
         self.job = job
         self.thumbnail_size = thumbnail_size
         self.batch_interval = batch_interval
+        self.max_per_second = 1.0 / batch_interval if batch_interval > 0 else 0.0
         #: Decoding threads: Pillow releases the GIL, so pictures decode on every core.
         self.decoders = decoders if decoders is not None else default_workers()
+        self._unsent: list[Result] = []
 
-    def run(self) -> None:  # noqa: D401 - Qt entry point
-        try:
-            self._run()
-        except Exception as exc:  # noqa: BLE001 - a bug must reach the window, not kill the thread
-            self.failed.emit(f"Classifying stopped because of an unexpected error: {exc!r}")
-            self.ended.emit(self.job, True)
+    def steps(self) -> Steps:
+        self._unsent = []
+        return classify_steps(self.paths, self.classifier, self.thumbnail_size, self.decoders)
 
-    def _run(self) -> None:
-        pending: list[prediction.Result] = []
-        last_emit = time.monotonic()
-        todo: list[tuple[Path, str | None]] = []
-        for item in images.iter_image_files(self.paths):
-            if self.isInterruptionRequested():
-                self.ended.emit(self.job, True)
-                return
-            todo.append(item)
-            now = time.monotonic()
-            if now - last_emit >= self.batch_interval:
-                self.batchReady.emit(ClassifyBatch(self.job, [], 0, 0, len(todo)))
-                last_emit = now
-        total = len(todo)
-        done = 0
-        results = map_in_order(self._classify, todo, self.decoders)
-        try:
-            for result in results:
-                if self.isInterruptionRequested():  # results decoded ahead are dropped
-                    self._flush(pending, done, total)
-                    self.ended.emit(self.job, True)
-                    return
-                pending.append(result)
-                done += 1
-                now = time.monotonic()
-                # the first result goes at once (the user sees a verdict as soon as there
-                # is one, and the list draws its first row alone), then in batches
-                if done == 1 or now - last_emit >= self.batch_interval:
-                    self._flush(pending, done, total)
-                    pending = []
-                    last_emit = now
-        finally:
-            results.close()  # cancels decoding not yet started
-        self._flush(pending, done, total, always=True)
+    def collect(self, step: ClassifyStep) -> None:
+        if step.result is not None:
+            self._unsent.append(step.result)
+
+    def sends_at_once(self, step: ClassifyStep, first: bool) -> bool:
+        # the first result goes at once (the user sees a verdict as soon as there is one,
+        # and the list draws its first row alone), then in batches
+        return step.done == 1
+
+    def send_progress(self, step: ClassifyStep) -> None:
+        results, self._unsent = self._unsent, []
+        self.batchReady.emit(ClassifyBatch(self.job, results, step.done, step.total, step.found))
+
+    def send_result(self, _result: None) -> None:
         self.ended.emit(self.job, False)
 
-    def _classify(self, item: tuple[Path, str | None]) -> prediction.Result:
-        path, problem = item
-        if problem:
-            return prediction.Result(path=path, error=problem)
-        return prediction.classify_file(self.network, path, thumbnail_size=self.thumbnail_size)
+    def send_interrupted(self) -> None:  # results decoded ahead are dropped
+        self.ended.emit(self.job, True)
 
-    def _flush(self, results: list, done: int, total: int, always: bool = False) -> None:
-        if results or always:
-            self.batchReady.emit(ClassifyBatch(self.job, list(results), done, total, total))
+    def send_failure(self, message: str) -> None:
+        self.failed.emit(message)
+        self.ended.emit(self.job, True)

@@ -1,22 +1,20 @@
-"""The data-set download, off the GUI thread."""
+"""The data-set download, off the GUI thread: drives :func:`catgui.core.download.download_steps`."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from catgui.core import download
-from catgui.core.errors import CatguiError
-from catgui.workers.base import Worker
+from catgui.workers.generator import GeneratorWorker, Steps
 
 #: At most this many progress signals a second (plus the last one).
 MAX_PROGRESS_PER_S = 30
 
 
-class DownloadWorker(Worker):
-    """Run :func:`catgui.core.download.download_dataset` in a thread.
+class DownloadWorker(GeneratorWorker):
+    """Run :func:`catgui.core.download.download_steps` in a thread.
 
     Signals
     -------
@@ -32,8 +30,10 @@ class DownloadWorker(Worker):
 
     progressed = Signal(int, int)
     succeeded = Signal(str)
-    failed = Signal(str)
     cancelled = Signal()
+
+    max_per_second = MAX_PROGRESS_PER_S
+    task = "the download"
 
     def __init__(
         self,
@@ -41,30 +41,23 @@ class DownloadWorker(Worker):
         base_url: str | None = None,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.dest_folder = (
             Path(dest_folder) if dest_folder is not None else download.default_folder()
         )
         self.base_url = base_url or download.BASE_URL
-        self._last_emit = 0.0
 
-    def run(self) -> None:
-        try:
-            folder = download.download_dataset(
-                self.dest_folder,
-                progress=self._progress,
-                cancelled=self.isInterruptionRequested,
-                base_url=self.base_url,
-            )
-        except download.DownloadCancelled:
-            self.cancelled.emit()
-        except CatguiError as exc:
-            self.failed.emit(str(exc))
-        else:
-            self.succeeded.emit(str(folder))
+    def steps(self) -> Steps:
+        return download.download_steps(self.dest_folder, base_url=self.base_url)
 
-    def _progress(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - self._last_emit >= 1.0 / MAX_PROGRESS_PER_S:
-            self._last_emit = now
-            self.progressed.emit(done, max(total, done))
+    def sends_at_once(self, step: download.DownloadProgress, first: bool) -> bool:
+        return first or step.done >= step.total
+
+    def send_progress(self, step: download.DownloadProgress) -> None:
+        self.progressed.emit(step.done, max(step.total, step.done))
+
+    def send_result(self, result: Path) -> None:
+        self.succeeded.emit(str(result))
+
+    def send_interrupted(self) -> None:
+        self.cancelled.emit()

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QObject, Signal
 
-from catgui.core.errors import CatguiError
-from catgui.core.sources import DataPreparation, DataRecipe
-from catgui.workers.base import Worker
+from catgui.core.folders import ImportProgress
+from catgui.core.sources import ComposedDataSet, DataPreparation, DataRecipe
+from catgui.workers.generator import GeneratorWorker, Steps
 
 #: At most this many progress signals a second, however fast files are read.
 MAX_SIGNALS_PER_SECOND = 20
 
 
-class PrepareDataWorker(Worker):
+class PrepareDataWorker(GeneratorWorker):
     """Import the folders of ``recipe`` and assemble its data set in a thread.
 
     Signals
@@ -32,46 +30,42 @@ class PrepareDataWorker(Worker):
 
     progressed = Signal(int, int, str)
     succeeded = Signal(object)
-    failed = Signal(str)
     cancelled = Signal()
 
+    max_per_second = MAX_SIGNALS_PER_SECOND
+    task = "preparing the data set"
+
     def __init__(self, recipe: DataRecipe, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self.recipe = recipe
 
-    def run(self) -> None:
-        try:
-            self._prepare()
-        except CatguiError as exc:
-            self.failed.emit(str(exc))
-        except MemoryError:
-            self.failed.emit(
+    def steps(self) -> Steps:
+        prep = DataPreparation(self.recipe)
+        yield from prep.steps()  # closing this generator closes those steps (decoding stops)
+        return prep.result
+
+    def sends_at_once(self, step: ImportProgress, first: bool) -> bool:
+        return first or step.done == step.total
+
+    def send_progress(self, step: ImportProgress) -> None:
+        self.progressed.emit(step.done, step.total, step.stage)
+
+    def send_result(self, result: ComposedDataSet) -> None:
+        if self.isInterruptionRequested():  # stopped while the data set was assembled
+            self.cancelled.emit()
+        else:
+            self.succeeded.emit(result)
+
+    def send_interrupted(self) -> None:
+        self.cancelled.emit()
+
+    def failure_message(self, exc: BaseException) -> str:
+        if isinstance(exc, MemoryError):
+            return (
                 "not enough memory to hold these pictures; use fewer pictures or fewer "
                 "augmentation copies"
             )
-        except OSError as exc:  # a folder vanished or became unreadable mid-way
+        if isinstance(exc, OSError):  # a folder vanished or became unreadable mid-way
             where = exc.filename or self.recipe.images or "the data folder"
-            self.failed.emit(f"{where}: {exc.strerror or exc}")
-
-    def _prepare(self) -> None:
-        prep = DataPreparation(self.recipe)
-        steps = prep.steps()
-        interval = 1.0 / MAX_SIGNALS_PER_SECOND
-        last_emit = -interval
-        try:
-            for p in steps:
-                if self.isInterruptionRequested():
-                    steps.close()  # lets the import's decoding threads wind down
-                    self.cancelled.emit()
-                    return
-                now = time.perf_counter()
-                if now - last_emit >= interval or p.done == p.total:
-                    self.progressed.emit(p.done, p.total, p.stage)
-                    last_emit = now
-        finally:
-            steps.close()
-        if self.isInterruptionRequested():
-            self.cancelled.emit()
-            return
-        assert prep.result is not None
-        self.succeeded.emit(prep.result)
+            return f"{where}: {exc.strerror or exc}"
+        return super().failure_message(exc)

@@ -17,7 +17,7 @@ from catgui.ui.classify.header import ClassifyHeader
 from catgui.ui.classify.model import band_around, summary_text
 from catgui.ui.classify.pasted_images import PastedImages
 from catgui.ui.classify.results import ClassifyResults
-from catgui.ui.classify_queue import ClassifyQueue
+from catgui.workers.classify_queue import ClassifyQueue
 
 IMAGE_FILTER = (
     "Images (" + " ".join(f"*{s}" for s in sorted(images.IMAGE_SUFFIXES)) + ");;All files (*)"

@@ -38,13 +38,13 @@ class ClassifyQueue(QObject):
 
     Parameters
     ----------
-    network_source : callable
+    classifier_source : callable
         Returns the active classifier, or ``None`` when there is no model (batches then wait).
 
     Signals
     -------
     resultsReady(list)
-        New :class:`~catgui.core.prediction.Result` objects scored by the current network.
+        New :class:`~catgui.core.prediction.Result` objects scored by the current classifier.
     progressed(int, int, int)
         Files done, total (0 while folders are walked) and found so far.
     busyChanged(bool)
@@ -59,10 +59,10 @@ class ClassifyQueue(QObject):
     failed = Signal(str)
 
     def __init__(
-        self, network_source: Callable[[], Classifier | None], parent: QObject | None = None
+        self, classifier_source: Callable[[], Classifier | None], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._network_source = network_source
+        self._classifier_source = classifier_source
         self._waiting: deque[list[str]] = deque()
         self._job = 0
         self._accept_job: int | None = None
@@ -95,13 +95,13 @@ class ClassifyQueue(QObject):
 
     def start_next(self) -> None:
         """Start the next waiting batch if idle and a model is active."""
-        network = self._network_source()
-        if self._holder.worker is not None or not self._waiting or network is None:
+        classifier = self._classifier_source()
+        if self._holder.worker is not None or not self._waiting or classifier is None:
             return
         self._job += 1
         self._accept_job = self._job
         self.progress = (0, 0)
-        worker = ClassifyWorker(self._waiting.popleft(), network, job=self._job)
+        worker = ClassifyWorker(self._waiting.popleft(), classifier, job=self._job)
         worker.batchReady.connect(self._on_batch)
         worker.ended.connect(self._on_ended)
         worker.failed.connect(self.failed)
@@ -141,9 +141,9 @@ class ClassifyQueue(QObject):
             return  # from a cancelled batch
         self.progress = (batch.done, batch.total)
         results = batch.results
-        network = self._network_source()
-        if results and network is not None and network is not worker.network:
-            results = rescored(results, network)  # the model changed while this batch ran
+        classifier = self._classifier_source()
+        if results and classifier is not None and classifier is not worker.classifier:
+            results = rescored(results, classifier)  # the model changed while this batch ran
         if results:
             self.resultsReady.emit(results)
         self.progressed.emit(batch.done, batch.total, batch.found)

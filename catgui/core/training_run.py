@@ -1,0 +1,109 @@
+"""One training run as a generator: the steps of any kind's trainer, then a model.
+
+Shared by the window's worker (which drives it in a thread) and anything headless: it
+stops when its steps are closed, keeps the last finite model when training diverges, and
+saves a completed run under a new name.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from catgui.core import runs
+from catgui.core.dataset import DataSet
+from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.persistence import Model
+from catgui.core.training import Progress
+
+
+@dataclass
+class TrainOutcome:
+    """What a run produced.
+
+    Attributes
+    ----------
+    model
+        The network reached, evaluated on the data set, with its metadata (unsaved).
+    costs
+        The full cost curve, one value per completed iteration.
+    stopped
+        ``True`` when the user stopped the run before the last iteration.
+    seconds
+        Time spent training (not evaluating).
+    saved
+        Where the worker saved a completed run (when it was asked to), else ``None``.
+    save_error
+        Why that save failed (a message a person understands), else ``None``.
+    """
+
+    model: Model
+    costs: list[float]
+    stopped: bool
+    seconds: float
+    saved: Path | None = None
+    save_error: str | None = None
+
+
+class TrainingRun:
+    """One training run of ``config`` on ``data``, step by step.
+
+    :meth:`steps` yields the trainer's :class:`~catgui.core.training.Progress` and returns
+    the :class:`TrainOutcome` of the completed run (saved in ``save_in`` when given). A run
+    whose steps were closed early is finished with :meth:`finish`; a run that diverged
+    leaves its last finite parameters in :attr:`partial`.
+    """
+
+    def __init__(self, data: DataSet, config: Any, save_in: Path | None) -> None:
+        self.data = data
+        self.config = config
+        self.save_in = save_in
+        self.partial: TrainOutcome | None = None
+        self._trainer = None
+        self._last: Progress | None = None
+        self._start = 0.0
+
+    def steps(self) -> Generator[Progress, None, TrainOutcome]:
+        self._trainer = trainer = runs.make_trainer(self.data.train, self.config)
+        self._start = time.perf_counter()
+        try:
+            for step in trainer.steps():
+                self._last = step
+                yield step
+        except TrainingDiverged:
+            if trainer.iterations_done > 0:
+                self.partial = self._outcome(time.perf_counter() - self._start, stopped=True)
+            raise
+        return self.finish(stopped=False)
+
+    def finish(self, stopped: bool | None = None) -> TrainOutcome:
+        """The outcome of the iterations done: complete (and saved) or stopped early.
+
+        ``stopped`` is ``False`` when the steps ran to their end; by default (steps closed
+        early) it tells whether iterations of the budget were left.
+
+        Raises
+        ------
+        CatguiError
+            No update was completed, so nothing was learnt.
+        """
+        seconds = time.perf_counter() - self._start
+        if self._trainer is None or self._trainer.iterations_done == 0:
+            raise CatguiError("training was stopped before the first iteration; nothing was learnt")
+        if stopped is None:
+            last = self._last
+            stopped = last is None or last.iteration + 1 < last.total
+        outcome = self._outcome(seconds, stopped)
+        if self.save_in is not None and not stopped:
+            try:
+                outcome.saved = runs.save_new(outcome.model, self.save_in)
+            except CatguiError as exc:
+                outcome.save_error = str(exc)
+        return outcome
+
+    def _outcome(self, seconds: float, stopped: bool) -> TrainOutcome:
+        model = runs.build_model(self._trainer, self.data, seconds, stopped=stopped)
+        return TrainOutcome(model, list(self._trainer.costs), stopped, seconds)

@@ -274,3 +274,24 @@ def test_a_kind_name_is_taken_once(means):
         kinds.unregister("dnn")
     with pytest.raises(CatguiError, match="unknown model kind 'svm'"):
         kinds.get("svm")
+
+
+def test_only_the_kinds_table_names_a_kind():
+    """Outside ``core/kinds`` no module spells a kind's name; the engine's configurations
+    name the kind they belong to (``TrainConfig.kind``, ``L2Config.kind``), nothing more."""
+    import re
+
+    import catgui
+
+    root = Path(catgui.__file__).parent
+    allowed = {root / "core" / "training.py", root / "core" / "logistic_l2.py"}
+    names = "|".join(re.escape(k.name) for k in kinds.all_kinds())
+    literal = re.compile(rf"[\"']({names})[\"']")
+    offenders = [
+        f"{path.relative_to(root)}:{n}: {line.strip()}"
+        for path in root.rglob("*.py")
+        if (root / "core" / "kinds") not in path.parents and path not in allowed
+        for n, line in enumerate(path.read_text().splitlines(), start=1)
+        if literal.search(line)
+    ]
+    assert not offenders, "kinds named outside core/kinds:\n" + "\n".join(offenders)

@@ -60,12 +60,19 @@ def probabilities_of(classifier: Classifier, squares: np.ndarray) -> np.ndarray:
     return out
 
 
+def network_kind(network: nn.Network) -> str:
+    """The kind of a network whose kind nobody recorded: by depth, as the configs name it."""
+    from catgui.core.training import TrainConfig
+
+    return TrainConfig(hidden=tuple(network.sizes[1:-1])).kind
+
+
 class NetworkClassifier(Classifier):
     """The article's kinds: a fully connected network on the 64x64 square's 12288 values."""
 
-    def __init__(self, network: nn.Network, kind: str = "dnn") -> None:
+    def __init__(self, network: nn.Network, kind: str = "") -> None:
         self.network = network
-        self.kind = kind
+        self.kind = kind or network_kind(network)
 
     def probabilities(self, squares: np.ndarray) -> np.ndarray:
         batch = pictures.as_batch(squares, self.input_size)

@@ -191,8 +191,7 @@ def _metadata(path: Path, arrays: dict) -> dict:
     kind = meta.get("kind")
     if version < 2 and not isinstance(kind, str):
         # Format 1 named no kind in files written by hand or tests: the depth tells.
-        sizes = meta.get("sizes")
-        kind = "logreg" if isinstance(sizes, list) and len(sizes) == 2 else "dnn"
+        kind = kinds.kind_of_format_1(meta)
     if not isinstance(kind, str) or not kind:
         raise CatguiError(f"{path}: the metadata names no model kind")
     meta["kind"] = kind

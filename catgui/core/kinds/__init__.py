@@ -48,6 +48,12 @@ def get(name: str) -> ModelKind:
         ) from None
 
 
+def kind_of_format_1(metadata: dict) -> str:
+    """The kind of a format-1 model file that names none: a network, by its depth."""
+    one_layer = len(metadata.get("sizes") or ()) == 2
+    return logreg.KIND.name if one_layer else dnn.KIND.name
+
+
 def of_config(config: Any) -> ModelKind:
     """The kind a training configuration belongs to (its ``kind`` attribute)."""
     return get(config.kind)

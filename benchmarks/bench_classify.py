@@ -25,7 +25,7 @@ from _common import emit, machine, median, seconds, table, timed
 
 from catgui.core import network as nn
 from catgui.core import prediction
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 
 WIDTH, HEIGHT = 4000, 3000
 VARIANTS = 8

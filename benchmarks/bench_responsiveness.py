@@ -75,7 +75,7 @@ def ensure_model(window) -> None:
     if window.state.model is not None:
         return
     from catgui.core import network as nn
-    from catgui.core.classifier import NetworkClassifier
+    from catgui.core.kinds.network_kind import NetworkClassifier
     from catgui.core.persistence import Model
 
     window.state.set_model(

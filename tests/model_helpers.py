@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from catgui.core import network, persistence
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 
 
 def save_model(folder: Path, name: str, seed: int = 1) -> Path:

@@ -10,7 +10,7 @@ from catgui.core import persistence, runs
 from catgui.core.augment import AugmentConfig, augment
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe, prepare
-from catgui.core.training import TrainConfig, Trainer
+from catgui.core.training import TrainConfig
 
 
 @pytest.fixture
@@ -97,8 +97,9 @@ def test_only_the_training_part_is_augmented_and_it_is_recorded(tmp_path):
     assert np.array_equal(more.train.x[: len(plain.train)], plain.train.x)
     assert more.test.sha256 == plain.test.sha256 and len(more.test) == len(plain.test)
     assert more.train_names[len(plain.train)].endswith("(augmented 1)")
-    trainer = Trainer(more.train.features(), more.train.labels(), TrainConfig((3,), iterations=2))
-    trainer.run()
+    trainer = runs.make_trainer(more.train, TrainConfig((3,), iterations=2))
+    for _ in trainer.steps():
+        pass
     path = persistence.save(runs.build_model(trainer, more, 0.1), tmp_path / "m.npz")
     recorded = persistence.load(path).metadata["data_source"]["augmentation"]
     assert recorded["copies"] == 2 and recorded["seed"] == 3

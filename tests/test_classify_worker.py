@@ -10,7 +10,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from catgui.core import network, prediction
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.workers.classify import ClassifyBatch, ClassifyWorker
 
 pytestmark = pytest.mark.gui

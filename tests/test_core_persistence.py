@@ -14,8 +14,8 @@ import pytest
 
 from catgui.core import network as nn
 from catgui.core import persistence
-from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
+from catgui.core.kinds.network_kind import NetworkClassifier
 
 
 def _model(sizes=(12288, 3, 1), seed=0):
@@ -164,7 +164,7 @@ def test_list_models_newest_first_without_temporaries(tmp_path):
 _KILL_SCRIPT = """
 import sys, time, numpy as np
 from catgui.core import network as nn, persistence
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 real_savez = np.savez
 def slow_savez(f, **arrays):
     real_savez(f, **arrays)

@@ -181,10 +181,9 @@ def test_the_path_is_in_the_run_metadata(tiny_data):
 
     data = dataset.load(tiny_data)
     for path in ("gram", "plain"):
-        trainer = Trainer(
-            data.train.features(), data.train.labels(), _config((3,), iterations=5, path=path)
-        )
-        trainer.run()
+        trainer = runs.make_trainer(data.train, _config((3,), iterations=5, path=path))
+        for _ in trainer.steps():
+            pass
         model = runs.build_model(trainer, data, seconds=0.1)
         assert model.metadata["training_path"] == path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catgui.core import dataset, evaluation
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.core.training import TrainConfig, Trainer
 
 

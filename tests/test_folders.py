@@ -17,7 +17,7 @@ from catgui.core.errors import CatguiError
 from catgui.core.folders import FolderImport, class_of, import_folder
 from catgui.core.sources import DataRecipe, prepare
 from catgui.core.splits import check_share, stratified_holdout
-from catgui.core.training import TrainConfig, Trainer
+from catgui.core.training import TrainConfig
 
 
 @pytest.fixture
@@ -177,8 +177,9 @@ def test_training_on_a_folder_reaches_high_accuracy_on_its_held_out_part(tmp_pat
     assert (len(data.train), len(data.test)) == (48, 12)
     assert set(data.test_names).isdisjoint(data.train_names)
     config = TrainConfig(hidden=(8,), learning_rate=0.01, iterations=300, seed=1)
-    trainer = Trainer(data.train.features(), data.train.labels(), config)
-    trainer.run()
+    trainer = runs.make_trainer(data.train, config)
+    for _ in trainer.steps():
+        pass
     model = runs.build_model(trainer, data, 1.0)
     assert model.metadata["test_accuracy"] >= 0.9
     path = persistence.save(model, tmp_path / "m.npz")

@@ -7,8 +7,8 @@ import pytest
 
 from catgui import cli
 from catgui.core import dataset, evaluation, persistence
-from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
 
 

@@ -23,7 +23,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from catgui.core import network, paths, persistence
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.ui import application
 from catgui.ui.app_state import AppState
 from catgui.ui.main_window import MainWindow
@@ -120,7 +120,7 @@ def handler(mode, context, message):
 qInstallMessageHandler(handler)
 app = QApplication(sys.argv[:1])
 from catgui.core import network, paths, persistence
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.main_window import MainWindow
 from catgui.workers.base import running_workers

@@ -10,8 +10,8 @@ from PIL import Image
 
 from catgui.core import images, prediction
 from catgui.core import network as nn
-from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
+from catgui.core.kinds.network_kind import NetworkClassifier
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from catgui.core import network, paths, persistence
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.model import ERROR, ErrorRole, LabelRole, PathRole
 from catgui.ui.classify.tab import ClassifyTab

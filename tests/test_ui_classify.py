@@ -14,7 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QListView
 
 from catgui.core import network, persistence, prediction
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.drop_area import DropArea
 from catgui.ui.classify.model import (

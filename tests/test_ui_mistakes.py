@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from catgui.core import dataset as ds
 from catgui.core import evaluation, paths, persistence
 from catgui.core import network as nn
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.mistakes.tab import MistakesTab
 

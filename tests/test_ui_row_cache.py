@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPixmapCache
 
 from catgui.core import network, persistence
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.ui.classify import correction_buttons
 
 pytestmark = pytest.mark.gui

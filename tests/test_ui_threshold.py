@@ -12,7 +12,7 @@ from test_ui_classify import make_model, wait_idle, write_pictures
 
 from catgui.core import evaluation, persistence, sources
 from catgui.core import network as nn
-from catgui.core.classifier import NetworkClassifier
+from catgui.core.kinds.network_kind import NetworkClassifier
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.model import UNSURE, band_around, label_for
 from catgui.ui.classify.tab import ClassifyTab

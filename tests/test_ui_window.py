@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget
 from catgui.core import paths, persistence, runs
 from catgui.core.dataset import load as load_dataset
 from catgui.core.evaluation import accuracy_text
-from catgui.core.training import TrainConfig, Trainer
+from catgui.core.training import TrainConfig
 from catgui.ui import application
 from catgui.ui.app_state import AppState
 from catgui.ui.crash_reporter import CrashReporter, log_path
@@ -28,10 +28,9 @@ pytestmark = pytest.mark.gui
 def make_model(data_folder: Path, out_folder: Path, iterations: int = 5) -> Path:
     """Train a tiny model with the engine and save it under a new name."""
     data = load_dataset(data_folder)
-    trainer = Trainer(
-        data.train.features(), data.train.labels(), TrainConfig(hidden=(2,), iterations=iterations)
-    )
-    trainer.run()
+    trainer = runs.make_trainer(data.train, TrainConfig(hidden=(2,), iterations=iterations))
+    for _ in trainer.steps():
+        pass
     return runs.save_new(runs.build_model(trainer, data, 0.1), out_folder)
 
 

@@ -4,7 +4,8 @@ Prediction, evaluation, the Classify list and its workers, the Mistakes tab, the
 persistence all hold a :class:`Classifier` and call nothing else of it. Preprocessing is
 the kind's: a classifier says which square it sees (:attr:`Classifier.input_size`; the
 decoder makes that square from the original file) and what that looks like
-(:meth:`Classifier.sees`, the Classify row's preview).
+(:meth:`Classifier.sees`, the Classify row's preview). The article's kinds'
+classifier is :class:`catgui.core.kinds.network_kind.NetworkClassifier`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from catgui.core import images, pictures
-from catgui.core import network as nn
 
 
 class Classifier(ABC):
@@ -58,25 +58,3 @@ def probabilities_of(classifier: Classifier, squares: np.ndarray) -> np.ndarray:
         chunk = pictures.resize_squares(chunk, classifier.input_size)
         out[start : start + len(chunk)] = classifier.probabilities(chunk)
     return out
-
-
-def network_kind(network: nn.Network) -> str:
-    """The kind of a network whose kind nobody recorded: by depth, as the configs name it."""
-    from catgui.core.training import TrainConfig
-
-    return TrainConfig(hidden=tuple(network.sizes[1:-1])).kind
-
-
-class NetworkClassifier(Classifier):
-    """The article's kinds: a fully connected network on the 64x64 square's 12288 values."""
-
-    def __init__(self, network: nn.Network, kind: str = "") -> None:
-        self.network = network
-        self.kind = kind or network_kind(network)
-
-    def probabilities(self, squares: np.ndarray) -> np.ndarray:
-        batch = pictures.as_batch(squares, self.input_size)
-        return nn.predict_proba(self.network, pictures.to_features(batch))
-
-    def describe(self) -> str:
-        return "[" + ", ".join(str(n) for n in self.network.sizes) + "]"

@@ -14,8 +14,8 @@ with ``D = C sigma(1 - sigma)``, and converges in about 15 steps — a fraction 
 for the article's 209 images, where the weights have 12,289 coordinates.
 
 :class:`L2LogisticTrainer` has the interface of :class:`~catgui.core.training.Trainer`
-(``steps()``, ``classifier()``, ``costs``, ``config``, ``path``, ``iterations_done``),
-the :class:`~catgui.core.kinds.base.Training` every kind offers. The
+(``steps()``, ``network()``, ``costs``, ``config``, ``path``, ``iterations_done``), so
+the network kinds run both the same way. The
 "cost" it reports per step is the mean cross-entropy on the training set, comparable
 with gradient descent's curve.
 """
@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from catgui.core import network as nn
-from catgui.core.classifier import NetworkClassifier
 from catgui.core.errors import CatguiError
 from catgui.core.training import Progress, training_arrays
 
@@ -116,10 +115,6 @@ class L2LogisticTrainer:
         for _ in self.steps():
             pass
         return self.network()
-
-    def classifier(self) -> NetworkClassifier:
-        """The model reached so far, as every kind's trainer offers it."""
-        return NetworkClassifier(self.network(), self.config.kind)
 
     def network(self) -> nn.Network:
         """The fitted weights as a one-layer network ``[n_x, 1]``."""

@@ -52,7 +52,6 @@ from typing import NamedTuple
 import numpy as np
 
 from catgui.core import network as nn
-from catgui.core.classifier import NetworkClassifier
 from catgui.core.descent import Descent, gram_matrix
 from catgui.core.errors import CatguiError, TrainingDiverged
 from catgui.core.logistic_descent import LogisticDescent, binary
@@ -264,10 +263,6 @@ class Trainer:
         for _ in self.steps():
             pass
         return self.network()
-
-    def classifier(self) -> NetworkClassifier:
-        """The model reached so far, as every kind's trainer offers it."""
-        return NetworkClassifier(self.network(), self.config.kind)
 
     def network(self) -> nn.Network:
         """The parameters after the last completed update (a fresh copy)."""

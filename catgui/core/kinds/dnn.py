@@ -5,12 +5,12 @@ from __future__ import annotations
 from catgui.core import pictures
 from catgui.core.dataset import Split
 from catgui.core.kinds import fields
-from catgui.core.kinds.network_kind import NetworkKind
+from catgui.core.kinds.network_kind import DEEP, NetworkKind, NetworkTraining
 from catgui.core.training import TrainConfig, Trainer
 
 
 class DeepNetwork(NetworkKind):
-    name = "dnn"
+    name = DEEP
     label = "Deep network"
     description = (
         "Deep network: the article's [12288, 20, 7, 5, 1] ReLU network (80 % on its test set)."
@@ -32,8 +32,9 @@ class DeepNetwork(NetworkKind):
         hidden = metadata.get("hyperparameters", {}).get("hidden") or []
         return "dnn-" + "-".join(str(n) for n in hidden) if hidden else self.name
 
-    def trainer(self, train: Split, config: TrainConfig) -> Trainer:
-        return Trainer(pictures.to_features(train.x), train.labels(), config)
+    def trainer(self, train: Split, config: TrainConfig) -> NetworkTraining:
+        trainer = Trainer(pictures.to_features(train.x), train.labels(), config)
+        return NetworkTraining(trainer, self.name)
 
 
 KIND = DeepNetwork()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from catgui.core import pictures
 from catgui.core.dataset import Split
 from catgui.core.kinds import fields
-from catgui.core.kinds.network_kind import NetworkKind
+from catgui.core.kinds.network_kind import ONE_LAYER, NetworkKind, NetworkTraining
 from catgui.core.training import TrainConfig, Trainer
 
 NO_HIDDEN = "Logistic regression has no hidden layers: it is one sigmoid unit"
 
 
 class LogisticRegression(NetworkKind):
-    name = "logreg"
+    name = ONE_LAYER
     label = "Logistic regression (gradient descent)"
     description = "Logistic regression (gradient descent): one sigmoid unit, the course's baseline."
     fields = (fields.LEARNING_RATE, fields.ITERATIONS, fields.PATH)
@@ -32,8 +32,9 @@ class LogisticRegression(NetworkKind):
     def recipe_text(self, config: TrainConfig) -> str:
         return f"lr {config.learning_rate}, {config.iterations} iterations"
 
-    def trainer(self, train: Split, config: TrainConfig) -> Trainer:
-        return Trainer(pictures.to_features(train.x), train.labels(), config)
+    def trainer(self, train: Split, config: TrainConfig) -> NetworkTraining:
+        trainer = Trainer(pictures.to_features(train.x), train.labels(), config)
+        return NetworkTraining(trainer, self.name)
 
 
 KIND = LogisticRegression()

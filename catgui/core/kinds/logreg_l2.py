@@ -7,7 +7,7 @@ from catgui.core.dataset import Split
 from catgui.core.kinds import fields
 from catgui.core.kinds.base import Field
 from catgui.core.kinds.logreg import NO_HIDDEN
-from catgui.core.kinds.network_kind import NetworkKind
+from catgui.core.kinds.network_kind import NetworkKind, NetworkTraining
 from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
 
 PENALTY = Field(
@@ -64,8 +64,9 @@ class L2LogisticRegression(NetworkKind):
     def recipe_text(self, config: L2Config) -> str:
         return f"C {config.c:g}, Newton's method to convergence"
 
-    def trainer(self, train: Split, config: L2Config) -> L2LogisticTrainer:
-        return L2LogisticTrainer(pictures.to_features(train.x), train.labels(), config)
+    def trainer(self, train: Split, config: L2Config) -> NetworkTraining:
+        trainer = L2LogisticTrainer(pictures.to_features(train.x), train.labels(), config)
+        return NetworkTraining(trainer, self.name)
 
 
 KIND = L2LogisticRegression()

@@ -7,20 +7,74 @@ kinds were recorded) have the same arrays, so they load through the same code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from catgui.core import images
-from catgui.core.classifier import Classifier, NetworkClassifier
+from catgui.core import images, pictures
+from catgui.core import network as nn
+from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.base import ModelKind, check_float_array
 from catgui.core.network import Network
+from catgui.core.training import Progress
 
 #: What the article's networks read: 64 x 64 x 3 values.
 INPUT_SIZE = images.SIZE * images.SIZE * 3
+#: The names of the deep network's kind and of the one-layer (logistic regression) kind:
+#: a network nobody named is one of them, by its depth.
+DEEP, ONE_LAYER = "dnn", "logreg"
+
+
+class NetworkClassifier(Classifier):
+    """The article's kinds: a fully connected network on the 64x64 square's 12288 values.
+
+    ``kind`` defaults to :data:`DEEP` or :data:`ONE_LAYER` by the network's depth.
+    """
+
+    def __init__(self, network: Network, kind: str = "") -> None:
+        self.network = network
+        self.kind = kind or (DEEP if network.depth > 1 else ONE_LAYER)
+
+    def probabilities(self, squares: np.ndarray) -> np.ndarray:
+        batch = pictures.as_batch(squares, self.input_size)
+        return nn.predict_proba(self.network, pictures.to_features(batch))
+
+    def describe(self) -> str:
+        return "[" + ", ".join(str(n) for n in self.network.sizes) + "]"
+
+
+class NetworkTraining:
+    """An engine trainer (gradient descent or Newton) seen as a kind's
+    :class:`~catgui.core.kinds.base.Training`: its steps, and its network as a classifier."""
+
+    def __init__(self, trainer: Any, kind: str) -> None:
+        self.trainer = trainer
+        self.kind = kind
+
+    @property
+    def config(self) -> Any:
+        return self.trainer.config
+
+    @property
+    def path(self) -> str:
+        return self.trainer.path  # the engine may change it on the first step
+
+    @property
+    def costs(self) -> list[float]:
+        return self.trainer.costs
+
+    @property
+    def iterations_done(self) -> int:
+        return self.trainer.iterations_done
+
+    def steps(self) -> Iterator[Progress]:
+        return self.trainer.steps()
+
+    def classifier(self) -> NetworkClassifier:
+        return NetworkClassifier(self.trainer.network(), self.kind)
 
 
 class NetworkKind(ModelKind):

@@ -20,18 +20,29 @@ def add_kind_options(train: argparse.ArgumentParser) -> None:
         "--model",
         choices=[kind.name for kind in table],
         default=kinds.default().name,
-        help="; ".join(f"{k.name}: {k.description}" for k in table).replace("%", "%%"),
+        help=f"the kind of model (default {kinds.default().name}); "
+        + "; ".join(f"{k.name}: {k.description.rstrip('.')}" for k in table).replace("%", "%%"),
     )
     for field in _flag_fields(table):
-        users = [k.name for k in table if k.field(field.name) is not None]
         train.add_argument(
             field.flag,
             dest=f"kind_{field.name}",
             default=None,
             choices=field.choices,
-            metavar=None if field.choices else field.name.upper(),
-            help=f"{field.tip} [{', '.join(users)}]".replace("%", "%%"),
+            metavar=None if field.choices else field.flag.lstrip("-").upper(),
+            help=_flag_help(field, table).replace("%", "%%"),
         )
+
+
+def _flag_help(field, table) -> str:
+    """The field's tip and which kinds read it; a kind with a tip of its own says it."""
+    users = [k for k in table if k.field(field.name) is not None]
+    text = f"{field.tip} [{', '.join(k.name for k in users)}]"
+    for kind in users:
+        own = kind.field(field.name)
+        if own.tip != field.tip:
+            text += f"; {kind.name}: {own.tip}"
+    return text
 
 
 def _flag_fields(table) -> list:

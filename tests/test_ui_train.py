@@ -236,3 +236,20 @@ def test_divergence_is_reported_and_the_last_finite_parameters_offered(qtbot, wi
     assert "smaller" in tab.summary.details.text()
     assert tab.summary.save_button.isVisibleTo(tab)
     assert persistence.list_models(tab.state.models_folder) == []
+
+
+def test_a_kind_s_own_recipe_is_the_hint_of_its_fields(qtbot, window):
+    form = _tab(window).form
+    form.kind.setCurrentIndex(form.kind.findData("logreg"))
+    assert form.edits["learning_rate"].placeholderText() == "course: 0.005"
+    assert form.edits["iterations"].placeholderText() == "course: 2000"
+    form.kind.setCurrentIndex(form.kind.findData("dnn"))
+    assert form.edits["learning_rate"].placeholderText() == "article: 0.0075"
+
+
+def test_a_fit_that_converges_early_fills_the_progress_bar(qtbot, window):
+    tab = _tab(window)
+    tab.form.kind.setCurrentIndex(tab.form.kind.findData("logreg-l2"))
+    _train(qtbot, window, 100)
+    assert "converged after" in tab.progress.format()
+    assert tab.progress.value() == tab.progress.maximum() == 100

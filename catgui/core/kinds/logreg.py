@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from catgui.core import pictures
 from catgui.core.dataset import Split
 from catgui.core.kinds import fields
@@ -15,7 +17,15 @@ class LogisticRegression(NetworkKind):
     name = ONE_LAYER
     label = "Logistic regression (gradient descent)"
     description = "Logistic regression (gradient descent): one sigmoid unit, the course's baseline."
-    fields = (fields.LEARNING_RATE, fields.ITERATIONS, fields.PATH)
+    fields = (
+        dataclasses.replace(
+            fields.LEARNING_RATE, tip="Step size of gradient descent (course: 0.005)"
+        ),
+        dataclasses.replace(
+            fields.ITERATIONS, tip="Full-batch gradient-descent steps (course: 2000)"
+        ),
+        fields.PATH,
+    )
     unused_hints = {"hidden": "none: one sigmoid unit"}
     unused = {
         "c": "Only the L2 logistic regression has a penalty C",

@@ -52,5 +52,7 @@ class TrainProgress(QProgressBar):
         if stopped:
             self.setFormat(f"Stopped at iteration {done:,} of {self.total:,} · {final}")
             return
+        if done != self.total:  # converged early: the run is whole, so is the bar
+            self.setValue(self.maximum())
         what = f"{done:,} iterations" if done == self.total else f"converged after {done:,} steps"
         self.setFormat(f"Done: {what} in {seconds:.1f} s · {final}")

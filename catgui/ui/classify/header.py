@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QWidget,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from catgui.ui.classify.entry import band_around
 from catgui.ui.classify.text import band_text
+from catgui.ui.common.elided_label import ElidedLabel
 
 #: Choices for how far either side of the threshold a probability counts as unsure.
 HALF_WIDTHS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
@@ -21,6 +21,11 @@ HALF_WIDTHS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 
 class ClassifyHeader(QWidget):
     """Summary and status on the left; progress, Cancel, Clear, the band and corrections right.
+
+    The summary and the status are :class:`ElidedLabel` s: their texts grow while batches
+    run ("Classifying 3 of 5… · 2 more drops waiting"), and a plain label's minimum width
+    follows its text, which made the window widen by itself (and keep the width). Here a
+    text that does not fit is cut with "…" instead.
 
     Signals
     -------
@@ -33,14 +38,15 @@ class ClassifyHeader(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("classifyHeader")
-        self.summary = QLabel(objectName="classifySummary")
+        self.summary = ElidedLabel(objectName="classifySummary")
         font = self.summary.font()
         font.setBold(True)
         self.summary.setFont(font)
-        self.status = QLabel(objectName="classifyStatus")
+        self.status = ElidedLabel(objectName="classifyStatus")
         self.progress = QProgressBar(objectName="classifyProgress")
         self.progress.setTextVisible(False)
-        self.progress.setFixedWidth(200)
+        self.progress.setMinimumWidth(80)  # gives way to the status text when space is short
+        self.progress.setMaximumWidth(200)
         self.progress.setStyleSheet(
             "QProgressBar { border: 1px solid #d1d1d6; border-radius: 5px; background: #f2f2f7;"
             " min-height: 10px; max-height: 10px; }"

@@ -24,9 +24,15 @@ class ElidedLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """As narrow as :data:`MIN_CHARACTERS` characters, whatever (and however short) the text.
+
+        A width that followed short texts (the smaller of the text and the cap) still moved
+        the window's minimum as the text went from "" to a long one.
+        """
         hint = super().minimumSizeHint()
+        margins = self.contentsMargins()
         narrow = self.fontMetrics().averageCharWidth() * MIN_CHARACTERS
-        return QSize(min(hint.width(), narrow), hint.height())
+        return QSize(narrow + margins.left() + margins.right(), hint.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
         rect = self.contentsRect()

@@ -253,17 +253,19 @@ class ResultDelegate(QStyledItemDelegate):
         pix = self.pixmap(entry, "input")
         if pix is None:
             return
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawPixmap(box, pix)  # nearest neighbour: every model pixel stays a crisp block
+        # nearest neighbour: every model pixel stays a crisp block (a larger input is shrunk)
+        small = pix.width() <= box.width()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not small)
+        painter.drawPixmap(box, pix)
         font = QFont(option.font)
         font.setPixelSize(10)
         painter.setFont(font)
-        badge = QRect(box.right() - 41, box.bottom() - 15, 40, 14)
+        badge = QRect(box.right() - 49, box.bottom() - 15, 48, 14)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(QRectF(badge), 3, 3)
         painter.setPen(QColor("white"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "64×64")
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, f"{pix.width()}×{pix.height()}")
 
     def _paint_text(
         self,

@@ -242,14 +242,15 @@ def test_float32_agrees_with_float64():
 
 def test_threads_give_the_same_features_as_one():
     squares = _squares(_photos("dog", 4))
-    one, two = backbone.extract(squares, threads=1), backbone.extract(squares, threads=2)
+    one = backbone.extract(squares, threads=1, cached=False)
+    two = backbone.extract(squares, threads=2, cached=False)
     np.testing.assert_array_equal(one.pooled, two.pooled)
     np.testing.assert_allclose(one.logits, two.logits, rtol=1e-6)
 
 
 def test_extraction_can_be_stopped_between_pictures():
     squares = _squares(_photos("cat", 6))
-    steps = backbone.extract_steps(squares, threads=1)
+    steps = backbone.extract_steps(squares, threads=1, cached=False)
     assert next(steps) == 1 and next(steps) == 2
     steps.close()  # the remaining pictures are never run
 

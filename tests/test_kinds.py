@@ -97,7 +97,7 @@ class MeansKind(ModelKind):
     def default_config(self) -> MeansConfig:
         return MeansConfig()
 
-    def planned_steps(self, config) -> int:
+    def planned_steps(self, config, pictures: int) -> int:
         return 1
 
     def trainer(self, train: Split, config: MeansConfig) -> MeansTraining:
@@ -258,13 +258,13 @@ def _load(path: Path):
 
 
 def test_the_built_in_kinds_are_listed_in_order():
-    assert kinds.names()[:3] == ["dnn", "logreg", "logreg-l2"]
+    assert kinds.names()[:5] == ["dnn", "logreg", "logreg-l2", "pretrained", "zero-shot"]
     for kind in kinds.all_kinds():
-        assert kind.label and kind.description and kind.fields
+        assert kind.label and kind.description
         config = kind.default_config()
         assert config.kind == kind.name and kind.make_config() == config
         assert kind.config_from_texts(kind.texts()) == config
-        assert math.isfinite(kind.planned_steps(config))
+        assert math.isfinite(kind.planned_steps(config, 10))
 
 
 def test_a_kind_name_is_taken_once(means):

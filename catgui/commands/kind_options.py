@@ -58,6 +58,9 @@ def kind_config(args: argparse.Namespace):
     """The configuration ``--model`` and the hyper-parameter flags describe (validated)."""
     table = kinds.all_kinds()
     kind = kinds.get(args.model)
+    reason = kind.unavailable()
+    if reason:
+        raise CatguiError(f"--model {kind.name} cannot run here: {reason}")
     values = {}
     for field in _flag_fields(table):
         text = getattr(args, f"kind_{field.name}", None)

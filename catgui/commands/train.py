@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         for line in summary_lines(data):
             say(line)
     say(
-        f"Training {kind.name} {trainer.classifier().describe()} on {len(data.train)} images "
+        f"Training {kind.name} {kind.architecture(trainer)} on {len(data.train)} images "
         f"({trainer.path} path), {kind.recipe_text(config)}"
     )
     every = kind.report_every
@@ -36,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
     diverged = None
     try:
         for step in trainer.steps():
-            if step.iteration % every == 0 or step.iteration == step.total - 1:
+            if not math.isfinite(step.cost):  # preparing (e.g. reading pictures): no cost yet
+                if (step.iteration + 1) % 100 == 0:
+                    say(f"Prepared {step.iteration + 1} of {len(data.train)} pictures")
+            elif step.iteration % every == 0 or step.iteration == step.total - 1:
                 say(f"Cost after iteration {step.iteration}: {step.cost:.6f}")
     except TrainingDiverged as exc:
         diverged = exc
@@ -57,7 +61,11 @@ def run(args: argparse.Namespace) -> int:
         print(
             json.dumps(
                 {
-                    "costs": [[i, c] for i, c in enumerate(trainer.costs) if i % 100 == 0],
+                    "costs": [
+                        [i, c]
+                        for i, c in enumerate(trainer.costs)
+                        if i % every == 0 and math.isfinite(c)
+                    ],
                     "train_accuracy": meta["train_accuracy"],
                     "test_accuracy": meta["test_accuracy"],
                     "test_interval_95": meta["test_interval_95"],

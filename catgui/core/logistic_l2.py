@@ -63,12 +63,24 @@ class L2LogisticTrainer:
 
     path = "kernel-newton"
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, config: L2Config) -> None:
+    def __init__(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        config: L2Config,
+        gram: np.ndarray | None = None,
+        start: np.ndarray | None = None,
+    ) -> None:
+        """``gram`` is ``x.T @ x`` when the caller has it already (cross-validation folds
+        share one); ``start`` the dual coefficients of a nearby fit (a warm start)."""
         self.config = config.validate()
         self.x, labels = training_arrays(x, y)
+        m = self.x.shape[1]
         self._signs = np.where(labels[0] > 0.5, 1.0, -1.0)
-        self._kernel = self.x.T @ self.x + 1.0
-        self._a = np.zeros(self.x.shape[1])
+        if gram is not None and gram.shape != (m, m):
+            raise CatguiError(f"a Gram matrix of {gram.shape} for {m} examples")
+        self._kernel = (self.x.T @ self.x if gram is None else gram) + 1.0
+        self._a = np.zeros(m) if start is None else np.array(start, dtype=np.float64)
         self.costs: list[float] = []
         self.iterations_done = 0
         self.converged = False
@@ -115,6 +127,11 @@ class L2LogisticTrainer:
         for _ in self.steps():
             pass
         return self.network()
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        """The dual coefficients ``a`` (``w~ = X~ a``), e.g. to warm-start a nearby fit."""
+        return self._a.copy()
 
     def network(self) -> nn.Network:
         """The fitted weights as a one-layer network ``[n_x, 1]``."""

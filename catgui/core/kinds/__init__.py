@@ -13,13 +13,19 @@ from contextlib import contextmanager
 from typing import Any
 
 from catgui.core.errors import CatguiError
-from catgui.core.kinds import dnn, logreg, logreg_l2
+from catgui.core.kinds import dnn, logreg, logreg_l2, pretrained, zero_shot
 from catgui.core.kinds.base import Field, ModelKind
 
 __all__ = ["Field", "ModelKind", "all_kinds", "get", "names", "register", "registered"]
 
 #: The kinds that ship with catgui, in the order the Train tab lists them.
-BUILT_IN: tuple[ModelKind, ...] = (dnn.KIND, logreg.KIND, logreg_l2.KIND)
+BUILT_IN: tuple[ModelKind, ...] = (
+    dnn.KIND,
+    logreg.KIND,
+    logreg_l2.KIND,
+    pretrained.KIND,
+    zero_shot.KIND,
+)
 
 _table: dict[str, ModelKind] = {kind.name: kind for kind in BUILT_IN}
 

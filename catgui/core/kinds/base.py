@@ -123,13 +123,21 @@ class ModelKind(ABC):
         if field is not None:
             self.make_config(**{name: field.parse(text)})
 
-    def planned_steps(self, config: Any) -> int:
-        """How many steps ``steps()`` yields at most (the cost plot's x range)."""
+    def planned_steps(self, config: Any, pictures: int) -> int:
+        """How many steps ``steps()`` yields at most on ``pictures`` training pictures."""
         return int(config.iterations)
+
+    def unavailable(self) -> str | None:
+        """Why this kind cannot train or run here (a missing package), else ``None``."""
+        return None
 
     def describe(self, config: Any) -> str:
         """A short name for a run: ``"20,7,5 · lr 0.0075 · seed 1"``."""
         return self.name
+
+    def architecture(self, trainer: Training) -> str:
+        """What is trained, for the CLI's first line (the network kinds: the layer sizes)."""
+        return trainer.classifier().describe()
 
     def recipe_text(self, config: Any) -> str:
         """How it trains, for the CLI: ``"lr 0.0075, 2500 iterations"``."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -57,6 +57,11 @@ class HyperparameterForm(QWidget):
         self.kind = QComboBox(objectName="modelKind")
         for name, kind in self._kinds.items():
             self.kind.addItem(kind.label, name)
+            reason = kind.unavailable()
+            if reason:  # listed, but cannot be chosen: say why
+                index = self.kind.count() - 1
+                self.kind.model().item(index).setEnabled(False)
+                self.kind.setItemData(index, reason, Qt.ItemDataRole.ToolTipRole)
         self.kind.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -133,6 +138,8 @@ class HyperparameterForm(QWidget):
                 if value is not None:
                     values[name] = str(value)
         index = self.kind.findData(remembered.value(settings, remembered.TRAIN_KIND))
+        if index >= 0 and not self.kind.model().item(index).isEnabled():
+            index = self.kind.findData(kinds.default().name)
         self.kind.blockSignals(True)
         self.kind.setCurrentIndex(max(0, index))
         self.kind.blockSignals(False)

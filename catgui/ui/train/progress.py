@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from PySide6.QtWidgets import QProgressBar, QWidget
@@ -38,17 +39,18 @@ class TrainProgress(QProgressBar):
         # One paint, later: setValue alone repaints at once and setFormat once more.
         self.setUpdatesEnabled(False)
         self.setValue(done)
-        self.setFormat(
-            f"Iteration {done:,} of {self.total:,} · cost {cost:.4f} · "
-            f"{clock(elapsed)} elapsed · {clock(left)} left"
-        )
+        if math.isfinite(cost):
+            head = f"Iteration {done:,} of {self.total:,} · cost {cost:.4f}"
+        else:  # a step with no cost yet: the pictures are being prepared
+            head = f"Step {done:,} of {self.total:,} · preparing the pictures"
+        self.setFormat(f"{head} · {clock(elapsed)} elapsed · {clock(left)} left")
         self.setUpdatesEnabled(True)
 
     def finish(self, costs: list[float], seconds: float, stopped: bool) -> None:
         """The run's end: where it stopped, or how long it took (and whether it converged)."""
         done = len(costs)
         self.setValue(done)
-        final = f"cost {costs[-1]:.4f}" if costs else ""
+        final = f"cost {costs[-1]:.4f}" if costs and math.isfinite(costs[-1]) else ""
         if stopped:
             self.setFormat(f"Stopped at iteration {done:,} of {self.total:,} · {final}")
             return

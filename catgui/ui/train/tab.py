@@ -159,7 +159,7 @@ class TrainTab(QWidget):
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)
-        steps = kinds.of_config(config).planned_steps(config)
+        steps = kinds.of_config(config).planned_steps(config, len(self.state.dataset.train))
         self.plot.start_run(steps, describe(config))
         self.progress.start(steps)
         self.summary.offer_choice(False)

@@ -1,0 +1,143 @@
+"""What the pretrained kinds share: pictures through EfficientNet-Lite0, a small model on top.
+
+Their classifiers read 224 x 224 squares made from the original file (the data sets'
+64x64 pictures are upscaled), run them through the backbone
+(:mod:`catgui.core.backbone`) and apply a head stored in the model file. A model file is
+only that head (a few KB) and names the backbone and its SHA-256; a file made with other
+weights is refused. Training first reads every training picture through the backbone,
+one step a picture (steps with no cost yet), then fits the head.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from catgui.core import backbone, pictures
+from catgui.core.classifier import Classifier
+from catgui.core.dataset import Split
+from catgui.core.errors import CatguiError
+from catgui.core.kinds.base import ModelKind
+from catgui.core.training import Progress
+
+PREPROCESSING = {
+    "size": [backbone.INPUT_SIZE, backbone.INPUT_SIZE, 3],
+    "crop": "centre-square of the original file (data-set pictures of 64x64 upscaled)",
+    "resample": "lanczos",
+    "orientation": "exif",
+    "scale": "(pixel - 127) / 128",
+    "backbone": backbone.NAME,
+}
+
+
+class BackboneClassifier(Classifier):
+    """A classifier on the backbone's features; subclasses say how features become P(cat)."""
+
+    input_size = backbone.INPUT_SIZE
+
+    def probabilities(self, squares: np.ndarray) -> np.ndarray:
+        batch = pictures.as_batch(squares, self.input_size)
+        return self.from_features(backbone.extract(batch))
+
+    def from_features(self, features: backbone.Features) -> np.ndarray:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return f"{backbone.NAME} + {self.kind}"
+
+
+class BackboneKind(ModelKind):
+    """A kind whose models sit on the backbone."""
+
+    preprocessing = PREPROCESSING
+
+    def unavailable(self) -> str | None:
+        return backbone.unavailable()
+
+    def planned_steps(self, config: Any, pictures: int) -> int:
+        return pictures + self.head_steps(config)
+
+    def architecture(self, trainer: Any) -> str:
+        return f"{backbone.NAME} features + a head"
+
+    def head_steps(self, config: Any) -> int:
+        """Steps after the pictures are read."""
+        return 1
+
+    def file_metadata(self, classifier: Classifier) -> dict[str, Any]:
+        return {"backbone": {"name": backbone.NAME, "sha256": backbone.SHA256}}
+
+    def check_backbone(self, metadata: Mapping[str, Any], path: Path) -> None:
+        """Refuse a file whose head was fitted on another backbone's features."""
+        recorded = metadata.get("backbone")
+        if not isinstance(recorded, dict) or recorded.get("sha256") != backbone.SHA256:
+            raise CatguiError(
+                f"{path}: made on other pretrained weights ({recorded!r}); this catgui has "
+                f"{backbone.NAME} {backbone.SHA256[:12]}…"
+            )
+        reason = backbone.unavailable()
+        if reason:
+            raise CatguiError(f"{path}: {reason}")
+
+
+class FeatureRun:
+    """The common part of a backbone kind's training: read the pictures, then fit a head.
+
+    Subclasses implement :meth:`fit` (a generator of head steps with a cost each, which
+    sets :attr:`model`).
+    """
+
+    path = "backbone features"
+
+    def __init__(self, train: Split, config: Any, head_steps: int) -> None:
+        reason = backbone.unavailable()
+        if reason:
+            raise CatguiError(reason)
+        self.config = config
+        self.train = train
+        self.labels = np.asarray(train.y).reshape(-1).astype(np.int64)
+        self.costs: list[float] = []
+        self.iterations_done = 0
+        self.model: BackboneClassifier | None = None
+        self.total = len(train) + head_steps
+
+    def steps(self) -> Generator[Progress, None, None]:
+        squares = pictures.resize_squares(np.asarray(self.train.x), backbone.INPUT_SIZE)
+        extraction = backbone.extract_steps(squares)
+        try:
+            while True:
+                try:
+                    done = next(extraction)
+                except StopIteration as end:
+                    features = end.value
+                    break
+                yield self._step(math.nan, done - self.iterations_done)
+        finally:
+            extraction.close()
+        for cost in self.fit(features):
+            yield self._step(cost)
+
+    def _step(self, cost: float, count: int = 1) -> Progress:
+        """``count`` steps done (pictures found in the cache come at once), the last ``cost``."""
+        self.costs.extend([float(cost)] * count)
+        self.iterations_done += count
+        return Progress(self.iterations_done - 1, float(cost), self.total)
+
+    def fit(self, features: backbone.Features) -> Generator[float, None, None]:
+        raise NotImplementedError
+
+    def classifier(self) -> BackboneClassifier:
+        if self.model is None:
+            raise CatguiError(
+                "training was stopped while the pictures were being read; nothing was learnt"
+            )
+        return self.model
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))

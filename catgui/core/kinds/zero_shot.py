@@ -1,0 +1,141 @@
+"""``zero-shot``: "ImageNet knows cats" — no classifier trained, only a threshold calibrated.
+
+P(cat) starts from the softmax mass EfficientNet-Lite0 puts on ImageNet's domestic-cat
+classes (281-285: tabby, tiger cat, Persian, Siamese, Egyptian cat). That mass is low
+even for real cats (at 0.5 it misses about half of them), so the training pictures
+calibrate it: a logistic curve on ``logit(mass)`` (two numbers, fitted by catgui's L2
+logistic regression with a weak penalty) makes 0.5 the calibrated decision threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from catgui.core import backbone
+from catgui.core.dataset import Split
+from catgui.core.errors import CatguiError
+from catgui.core.kinds.backbone_kind import (
+    BackboneClassifier,
+    BackboneKind,
+    FeatureRun,
+    log_loss,
+)
+from catgui.core.kinds.base import check_float_array
+from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
+
+#: ImageNet's domestic cats. Big cats (286-293) were measured and left out: see the README.
+CAT_CLASSES = tuple(range(281, 286))
+#: The calibration's penalty: weak, two numbers are fitted.
+CALIBRATION_C = 1e4
+
+
+def cat_mass(features: backbone.Features, classes=CAT_CLASSES) -> np.ndarray:
+    """Softmax probability mass on ``classes``: ``(n,)`` in (0, 1)."""
+    z = features.logits.astype(np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e[:, list(classes)].sum(axis=1) / e.sum(axis=1)
+
+
+def mass_logit(mass: np.ndarray) -> np.ndarray:
+    m = np.clip(mass, 1e-12, 1 - 1e-12)
+    return np.log(m) - np.log1p(-m)
+
+
+@dataclass(frozen=True)
+class ZeroShotConfig:
+    kind = "zero-shot"
+
+    def validate(self) -> ZeroShotConfig:
+        return self
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class ZeroShotClassifier(BackboneClassifier):
+    kind = "zero-shot"
+
+    def __init__(self, slope: float, offset: float) -> None:
+        self.slope, self.offset = slope, offset
+
+    def from_features(self, features: backbone.Features) -> np.ndarray:
+        z = self.slope * mass_logit(cat_mass(features)) + self.offset
+        return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+    def threshold_mass(self) -> float:
+        """The cat-class mass at which P(cat) = 0.5."""
+        return float(1.0 / (1.0 + np.exp(self.offset / self.slope))) if self.slope else 0.5
+
+
+class ZeroShotRun(FeatureRun):
+    def fit(self, features: backbone.Features) -> Generator[float, None, None]:
+        x = mass_logit(cat_mass(features)).reshape(1, -1)
+        y = self.labels.reshape(1, -1).astype(np.float64)
+        if len(set(self.labels.tolist())) < 2:
+            raise CatguiError("calibrating needs pictures of cats and of non-cats")
+        trainer = L2LogisticTrainer(x, y, L2Config(c=CALIBRATION_C, iterations=100))
+        for _ in trainer.steps():
+            pass
+        net = trainer.network()
+        self.model = ZeroShotClassifier(float(net.weights[0][0, 0]), float(net.biases[0][0, 0]))
+        yield log_loss(self.model.from_features(features), self.labels)
+
+
+class ZeroShot(BackboneKind):
+    name = "zero-shot"
+    label = "ImageNet knows cats (zero-shot, no training)"
+    description = (
+        "ImageNet knows cats: EfficientNet-Lite0's own cat classes decide, nothing is "
+        "trained; the training pictures only calibrate the threshold."
+    )
+    fields = ()
+    unused = {
+        "hidden": "Nothing is trained: ImageNet's cat classes decide",
+        "learning_rate": "Nothing is trained: no learning rate",
+        "iterations": "Nothing is trained: no iterations",
+        "seed": "Nothing is drawn at random: no seed",
+        "c": "Nothing is trained: only the threshold is calibrated",
+    }
+    unused_hints = {"hidden": "pretrained: EfficientNet-Lite0"}
+
+    def default_config(self) -> ZeroShotConfig:
+        return ZeroShotConfig()
+
+    def describe(self, config: ZeroShotConfig) -> str:
+        return "zero-shot · ImageNet's cat classes"
+
+    def recipe_text(self, config: ZeroShotConfig) -> str:
+        return "ImageNet's cat classes, threshold calibrated on the training pictures"
+
+    def trainer(self, train: Split, config: ZeroShotConfig) -> ZeroShotRun:
+        return ZeroShotRun(train, config, self.head_steps(config))
+
+    def arrays(self, classifier: ZeroShotClassifier) -> dict[str, np.ndarray]:
+        return {"calibration": np.array([classifier.slope, classifier.offset])}
+
+    def file_metadata(self, classifier: ZeroShotClassifier) -> dict[str, Any]:
+        return {
+            **super().file_metadata(classifier),
+            "cat_classes": list(CAT_CLASSES),
+            "threshold_mass": classifier.threshold_mass(),
+        }
+
+    def load(
+        self, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any], path: Path
+    ) -> ZeroShotClassifier:
+        self.check_backbone(metadata, path)
+        calibration = check_float_array(path, arrays, "calibration")
+        if calibration.shape != (2,):
+            raise CatguiError(f"{path}: the calibration must be two numbers")
+        if metadata.get("cat_classes", list(CAT_CLASSES)) != list(CAT_CLASSES):
+            raise CatguiError(f"{path}: calibrated on other ImageNet classes")
+        return ZeroShotClassifier(float(calibration[0]), float(calibration[1]))
+
+
+KIND = ZeroShot()

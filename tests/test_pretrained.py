@@ -1,0 +1,216 @@
+"""The pretrained kinds (``pretrained``, ``zero-shot``): training, files, cache, figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from catgui import cli
+from catgui.core import backbone, dataset, evaluation, head, images, kinds, persistence, runs
+from catgui.core.backbone import efficientnet
+from catgui.core.errors import CatguiError
+from catgui.core.kinds.pretrained import PretrainedClassifier, PretrainedConfig
+from catgui.core.kinds.zero_shot import ZeroShotClassifier, ZeroShotConfig
+from catgui.core.training_run import TrainingRun
+
+PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
+
+
+def _train(data_folder: Path, config, save: Path | None = None):
+    data = dataset.load(data_folder)
+    run = TrainingRun(data, config, None)
+    steps = run.steps()
+    progress = []
+    while True:
+        try:
+            progress.append(next(steps))
+        except StopIteration as end:
+            outcome = end.value
+            break
+    if save is not None:
+        persistence.save(outcome.model, save)
+    return data, outcome, progress
+
+
+def _photo(path: Path, seed: int) -> Path:
+    rng = np.random.default_rng(seed)
+    Image.fromarray(rng.integers(0, 256, size=(300, 400, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "config, classifier",
+    [(PretrainedConfig(), PretrainedClassifier), (ZeroShotConfig(), ZeroShotClassifier)],
+)
+def test_a_pretrained_kind_trains_saves_and_loads_a_small_head(
+    tiny_data, tmp_path, config, classifier
+):
+    path = tmp_path / "m.npz"
+    data, outcome, progress = _train(tiny_data, config, save=path)
+    kind = kinds.get(config.kind)
+    n = len(data.train)
+    assert [p.iteration for p in progress] == list(range(len(progress)))
+    assert progress[-1].total == kind.planned_steps(config, n) == len(progress)
+    assert all(np.isnan(p.cost) for p in progress[:n]) and np.isfinite(progress[-1].cost)
+    model = persistence.load(path)
+    assert isinstance(model.classifier, classifier) and model.kind == config.kind
+    assert model.metadata["backbone"] == {"name": backbone.NAME, "sha256": backbone.SHA256}
+    assert path.stat().st_size < 100_000  # the head only, never the backbone
+    before = outcome.model.classifier.probabilities(
+        np.stack([images.load(_photo(tmp_path / "p.png", 1), sizes=(224,)).square(224)])
+    )
+    after = model.classifier.classify([images.load(tmp_path / "p.png", sizes=(224,))])
+    np.testing.assert_allclose(after, before, rtol=1e-9)
+
+
+def test_a_head_made_on_other_weights_is_refused(tiny_data, tmp_path):
+    path = tmp_path / "m.npz"
+    _train(tiny_data, ZeroShotConfig(), save=path)
+    with np.load(path, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    meta = json.loads(str(arrays["metadata"][()]))
+    meta["backbone"]["sha256"] = "0" * 64
+    arrays["metadata"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+    with pytest.raises(CatguiError, match="made on other pretrained weights"):
+        persistence.load(path)
+
+
+def test_the_second_run_reads_every_picture_from_the_cache(tiny_data, monkeypatch):
+    _train(tiny_data, PretrainedConfig(c=0.1))
+    runs_of_the_network = []
+    real = efficientnet.feature_map
+    monkeypatch.setattr(
+        efficientnet, "feature_map", lambda *a: runs_of_the_network.append(1) or real(*a)
+    )
+    data, outcome, progress = _train(tiny_data, PretrainedConfig(c=0.1))
+    n = len(data.train)
+    assert progress[0].iteration == n - 1  # every picture at once, from the cache
+    assert len(outcome.costs) == n + 1 and outcome.model.metadata["train_size"] == n
+    assert runs_of_the_network == []  # train and test pictures: all read from the cache
+
+
+def test_stopping_while_reading_pictures_learns_nothing(tiny_data):
+    data = dataset.load(tiny_data)
+    trainer = runs.make_trainer(data.train, PretrainedConfig())
+    steps = trainer.steps()
+    next(steps), next(steps)
+    steps.close()
+    assert trainer.iterations_done == 2
+    with pytest.raises(CatguiError, match="stopped while the pictures were being read"):
+        trainer.classifier()
+
+
+def test_cross_validation_picks_the_lowest_held_out_loss():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 20)
+    pooled = rng.normal(size=(40, 1280)).astype(np.float32)
+    pooled[:, 0] += 3 * y  # one informative pooled feature
+    features = backbone.Features(pooled, rng.normal(size=(40, 1000)).astype(np.float32))
+    search = head.cross_validate(features, y, grid=(1e-3, 1.0), k=4)
+    seen = []
+    while True:
+        try:
+            seen.append(next(search))
+        except StopIteration as end:
+            best = end.value
+            break
+    assert len(seen) == 6 and best == min(seen, key=lambda c: c.loss)
+    assert best.representation in ("pooled", "both")
+    assert [len(f) for f in head.folds_of(y, 4)] == [10, 10, 10, 10]
+
+
+def test_without_the_weights_package_the_kinds_say_why(monkeypatch, tiny_data, capsys, qtbot):
+    monkeypatch.setattr(backbone, "unavailable", lambda: "the weights are not installed (test)")
+    assert kinds.get("pretrained").unavailable() == "the weights are not installed (test)"
+    assert cli.main(["train", "--model", "zero-shot", "--data", str(tiny_data)]) == 1
+    assert "cannot run here: the weights are not installed (test)" in capsys.readouterr().err
+    from catgui.ui.train.hyperparameter_form import HyperparameterForm
+
+    form = HyperparameterForm()
+    qtbot.addWidget(form)
+    for name in ("pretrained", "zero-shot"):
+        index = form.kind.findData(name)
+        assert index >= 0 and not form.kind.model().item(index).isEnabled()
+        tip = form.kind.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        assert tip == "the weights are not installed (test)"
+    assert form.kind.model().item(form.kind.findData("dnn")).isEnabled()
+
+
+def test_a_dropped_photo_is_seen_at_224(tiny_data, tmp_path):
+    _, outcome, _ = _train(tiny_data, ZeroShotConfig())
+    from catgui.core import prediction
+
+    result = prediction.classify_file(
+        outcome.model.classifier, _photo(tmp_path / "p.jpg", 2), thumbnail_size=96
+    )
+    assert result.error is None and 0.0 <= result.probability <= 1.0
+    assert outcome.model.classifier.sees(result.picture).shape == (224, 224, 3)
+
+
+# -- the figures (real data) ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_pretrained_features_reach_95_percent_on_the_article_s_test_set(real_data):
+    _, outcome, _ = _train(real_data, PretrainedConfig())
+    meta = outcome.model.metadata
+    print(f"pretrained: train {meta['train_accuracy']:.2%}, test {meta['test_accuracy']:.2%}")
+    assert meta["test_accuracy"] >= 0.95
+
+
+@pytest.mark.slow
+def test_both_kinds_on_photos_from_elsewhere():
+    files = sorted((PHOTOS / "cat").glob("*.jpg")) + sorted((PHOTOS / "dog").glob("*.jpg"))
+    if len(files) < 2000:
+        pytest.skip(f"the 2,000 photos are not at {PHOTOS}")
+    y = np.array([1 if f.parent.name == "cat" else 0 for f in files])
+    squares = np.stack([images.load(f, sizes=(224,)).square(224) for f in files])
+    held = head.folds_of(y, 5, seed=1)[0]
+    train = np.setdiff1d(np.arange(len(y)), held)
+    from catgui.core.dataset import Split
+
+    def split(idx):
+        return Split(squares[idx], y[idx], PHOTOS, "photos")
+
+    for config, target in ((PretrainedConfig(), 0.95), (ZeroShotConfig(), 0.93)):
+        kind = kinds.get(config.kind)
+        trainer = kind.trainer(split(train), config)
+        for _ in trainer.steps():
+            pass
+        result = evaluation.evaluate(trainer.classifier(), squares[held], y[held])
+        print(f"{config.kind}: {result.summary()} on photos held out from 1,600")
+        assert result.accuracy >= target
+
+
+@pytest.mark.gui
+def test_the_window_trains_a_pretrained_kind_and_shows_what_it_sees(qtbot, window, tmp_path):
+    from tests.qt_helpers import drop_files
+
+    tab = window.train_tab
+    form = tab.form
+    form.kind.setCurrentIndex(form.kind.findData("pretrained"))
+    assert form.edits["c"].isEnabled() and form.edits["c"].text() == "auto"
+    assert not form.edits["hidden"].isEnabled() and not form.edits["iterations"].isEnabled()
+    form.set_field("c", "-1")
+    assert not tab.train_button.isEnabled()
+    form.set_field("c", "auto")
+    with qtbot.waitSignal(
+        tab.runningChanged, timeout=60_000, check_params_cb=lambda running: not running
+    ):
+        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+    model = window.state.model
+    assert model is not None and model.kind == "pretrained" and model.path is not None
+    assert tab.progress.value() == tab.progress.maximum()
+    classify = window.classify_tab
+    window.tabs.setCurrentWidget(classify)
+    drop_files(classify.drop_area, [_photo(tmp_path / "photo.jpg", 3)])
+    qtbot.waitUntil(lambda: not classify.is_busy() and classify.results.rowCount() == 1)
+    entry = classify.results.entry(0)
+    assert entry.error is None and entry.seen.shape == (224, 224, 3)

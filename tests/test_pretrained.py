@@ -12,7 +12,17 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from catgui import cli
-from catgui.core import backbone, dataset, evaluation, head, images, kinds, persistence, runs
+from catgui.core import (
+    backbone,
+    dataset,
+    evaluation,
+    head,
+    images,
+    kinds,
+    persistence,
+    prediction,
+    runs,
+)
 from catgui.core.backbone import efficientnet
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.pretrained import PretrainedClassifier, PretrainedConfig
@@ -214,3 +224,38 @@ def test_the_window_trains_a_pretrained_kind_and_shows_what_it_sees(qtbot, windo
     qtbot.waitUntil(lambda: not classify.is_busy() and classify.results.rowCount() == 1)
     entry = classify.results.entry(0)
     assert entry.error is None and entry.seen.shape == (224, 224, 3)
+
+
+@pytest.mark.gui
+def test_a_pretrained_model_is_evaluated_and_rescored_off_the_gui_thread(
+    qtbot, window, tiny_data, tmp_path
+):
+    from catgui.core.kinds.network_kind import NetworkClassifier
+    from catgui.core.network import initialize
+
+    state = window.state
+    state.set_model(persistence.Model(NetworkClassifier(initialize((12288, 3, 1))), {}))
+    classify = window.classify_tab
+    photos = [_photo(tmp_path / f"p{i}.jpg", i) for i in range(3)]
+    classify.add_paths([str(p) for p in photos])
+    qtbot.waitUntil(lambda: not classify.is_busy() and classify.results.rowCount() == 3)
+    assert all(e.seen.shape == (64, 64, 3) for e in classify.results.entries())
+
+    _, outcome, _ = _train(tiny_data, ZeroShotConfig())
+    mistakes = window.mistakes_tab
+    state.set_model(outcome.model)  # the Mistakes tab starts a thread; Classify re-reads files
+    assert mistakes.worker is not None and "Evaluating" in mistakes.message_label.text()
+    qtbot.waitUntil(lambda: mistakes.worker is None and mistakes.evaluation is not None)
+    expected = evaluation.evaluate(
+        outcome.model.classifier, state.dataset.test.x, state.dataset.test.y
+    )
+    assert mistakes.evaluation.mistakes == expected.mistakes
+    assert mistakes.count_label.text().startswith(f"{len(expected.mistakes)} mistake")
+    qtbot.waitUntil(
+        lambda: (
+            not classify.is_busy()
+            and all(e.seen.shape == (224, 224, 3) for e in classify.results.entries())
+        )
+    )
+    direct = prediction.classify_file(outcome.model.classifier, photos[0])
+    assert classify.results.entry(0).probability == pytest.approx(direct.probability)

@@ -297,3 +297,17 @@ def test_close_mid_run_stops_every_worker(qtbot, window):
 def test_mistakes_threshold_moves_the_classify_threshold(window):
     window.mistakes_tab.thresholdChanged.emit(0.7)
     assert window.classify_tab.threshold == pytest.approx(0.7)
+
+
+def test_a_first_start_opens_the_shipped_pretrained_model_when_it_can_run(
+    tmp_path, monkeypatch, qapp
+):
+    from catgui.core import backbone
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    state, problems = application.initial_state(settings)
+    assert problems == [] and state.model.path == paths.photo_model_path()
+    assert state.model.kind == "pretrained"
+    monkeypatch.setattr(backbone, "unavailable", lambda: "no weights (test)")
+    state, problems = application.initial_state(settings)
+    assert problems == [] and state.model.path == paths.default_model_path()

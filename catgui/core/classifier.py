@@ -25,6 +25,10 @@ class Classifier(ABC):
     kind: str = ""
     #: Side of the centred square the model reads (64: the article's pictures).
     input_size: int = images.SIZE
+    #: Whether a few hundred pictures are scored in well under a frame (the article's
+    #: networks). ``False`` (a pretrained backbone, ~15 ms a picture): the window scores
+    #: them off the GUI thread, or a picture per turn of the event loop.
+    quick: bool = True
 
     @abstractmethod
     def probabilities(self, squares: np.ndarray) -> np.ndarray:
@@ -38,11 +42,16 @@ class Classifier(ABC):
         """Probability of "cat" for decoded pictures (each decoded at :attr:`input_size`)."""
         if not decoded:
             return np.zeros(0)
-        return self.probabilities(np.stack([p.square(self.input_size) for p in decoded]))
+        if all(self.input_size in p.sizes() for p in decoded):
+            return self.probabilities(np.stack([p.square(self.input_size) for p in decoded]))
+        # decoded for another model (a batch that ran while the model changed): resized
+        return probabilities_of(self, np.stack([p.pixels for p in decoded]))
 
     def sees(self, picture: images.Picture) -> np.ndarray:
         """What the model sees of ``picture``: an ``(h, w, 3)`` uint8 image for the preview."""
-        return picture.square(self.input_size)
+        if self.input_size in picture.sizes():
+            return picture.square(self.input_size)
+        return pictures.resize_squares(picture.pixels[np.newaxis], self.input_size)[0]
 
     def describe(self) -> str:
         """A short technical description, such as the layer sizes."""

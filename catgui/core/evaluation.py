@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,6 +93,27 @@ def evaluate(
     ``x``) and labels ``y`` ((m,) or (1, m))."""
     labels = np.asarray(y).reshape(-1).astype(np.int64)
     return Evaluation(probabilities_of(classifier, squares), labels, threshold)
+
+
+def evaluate_steps(
+    classifier: Classifier,
+    squares: np.ndarray,
+    y: np.ndarray,
+    threshold: float = 0.5,
+    chunk: int = 8,
+) -> Generator[tuple[int, int], None, Evaluation]:
+    """:func:`evaluate` a few pictures at a time: yields ``(done, total)``, returns the result.
+
+    For a classifier that is not quick (a pretrained backbone), so a thread can show
+    progress and stop between chunks.
+    """
+    labels = np.asarray(y).reshape(-1).astype(np.int64)
+    probabilities = np.empty(len(labels))
+    for start in range(0, len(labels), chunk):
+        stop = min(start + chunk, len(labels))
+        probabilities[start:stop] = probabilities_of(classifier, squares[start:stop])
+        yield stop, len(labels)
+    return Evaluation(probabilities, labels, threshold)
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

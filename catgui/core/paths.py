@@ -37,6 +37,9 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_MODELS = PROJECT_ROOT / "models"
 PACKAGED_MODELS = PACKAGE_ROOT / "models"
 DEFAULT_MODEL_NAME = "default.npz"
+#: The shipped model for real photos: pretrained features + a head fitted on the
+#: article's 209 training pictures (``make pretrained-model``).
+PHOTO_MODEL_NAME = "pretrained.npz"
 
 
 def shipped(checkout: Path, packaged: Path) -> Path:
@@ -61,6 +64,11 @@ def models_dir() -> Path:
 def default_model_path() -> Path:
     """The model the app opens with when the user has not chosen one."""
     return shipped(PROJECT_MODELS / DEFAULT_MODEL_NAME, PACKAGED_MODELS / DEFAULT_MODEL_NAME)
+
+
+def photo_model_path() -> Path:
+    """The shipped pretrained model, which a first start opens when it can run."""
+    return shipped(PROJECT_MODELS / PHOTO_MODEL_NAME, PACKAGED_MODELS / PHOTO_MODEL_NAME)
 
 
 def resource_path(name: str) -> Path:

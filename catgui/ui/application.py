@@ -44,11 +44,30 @@ def first_model_path(models_folder: Path) -> Path | None:
     return listed[0] if listed else None
 
 
+def _open_photo_model(state: AppState) -> bool:
+    """Open the shipped pretrained model; ``False`` (quietly) when it is absent or cannot run.
+
+    A first start opens it rather than the article's network: a new user's first real
+    photo then gets a right verdict without training anything (the article's network is
+    one choice away in the model list, and a model the user saved wins over both).
+    """
+    photo = paths.photo_model_path()
+    if not photo.is_file():
+        return False
+    try:
+        state.open_model(photo)
+    except CatguiError:
+        return False
+    return True
+
+
 def initial_state(settings: QSettings) -> tuple[AppState, list[str]]:
     """The state the window opens with, and the problems met (shown, never fatal)."""
     state = AppState(paths.models_dir())
     problems = []
     first = first_model_path(state.models_folder)
+    if first is not None and first == paths.default_model_path() and _open_photo_model(state):
+        first = None  # the shipped pretrained model is open instead of the article's
     if first is not None:
         try:
             state.open_model(first)

@@ -38,6 +38,7 @@ class BackboneClassifier(Classifier):
     """A classifier on the backbone's features; subclasses say how features become P(cat)."""
 
     input_size = backbone.INPUT_SIZE
+    quick = False
 
     def probabilities(self, squares: np.ndarray) -> np.ndarray:
         batch = pictures.as_batch(squares, self.input_size)

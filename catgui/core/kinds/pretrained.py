@@ -3,8 +3,8 @@
 The head is the article's regularised logistic regression (Newton's method) on
 standardised backbone features. Which features (pooled, ImageNet logits or both) and the
 penalty C are chosen by 5-fold cross-validation on the training pictures only, unless C
-is given (then the pooled features are used); the run's cost curve is the held-out
-log-loss of each candidate, then the final fit's training log-loss.
+is given (then the pooled features are used); the run's cost curve is the best held-out
+log-loss found so far, candidate after candidate, then the final fit's training log-loss.
 """
 
 from __future__ import annotations
@@ -91,13 +91,15 @@ class PretrainedRun(FeatureRun):
     def fit(self, features: backbone.Features) -> Generator[float, None, None]:
         if self.config.c is None:
             search = head.cross_validate(features, self.labels, k=self.config.folds)
+            best = math.inf
             while True:
                 try:
                     candidate = next(search)
                 except StopIteration as end:
                     self.chosen = end.value
                     break
-                yield candidate.loss
+                best = min(best, candidate.loss)
+                yield best  # the curve: the best held-out log-loss found so far
             representation, c = self.chosen.representation, self.chosen.c
         else:
             self.chosen = None

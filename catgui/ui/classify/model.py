@@ -59,6 +59,7 @@ class ResultsModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._classifier: Classifier | None = None
+        self._skip: set[Path] = set()
         self._rescore_timer = QTimer(self)
         self._rescore_timer.setInterval(0)
         self._rescore_timer.timeout.connect(self._rescore_step)
@@ -181,13 +182,17 @@ class ResultsModel(QAbstractListModel):
     def row_of(self, path: Path) -> int | None:
         return self._rows.get(Path(path))
 
-    def rescore(self, classifier: Classifier) -> None:
+    def rescore(self, classifier: Classifier, skip: Iterable[Path] = ()) -> None:
         """Recompute every probability with ``classifier`` from the kept 64x64 inputs.
 
-        Runs in steps of :data:`RESCORE_CHUNK` rows from the event loop; :attr:`rescored`
-        is emitted when every row is done. A later call replaces an unfinished one.
+        Runs in steps of :data:`RESCORE_CHUNK` rows from the event loop (one row for a
+        classifier that is not :attr:`~catgui.core.classifier.Classifier.quick`);
+        :attr:`rescored` is emitted when every row is done. Rows of the files in ``skip``
+        are left alone (the tab classifies those files anew). A later call replaces an
+        unfinished one.
         """
         self._classifier = classifier
+        self._skip = {Path(p) for p in skip}
         self._rescore_timer.start()
 
     def is_rescoring(self) -> bool:
@@ -195,11 +200,12 @@ class ResultsModel(QAbstractListModel):
 
     def _rescore_step(self) -> None:
         classifier = self._classifier
+        chunk = RESCORE_CHUNK if classifier is None or classifier.quick else 1
         stale = [
             i
             for i, e in enumerate(self._entries)
-            if e.pixels is not None and e.scored_with is not classifier
-        ][:RESCORE_CHUNK]
+            if e.pixels is not None and e.scored_with is not classifier and e.path not in self._skip
+        ][:chunk]
         if classifier is None or not stale:
             self._rescore_timer.stop()
             self.rescored.emit()

@@ -267,7 +267,12 @@ class ClassifyTab(QWidget):
     def _on_model_changed(self, model) -> None:
         if model is not None:
             if self.results.rowCount():
-                self.results.rescore(model.classifier)
+                again = []
+                if not model.classifier.quick:  # decode the files anew at its own size
+                    again = [e.path for e in self.results.entries() if e.path.is_file()]
+                self.results.rescore(model.classifier, skip=again)
+                if again:
+                    self.queue.add([str(p) for p in again])
                 if not self.queue.is_busy():
                     self.status.setText(f"Updating the answers for model “{model.name}”…")
             self.queue.start_next()

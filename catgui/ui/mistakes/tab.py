@@ -21,6 +21,7 @@ from catgui.ui.mistakes.image_viewer import ImageViewer
 from catgui.ui.mistakes.model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
 from catgui.ui.mistakes.summary import MistakesSummary
 from catgui.ui.mistakes.view import MistakesView
+from catgui.workers.generator import GeneratorWorker
 
 _GREY = "color: #8e8e93;"
 _FILTERS = (
@@ -65,6 +66,8 @@ class MistakesTab(QWidget):
         self.evaluation: evaluation.Evaluation | None = None
         self._shown_with: tuple = ()  # (images, names, model name, test path) of the evaluation
         self.viewer: ImageViewer | None = None
+        #: The thread evaluating a model that is not quick, while it runs.
+        self.worker: GeneratorWorker | None = None
         self.list_model = MistakesModel(self)
         self.view = MistakesView(self.list_model)
         self.view.opened.connect(self.open_viewer)
@@ -133,6 +136,7 @@ class MistakesTab(QWidget):
     def refresh(self, *_args) -> None:
         """Evaluate the active model on the test set in use and show the result."""
         self._close_viewer()
+        self._stop_worker()
         self.evaluation = None
         self.list_model.clear()
         self.view.card_delegate.clear_cache()
@@ -144,14 +148,52 @@ class MistakesTab(QWidget):
         images, labels = data.test.x, data.test.y
         names = getattr(data, "test_names", None)
         names = tuple(names) if names and len(names) == len(labels) else None
+        self._shown_with = (images, names, model.name, str(data.test.path))
+        if not model.classifier.quick:  # a pretrained backbone: off the GUI thread
+            self._evaluate_in_background(model, images, labels)
+            return
         try:
             result = evaluation.evaluate(model.classifier, images, labels, self.threshold)
         except CatguiError as exc:
             self._show_message("This model cannot be evaluated on this data set", str(exc))
             return
+        self._evaluated(result)
+
+    def _evaluate_in_background(self, model, images, labels) -> None:
+        worker = GeneratorWorker(
+            lambda: evaluation.evaluate_steps(model.classifier, images, labels, self.threshold),
+            task="evaluating the model",
+            max_per_second=10,
+            parent=self,
+        )
+        self.worker = worker
+        worker.stepped.connect(lambda step: self._evaluating(worker, model.name, *step))
+        worker.returned.connect(lambda result: worker is self.worker and self._evaluated(result))
+        worker.failed.connect(lambda message: self._evaluation_failed(worker, message))
+        worker.finished.connect(worker.deleteLater)
+        self._evaluating(worker, model.name, 0, len(labels))
+        worker.start()
+
+    def _evaluating(self, worker, name: str, done: int, total: int) -> None:
+        if worker is self.worker:
+            self._show_message(
+                f"Evaluating “{name}” on the test pictures…", f"{done:,} of {total:,} pictures"
+            )
+
+    def _evaluation_failed(self, worker, message: str) -> None:
+        if worker is self.worker:
+            self.worker = None
+            self._show_message("This model cannot be evaluated on this data set", message)
+
+    def _evaluated(self, result: evaluation.Evaluation) -> None:
+        self.worker = None
         self.evaluation = result
-        self._shown_with = (images, names, model.name, str(data.test.path))
         self._show_result(result)
+
+    def _stop_worker(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.stop_and_wait()
 
     def _show_message(self, title: str, text: str) -> None:
         self.message_label.setText(
@@ -211,8 +253,9 @@ class MistakesTab(QWidget):
         """Nothing is remembered: the threshold starts at 0.5 at every start."""
 
     def shutdown(self) -> None:
-        """Close the large view of a mistake, if open (the window is closing)."""
+        """Close the large view of a mistake, if open, and stop an evaluation (closing)."""
         self._close_viewer()
+        self._stop_worker()
 
     def open_viewer(self, row: int) -> ImageViewer | None:
         """Open the large view on the shown mistake in ``row``; returns the dialog."""

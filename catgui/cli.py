@@ -1,4 +1,4 @@
-"""Command line: ``catgui [gui] | train | evaluate | predict``.
+"""Command line: ``catgui [gui] | train | evaluate | predict | explain``.
 
 Exit status: 0 all went well, 1 an input failed (bad file, bad model, missing data),
 2 wrong usage. ``--json`` prints one JSON document on stdout instead of text.
@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
     predict.add_argument("--threshold", type=float, default=0.5)
     predict.add_argument("--json", action="store_true", help="print one JSON document")
+
+    explain = sub.add_parser("explain", help="why cat? a heat map of one picture's evidence")
+    explain.add_argument("model", help="model file (.npz), or 'default'")
+    explain.add_argument("file", metavar="FILE", help="the picture")
+    explain.add_argument(
+        "--out", metavar="PNG", default="heat.png", help="where to write the heat map (heat.png)"
+    )
+    explain.add_argument("--json", action="store_true", help="print one JSON document")
     return parser
 
 
@@ -121,9 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "gui"):
         return run_gui(getattr(args, "files", []))
-    from catgui.commands import evaluate, predict, train
+    from catgui.commands import evaluate, explain, predict, train
 
-    handler = {"train": train.run, "evaluate": evaluate.run, "predict": predict.run}[args.command]
+    handler = {
+        "train": train.run,
+        "evaluate": evaluate.run,
+        "predict": predict.run,
+        "explain": explain.run,
+    }[args.command]
     try:
         return handler(args)
     except CatguiError as exc:

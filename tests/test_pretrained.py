@@ -259,3 +259,39 @@ def test_a_pretrained_model_is_evaluated_and_rescored_off_the_gui_thread(
     )
     direct = prediction.classify_file(outcome.model.classifier, photos[0])
     assert classify.results.entry(0).probability == pytest.approx(direct.probability)
+
+
+@pytest.mark.parametrize("representation", head.REPRESENTATIONS)
+def test_the_heat_map_of_the_pretrained_head_averages_to_its_logit(tmp_path, representation):
+    photo = images.load(_photo(tmp_path / "p.png", 5), sizes=(224,))
+    rng = np.random.default_rng(1)
+    d = {"pooled": 1280, "logits": 1000, "both": 2280}[representation]
+    fitted = head.Head(
+        representation,
+        rng.normal(size=d),
+        rng.uniform(0.5, 2, size=d),
+        rng.normal(size=d) / d,
+        0.3,
+        1.0,
+    )
+    classifier = PretrainedClassifier(fitted)
+    evidence = classifier.evidence(photo.square(224))
+    p = classifier.classify([photo])[0]
+    assert evidence.shape == (7, 7)
+    assert evidence.mean() == pytest.approx(np.log(p / (1 - p)), rel=1e-4, abs=1e-4)
+
+
+def test_explain_writes_a_heat_map_and_says_why_not_for_the_article_s_kinds(
+    tiny_data, tmp_path, capsys
+):
+    model = tmp_path / "m.npz"
+    _train(tiny_data, PretrainedConfig(c=0.1), save=model)
+    photo, out = _photo(tmp_path / "p.jpg", 4), tmp_path / "heat.png"
+    assert cli.main(["explain", str(model), str(photo), "--out", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["label"] in ("cat", "non-cat") and len(report["evidence"]) == 7
+    with Image.open(out) as img:
+        assert img.size == (224, 224)
+    assert cli.main(["explain", "default", str(photo), "--out", str(tmp_path / "x.png")]) == 1
+    assert "cannot show why" in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()

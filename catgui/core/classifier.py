@@ -57,6 +57,12 @@ class Classifier(ABC):
         """A short technical description, such as the layer sizes."""
         return self.kind
 
+    def evidence(self, square: np.ndarray) -> np.ndarray | None:
+        """Where the verdict comes from: a ``(g, g)`` grid over one ``(s, s, 3)`` square,
+        positive towards cat, whose mean is the logit (see :mod:`catgui.core.heatmap`);
+        ``None`` for a kind that cannot say."""
+        return None
+
 
 def probabilities_of(classifier: Classifier, squares: np.ndarray) -> np.ndarray:
     """:meth:`Classifier.probabilities` on squares of any side (resized when needed), in chunks."""

@@ -59,6 +59,20 @@ class Head:
         return 0.5 * (1.0 + np.tanh(0.5 * self.decision(features)))
 
 
+def pooled_weights(fitted: Head, fc: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, float]:
+    """The head as ``logit = pooled . v + c``: the logits are linear in the pooled features
+    (``logits = pooled @ W + b``, ``fc = (W, b)``), so every representation is."""
+    w = fitted.weights / fitted.scale
+    c = fitted.bias - float(fitted.mean @ w)
+    fc_w, fc_b = (a.astype(np.float64) for a in fc)
+    if fitted.representation == "pooled":
+        return w, c
+    if fitted.representation == "logits":
+        return fc_w @ w, c + float(fc_b @ w)
+    wp, wl = w[: fc_w.shape[0]], w[fc_w.shape[0] :]
+    return wp + fc_w @ wl, c + float(fc_b @ wl)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One cross-validated setting: held-out log-loss and accuracy over the folds."""

@@ -47,6 +47,17 @@ class BackboneClassifier(Classifier):
     def from_features(self, features: backbone.Features) -> np.ndarray:
         raise NotImplementedError
 
+    def pooled_weights(self) -> tuple[np.ndarray, float]:
+        """``(v, c)`` with logit = pooled features . v + c (the head, linear in them)."""
+        raise NotImplementedError
+
+    def evidence(self, square: np.ndarray) -> np.ndarray:
+        """The class activation map: each of the 7x7 positions' features times the head."""
+        batch = pictures.as_batch(square, self.input_size)
+        maps = backbone.feature_maps(batch)[0].astype(np.float64)  # (7, 7, 1280)
+        v, c = self.pooled_weights()
+        return maps @ v + c
+
     def describe(self) -> str:
         return f"{backbone.NAME} + {self.kind}"
 

@@ -86,6 +86,9 @@ class PretrainedClassifier(BackboneClassifier):
     def from_features(self, features: backbone.Features) -> np.ndarray:
         return self.head.probabilities(features)
 
+    def pooled_weights(self) -> tuple[np.ndarray, float]:
+        return head.pooled_weights(self.head, backbone.weights().fc)
+
 
 class PretrainedRun(FeatureRun):
     def fit(self, features: backbone.Features) -> Generator[float, None, None]:

@@ -68,6 +68,13 @@ class ZeroShotClassifier(BackboneClassifier):
         z = self.slope * mass_logit(cat_mass(features)) + self.offset
         return 0.5 * (1.0 + np.tanh(0.5 * z))
 
+    def pooled_weights(self) -> tuple[np.ndarray, float]:
+        """The cat classes' rows of the ImageNet layer, scaled by the calibration's slope
+        (the mass is not linear in the features: this is the map's usual stand-in)."""
+        fc_w, fc_b = (a.astype(np.float64) for a in backbone.weights().fc)
+        cats = list(CAT_CLASSES)
+        return self.slope * fc_w[:, cats].mean(axis=1), float(self.slope * fc_b[cats].mean())
+
     def threshold_mass(self) -> float:
         """The cat-class mass at which P(cat) = 0.5."""
         return float(1.0 / (1.0 + np.exp(self.offset / self.slope))) if self.slope else 0.5

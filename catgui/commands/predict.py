@@ -23,7 +23,8 @@ def run(args: argparse.Namespace) -> int:
             if item.error:
                 print(f"{item.path}\terror: {item.error}")
             else:
-                print(f"{item.path}\t{item.label}\t{item.probability:.3f}")
+                note = "\tunlike anything I was trained on" if item.unfamiliar else ""
+                print(f"{item.path}\t{item.label}\t{item.probability:.3f}{note}")
     if args.json:
         print(json.dumps([item.as_dict() for item in results], indent=2))
     return EXIT_FAILED if failed else EXIT_OK

@@ -57,6 +57,17 @@ class Classifier(ABC):
         """A short technical description, such as the layer sizes."""
         return self.kind
 
+    def familiarity(self, squares: np.ndarray) -> np.ndarray | None:
+        """How like the training pictures each square is, in [0, 1] (see
+        :mod:`catgui.core.familiarity`); ``None`` for a kind that cannot say."""
+        return None
+
+    def familiarity_of(self, decoded: Sequence[images.Picture]) -> np.ndarray | None:
+        """:meth:`familiarity` of decoded pictures (each decoded at :attr:`input_size`)."""
+        if not decoded or not all(self.input_size in p.sizes() for p in decoded):
+            return None
+        return self.familiarity(np.stack([p.square(self.input_size) for p in decoded]))
+
     def evidence(self, square: np.ndarray) -> np.ndarray | None:
         """Where the verdict comes from: a ``(g, g)`` grid over one ``(s, s, 3)`` square,
         positive towards cat, whose mean is the logit (see :mod:`catgui.core.heatmap`);

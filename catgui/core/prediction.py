@@ -12,6 +12,7 @@ from catgui.core import decision, images
 from catgui.core.classifier import Classifier
 from catgui.core.decision import CAT, NON_CAT  # noqa: F401 - the words a Result uses
 from catgui.core.errors import CatguiError
+from catgui.core.familiarity import UNFAMILIAR_BELOW
 from catgui.core.parallel import default_workers, map_in_order
 
 
@@ -24,6 +25,13 @@ class Result:
     threshold: float = 0.5
     error: str | None = None
     picture: images.Picture | None = None
+    #: How like the model's training pictures it is, in [0, 1], where the model can say.
+    familiarity: float | None = None
+
+    @property
+    def unfamiliar(self) -> bool:
+        """ "Unlike anything I was trained on" (:data:`familiarity.UNFAMILIAR_BELOW`)."""
+        return self.familiarity is not None and self.familiarity < UNFAMILIAR_BELOW
 
     @property
     def label(self) -> str | None:
@@ -41,7 +49,10 @@ class Result:
     def as_dict(self) -> dict:
         if self.error:
             return {"path": str(self.path), "error": self.error}
-        return {"path": str(self.path), "label": self.label, "probability": self.probability}
+        out = {"path": str(self.path), "label": self.label, "probability": self.probability}
+        if self.familiarity is not None:
+            out.update(familiarity=self.familiarity, unfamiliar=self.unfamiliar)
+        return out
 
 
 def classify_file(
@@ -56,7 +67,14 @@ def classify_file(
     except CatguiError as exc:
         return Result(path=Path(path), threshold=threshold, error=str(exc))
     probability = float(classifier.classify([picture])[0])
-    return Result(path=picture.path, probability=probability, threshold=threshold, picture=picture)
+    known = classifier.familiarity_of([picture])
+    return Result(
+        path=picture.path,
+        probability=probability,
+        threshold=threshold,
+        picture=picture,
+        familiarity=None if known is None else float(known[0]),
+    )
 
 
 def classify_paths(

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from catgui.core import backbone, pictures
+from catgui.core import backbone, familiarity, images, pictures
 from catgui.core.classifier import Classifier
 from catgui.core.dataset import Split
 from catgui.core.errors import CatguiError
@@ -39,10 +39,30 @@ class BackboneClassifier(Classifier):
 
     input_size = backbone.INPUT_SIZE
     quick = False
+    #: The training pictures' reference for "unlike anything I was trained on".
+    reference: familiarity.Reference | None = None
 
     def probabilities(self, squares: np.ndarray) -> np.ndarray:
         batch = pictures.as_batch(squares, self.input_size)
         return self.from_features(backbone.extract(batch))
+
+    def familiarity(self, squares: np.ndarray) -> np.ndarray | None:
+        """Squares of any side: brought to the reference's detail, then to the backbone's."""
+        if self.reference is None:
+            return None
+        squares = np.asarray(squares)
+        if squares.shape[1] > self.reference.source_size:
+            squares = pictures.resize_squares(squares, self.reference.source_size)
+        batch = pictures.resize_squares(squares, self.input_size)
+        return self.reference.score(backbone.extract(batch).pooled)
+
+    def familiarity_of(self, decoded) -> np.ndarray | None:
+        if self.reference is None or not decoded:
+            return None
+        size = self.reference.source_size
+        if size == images.SIZE:  # the data sets' pictures: compare through the 64x64 square
+            return self.familiarity(np.stack([p.pixels for p in decoded]))
+        return super().familiarity_of(decoded)
 
     def from_features(self, features: backbone.Features) -> np.ndarray:
         raise NotImplementedError
@@ -82,6 +102,10 @@ class BackboneKind(ModelKind):
 
     def file_metadata(self, classifier: Classifier) -> dict[str, Any]:
         return {"backbone": {"name": backbone.NAME, "sha256": backbone.SHA256}}
+
+    def reference_arrays(self, classifier: BackboneClassifier) -> dict[str, np.ndarray]:
+        ref = classifier.reference
+        return {} if ref is None else ref.arrays()
 
     def check_backbone(self, metadata: Mapping[str, Any], path: Path) -> None:
         """Refuse a file whose head was fitted on another backbone's features."""
@@ -132,6 +156,9 @@ class FeatureRun:
             extraction.close()
         for cost in self.fit(features):
             yield self._step(cost)
+        if self.model is not None and len(features) >= 2:
+            source = int(np.asarray(self.train.x).shape[1])
+            self.model.reference = familiarity.fit(features.pooled, source_size=source)
 
     def _step(self, cost: float, count: int = 1) -> Progress:
         """``count`` steps done (pictures found in the cache come at once), the last ``cost``."""

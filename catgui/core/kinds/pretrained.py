@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from catgui.core import backbone, head
+from catgui.core import backbone, familiarity, head
 from catgui.core.dataset import Split
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.backbone_kind import (
@@ -154,6 +154,7 @@ class Pretrained(BackboneKind):
             "scale": h.scale,
             "weights": h.weights,
             "bias": np.array([h.bias]),
+            **self.reference_arrays(classifier),
         }
 
     def file_metadata(self, classifier: PretrainedClassifier) -> dict[str, Any]:
@@ -180,9 +181,11 @@ class Pretrained(BackboneKind):
         if np.any(scale <= 0):
             raise CatguiError(f"{path}: the head's scales must be above 0")
         c = float(info.get("c", 0.0))
-        return PretrainedClassifier(
+        model = PretrainedClassifier(
             head.Head(representation, mean, scale, weights, float(bias[0]), c)
         )
+        model.reference = familiarity.from_arrays(arrays)
+        return model
 
 
 KIND = Pretrained()

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from catgui.core import backbone
+from catgui.core import backbone, familiarity
 from catgui.core.dataset import Split
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.backbone_kind import (
@@ -124,7 +124,10 @@ class ZeroShot(BackboneKind):
         return ZeroShotRun(train, config, self.head_steps(config))
 
     def arrays(self, classifier: ZeroShotClassifier) -> dict[str, np.ndarray]:
-        return {"calibration": np.array([classifier.slope, classifier.offset])}
+        return {
+            "calibration": np.array([classifier.slope, classifier.offset]),
+            **self.reference_arrays(classifier),
+        }
 
     def file_metadata(self, classifier: ZeroShotClassifier) -> dict[str, Any]:
         return {
@@ -142,7 +145,9 @@ class ZeroShot(BackboneKind):
             raise CatguiError(f"{path}: the calibration must be two numbers")
         if metadata.get("cat_classes", list(CAT_CLASSES)) != list(CAT_CLASSES):
             raise CatguiError(f"{path}: calibrated on other ImageNet classes")
-        return ZeroShotClassifier(float(calibration[0]), float(calibration[1]))
+        model = ZeroShotClassifier(float(calibration[0]), float(calibration[1]))
+        model.reference = familiarity.from_arrays(arrays)
+        return model
 
 
 KIND = ZeroShot()

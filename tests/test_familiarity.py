@@ -1,0 +1,96 @@
+""" "Unlike anything I was trained on": the familiarity reference and its use."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from catgui import cli
+from catgui.core import familiarity, paths, persistence
+
+
+_RNG = np.random.default_rng(0)
+BASE = np.abs(_RNG.normal(size=1280)) + 1.0  # pooled ReLU6 features are positive
+DIRECTIONS = _RNG.normal(size=(8, 1280))  # what varies between pictures of one kind
+
+
+def _cloud(n: int, seed: int) -> np.ndarray:
+    """``n`` pictures' features of one kind: a few ways of varying, and a little noise."""
+    rng = np.random.default_rng(seed)
+    return np.abs(
+        BASE + rng.normal(size=(n, 8)) @ DIRECTIONS * 0.3 + 0.02 * rng.normal(size=(n, 1280))
+    )
+
+
+def test_pictures_like_the_training_ones_are_familiar_and_others_are_not():
+    train = _cloud(200, 0)
+    rng = np.random.default_rng(1)
+    ref = familiarity.fit(train)
+    scores = ref.score(_cloud(50, 1))  # new pictures of the same kind
+    assert np.median(scores) > 0.2
+    other = np.abs(rng.normal(size=(5, 1280))) * 5  # another direction altogether
+    assert np.all(ref.score(other) < familiarity.UNFAMILIAR_BELOW)
+    assert np.all(np.diff(ref.loo) >= 0) and len(ref.loo) == 200
+
+
+def test_the_reference_survives_a_model_file_and_a_broken_one_is_ignored():
+    ref = familiarity.fit(_cloud(30, 2), source_size=64)
+    arrays = ref.arrays()
+    assert sum(a.nbytes for a in arrays.values()) < 120_000
+    again = familiarity.from_arrays(arrays)
+    probe = _cloud(4, 3)
+    np.testing.assert_allclose(again.score(probe), ref.score(probe), atol=0.05)
+    assert again.source_size == 64
+    broken = dict(arrays, familiarity_loo=np.array([np.nan] * 30, dtype=np.float32))
+    assert familiarity.from_arrays(broken) is None
+    assert familiarity.from_arrays({}) is None
+
+
+def _screenshot(path):
+    img = Image.new("RGB", (400, 300), "white")
+    draw = ImageDraw.Draw(img)
+    for y in range(0, 300, 14):
+        draw.text((5, y), "File  Edit  View  Settings  OK  Cancel  Help", fill="black")
+    img.save(path)
+    return path
+
+
+def test_the_shipped_photo_model_says_a_screenshot_is_unlike_its_training(tmp_path, capsys):
+    model = paths.photo_model_path()
+    assert persistence.load(model).classifier.reference is not None
+    shot = _screenshot(tmp_path / "screen.png")
+    grey = tmp_path / "grey.png"
+    Image.new("RGB", (120, 90), (128, 128, 128)).save(grey)
+    assert cli.main(["predict", str(model), str(shot), str(grey), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["unfamiliar"] for r in rows] == [True, True]
+    assert all(0.0 <= r["familiarity"] < familiarity.UNFAMILIAR_BELOW for r in rows)
+    assert cli.main(["predict", str(model), str(shot)]) == 0
+    assert "unlike anything I was trained on" in capsys.readouterr().out
+
+
+def test_the_article_s_kinds_do_not_claim_to_know(tmp_path, capsys):
+    grey = tmp_path / "grey.png"
+    Image.new("RGB", (120, 90), (128, 128, 128)).save(grey)
+    assert cli.main(["predict", "default", str(grey), "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert "familiarity" not in row and "unfamiliar" not in row
+
+
+@pytest.mark.slow
+def test_real_cat_photos_are_mostly_familiar_to_the_shipped_model():
+    from conftest import ROOT
+
+    from catgui.core import images
+
+    files = sorted((ROOT.parent / "shared" / "datasets" / "photos" / "cat").glob("*.jpg"))[:60]
+    if len(files) < 60:
+        pytest.skip("the photos are not at ../shared/datasets/photos")
+    classifier = persistence.load(paths.photo_model_path()).classifier
+    decoded = [images.load(f, sizes=(224,)) for f in files]
+    scores = classifier.familiarity_of(decoded)
+    print(f"median familiarity {np.median(scores):.2f}, flagged {np.mean(scores < 0.02):.0%}")
+    assert np.mean(scores < familiarity.UNFAMILIAR_BELOW) <= 0.25

@@ -1,4 +1,4 @@
-""" "Unlike anything I was trained on": the familiarity reference and its use."""
+"""Unlike anything I was trained on? the familiarity reference and its use."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from PIL import Image, ImageDraw
 
 from catgui import cli
 from catgui.core import familiarity, paths, persistence
-
 
 _RNG = np.random.default_rng(0)
 BASE = np.abs(_RNG.normal(size=1280)) + 1.0  # pooled ReLU6 features are positive

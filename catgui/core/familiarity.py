@@ -1,4 +1,4 @@
-""" "Unlike anything I was trained on": how close a picture is to the training pictures.
+"""Unlike anything I was trained on? how close a picture is to the training pictures.
 
 A model on backbone features keeps a small reference of its training pictures. Their
 pooled features are scaled to unit length (so distances compare directions, as cosine

@@ -1,4 +1,4 @@
-""" "Why cat?": where in a picture the evidence for (and against) "cat" lies.
+"""Why cat? where in a picture the evidence for (and against) "cat" lies.
 
 A classifier that can say (:meth:`~catgui.core.classifier.Classifier.evidence`) gives a
 small grid of numbers over the picture, positive where the picture pushes the verdict

@@ -218,6 +218,7 @@ def test_the_window_trains_a_pretrained_kind_and_shows_what_it_sees(qtbot, windo
     model = window.state.model
     assert model is not None and model.kind == "pretrained" and model.path is not None
     assert tab.progress.value() == tab.progress.maximum()
+    assert "chosen by cross-validation on the training pictures" in tab.summary.details.text()
     classify = window.classify_tab
     window.tabs.setCurrentWidget(classify)
     drop_files(classify.drop_area, [_photo(tmp_path / "photo.jpg", 3)])

@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
         print(f"Train accuracy: {accuracy_text(meta['train_accuracy'], meta['train_size'])}")
         print(f"Test accuracy:  {accuracy_text(meta['test_accuracy'], meta['test_size'])}")
+        for line in kind.findings(meta):
+            print(line)
         print(f"Trained in {seconds:.2f} s. Saved to {path}")
     return EXIT_OK
 

@@ -143,6 +143,10 @@ class ModelKind(ABC):
         """How it trains, for the CLI: ``"lr 0.0075, 2500 iterations"``."""
         return self.describe(config)
 
+    def findings(self, metadata: Mapping[str, Any]) -> list[str]:
+        """What a run of this kind found or chose, in sentences (the run summary, the CLI)."""
+        return []
+
     def model_name(self, metadata: Mapping[str, Any]) -> str:
         """The start of a saved model's readable name (``"dnn-20-7-5"``)."""
         return self.name

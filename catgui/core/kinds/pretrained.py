@@ -144,6 +144,18 @@ class Pretrained(BackboneKind):
             return f"features and C by {config.folds}-fold cross-validation"
         return f"pooled features, C {config.c:g}"
 
+    def findings(self, metadata: Mapping[str, Any]) -> list[str]:
+        info = metadata.get("head") or {}
+        features, c = info.get("features"), info.get("c")
+        if features not in head.REPRESENTATIONS or not isinstance(c, (int, float)):
+            return []
+        what = {"pooled": "the pooled features", "logits": "the ImageNet logits"}.get(
+            features, "the pooled features and the ImageNet logits"
+        )
+        chosen = (metadata.get("hyperparameters") or {}).get("c") is None
+        how = " (chosen by cross-validation on the training pictures)" if chosen else ""
+        return [f"Head on {what}, C {c:g}{how}"]
+
     def trainer(self, train: Split, config: PretrainedConfig) -> PretrainedRun:
         return PretrainedRun(train, config, self.head_steps(config))
 

@@ -120,6 +120,15 @@ class ZeroShot(BackboneKind):
     def recipe_text(self, config: ZeroShotConfig) -> str:
         return "ImageNet's cat classes, threshold calibrated on the training pictures"
 
+    def findings(self, metadata: Mapping[str, Any]) -> list[str]:
+        mass = metadata.get("threshold_mass")
+        if not isinstance(mass, (int, float)):
+            return []
+        return [
+            f"Cat when ImageNet's cat classes hold more than {100 * mass:.2g} % of its "
+            "probability (calibrated on the training pictures)"
+        ]
+
     def trainer(self, train: Split, config: ZeroShotConfig) -> ZeroShotRun:
         return ZeroShotRun(train, config, self.head_steps(config))
 

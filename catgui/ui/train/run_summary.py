@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from catgui.core import kinds
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 
@@ -95,6 +96,9 @@ class RunSummary(QFrame):
                 f"<td><b>{html.escape(text)}</b></td></tr>"
             )
         details = "<table>" + "".join(rows) + "</table>"
+        kind = kinds.get(model.kind) if model.kind in kinds.names() else None
+        for line in kind.findings(meta) if kind is not None else []:
+            details += f"<p style='color:#636366'>{html.escape(line)}</p>"
         if note:
             details += f"<p style='color:#636366'>{note}</p>"
         self.show_message(headline, details, error=error)

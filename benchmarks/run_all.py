@@ -30,6 +30,7 @@ SCRIPTS = [
     ("bench_classify.py", [], ["--photos", "40", "--runs", "5"]),
     ("bench_startup.py", [], ["--runs", "2"]),
     ("bench_memory.py", [], ["--sizes", "209,2000"]),
+    ("bench_backbone.py", [], ["--photos", "200", "--rounds", "2"]),
 ]
 
 
@@ -206,6 +207,60 @@ def summary(records: list[dict]) -> list[list[str]]:
         lambda v: f"{v:,.0f} MB",
         "< 4 GB",
         lambda v: v < 4096,
+    )
+    add(
+        7,
+        "backbone, ms per 224 picture, 2 threads",
+        "backbone_speed",
+        lambda r: r["ms_per_picture_2_threads"] / 1000,
+        ms,
+        "<= 15 ms (aim 8 ms)",
+        lambda v: v <= 0.015,
+    )
+    add(
+        7,
+        "backbone, ms per 224 picture, 1 thread",
+        "backbone_speed",
+        lambda r: r["ms_per_picture_1_thread"] / 1000,
+        ms,
+        "(context)",
+        lambda v: True,
+    )
+    add(
+        7,
+        "2,000 photos, disk -> features, first time",
+        "backbone_photos",
+        lambda r: r["seconds_first"] * 2000 / r["photos"],
+        sec,
+        "<= 35 s",
+        lambda v: v <= 35,
+    )
+    add(
+        7,
+        "2,000 photos from the feature cache",
+        "backbone_photos",
+        lambda r: r["seconds_cached"] * 2000 / r["photos"],
+        sec,
+        "<= 1 s",
+        lambda v: v <= 1,
+    )
+    add(
+        7,
+        "  of which hashing + cache reads (no decoding)",
+        "backbone_photos",
+        lambda r: r["seconds_cached_without_decoding"] * 2000 / r["photos"],
+        sec,
+        "<= 1 s",
+        lambda v: v <= 1,
+    )
+    add(
+        7,
+        "peak RSS, 2,000 photos to features",
+        "backbone_photos",
+        lambda r: r["peak_rss_mb"],
+        lambda v: f"{v:.0f} MB",
+        "<= 300 MB",
+        lambda v: v <= 300,
     )
     return rows
 

@@ -240,6 +240,16 @@ def test_float32_agrees_with_float64():
     assert np.max(np.abs(single - double)) <= 1e-4 * max(1.0, np.max(np.abs(double)))
 
 
+def test_the_fast_path_gives_the_plain_path_s_numbers():
+    squares = _squares(_photos("dog", 2))
+    net = backbone.weights()
+    plain = efficientnet.reference_feature_map(squares, net.astype(np.float64))
+    fast = efficientnet.feature_map(squares, net.astype(np.float64))
+    np.testing.assert_allclose(fast, plain, rtol=0, atol=1e-9)
+    fast32 = efficientnet.feature_map(squares, net)
+    assert np.max(np.abs(fast32 - plain)) <= 1e-4 * max(1.0, np.max(np.abs(plain)))
+
+
 def test_threads_give_the_same_features_as_one():
     squares = _squares(_photos("dog", 4))
     one = backbone.extract(squares, threads=1, cached=False)

@@ -23,7 +23,7 @@ from catgui.core import (
     prediction,
     runs,
 )
-from catgui.core.backbone import efficientnet
+from catgui.core.backbone import fast_path
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.pretrained import PretrainedClassifier, PretrainedConfig
 from catgui.core.kinds.zero_shot import ZeroShotClassifier, ZeroShotConfig
@@ -95,9 +95,9 @@ def test_a_head_made_on_other_weights_is_refused(tiny_data, tmp_path):
 def test_the_second_run_reads_every_picture_from_the_cache(tiny_data, monkeypatch):
     _train(tiny_data, PretrainedConfig(c=0.1))
     runs_of_the_network = []
-    real = efficientnet.feature_map
+    real = fast_path.feature_map
     monkeypatch.setattr(
-        efficientnet, "feature_map", lambda *a: runs_of_the_network.append(1) or real(*a)
+        fast_path, "feature_map", lambda *a: runs_of_the_network.append(1) or real(*a)
     )
     data, outcome, progress = _train(tiny_data, PretrainedConfig(c=0.1))
     n = len(data.train)

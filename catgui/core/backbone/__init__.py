@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catgui.core.backbone import efficientnet
+from catgui.core.backbone import efficientnet, fast_path
 from catgui.core.errors import CatguiError
 
 NAME = "efficientnet-lite0"
@@ -124,7 +124,7 @@ def extract_steps(
     net = weights() if net is None else net
 
     def one(i: int) -> None:
-        maps = efficientnet.feature_map(squares[i : i + 1], net)
+        maps = fast_path.feature_map(squares[i : i + 1], net)
         pooled[i] = efficientnet.pooled(maps)[0]
         scores[i] = efficientnet.logits(pooled[i : i + 1], net)[0]
         if where:
@@ -155,7 +155,7 @@ def extract(squares: np.ndarray, threads: int = 2, cached: bool = True) -> Featu
 
 def feature_maps(squares: np.ndarray) -> np.ndarray:
     """The ``(n, 7, 7, 1280)`` maps before pooling (for "why?" heat maps)."""
-    return efficientnet.feature_map(squares, weights())
+    return fast_path.feature_map(squares, weights())
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager:

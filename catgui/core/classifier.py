@@ -44,8 +44,8 @@ class Classifier(ABC):
             return np.zeros(0)
         if all(self.input_size in p.sizes() for p in decoded):
             return self.probabilities(np.stack([p.square(self.input_size) for p in decoded]))
-        # decoded for another model (a batch that ran while the model changed): resized
-        return probabilities_of(self, np.stack([p.pixels for p in decoded]))
+        # decoded for another model (a batch that ran while the model changed)
+        return self.probabilities_any(np.stack([p.pixels for p in decoded]))
 
     def sees(self, picture: images.Picture) -> np.ndarray:
         """What the model sees of ``picture``: an ``(h, w, 3)`` uint8 image for the preview."""
@@ -56,6 +56,10 @@ class Classifier(ABC):
     def describe(self) -> str:
         """A short technical description, such as the layer sizes."""
         return self.kind
+
+    def probabilities_any(self, squares: np.ndarray) -> np.ndarray:
+        """:meth:`probabilities` of squares of any side, resized to :attr:`input_size`."""
+        return self.probabilities(pictures.resize_squares(squares, self.input_size))
 
     def familiarity(self, squares: np.ndarray) -> np.ndarray | None:
         """How like the training pictures each square is, in [0, 1] (see
@@ -81,6 +85,5 @@ def probabilities_of(classifier: Classifier, squares: np.ndarray) -> np.ndarray:
     out = np.empty(len(squares))
     for start in range(0, len(squares), pictures.CHUNK):
         chunk = squares[start : start + pictures.CHUNK]
-        chunk = pictures.resize_squares(chunk, classifier.input_size)
-        out[start : start + len(chunk)] = classifier.probabilities(chunk)
+        out[start : start + len(chunk)] = classifier.probabilities_any(chunk)
     return out

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from catgui.core import pictures
 from catgui.core.backbone import efficientnet, fast_path
 from catgui.core.errors import CatguiError
 
@@ -94,9 +95,11 @@ def extract_steps(
     net: efficientnet.Weights | None = None,
     cached: bool = True,
 ) -> Generator[int, None, Features]:
-    """Run ``(n, 224, 224, 3)`` uint8 squares through the backbone, a picture at a time.
+    """Run ``(n, s, s, 3)`` uint8 squares through the backbone, a picture at a time.
 
-    Yields how many pictures are done (pictures found in the feature cache count at once;
+    Squares of another side than 224 (the data sets' 64x64 pictures) are resized, one by
+    one and only when their features are not cached: the cache knows them by their own
+    bytes. Yields how many pictures are done (pictures found in the feature cache count at once;
     closing the generator stops the work) and returns their :class:`Features`.
     ``threads`` Python threads each run one picture with BLAS on one thread: faster on 2
     cores than one picture on two. With ``cached`` (and the shipped weights), features
@@ -124,7 +127,8 @@ def extract_steps(
     net = weights() if net is None else net
 
     def one(i: int) -> None:
-        maps = fast_path.feature_map(squares[i : i + 1], net)
+        square = pictures.resize_squares(squares[i : i + 1], INPUT_SIZE)
+        maps = fast_path.feature_map(square, net)
         pooled[i] = efficientnet.pooled(maps)[0]
         scores[i] = efficientnet.logits(pooled[i : i + 1], net)[0]
         if where:

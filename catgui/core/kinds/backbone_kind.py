@@ -46,6 +46,11 @@ class BackboneClassifier(Classifier):
         batch = pictures.as_batch(squares, self.input_size)
         return self.from_features(backbone.extract(batch))
 
+    def probabilities_any(self, squares: np.ndarray) -> np.ndarray:
+        """Squares of any side go to the backbone as they are (it resizes what it must run,
+        and finds the data sets' 64x64 pictures in its cache by their own bytes)."""
+        return self.from_features(backbone.extract(np.asarray(squares)))
+
     def familiarity(self, squares: np.ndarray) -> np.ndarray | None:
         """Squares of any side: brought to the reference's detail, then to the backbone's."""
         if self.reference is None:
@@ -53,8 +58,7 @@ class BackboneClassifier(Classifier):
         squares = np.asarray(squares)
         if squares.shape[1] > self.reference.source_size:
             squares = pictures.resize_squares(squares, self.reference.source_size)
-        batch = pictures.resize_squares(squares, self.input_size)
-        return self.reference.score(backbone.extract(batch).pooled)
+        return self.reference.score(backbone.extract(squares).pooled)
 
     def familiarity_of(self, decoded) -> np.ndarray | None:
         if self.reference is None or not decoded:
@@ -142,8 +146,7 @@ class FeatureRun:
         self.total = len(train) + head_steps
 
     def steps(self) -> Generator[Progress, None, None]:
-        squares = pictures.resize_squares(np.asarray(self.train.x), backbone.INPUT_SIZE)
-        extraction = backbone.extract_steps(squares)
+        extraction = backbone.extract_steps(np.asarray(self.train.x))
         try:
             while True:
                 try:

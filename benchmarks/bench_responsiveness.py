@@ -4,7 +4,9 @@ A 5 ms ``QTimer`` in the GUI thread of catgui's real main window (offscreen) rec
 how late each tick arrives: that delay is a stall, the time a click or a repaint would
 have waited. Measured during
 
-* a training run of the article's recipe started as the Train button does, and
+* a training run of the article's recipe started as the Train button does,
+* a training run of the ``pretrained`` kind on the same pictures (the backbone reads the
+  209 pictures in a worker, two threads, nothing cached yet), and
 * the classification of 200 12-megapixel JPEGs dropped on the Classify tab (generated
   with Pillow into a temporary folder, as in ``bench_classify.py``), which also gives
   the time to classify them inside the window, with progress shown.
@@ -28,8 +30,10 @@ from _gui import StallProbe, gui_missing, isolate_user_folders, main_window, wai
 from bench_classify import VARIANTS, make_photo
 
 
-def probe_training(window) -> dict:
+def probe_training(window, kind: str | None = None) -> dict:
     tab = window.train_tab
+    if kind is not None:
+        tab.form.kind.setCurrentIndex(tab.form.kind.findData(kind))
     window.tabs.setCurrentWidget(tab)
     probe = StallProbe()
     probe.start()
@@ -106,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         training = probe_training(window)
         records.append({"figure": 3, "name": "stalls_training", **training})
+        from catgui.core import backbone
+
+        reason = backbone.unavailable()
+        if reason:
+            skip(3, "stalls_pretrained", reason)
+        else:
+            pretrained = probe_training(window, "pretrained")
+            records.append({"figure": 3, "name": "stalls_pretrained", **pretrained})
     ensure_model(window)
     with tempfile.TemporaryDirectory(prefix="catgui-bench-") as tmp:
         folder = Path(tmp) / "photos"

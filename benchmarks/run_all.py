@@ -135,7 +135,11 @@ def summary(records: list[dict]) -> list[list[str]]:
         "<= +10 %",
         lambda v: v <= 0.10,
     )
-    for name, what in (("stalls_training", "training"), ("stalls_classifying", "classifying")):
+    for name, what in (
+        ("stalls_training", "training"),
+        ("stalls_classifying", "classifying"),
+        ("stalls_pretrained", "reading pictures through the backbone"),
+    ):
         add(
             3,
             f"worst stall while {what}",

@@ -39,6 +39,7 @@ class BackboneClassifier(Classifier):
 
     input_size = backbone.INPUT_SIZE
     quick = False
+    cannot_explain = None
 
     def probabilities(self, squares: np.ndarray) -> np.ndarray:
         batch = pictures.as_batch(squares, self.input_size)

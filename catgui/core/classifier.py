@@ -29,6 +29,9 @@ class Classifier(ABC):
     #: networks). ``False`` (a pretrained backbone, ~15 ms a picture): the window scores
     #: them off the GUI thread, or a picture per turn of the event loop.
     quick: bool = True
+    #: Why :meth:`evidence` gives nothing (a kind that cannot show where its verdict comes
+    #: from), in words for the window; ``None`` for a kind that can.
+    cannot_explain: str | None = "this kind of model cannot show why; the pretrained models can"
 
     @abstractmethod
     def probabilities(self, squares: np.ndarray) -> np.ndarray:

@@ -47,6 +47,8 @@ UNSURE_HALF_WIDTH = "classify/unsureHalfWidth"
 #: By default answers this far either side of the decision threshold are unsure.
 DEFAULT_UNSURE_HALF_WIDTH = decision.UNSURE_HALF_WIDTH
 MAX_HALF_WIDTH = 0.45
+#: The model file whose verdicts Classify shows beside the active model's ("" = none).
+COMPARE_WITH = "classify/compareWith"
 
 #: What a key gives when nothing is remembered (keys not listed give ``None``).
 DEFAULTS: dict[str, object] = {
@@ -60,6 +62,7 @@ DEFAULTS: dict[str, object] = {
     DATA_SHARE: round(100 * splits.DEFAULT_SHARE),  # per cent of the pictures held out
     TRAIN_KIND: kinds.default().name,
     UNSURE_HALF_WIDTH: DEFAULT_UNSURE_HALF_WIDTH,
+    COMPARE_WITH: "",
 }
 
 
@@ -105,6 +108,15 @@ def unsure_half_width(settings: QSettings) -> float:
 
 def remember_unsure_half_width(settings: QSettings, half_width: float) -> None:
     settings.setValue(UNSURE_HALF_WIDTH, float(half_width))
+
+
+def compare_with(settings: QSettings) -> str:
+    """The model file Classify compares with ("" when the comparison is off)."""
+    return str(value(settings, COMPARE_WITH) or "")
+
+
+def remember_compare_with(settings: QSettings, path: str | Path | None) -> None:
+    settings.setValue(COMPARE_WITH, str(path or ""))
 
 
 def tab(settings: QSettings, names: Sequence[str]) -> str:

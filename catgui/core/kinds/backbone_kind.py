@@ -39,6 +39,7 @@ class BackboneClassifier(Classifier):
 
     input_size = backbone.INPUT_SIZE
     quick = False
+    cannot_explain = None
     #: The training pictures' reference for "unlike anything I was trained on".
     reference: familiarity.Reference | None = None
 

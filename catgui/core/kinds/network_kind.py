@@ -34,6 +34,8 @@ class NetworkClassifier(Classifier):
     ``kind`` defaults to :data:`DEEP` or :data:`ONE_LAYER` by the network's depth.
     """
 
+    cannot_explain = "the article's networks cannot show why; the pretrained models can"
+
     def __init__(self, network: Network, kind: str = "") -> None:
         self.network = network
         self.kind = kind or (DEEP if network.depth > 1 else ONE_LAYER)

@@ -62,6 +62,23 @@ class Entry:
     uid: int = field(default_factory=lambda: next(_uids))
     #: What the user said it is (True = cat) after a correction; None if not corrected.
     corrected: bool | None = None
+    #: The "Why?" heat map of the preview ((s, s, 3) uint8), the classifier that made it
+    #: (compared by identity) and a number naming this overlay (keys the painter's cache).
+    overlay: np.ndarray | None = None
+    overlay_for: Classifier | None = None
+    overlay_uid: int = 0
+    #: The comparison model's probability of "cat", and that model (by identity).
+    second_probability: float | None = None
+    second_with: Classifier | None = None
+
+    def set_overlay(self, overlay: np.ndarray | None, classifier: Classifier) -> None:
+        self.overlay, self.overlay_for, self.overlay_uid = overlay, classifier, next(_uids)
+
+    def square_for(self, classifier: Classifier) -> np.ndarray | None:
+        """The square of this picture ``classifier`` reads, if kept (else the 64x64 one)."""
+        if self.seen is not None and self.seen.shape[0] == classifier.input_size:
+            return self.seen
+        return self.pixels
 
     @property
     def label(self) -> str:

@@ -11,16 +11,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catgui.ui.classify.compare_selector import CompareSelector
 from catgui.ui.classify.entry import band_around
 from catgui.ui.classify.text import band_text
 from catgui.ui.common.elided_label import ElidedLabel
+
+WHY_TIP = (
+    "Why? Show where in each picture the model finds its answer, over what it sees: "
+    "red marks evidence for cat, blue evidence against; the stronger the colour, the more "
+    "it counts. A click on one picture’s preview shows or hides just that one."
+)
 
 #: Choices for how far either side of the threshold a probability counts as unsure.
 HALF_WIDTHS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 
 
 class ClassifyHeader(QWidget):
-    """Summary and status on the left; progress, Cancel, Clear, the band and corrections right.
+    """Summary and status on the left; progress, Cancel, Clear, Why?, Compare with, the band
+    and corrections right.
 
     The summary and the status are :class:`ElidedLabel` s: their texts grow while batches
     run ("Classifying 3 of 5… · 2 more drops waiting"), and a plain label's minimum width
@@ -31,9 +39,12 @@ class ClassifyHeader(QWidget):
     -------
     halfWidthChanged(float)
         The user chose another unsure band (its half width around the threshold).
+    whyToggled(bool)
+        "Why?" was switched on (heat maps) or off (what the model sees).
     """
 
     halfWidthChanged = Signal(float)
+    whyToggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +74,11 @@ class ClassifyHeader(QWidget):
             "cannot really tell. Remembered between runs."
         )
         self.band_combo.currentIndexChanged.connect(self._band_chosen)
+        self.why_button = QPushButton("Why?", objectName="whyButton", checkable=True)
+        self.why_button.setAccessibleName("Why: show heat maps")
+        self.why_button.toggled.connect(self.whyToggled)
+        self.set_why_reason(None)
+        self.compare_combo = CompareSelector()
         self.corrections_button = QPushButton(objectName="correctionsButton")
         self.corrections_button.setToolTip(
             "Review the pictures you corrected (copies kept for training) and remove any"
@@ -81,6 +97,8 @@ class ClassifyHeader(QWidget):
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.clear_button)
         bar.addSpacing(8)
+        bar.addWidget(self.why_button)
+        bar.addWidget(self.compare_combo)
         bar.addWidget(self.band_combo)
         bar.addWidget(self.corrections_button)
         self._threshold = 0.5
@@ -99,6 +117,14 @@ class ClassifyHeader(QWidget):
             self.band_combo.addItem(band_text(band_around(threshold, w)), w)
         self.band_combo.setCurrentIndex(chosen)
         self.band_combo.blockSignals(False)
+
+    def set_why_reason(self, reason: str | None) -> None:
+        """Enable "Why?", or disable it saying ``reason`` (the active model cannot explain)."""
+        self.why_button.setEnabled(reason is None)
+        if reason is None:
+            self.why_button.setToolTip(WHY_TIP)
+        else:
+            self.why_button.setToolTip(f"Why? is not available: {reason}.")
 
     def set_corrections(self, count: int) -> None:
         self.corrections_button.setText(f"Corrections: {count:,}")

@@ -26,6 +26,7 @@ from catgui.ui.classify.entry import (  # noqa: F401 - re-exported for callers a
     band_around,
     label_for,
 )
+from catgui.ui.classify.insight_rows import InsightRows
 from catgui.ui.classify.text import (  # noqa: F401 - re-exported for callers and tests
     describe,
     summary_text,
@@ -43,9 +44,15 @@ ErrorRole = Qt.ItemDataRole.UserRole + 4
 PathRole = Qt.ItemDataRole.UserRole + 5
 #: ``(threshold, (low, high))`` the row is labelled with.
 DecisionRole = Qt.ItemDataRole.UserRole + 6
+#: ``(key, (s, s, 3) uint8 or None)``: the preview to draw, the "Why?" heat map or what
+#: the model sees; the key changes whenever the picture does.
+PreviewRole = Qt.ItemDataRole.UserRole + 7
+#: ``(model name, p(cat) or None while it is computed)`` of the comparison model; None
+#: when nothing is compared.
+SecondRole = Qt.ItemDataRole.UserRole + 8
 
 
-class ResultsModel(QAbstractListModel):
+class ResultsModel(InsightRows, QAbstractListModel):
     """Rows of :class:`Entry`; a path added again replaces its row instead of repeating it.
 
     Signals
@@ -72,6 +79,7 @@ class ResultsModel(QAbstractListModel):
         self.band = UNSURE_BAND
         #: The user's corrections of rows (path -> is cat); survives a row being re-added.
         self.corrected: dict[Path, bool] = {}
+        self.init_insights()
 
     # -- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 - Qt API
@@ -99,6 +107,13 @@ class ResultsModel(QAbstractListModel):
             return entry.error
         if role == PathRole:
             return str(entry.path)
+        if role == PreviewRole:
+            return self.preview_of(entry)
+        if role == SecondRole:
+            if self.second is None or entry.error is not None:
+                return None
+            p = entry.second_probability if entry.second_with is self.second else None
+            return (self.second_name, p)
         return None
 
     # -- editing ----------------------------------------------------------------------------
@@ -212,8 +227,11 @@ class ResultsModel(QAbstractListModel):
             return
         pixels = np.stack([self._entries[i].pixels for i in stale])
         for i, p in zip(stale, probabilities_of(classifier, pixels), strict=True):
-            self._entries[i].probability = float(p)
-            self._entries[i].scored_with = classifier
+            entry = self._entries[i]
+            entry.probability = float(p)
+            entry.scored_with = classifier
+            if entry.seen is not None and entry.seen.shape[0] != classifier.input_size:
+                entry.seen = None  # the preview: what this model sees
         self.dataChanged.emit(self.index(stale[0]), self.index(stale[-1]))
 
     def counts(self) -> Counter:

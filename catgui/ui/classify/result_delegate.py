@@ -8,7 +8,6 @@ whole row, once drawn, is kept in Qt's ``QPixmapCache`` until something it shows
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QEvent,
@@ -21,7 +20,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap, QPixmapCache
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QPixmapCache
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -31,23 +30,27 @@ from PySide6.QtWidgets import (
 )
 
 from catgui.ui.classify import correction_buttons
+from catgui.ui.classify.insight_painting import HEAT_TIP, paint_badge, paint_second_opinion
 from catgui.ui.classify.model import (
     ERROR,
     DecisionRole,
     Entry,
     EntryRole,
     LabelRole,
+    PreviewRole,
+    SecondRole,
     describe,
-    verdict_text,
+    label_for,
 )
-from catgui.ui.classify.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip
+from catgui.ui.classify.row_look import RowLook
+from catgui.ui.classify.row_painting import COLOURS
+from catgui.ui.classify.row_text import paint_text
 from catgui.ui.common.qimages import to_pixmap
 
 IMAGE_BOX = 96
 PAD = 8
 GAP = 12
 ROW_HEIGHT = IMAGE_BOX + 2 * PAD
-BAR_WIDTH = 260
 PIXMAP_CACHE_SIZE = 400
 #: Qt's pixmap cache is 10 MB by default: about 20 rows at 1,100 px, 5 on a wide HiDPI
 #: screen. Rows need room for a screenful or two, so the delegate raises it to this (KB).
@@ -56,26 +59,7 @@ INPUT_TIP = (
     "What the model sees: the centre square of the picture, shrunk to 64 × 64 pixels "
     "(shown enlarged)"
 )
-
-
-@dataclass(frozen=True)
-class RowLook:
-    """Everything a row's drawing depends on besides the style options."""
-
-    entry: Entry
-    label: str
-    decision: tuple
-    selected: bool
-    hovered: str | None
-    pressed: str | None
-
-    def cache_key(self, option: QStyleOptionViewItem, dpr: float) -> str:
-        e = self.entry
-        return (
-            f"catgui-row:{e.uid}:{e.name}:{e.corrected!r}:{self.label}:{self.decision!r}:"
-            f"{self.selected}:{self.hovered}:{self.pressed}:{option.rect.width()}x"
-            f"{option.rect.height()}@{dpr}:{option.palette.cacheKey()}:{option.font.key()}"
-        )
+CLICK_FOR_WHY = "Click to see why (a heat map); click again for the picture"
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -118,10 +102,17 @@ class ResultDelegate(QStyledItemDelegate):
         label = index.data(LabelRole)
         return correction_buttons.button_at(area, label, entry.corrected, option.font, pos)
 
-    def pixmap(self, entry: Entry, kind: str) -> QPixmap | None:
-        """The thumbnail (``kind="thumbnail"``) or model input (``"input"``) of ``entry``."""
-        seen = entry.pixels if entry.seen is None else entry.seen
-        array = entry.thumbnail if kind == "thumbnail" else seen
+    def pixmap(self, entry: Entry, kind: str, preview: tuple | None = None) -> QPixmap | None:
+        """The thumbnail (``kind="thumbnail"``) or model input (``"input"``) of ``entry``.
+
+        ``preview`` is the row's ``(key, pixels)`` (the heat map when it is shown).
+        """
+        if kind == "thumbnail":
+            array = entry.thumbnail
+        elif preview is not None:
+            kind, array = preview
+        else:
+            array = entry.pixels if entry.seen is None else entry.seen
         if array is None:
             return None
         key = (entry.uid, kind)
@@ -145,7 +136,13 @@ class ResultDelegate(QStyledItemDelegate):
         if button is not None:
             text = correction_buttons.TIPS[button]
         elif entry.pixels is not None and parts["input"].contains(event.pos()):
-            text = INPUT_TIP
+            model = index.model()
+            if str(index.data(PreviewRole)[0]).startswith("why"):
+                text = f"{HEAT_TIP}\n{CLICK_FOR_WHY}"
+            elif getattr(model, "explainer", None) is not None:
+                text = f"{INPUT_TIP}\n{CLICK_FOR_WHY}"
+            else:
+                text = INPUT_TIP
         elif entry.original_size and parts["thumbnail"].contains(event.pos()):
             w, h = entry.original_size
             text = f"{entry.path}\nThe picture: {w:,} × {h:,} pixels"
@@ -176,6 +173,9 @@ class ResultDelegate(QStyledItemDelegate):
             selected=bool(option.state & QStyle.StateFlag.State_Selected),
             hovered=self.hovered[1] if self.hovered and self.hovered[0] == entry.uid else None,
             pressed=self.pressed[1] if self.pressed and self.pressed[0] == entry.uid else None,
+            preview=index.data(PreviewRole) or ("", None),
+            why=bool(getattr(index.model(), "shows_why", lambda _e: False)(entry)),
+            second=index.data(SecondRole),
         )
         dpr = painter.device().devicePixelRatioF() if painter.device() else 1.0
         key = row.cache_key(option, dpr)
@@ -211,8 +211,14 @@ class ResultDelegate(QStyledItemDelegate):
         entry, label = row.entry, row.label
         parts = self.rects(option.rect)
         self._paint_thumbnail(painter, entry, parts["thumbnail"], option)
-        self._paint_input(painter, entry, parts["input"], option)
-        self._paint_text(painter, entry, label, row.decision, parts["text"], option, row.selected)
+        self._paint_input(painter, row, parts["input"], option)
+        ends = paint_text(painter, entry, label, row.decision, parts["text"], option, row.selected)
+        if row.second is not None and ends is not None:
+            name, p = row.second
+            second_label = None if p is None else label_for(p, row.decision[1], row.decision[0])
+            paint_second_opinion(
+                painter, parts["text"], *ends, name, p, second_label, option, row.selected
+            )
         correction_buttons.paint(
             painter, parts["corrections"], label, entry.corrected, option, row.hovered, row.pressed
         )
@@ -249,10 +255,11 @@ class ResultDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         painter.drawPixmap(target, pix)
 
-    def _paint_input(self, painter: QPainter, entry: Entry, box: QRect, option) -> None:
-        pix = self.pixmap(entry, "input")
+    def _paint_input(self, painter: QPainter, row: RowLook, box: QRect, option) -> None:
+        pix = self.pixmap(row.entry, "input", row.preview)
         if pix is None:
             return
+        heat = str(row.preview[0]).startswith("why")
         # nearest neighbour: every model pixel stays a crisp block (a larger input is shrunk)
         small = pix.width() <= box.width()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, not small)
@@ -260,85 +267,12 @@ class ResultDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setPixelSize(10)
         painter.setFont(font)
+        if heat or row.why:
+            paint_badge(painter, box, font, ready=heat)
+            return
         badge = QRect(box.right() - 49, box.bottom() - 15, 48, 14)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(QRectF(badge), 3, 3)
         painter.setPen(QColor("white"))
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, f"{pix.width()}×{pix.height()}")
-
-    def _paint_text(
-        self,
-        painter: QPainter,
-        entry: Entry,
-        label: str,
-        decision: tuple[float, tuple[float, float]],
-        box: QRect,
-        option,
-        selected: bool,
-    ) -> None:
-        text_colour = (
-            option.palette.highlightedText().color() if selected else option.palette.text().color()
-        )
-        dim = QColor(text_colour)
-        dim.setAlphaF(0.6)
-        bold = QFont(option.font)
-        bold.setBold(True)
-        small = QFont(option.font)
-        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
-        fm_bold, fm_small = QFontMetrics(bold), QFontMetrics(small)
-        y = box.top() + 2
-        painter.setFont(bold)
-        painter.setPen(text_colour)
-        line = QRect(box.left(), y, box.width(), fm_bold.height())
-        painter.drawText(
-            line,
-            Qt.AlignmentFlag.AlignLeft,
-            fm_bold.elidedText(entry.name, Qt.TextElideMode.ElideMiddle, box.width()),
-        )
-        y += fm_bold.height() + 1
-        painter.setFont(small)
-        painter.setPen(dim)
-        folder = str(entry.path.parent) if entry.path.parent != entry.path else ""
-        line = QRect(box.left(), y, box.width(), fm_small.height())
-        painter.drawText(
-            line,
-            Qt.AlignmentFlag.AlignLeft,
-            fm_small.elidedText(folder, Qt.TextElideMode.ElideMiddle, box.width()),
-        )
-        y += fm_small.height() + 8
-        chip = paint_chip(painter, TITLES[label], COLOURS[label], box.left(), y, bold)
-        if label == ERROR:
-            message = entry.error or ""
-            prefix = f"{entry.path}: "
-            if message.startswith(prefix):
-                message = message[len(prefix) :]
-            message = message[:1].upper() + message[1:]
-            painter.setFont(option.font)
-            painter.setPen(COLOURS[ERROR] if not selected else text_colour)
-            rest = QRect(
-                box.left(), chip.bottom() + 6, box.width(), box.bottom() - chip.bottom() - 6
-            )
-            painter.drawText(rest, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, message)
-            return
-        p = float(entry.probability)
-        painter.setFont(option.font)
-        painter.setPen(text_colour)
-        verdict = verdict_text(p, label)
-        fm = QFontMetrics(option.font)
-        painter.drawText(
-            QRect(chip.right() + 10, chip.top(), box.width(), chip.height()),
-            Qt.AlignmentFlag.AlignVCenter,
-            verdict,
-        )
-        bar_y = chip.bottom() + 12
-        width = max(60, min(BAR_WIDTH, box.width() - fm.horizontalAdvance("p(cat) 0.000") - 12))
-        paint_bar(painter, QRect(box.left(), bar_y, width, BAR_HEIGHT), p, label, decision, option)
-        number = QRect(
-            box.left() + width + 10,
-            bar_y - fm.height() // 2 + BAR_HEIGHT // 2,
-            box.width(),
-            fm.height(),
-        )
-        painter.setPen(dim)
-        painter.drawText(number, Qt.AlignmentFlag.AlignVCenter, f"p(cat) {p:.3f}")

@@ -10,6 +10,9 @@ from catgui.ui.classify import correction_buttons as cb
 from catgui.ui.classify.model import Entry, EntryRole, ResultsModel
 from catgui.ui.classify.result_delegate import ROW_HEIGHT, ResultDelegate
 
+#: The key of a click on a row's preview (flips it between the picture and its heat map).
+PREVIEW = "preview"
+
 
 class ClassifyResults(QListView):
     """One painted row per picture: thumbnail, 64x64 model input, label, probability.
@@ -26,10 +29,13 @@ class ClassifyResults(QListView):
         The user says the pictures in these rows are cats (True) or not (False).
     undoRequested(int)
         The user takes back the correction of this row.
+    previewClicked(int)
+        The user clicked the preview of this row (while the model can show why).
     """
 
     correctionRequested = Signal(list, bool)
     undoRequested = Signal(int)
+    previewClicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +83,17 @@ class ClassifyResults(QListView):
         if rows:
             self.correctionRequested.emit(rows, is_cat)
 
+    def visible_rows(self) -> range:
+        """The rows on screen (an empty range when none are)."""
+        count = self.results.rowCount()
+        if not count or not self.isVisible():
+            return range(0)
+        top = self.indexAt(QPoint(1, 1))
+        bottom = self.indexAt(QPoint(1, self.viewport().height() - 2))
+        first = top.row() if top.isValid() else 0
+        last = bottom.row() if bottom.isValid() else count - 1
+        return range(first, last + 1)
+
     # -- the painted buttons -------------------------------------------------------------------
     def _button_at(self, pos: QPoint) -> tuple[QModelIndex, str | None]:
         index = self.indexAt(pos)
@@ -85,7 +102,19 @@ class ClassifyResults(QListView):
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         option.rect = self.visualRect(index)
-        return index, self.delegate.button_at(option, index, pos)
+        key = self.delegate.button_at(option, index, pos)
+        if key is None and self._preview_clickable(index, option.rect, pos):
+            key = PREVIEW
+        return index, key
+
+    def _preview_clickable(self, index: QModelIndex, rect, pos: QPoint) -> bool:
+        entry = self._entry_at(index)
+        return (
+            entry is not None
+            and entry.pixels is not None
+            and self.results.explainer is not None
+            and self.delegate.rects(rect)["input"].contains(pos)
+        )
 
     def _set_hover(self, index: QModelIndex, key: str | None) -> None:
         entry = self._entry_at(index)
@@ -135,7 +164,9 @@ class ClassifyResults(QListView):
 
     def click_button(self, row: int, key: str) -> None:
         """What a click on a row's button does (``key`` from :mod:`correction_buttons`)."""
-        if key == cb.UNDO:
+        if key == PREVIEW:
+            self.previewClicked.emit(row)
+        elif key == cb.UNDO:
             self.undoRequested.emit(row)
         elif key in (cb.IS_CAT, cb.IS_NOT_CAT):
             self.correctionRequested.emit([row], key == cb.IS_CAT)

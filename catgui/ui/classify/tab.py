@@ -12,10 +12,12 @@ from catgui.core import images
 from catgui.ui import settings as remembered
 from catgui.ui.classify.corrections import ClassifyCorrections
 from catgui.ui.classify.corrections_dialog import CorrectionsDialog
-from catgui.ui.classify.drop_area import DropArea, local_paths
+from catgui.ui.classify.drop_area import DropArea
 from catgui.ui.classify.header import ClassifyHeader
+from catgui.ui.classify.insight_controls import InsightControls
+from catgui.ui.classify.insights import RowInsights
 from catgui.ui.classify.model import band_around, summary_text
-from catgui.ui.classify.pasted_images import PastedImages
+from catgui.ui.classify.pasted_images import NOTHING_TO_PASTE, PastedImages  # noqa: F401
 from catgui.ui.classify.results import ClassifyResults
 from catgui.workers.classify_queue import ClassifyQueue
 
@@ -25,10 +27,6 @@ IMAGE_FILTER = (
 NO_MODEL = (
     "No model is active, so nothing can be classified yet. Open a model "
     "(File ▸ Open model…) or train one in the Train tab."
-)
-NOTHING_TO_PASTE = (
-    "The clipboard holds no picture to classify. Copy an image, or picture files in your "
-    "file manager, then paste again (Ctrl+V)."
 )
 
 
@@ -44,6 +42,11 @@ class ClassifyTab(QWidget):
     corrections (:attr:`log`), Ctrl+Z takes the last one back, and "Corrections: N" opens
     the review dialog. The unsure band is chosen in the header and kept in QSettings;
     :meth:`set_threshold` moves the decision threshold (the Mistakes tab's slider).
+
+    "Why?" in the header shows every row's heat map instead of what the model sees (a
+    click on one preview flips that row); "Compare with" adds a second model's verdict to
+    each row (:meth:`set_comparison`, remembered). Both are computed off the GUI thread by
+    :attr:`insights`.
     """
 
     NAME = "classify"
@@ -68,6 +71,8 @@ class ClassifyTab(QWidget):
         self.queue.failed.connect(self._show_notice)
         self._build()
         state.modelChanged.connect(self._on_model_changed)
+        state.modelsListChanged.connect(self.controls.list_comparable)
+        self.controls.follow_model(state.model)
         undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_last)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.load_settings()
@@ -108,6 +113,11 @@ class ClassifyTab(QWidget):
         self.results.modelReset.connect(self._refresh)
         self.results.dataChanged.connect(self._refresh_summary)
         self.results.rescored.connect(self._refresh)
+        self.insights = RowInsights(self.results, self.results_view.visible_rows, self)
+        self.controls = InsightControls(
+            header, self.insights, self.state, self.settings, self._show_notice, self
+        )
+        self.results_view.previewClicked.connect(self.insights.toggle_row)
         self.corrections = ClassifyCorrections(self.results, self)
         self.corrections.countChanged.connect(self._on_corrections_changed)
         self.corrections.noted.connect(self._on_note)
@@ -157,18 +167,12 @@ class ClassifyTab(QWidget):
         """Classify what the clipboard holds: file URLs, an image, or file paths as text."""
         clipboard = QGuiApplication.clipboard()
         mime = clipboard.mimeData()
-        paths = local_paths(mime)
-        if not paths and mime is not None and mime.hasImage():
-            saved = self._save_pasted(clipboard.image())
-            paths = [str(saved)] if saved else []
-        if not paths and mime is not None and mime.hasText():
-            lines = [line.strip() for line in mime.text().splitlines() if line.strip()]
-            if lines and all(Path(line).exists() for line in lines):
-                paths = lines
+        image = clipboard.image() if mime is not None and mime.hasImage() else None
+        paths, problem = self.pasted.paths_from(mime, image, self.results.names)
         if paths:
             self.add_paths(paths)
         else:
-            self._show_notice(NOTHING_TO_PASTE)
+            self._show_notice(problem)
 
     # -- corrections, threshold, unsure band ----------------------------------------------------
     def open_corrections(self) -> CorrectionsDialog:
@@ -191,6 +195,10 @@ class ClassifyTab(QWidget):
         remembered.remember_unsure_half_width(self.settings, self.half_width)
         self.status_row.set_band(self.threshold, self.half_width)
         self._apply_decision()
+
+    def set_comparison(self, path: str | Path | None) -> None:
+        """Show the verdicts of the model saved at ``path`` beside each row's (""/None: off)."""
+        self.controls.set_comparison(path)
 
     def _apply_decision(self) -> None:
         self.results.set_decision(self.threshold, band_around(self.threshold, self.half_width))
@@ -224,8 +232,10 @@ class ClassifyTab(QWidget):
         self._refresh()
 
     def load_settings(self) -> None:
-        """Use the remembered unsure band (the last folder is read when a dialog opens)."""
+        """Use the remembered unsure band and comparison (the last folder is read when a
+        dialog opens)."""
         self.set_unsure_half_width(remembered.unsure_half_width(self.settings))
+        self.set_comparison(remembered.compare_with(self.settings))
 
     def save_settings(self) -> None:
         """Remember the unsure band (also remembered as soon as it is chosen)."""
@@ -234,6 +244,7 @@ class ClassifyTab(QWidget):
     def shutdown(self) -> None:
         """Interrupt the worker and wait for it (the main window calls this on close)."""
         self.queue.shutdown()
+        self.insights.shutdown()
         self.pasted.remove_all()
 
     # -- reactions ----------------------------------------------------------------------------
@@ -243,6 +254,7 @@ class ClassifyTab(QWidget):
 
     def _on_results(self, results: list) -> None:
         self.results.add_results(results, self._network())
+        self.insights.poke()
         # Lay the rows out (and show the scroll bar) now: a progress bar repaints
         # synchronously next, and rows drawn at the old width would be drawn twice.
         self.results_view.doItemsLayout()
@@ -265,6 +277,7 @@ class ClassifyTab(QWidget):
         self._refresh()
 
     def _on_model_changed(self, model) -> None:
+        self.controls.follow_model(model)
         if model is not None:
             if self.results.rowCount():
                 again = []
@@ -310,12 +323,3 @@ class ClassifyTab(QWidget):
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
-
-    def _save_pasted(self, image) -> Path | None:
-        saved = self.pasted.save(image)
-        if saved is None:
-            self._show_notice("The pasted image could not be stored for classifying.")
-            return None
-        path, name = saved
-        self.results.names[path] = name
-        return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 from PySide6.QtCore import Qt, Signal
@@ -17,10 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from catgui.core import explain
+from catgui.core.classifier import Classifier
+from catgui.ui.common.qimages import to_qimage
 from catgui.ui.mistakes.delegate import KIND_COLOURS, label_colour
 from catgui.ui.mistakes.model import MistakeItem, class_name
+from catgui.workers.generator import GeneratorWorker
 
 SCALE = 5  # 64 x 64 shown at 320 x 320, pixel for pixel
+WHY_TIP = (
+    "Why? Show where in the picture the model finds its answer: red marks evidence for "
+    "cat, blue evidence against; the stronger the colour, the more it counts (W)"
+)
 
 
 class ImageViewer(QDialog):
@@ -30,6 +39,11 @@ class ImageViewer(QDialog):
     -------
     currentChanged(int)
         The index now shown (the grid follows it).
+
+    "Why?" (W) lays the heat map of ``classifier`` over the picture: the test picture as
+    that model sees it (upscaled to 224 x 224 for a pretrained kind), computed off the GUI
+    thread once per picture. A model that cannot explain leaves the button disabled,
+    saying why.
     """
 
     currentChanged = Signal(int)
@@ -40,9 +54,15 @@ class ImageViewer(QDialog):
         index: int = 0,
         threshold: float = 0.5,
         parent: QWidget | None = None,
+        classifier: Classifier | None = None,
     ) -> None:
         super().__init__(parent)
         self.threshold = threshold
+        self.classifier = classifier
+        #: Heat maps made so far, by item index; the worker making one, and for which.
+        self.explained: dict[int, explain.Explained] = {}
+        self.worker: GeneratorWorker | None = None
+        self._working_on: int | None = None
         self.setObjectName("mistakeViewer")
         self.items = list(items)
         self.index = -1
@@ -76,6 +96,14 @@ class ImageViewer(QDialog):
         # Shortcuts, not keyPressEvent: a focused button would take the arrows for focus moves.
         QShortcut(QKeySequence(Qt.Key.Key_Left), self, self.show_previous)
         QShortcut(QKeySequence(Qt.Key.Key_Right), self, self.show_next)
+        self.why_button = QPushButton("Why?", objectName="mistakeWhyButton", checkable=True)
+        reason = "no model" if classifier is None else classifier.cannot_explain
+        self.why_button.setEnabled(reason is None)
+        self.why_button.setToolTip(
+            WHY_TIP if reason is None else f"Why? is not available: {reason}."
+        )
+        self.why_button.toggled.connect(self._show_picture)
+        QShortcut(QKeySequence(Qt.Key.Key_W), self, self.why_button.click)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
 
@@ -94,6 +122,8 @@ class ImageViewer(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.previous_button)
         bottom.addWidget(self.next_button)
+        bottom.addSpacing(12)
+        bottom.addWidget(self.why_button)
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
@@ -119,15 +149,7 @@ class ImageViewer(QDialog):
         self.index = index
         item = self.items[index]
         m = item.mistake
-        pixmap = QPixmap.fromImage(
-            item.image.scaled(
-                64 * SCALE,
-                64 * SCALE,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.FastTransformation,
-            )
-        )
-        self.image_label.setPixmap(pixmap)
+        self._show_picture()
         self.setWindowTitle(f"{item.title} — {m.kind}")
         self.title_label.setText(item.title)
         colour = KIND_COLOURS.get(m.kind)
@@ -141,7 +163,7 @@ class ImageViewer(QDialog):
             f"The model said: <b style='color:{label_colour(m.predicted).name()}'>{said}</b><br>"
             f"Probability of cat: <b>{m.probability:.3f}</b> "
             f"<span style='color:#8e8e93'>(cat above {self.threshold:g})</span><br>"
-            f"<span style='color:#8e8e93'>Shown at {SCALE}× the 64 × 64 pixels the model sees.</span>"
+            f"<span style='color:#8e8e93'>Shown at {SCALE}× the 64 × 64 pixels of the test picture.</span>"
             + (
                 f"<br><span style='color:#8e8e93'>File: {html.escape(item.name)}</span>"
                 if item.name
@@ -159,3 +181,74 @@ class ImageViewer(QDialog):
         self.next_button.setEnabled(index < len(self.items) - 1)
         if changed:
             self.currentChanged.emit(index)
+
+    # -- "Why?" ---------------------------------------------------------------------------------
+    def showing_why(self) -> bool:
+        """Whether the heat map of the shown picture is on screen."""
+        return self.why_button.isChecked() and self.index in self.explained
+
+    def _show_picture(self, *_args) -> None:
+        """The shown item's picture, or its heat map when "Why?" is on and it is ready."""
+        if not self.items:
+            return
+        item = self.items[self.index]
+        explained = self.explained.get(self.index) if self.why_button.isChecked() else None
+        if explained is not None and explained.overlay is not None:
+            image = to_qimage(explained.overlay)
+            mode = Qt.TransformationMode.SmoothTransformation  # 224 -> 320
+            self.image_label.setToolTip(f"{WHY_TIP[:-4]}.")
+        else:
+            image, mode = item.image, Qt.TransformationMode.FastTransformation
+            self.image_label.setToolTip("")
+        size = 64 * SCALE
+        scaled = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, mode)
+        self.image_label.setPixmap(QPixmap.fromImage(scaled))
+        if self.why_button.isChecked() and explained is None:
+            self._explain(self.index)
+
+    def _explain(self, index: int) -> None:
+        """Make the heat map of ``items[index]`` in a worker (one at a time)."""
+        pixels = self.items[index].pixels
+        if self.worker is not None or self.classifier is None or pixels is None:
+            return
+        self.why_button.setText("Why? …")
+        self._working_on = index
+        worker = GeneratorWorker(
+            functools.partial(explain.explain_steps, self.classifier, [(index, pixels)]),
+            task="making the heat map",
+            max_per_second=0,
+        )
+        worker.stepped.connect(self._explained)
+        worker.failed.connect(self._explain_failed)
+        worker.finished.connect(self._worker_ended)
+        self.worker = worker
+        worker.start()
+
+    def _explained(self, step: explain.Explained) -> None:
+        self.explained[step.key] = step
+        if step.key == self.index:
+            self._show_picture()
+
+    def _explain_failed(self, message: str) -> None:
+        self.why_button.setChecked(False)
+        self.why_button.setToolTip(f"The heat map could not be made: {message}")
+
+    def _worker_ended(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self.why_button.setText("Why?")
+        if self.why_button.isChecked() and self.index not in self.explained:
+            self._explain(self.index)  # the user moved on while the last one was made
+
+    def stop_worker(self) -> None:
+        """Stop a heat map being made and wait for its thread (the view closes)."""
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.stop_and_wait()
+            worker.deleteLater()
+
+    def done(self, result: int) -> None:  # noqa: D102 - QDialog API
+        self.stop_worker()
+        super().done(result)

@@ -44,6 +44,8 @@ class MistakeItem:
     mistake: Mistake
     image: QImage
     name: str | None = None
+    #: The same picture as ``(64, 64, 3)`` uint8 (what a heat map is made of).
+    pixels: np.ndarray | None = None
 
     @property
     def title(self) -> str:
@@ -88,6 +90,7 @@ class MistakesModel(QAbstractListModel):
                 picture_name(names[m.index])
                 if names is not None and m.index < len(names)
                 else None,
+                np.asarray(images[m.index]),
             )
             for m in mistakes
         ]

@@ -263,7 +263,10 @@ class MistakesTab(QWidget):
         if not 0 <= row < len(items):
             return None
         self._close_viewer()
-        self.viewer = ImageViewer(items, row, self.threshold, parent=self)
+        model = self.state.model
+        self.viewer = ImageViewer(
+            items, row, self.threshold, parent=self, classifier=model and model.classifier
+        )
         self.viewer.currentChanged.connect(self.view.select_row)
         self.viewer.finished.connect(self._viewer_closed)
         self.viewer.open()
@@ -277,6 +280,7 @@ class MistakesTab(QWidget):
         if self.viewer is not None:
             viewer, self.viewer = self.viewer, None
             viewer.finished.disconnect(self._viewer_closed)
+            viewer.stop_worker()
             viewer.close()
             viewer.deleteLater()
 

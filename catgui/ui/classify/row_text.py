@@ -1,0 +1,88 @@
+"""The words of a Classify row: name, folder, verdict chip, probability bar (or the error)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+
+from catgui.ui.classify.entry import ERROR, Entry
+from catgui.ui.classify.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip
+from catgui.ui.classify.text import verdict_text
+
+BAR_WIDTH = 260
+
+
+def paint_text(
+    painter: QPainter,
+    entry: Entry,
+    label: str,
+    decision: tuple[float, tuple[float, float]],
+    box: QRect,
+    option,
+    selected: bool,
+) -> tuple[int, int] | None:
+    """Draws the words and the bar; returns where the probability ends and the chip's top."""
+    text_colour = (
+        option.palette.highlightedText().color() if selected else option.palette.text().color()
+    )
+    dim = QColor(text_colour)
+    dim.setAlphaF(0.6)
+    bold = QFont(option.font)
+    bold.setBold(True)
+    small = QFont(option.font)
+    small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+    fm_bold, fm_small = QFontMetrics(bold), QFontMetrics(small)
+    y = box.top() + 2
+    painter.setFont(bold)
+    painter.setPen(text_colour)
+    line = QRect(box.left(), y, box.width(), fm_bold.height())
+    painter.drawText(
+        line,
+        Qt.AlignmentFlag.AlignLeft,
+        fm_bold.elidedText(entry.name, Qt.TextElideMode.ElideMiddle, box.width()),
+    )
+    y += fm_bold.height() + 1
+    painter.setFont(small)
+    painter.setPen(dim)
+    folder = str(entry.path.parent) if entry.path.parent != entry.path else ""
+    line = QRect(box.left(), y, box.width(), fm_small.height())
+    painter.drawText(
+        line,
+        Qt.AlignmentFlag.AlignLeft,
+        fm_small.elidedText(folder, Qt.TextElideMode.ElideMiddle, box.width()),
+    )
+    y += fm_small.height() + 8
+    chip = paint_chip(painter, TITLES[label], COLOURS[label], box.left(), y, bold)
+    if label == ERROR:
+        message = entry.error or ""
+        prefix = f"{entry.path}: "
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+        message = message[:1].upper() + message[1:]
+        painter.setFont(option.font)
+        painter.setPen(COLOURS[ERROR] if not selected else text_colour)
+        rest = QRect(box.left(), chip.bottom() + 6, box.width(), box.bottom() - chip.bottom() - 6)
+        painter.drawText(rest, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, message)
+        return None
+    p = float(entry.probability)
+    painter.setFont(option.font)
+    painter.setPen(text_colour)
+    verdict = verdict_text(p, label)
+    fm = QFontMetrics(option.font)
+    painter.drawText(
+        QRect(chip.right() + 10, chip.top(), box.width(), chip.height()),
+        Qt.AlignmentFlag.AlignVCenter,
+        verdict,
+    )
+    bar_y = chip.bottom() + 12
+    width = max(60, min(BAR_WIDTH, box.width() - fm.horizontalAdvance("p(cat) 0.000") - 12))
+    paint_bar(painter, QRect(box.left(), bar_y, width, BAR_HEIGHT), p, label, decision, option)
+    number = QRect(
+        box.left() + width + 10,
+        bar_y - fm.height() // 2 + BAR_HEIGHT // 2,
+        box.width(),
+        fm.height(),
+    )
+    painter.setPen(dim)
+    painter.drawText(number, Qt.AlignmentFlag.AlignVCenter, f"p(cat) {p:.3f}")
+    return number.left() + fm.horizontalAdvance(f"p(cat) {p:.3f}"), chip.top()

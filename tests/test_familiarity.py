@@ -93,3 +93,26 @@ def test_real_cat_photos_are_mostly_familiar_to_the_shipped_model():
     scores = classifier.familiarity_of(decoded)
     print(f"median familiarity {np.median(scores):.2f}, flagged {np.mean(scores < 0.02):.0%}")
     assert np.mean(scores < familiarity.UNFAMILIAR_BELOW) <= 0.25
+
+
+@pytest.mark.gui
+def test_classify_marks_a_picture_unlike_the_training_ones(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from catgui.ui.app_state import AppState
+    from catgui.ui.classify.tab import ClassifyTab
+
+    state = AppState(tmp_path / "models")
+    state.open_model(paths.photo_model_path())
+    tab = ClassifyTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 700)
+    tab.show()
+    shot = _screenshot(tmp_path / "screen.png")
+    tab.add_paths([str(shot)])
+    qtbot.waitUntil(lambda: not tab.is_busy() and tab.results.rowCount() == 1, timeout=30_000)
+    entry = tab.results.entry(0)
+    assert entry.unfamiliar and entry.familiarity < familiarity.UNFAMILIAR_BELOW
+    tip = tab.results.data(tab.results.index(0), Qt.ItemDataRole.ToolTipRole)
+    assert "Unlike anything the model was trained on" in tip
+    tab.shutdown()

@@ -23,6 +23,7 @@ from catgui.core.decision import (  # noqa: F401 - the row's words and rule, re-
     band_around,
     label_for,
 )
+from catgui.core.familiarity import UNFAMILIAR_BELOW
 
 _uids = itertools.count(1)
 
@@ -62,6 +63,14 @@ class Entry:
     uid: int = field(default_factory=lambda: next(_uids))
     #: What the user said it is (True = cat) after a correction; None if not corrected.
     corrected: bool | None = None
+    #: How like the scoring model's training pictures it is (None: the model cannot say).
+    familiarity: float | None = None
+
+    @property
+    def unfamiliar(self) -> bool:
+        """ "Unlike anything I was trained on", as :attr:`prediction.Result.unfamiliar`."""
+        return self.familiarity is not None and self.familiarity < UNFAMILIAR_BELOW
+
     #: The "Why?" heat map of the preview ((s, s, 3) uint8), the classifier that made it
     #: (compared by identity) and a number naming this overlay (keys the painter's cache).
     overlay: np.ndarray | None = None
@@ -95,4 +104,5 @@ class Entry:
             probability=result.probability,
             error=result.error,
             original_size=None if picture is None else tuple(picture.original_size),
+            familiarity=result.familiarity,
         )

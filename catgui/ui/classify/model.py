@@ -226,9 +226,11 @@ class ResultsModel(InsightRows, QAbstractListModel):
             self.rescored.emit()
             return
         pixels = np.stack([self._entries[i].pixels for i in stale])
-        for i, p in zip(stale, probabilities_of(classifier, pixels), strict=True):
+        known = classifier.familiarity(pixels)
+        for k, (i, p) in enumerate(zip(stale, probabilities_of(classifier, pixels), strict=True)):
             entry = self._entries[i]
             entry.probability = float(p)
+            entry.familiarity = None if known is None else float(known[k])
             entry.scored_with = classifier
             if entry.seen is not None and entry.seen.shape[0] != classifier.input_size:
                 entry.seen = None  # the preview: what this model sees

@@ -28,7 +28,7 @@ class RowLook:
         e = self.entry
         return (
             f"catgui-row:{e.uid}:{e.name}:{e.corrected!r}:{self.label}:{self.decision!r}:"
-            f"{e.probability!r}:{self.preview[0]}:{self.why}:{self.second!r}:"
+            f"{e.probability!r}:{e.unfamiliar}:{self.preview[0]}:{self.why}:{self.second!r}:"
             f"{self.selected}:{self.hovered}:{self.pressed}:{option.rect.width()}x"
             f"{option.rect.height()}@{dpr}:{option.palette.cacheKey()}:{option.font.key()}"
         )

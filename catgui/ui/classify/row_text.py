@@ -10,6 +10,9 @@ from catgui.ui.classify.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_b
 from catgui.ui.classify.text import verdict_text
 
 BAR_WIDTH = 260
+UNFAMILIAR = "unlike anything I was trained on"
+#: Amber: a caution, neither a verdict's green nor its blue.
+UNFAMILIAR_COLOUR = QColor(201, 138, 18)
 
 
 def paint_text(
@@ -74,6 +77,10 @@ def paint_text(
         Qt.AlignmentFlag.AlignVCenter,
         verdict,
     )
+    if entry.unfamiliar:  # the badge: the model has seen nothing like this picture
+        left = chip.right() + 10 + fm.horizontalAdvance(verdict) + 12
+        if box.right() - left >= QFontMetrics(small).horizontalAdvance(UNFAMILIAR) + 16:
+            paint_chip(painter, UNFAMILIAR, UNFAMILIAR_COLOUR, left, chip.top(), small)
     bar_y = chip.bottom() + 12
     width = max(60, min(BAR_WIDTH, box.width() - fm.horizontalAdvance("p(cat) 0.000") - 12))
     paint_bar(painter, QRect(box.left(), bar_y, width, BAR_HEIGHT), p, label, decision, option)

@@ -24,6 +24,11 @@ def describe(entry: Entry, label: str | None = None) -> str:
     else:
         verdict = "not a cat"
     text = f"{entry.path}\n{verdict}: probability of cat {p:.3f}"
+    if entry.unfamiliar:
+        text += (
+            "\nUnlike anything the model was trained on: this picture is farther from every "
+            "training picture than they are from one another, so its verdict means little"
+        )
     if entry.corrected is not None:
         text += f"\nYou said: {'cat' if entry.corrected else 'not a cat'} (kept in corrections)"
     return text

@@ -31,6 +31,7 @@ SCRIPTS = [
     ("bench_startup.py", [], ["--runs", "2"]),
     ("bench_memory.py", [], ["--sizes", "209,2000"]),
     ("bench_backbone.py", [], ["--photos", "200", "--rounds", "2"]),
+    ("bench_sweeps.py", [], ["--runs", "1"]),
 ]
 
 
@@ -265,6 +266,24 @@ def summary(records: list[dict]) -> list[list[str]]:
         lambda v: f"{v:.0f} MB",
         "<= 300 MB",
         lambda v: v <= 300,
+    )
+    add(
+        8,
+        "10-seed sweep of the article's recipe",
+        "sweep_seeds",
+        lambda r: r["seconds_median"],
+        sec,
+        "<= 5 s",
+        lambda v: v <= 5,
+    )
+    add(
+        8,
+        "5-fold CV of the article's recipe",
+        "sweep_cv",
+        lambda r: r["seconds_median"],
+        sec,
+        "<= 3 s",
+        lambda v: v <= 3,
     )
     return rows
 

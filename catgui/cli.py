@@ -1,4 +1,4 @@
-"""Command line: ``catgui [gui] | train | evaluate | predict | explain``.
+"""Command line: ``catgui [gui] | train | sweep | evaluate | predict | explain``.
 
 Exit status: 0 all went well, 1 an input failed (bad file, bad model, missing data),
 2 wrong usage. ``--json`` prints one JSON document on stdout instead of text.
@@ -39,6 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     train.add_argument("--json", action="store_true", help="print one JSON document")
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="one recipe over several seeds or learning rates (--lr a,b,c), with k-fold CV",
+    )
+    add_kind_options(sweep)
+    sweep.add_argument("--seeds", metavar="N-M", help="train once per seed: 1-10, or 1,4,7")
+    sweep.add_argument(
+        "--folds",
+        type=int,
+        metavar="K",
+        help="also cross-validate each run on the training data with K stratified folds",
+    )
+    sweep.add_argument("--data", metavar="DIR", help="folder with the two .h5 files")
+    sweep.add_argument("--json", action="store_true", help="print one JSON record per run")
 
     evaluate = sub.add_parser("evaluate", help="accuracy, confusion matrix and mistakes")
     evaluate.add_argument("model", help="model file (.npz), or 'default'")
@@ -129,10 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "gui"):
         return run_gui(getattr(args, "files", []))
-    from catgui.commands import evaluate, explain, predict, train
+    from catgui.commands import evaluate, explain, predict, sweep, train
 
     handler = {
         "train": train.run,
+        "sweep": sweep.run,
         "evaluate": evaluate.run,
         "predict": predict.run,
         "explain": explain.run,

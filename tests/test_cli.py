@@ -188,3 +188,60 @@ def test_core_and_cli_never_import_qt_or_matplotlib():
         "assert len([m for m in sys.modules if m.startswith('catgui.core.')]) >= 15\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_sweep_json_prints_one_record_per_seed(tiny_data, capsys):
+    code, out, _ = run(
+        capsys,
+        "sweep",
+        "--data",
+        str(tiny_data),
+        "--layers",
+        "4",
+        "--iterations",
+        "120",
+        "--lr",
+        "0.01",
+        "--seeds",
+        "2-3",
+        "--folds",
+        "2",
+        "--json",
+    )
+    assert code == 0
+    records = [json.loads(line) for line in out.strip().splitlines()]
+    assert [r["seed"] for r in records] == [2, 3]
+    for r in records:
+        assert r["status"] == "ok" and r["lr"] == 0.01 and r["iterations_done"] == 120
+        assert [i for i, _ in r["costs"]] == [0, 100]
+        low, high = r["test_interval_95"]
+        assert low <= r["test_accuracy"] <= high
+        assert len(r["cv"]["folds"]) == 2 and r["cv_accuracy"] == r["cv"]["mean"]
+
+
+def test_sweep_of_learning_rates_text_marks_divergence(tiny_data, capsys):
+    code, out, _ = run(
+        capsys,
+        "sweep",
+        "--data",
+        str(tiny_data),
+        "--layers",
+        "4",
+        "--iterations",
+        "120",
+        "--lr",
+        "0.05,50",
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].split()[:2] == ["lr", "final"]
+    assert lines[2].startswith("0.05 ") and lines[2].rstrip().endswith("ok")
+    assert lines[3].startswith("50 ") and ("diverged" in lines[3] or "dead layer" in lines[3])
+    assert "Test accuracy over 1 run: mean" in out
+
+
+def test_sweep_needs_something_to_sweep(tiny_data, capsys):
+    code, _, err = run(capsys, "sweep", "--data", str(tiny_data), "--seeds", "3-1")
+    assert code == 1 and "--seeds" in err
+    code, _, err = run(capsys, "sweep", "--data", str(tiny_data))
+    assert code == 1 and "--seeds" in err

@@ -20,6 +20,9 @@ import numpy as np
 from catgui.core.backbone import Features
 from catgui.core.errors import CatguiError
 from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
+from catgui.core.splits import stratified_folds as folds_of
+
+__all__ = ["Head", "Candidate", "cross_validate", "fit", "folds_of", "matrix", "pooled_weights"]
 
 REPRESENTATIONS = ("pooled", "logits", "both")
 #: Penalties tried (liblinear's C: larger fits the training pictures more closely).
@@ -88,17 +91,6 @@ def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     return mean, np.where(scale > 1e-12, scale, 1.0)
-
-
-def folds_of(y: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]:
-    """``k`` stratified folds (index arrays) of labels ``y``, shuffled with ``seed``."""
-    rng = np.random.default_rng(seed)
-    folds: list[list[int]] = [[] for _ in range(k)]
-    for label in (0, 1):
-        idx = rng.permutation(np.flatnonzero(y == label))
-        for i, j in enumerate(idx):
-            folds[i % k].append(int(j))
-    return [np.sort(np.array(f, dtype=np.int64)) for f in folds if f]
 
 
 def cross_validate(

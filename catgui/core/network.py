@@ -19,8 +19,9 @@ from catgui.core import decision
 from catgui.core.errors import CatguiError
 
 #: How initial weights are drawn: ``"scaled"`` is the article's ``randn / sqrt(n_prev)``,
-#: ``"zeros"`` is the logistic-regression start.
-INIT_SCHEMES = ("scaled", "zeros")
+#: ``"zeros"`` is the logistic-regression start, ``"small"`` the course's two-layer model's
+#: ``randn * 0.01``.
+INIT_SCHEMES = ("scaled", "zeros", "small")
 
 
 @dataclass
@@ -82,8 +83,9 @@ def initialize(sizes: list[int] | tuple[int, ...], seed: int = 1, init: str = "s
 
     ``init="scaled"`` reproduces the article exactly: ``np.random.seed(seed)`` (the legacy
     Mersenne-Twister stream), then for each layer ``randn(n_l, n_{l-1}) / sqrt(n_{l-1})``
-    in order, biases zero. The global NumPy random state is not touched: a private
-    ``RandomState`` gives the same stream.
+    in order, biases zero; ``init="small"`` draws ``randn(n_l, n_{l-1}) * 0.01`` from the
+    same stream (the course's two-layer model). The global NumPy random state is not
+    touched: a private ``RandomState`` gives the same stream.
     """
     sizes = validate_sizes(sizes)
     if init not in INIT_SCHEMES:
@@ -93,6 +95,8 @@ def initialize(sizes: list[int] | tuple[int, ...], seed: int = 1, init: str = "s
     for n_prev, n in zip(sizes[:-1], sizes[1:]):
         if init == "zeros":
             weights.append(np.zeros((n, n_prev)))
+        elif init == "small":
+            weights.append(rng.randn(n, n_prev) * 0.01)
         else:
             weights.append(rng.randn(n, n_prev) / np.sqrt(n_prev))
         biases.append(np.zeros((n, 1)))

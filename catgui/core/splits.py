@@ -90,3 +90,20 @@ def stratified_holdout(
 
 def _rank(seed: int, name: str) -> bytes:
     return hashlib.sha256(f"{seed}:{name}".encode("utf-8", "surrogateescape")).digest()
+
+
+def stratified_folds(y: np.ndarray, k: int, seed: int = 0) -> list[np.ndarray]:
+    """``k`` stratified folds (ascending index arrays) of 0/1 labels ``y``, shuffled with ``seed``.
+
+    Each class is permuted with ``numpy.random.default_rng(seed)`` and dealt round-robin,
+    so every fold holds each class's share to within one example; the folds are disjoint
+    and together cover every index. Empty folds (more folds than examples) are dropped.
+    """
+    y = np.asarray(y).reshape(-1)
+    rng = np.random.default_rng(seed)
+    folds: list[list[int]] = [[] for _ in range(k)]
+    for label in (0, 1):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        for i, j in enumerate(idx):
+            folds[i % k].append(int(j))
+    return [np.sort(np.array(f, dtype=np.int64)) for f in folds if f]

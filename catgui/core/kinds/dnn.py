@@ -15,7 +15,14 @@ class DeepNetwork(NetworkKind):
     description = (
         "Deep network: the article's [12288, 20, 7, 5, 1] ReLU network (80 % on its test set)."
     )
-    fields = (fields.HIDDEN, fields.LEARNING_RATE, fields.ITERATIONS, fields.SEED, fields.PATH)
+    fields = (
+        fields.HIDDEN,
+        fields.LEARNING_RATE,
+        fields.ITERATIONS,
+        fields.SEED,
+        fields.INIT,
+        fields.PATH,
+    )
     unused = {"c": "Only the L2 logistic regression has a penalty C"}
 
     def default_config(self) -> TrainConfig:
@@ -26,7 +33,8 @@ class DeepNetwork(NetworkKind):
         return f"{layers} · lr {config.learning_rate} · seed {config.seed}"
 
     def recipe_text(self, config: TrainConfig) -> str:
-        return f"lr {config.learning_rate}, {config.iterations} iterations"
+        text = f"lr {config.learning_rate}, {config.iterations} iterations"
+        return text if config.init == "scaled" else f"{text}, {config.init} initial weights"
 
     def model_name(self, metadata) -> str:
         hidden = metadata.get("hyperparameters", {}).get("hidden") or []

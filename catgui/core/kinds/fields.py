@@ -91,6 +91,17 @@ SEED = Field(
     range=(0, 2**32 - 1),
     order=50,
 )
+INIT = Field(
+    name="init",
+    label="Initial weights:",
+    flag="--init",
+    parse=str,
+    tip="How the first weights are drawn: scaled (the article's randn / sqrt(n)) or small "
+    "(the course's two-layer model's randn * 0.01)",
+    choices=("scaled", "small"),
+    in_form=False,
+    order=60,
+)
 PATH = Field(
     name="path",
     label="Computation path:",

@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--out", metavar="PNG", default="heat.png", help="where to write the heat map (heat.png)"
     )
+    explain.add_argument(
+        "--method",
+        metavar="METHOD",
+        help="how to explain: occlusion or gradient (the deep network), contribution, "
+        "gradient, occlusion or template (logistic regression), cam (pretrained); "
+        "default: the model's most faithful",
+    )
     explain.add_argument("--json", action="store_true", help="print one JSON document")
     return parser
 

@@ -282,9 +282,7 @@ def test_the_heat_map_of_the_pretrained_head_averages_to_its_logit(tmp_path, rep
     assert evidence.mean() == pytest.approx(np.log(p / (1 - p)), rel=1e-4, abs=1e-4)
 
 
-def test_explain_writes_a_heat_map_and_says_why_not_for_the_article_s_kinds(
-    tiny_data, tmp_path, capsys
-):
+def test_explain_writes_a_heat_map_and_refuses_a_method_the_kind_lacks(tiny_data, tmp_path, capsys):
     model = tmp_path / "m.npz"
     _train(tiny_data, PretrainedConfig(c=0.1), save=model)
     photo, out = _photo(tmp_path / "p.jpg", 4), tmp_path / "heat.png"
@@ -293,6 +291,8 @@ def test_explain_writes_a_heat_map_and_says_why_not_for_the_article_s_kinds(
     assert report["label"] in ("cat", "non-cat") and len(report["evidence"]) == 7
     with Image.open(out) as img:
         assert img.size == (224, 224)
-    assert cli.main(["explain", "default", str(photo), "--out", str(tmp_path / "x.png")]) == 1
-    assert "cannot show why" in capsys.readouterr().err
+    # the article's kinds explain too (tests/test_network_explain.py), but not by "cam"
+    argv = ["explain", "default", str(photo), "--out", str(tmp_path / "x.png")]
+    assert cli.main([*argv, "--method", "cam"]) == 1
+    assert "cannot explain by 'cam'" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()

@@ -19,16 +19,20 @@ def run(args: argparse.Namespace) -> int:
     classifier = model.classifier
     picture = images.load(args.file, sizes=(classifier.input_size,))
     square = classifier.sees(picture)
-    evidence = classifier.evidence(square)
-    if evidence is None:
+    if classifier.cannot_explain is not None or not classifier.methods:
         raise CatguiError(
             f"a {model.kind} model cannot show why; the pretrained kinds can "
             "(catgui train --model pretrained)"
         )
+    method = classifier.method(getattr(args, "method", None))
+    evidence = classifier.evidence(square, method)
+    if evidence is None:
+        raise CatguiError(f"a {model.kind} model cannot show why")
+    drawn = classifier.explanation_picture(square, method)
     p = float(classifier.classify([picture])[0])
     out = Path(args.out)
     try:
-        Image.fromarray(heatmap.overlay(square, evidence)).save(out)
+        Image.fromarray(drawn).save(out)
     except (OSError, ValueError) as exc:
         raise CatguiError(f"{out}: the heat map could not be written ({exc})") from None
     label = decision.verdict(p)
@@ -40,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
                     "path": str(picture.path),
                     "label": label,
                     "probability": p,
+                    "method": method,
                     "evidence": evidence.round(4).tolist(),
                     "share_for_cat": share,
                     "heat_map": str(out),
@@ -49,5 +54,11 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print(f"{picture.path}\t{label}\t{p:.3f}")
-        print(f"Red: evidence for cat ({share:.0%} of the picture), blue: against. Saved to {out}")
+        if method == "template":
+            print(f"The {model.kind} model's weights as a picture (grey: 0). Saved to {out}")
+        else:
+            print(
+                f"{method}: red is evidence for cat ({share:.0%} of the picture), "
+                f"blue against. Saved to {out}"
+            )
     return EXIT_OK

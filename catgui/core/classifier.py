@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from catgui.core import images, pictures
+from catgui.core import heatmap, images, pictures
+from catgui.core.errors import CatguiError
 
 
 class Classifier(ABC):
@@ -75,11 +76,42 @@ class Classifier(ABC):
             return None
         return self.familiarity(np.stack([p.square(self.input_size) for p in decoded]))
 
-    def evidence(self, square: np.ndarray) -> np.ndarray | None:
+    def evidence(self, square: np.ndarray, method: str | None = None) -> np.ndarray | None:
         """Where the verdict comes from: a ``(g, g)`` grid over one ``(s, s, 3)`` square,
-        positive towards cat, whose mean is the logit (see :mod:`catgui.core.heatmap`);
-        ``None`` for a kind that cannot say."""
+        positive towards cat (see :mod:`catgui.core.heatmap`); ``None`` for a kind that
+        cannot say.
+
+        ``method`` is one of :attr:`methods` (``None``: the first, the most faithful).
+        An additive method's grid has the logit as its mean (the pretrained kinds' class
+        activation map, logistic regression's ``contribution``); the others are in logit
+        units but do not add up to it (see :mod:`catgui.core.network_evidence`).
+        """
         return None
+
+    #: The ways :meth:`evidence` can explain, the default first; empty when it cannot.
+    methods: tuple[str, ...] = ()
+
+    def method(self, method: str | None) -> str:
+        """``method``, or the default one when ``None``; a :class:`CatguiError` listing
+        :attr:`methods` when this kind has no such method."""
+        if not self.methods:
+            raise CatguiError(f"a {self.kind} model cannot show why")
+        if method is None:
+            return self.methods[0]
+        if method not in self.methods:
+            raise CatguiError(
+                f"a {self.kind} model cannot explain by {method!r}; "
+                f"its methods: {', '.join(self.methods)}"
+            )
+        return method
+
+    def explanation_picture(self, square: np.ndarray, method: str | None = None) -> np.ndarray:
+        """What ``catgui explain`` saves: the evidence laid over the square, ``(s, s, 3)``
+        uint8 (a method that draws the model itself, such as ``template``, overrides it)."""
+        evidence = self.evidence(square, self.method(method))
+        if evidence is None:
+            raise CatguiError(f"a {self.kind} model cannot show why")
+        return heatmap.overlay(square, evidence)
 
 
 def probabilities_of(classifier: Classifier, squares: np.ndarray) -> np.ndarray:

@@ -2,9 +2,10 @@
 
 A classifier that can say (:meth:`~catgui.core.classifier.Classifier.evidence`) gives a
 small grid of numbers over the picture, positive where the picture pushes the verdict
-towards cat and negative where it pushes away; their mean is the model's logit. For the
-pretrained kinds this is a class activation map: their head is linear in the pooled
-features, so it applies to the backbone's 7x7 map before pooling. This module turns such
+towards cat and negative where it pushes away. For the pretrained kinds this is a class
+activation map (its mean is the model's logit): their head is linear in the pooled
+features, so it applies to the backbone's 7x7 map before pooling. The article's networks
+give 64x64 grids (:mod:`catgui.core.network_evidence`). This module turns such
 a grid into a picture: red over cat evidence, blue over evidence against, faint where
 there is little of either.
 """

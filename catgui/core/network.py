@@ -186,6 +186,40 @@ def gradients(net: Network, x: np.ndarray, y: np.ndarray) -> tuple[list, list, f
     return d_w, d_b, cost(al, y)
 
 
+def input_gradient(net: Network, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The output logit and its gradient with respect to the input, for "why cat?".
+
+    Backpropagates ``d z_L / d A0`` (not the cost: one output logit per example, so no
+    labels and no ``1/m``) through the ReLU layers to the input. Training never calls
+    this; :func:`backward_from` stops at the first layer's weights.
+
+    Parameters
+    ----------
+    net : Network
+    x : ndarray
+        ``(n_x, m)`` inputs.
+
+    Returns
+    -------
+    logits : ndarray
+        ``(m,)``, the output pre-activation ``z_L`` (``p = sigmoid(z_L)``).
+    d_x : ndarray
+        ``(n_x, m)``, ``d z_L / d x`` for each example (where a ReLU sits exactly at 0
+        its derivative is taken as 0, as in :func:`backward_from`).
+    """
+    _, (zs, _activations) = forward(net, x)
+    dz = np.ones_like(zs[-1])  # d z_L / d z_L, (1, m)
+    for layer in range(net.depth - 1, 0, -1):
+        dz = (net.weights[layer].T @ dz) * (zs[layer - 1] > 0)
+    return zs[-1][0], net.weights[0].T @ dz
+
+
+def logits(net: Network, x: np.ndarray) -> np.ndarray:
+    """The output pre-activation ``z_L`` for each column of ``x`` (n_x, m): shape ``(m,)``."""
+    _, (zs, _activations) = forward(net, x)
+    return zs[-1][0]
+
+
 def predict_proba(net: Network, x: np.ndarray) -> np.ndarray:
     """Probability of "cat" for each column of ``x`` (n_x, m): shape ``(m,)``."""
     if x.shape[0] != net.sizes[0]:

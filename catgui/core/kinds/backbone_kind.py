@@ -76,8 +76,12 @@ class BackboneClassifier(Classifier):
         """``(v, c)`` with logit = pooled features . v + c (the head, linear in them)."""
         raise NotImplementedError
 
-    def evidence(self, square: np.ndarray) -> np.ndarray:
-        """The class activation map: each of the 7x7 positions' features times the head."""
+    methods = ("cam",)
+
+    def evidence(self, square: np.ndarray, method: str | None = None) -> np.ndarray:
+        """The class activation map (``cam``): each of the 7x7 positions' features times
+        the head; its mean is the logit."""
+        self.method(method)
         batch = pictures.as_batch(square, self.input_size)
         maps = backbone.feature_maps(batch)[0].astype(np.float64)  # (7, 7, 1280)
         v, c = self.pooled_weights()

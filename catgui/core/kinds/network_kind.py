@@ -15,6 +15,7 @@ import numpy as np
 
 from catgui.core import images, pictures
 from catgui.core import network as nn
+from catgui.core import network_evidence as evidence
 from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.base import ModelKind, check_float_array
@@ -34,11 +35,38 @@ class NetworkClassifier(Classifier):
     ``kind`` defaults to :data:`DEEP` or :data:`ONE_LAYER` by the network's depth.
     """
 
-    cannot_explain = "the article's networks cannot show why; the pretrained models can"
+    cannot_explain = None
 
     def __init__(self, network: Network, kind: str = "") -> None:
         self.network = network
         self.kind = kind or (DEEP if network.depth > 1 else ONE_LAYER)
+        #: A deep network is explained by occlusion (default) or its input gradient; one
+        #: with no hidden layer exactly, weight x pixel (default), and by its template too.
+        self.methods = (
+            ("occlusion", "gradient")
+            if network.depth > 1
+            else ("contribution", "gradient", "occlusion", "template")
+        )
+
+    def evidence(self, square: np.ndarray, method: str | None = None) -> np.ndarray:
+        """A ``(64, 64)`` grid, positive towards cat, in logit units (see
+        :mod:`catgui.core.network_evidence`); ``template``: the weights summed over the
+        colour channels, the same for every picture."""
+        method = self.method(method)
+        square = pictures.as_batch(square, self.input_size)[0]
+        if method == "occlusion":
+            return evidence.occlusion_map(self.network, square)
+        if method == "gradient":
+            return evidence.gradient_map(self.network, square)
+        if method == "contribution":
+            return evidence.contribution_map(self.network, square)
+        return evidence.template_weights(self.network)
+
+    def explanation_picture(self, square: np.ndarray, method: str | None = None) -> np.ndarray:
+        """The heat map over ``square``; ``template``: the weight vector as a picture."""
+        if self.method(method) == "template":
+            return evidence.template_picture(self.network)
+        return super().explanation_picture(square, method)
 
     def probabilities(self, squares: np.ndarray) -> np.ndarray:
         batch = pictures.as_batch(squares, self.input_size)

@@ -61,6 +61,11 @@ class Classifier(ABC):
         """A short technical description, such as the layer sizes."""
         return self.kind
 
+    def first_layer(self) -> np.ndarray | None:
+        """The first layer's weights on the 64x64 square's values, ``(n1, 12288)``, or
+        ``None`` for a kind without such a layer (see :mod:`catgui.core.units`)."""
+        return None
+
     def probabilities_any(self, squares: np.ndarray) -> np.ndarray:
         """:meth:`probabilities` of squares of any side, resized to :attr:`input_size`."""
         return self.probabilities(pictures.resize_squares(squares, self.input_size))

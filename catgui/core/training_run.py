@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from catgui.core import runs
+import numpy as np
+
+from catgui.core import runs, units
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError, TrainingDiverged
 from catgui.core.persistence import Model
@@ -65,6 +67,7 @@ class TrainingRun:
         self._trainer = None
         self._last: Progress | None = None
         self._start = 0.0
+        self._no_units = False
 
     def steps(self) -> Generator[Progress, None, TrainOutcome]:
         self._trainer = trainer = runs.make_trainer(self.data.train, self.config)
@@ -78,6 +81,25 @@ class TrainingRun:
                 self.partial = self._outcome(time.perf_counter() - self._start, stopped=True)
             raise
         return self.finish(stopped=False)
+
+    def first_layer_pictures(self) -> np.ndarray | None:
+        """The first layer's units as reached so far, ``(n1, 64, 64, 3)`` uint8 (see
+        :mod:`catgui.core.units`), or ``None``: no step yet, or a kind without such a layer.
+
+        Call it between steps (it builds the current classifier: ~10 ms for the article's
+        deep network). A kind whose classifier cannot be made yet (a pretrained kind still
+        reading pictures) or has no first layer is not asked again during this run.
+        """
+        if self._trainer is None or self._no_units:
+            return None
+        try:
+            w1 = self._trainer.classifier().first_layer()
+        except CatguiError:  # no model yet (features still being read): none to show
+            w1 = None
+        if w1 is None:
+            self._no_units = True
+            return None
+        return units.unit_pictures(w1)
 
     def finish(self, stopped: bool | None = None) -> TrainOutcome:
         """The outcome of the iterations done: complete (and saved) or stopped early.

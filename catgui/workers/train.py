@@ -5,6 +5,7 @@ generic :class:`~catgui.workers.generator.GeneratorWorker`.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ from catgui.workers.generator import GeneratorWorker, Steps
 #: from the training thread's BLAS): at 30 a second the article's run took ~17 % longer in
 #: the window than headless, at 10 about the same (benchmarks/bench_gui_overhead.py).
 MAX_SIGNALS_PER_SECOND = 10
+#: First-layer pictures a second, at most: each costs the training thread ~10 ms (the
+#: article's network's ``W1`` rebuilt from the Gram path), so 2 a second cost ~2 %.
+UNITS_PER_SECOND = 2
 
 
 class TrainWorker(GeneratorWorker):
@@ -42,10 +46,15 @@ class TrainWorker(GeneratorWorker):
     failed(str)
         A message a person understands. When training diverged, :attr:`partial` holds a
         :class:`TrainOutcome` with the last finite parameters (if any update completed).
+    unitsChanged(object)
+        The first layer's units as reached so far, a ``(n1, 64, 64, 3)`` uint8 array
+        (:func:`catgui.core.units.unit_pictures`): at the first step, then at most
+        :data:`UNITS_PER_SECOND` a second; never for a kind without such a layer.
     """
 
     progressed = Signal(int, float)
     succeeded = Signal(object)
+    unitsChanged = Signal(object)
 
     max_per_second = MAX_SIGNALS_PER_SECOND
     task = "training"
@@ -62,6 +71,7 @@ class TrainWorker(GeneratorWorker):
         self.config = config
         self.save_in = save_in
         self._run = TrainingRun(data, config, save_in)
+        self._units_at: float | None = None
 
     @property
     def partial(self) -> TrainOutcome | None:
@@ -70,7 +80,17 @@ class TrainWorker(GeneratorWorker):
 
     def steps(self) -> Steps:
         self._run = TrainingRun(self.data, self.config, self.save_in)
+        self._units_at = None
         return self._run.steps()
+
+    def collect(self, step: Progress) -> None:
+        now = time.monotonic()
+        if self._units_at is not None and now - self._units_at < 1.0 / UNITS_PER_SECOND:
+            return
+        self._units_at = now
+        pictures = self._run.first_layer_pictures()
+        if pictures is not None:
+            self.unitsChanged.emit(pictures)
 
     def send_progress(self, step: Progress) -> None:
         self.progressed.emit(step.iteration, step.cost)

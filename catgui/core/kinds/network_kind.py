@@ -72,6 +72,10 @@ class NetworkClassifier(Classifier):
         batch = pictures.as_batch(squares, self.input_size)
         return nn.predict_proba(self.network, pictures.to_features(batch))
 
+    def first_layer(self) -> np.ndarray | None:
+        w1 = self.network.weights[0]
+        return w1 if w1.shape[1] == INPUT_SIZE else None
+
     def describe(self) -> str:
         return "[" + ", ".join(str(n) for n in self.network.sizes) + "]"
 

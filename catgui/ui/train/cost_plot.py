@@ -14,6 +14,8 @@ ACCENT = "#0a84ff"
 #: itself is always up to date.
 REDRAWS_PER_SECOND = 4
 FADED = "#a8b3c2"
+#: Colours of the curves of past runs ticked in the run history.
+OVERLAY_COLOURS = ("#ff9f0a", "#30d158", "#bf5af2", "#ff375f", "#64d2ff", "#8e8e93")
 
 
 class CostPlot(FigureCanvasQTAgg):
@@ -43,6 +45,7 @@ class CostPlot(FigureCanvasQTAgg):
             [], [], color=FADED, lw=1.4, alpha=0.8, label="previous run"
         )
         (self.current,) = self.axes.plot([], [], color=ACCENT, lw=2.0, label="this run")
+        self.overlays: list = []  # curves of past runs (Line2D), drawn like ``previous``
         self._xs: list[int] = []
         self._ys: list[float] = []
         self._total = 1
@@ -91,6 +94,26 @@ class CostPlot(FigureCanvasQTAgg):
     def previous_points(self) -> tuple[list[float], list[float]]:
         xs, ys = self.previous.get_data()
         return [float(x) for x in xs], [float(y) for y in ys]
+
+    def overlay_points(self) -> list[tuple[str, list[float]]]:
+        """The overlaid curves as ``(label, costs)``."""
+        return [(line.get_label(), [float(y) for y in line.get_ydata()]) for line in self.overlays]
+
+    def show_overlays(self, curves: list[tuple[str, list[float]]]) -> None:
+        """Overlay these past runs' curves (``(label, costs)``), replacing the last ones."""
+        for line in self.overlays:
+            line.remove()
+        self.overlays = []
+        for i, (label, costs) in enumerate(curves):
+            pairs = [(x, c) for x, c in enumerate(costs) if math.isfinite(c)]
+            colour = OVERLAY_COLOURS[i % len(OVERLAY_COLOURS)]
+            (line,) = self.axes.plot(
+                [x for x, _ in pairs], [c for _, c in pairs], color=colour, lw=1.2, label=label
+            )
+            line.set_animated(True)
+            self.overlays.append(line)
+        self._update_legend()
+        self._fit()
 
     def start_run(self, total: int, label: str = "this run") -> None:
         """Fade the current curve into ``previous`` and start an empty one over ``total``.
@@ -160,7 +183,7 @@ class CostPlot(FigureCanvasQTAgg):
     def _update_legend(self) -> None:
         """Show the legend when there are two curves to tell apart (the backdrop changes)."""
         self._backdrop = None
-        has_previous = len(self.previous.get_xdata()) > 0
+        has_previous = len(self.previous.get_xdata()) > 0 or bool(self.overlays)
         legend = self.axes.get_legend()
         if has_previous:
             self.axes.legend(loc="upper right", frameon=False, fontsize=9).set_animated(True)
@@ -169,6 +192,7 @@ class CostPlot(FigureCanvasQTAgg):
 
     def _top(self) -> float:
         ys = list(self._ys) + [float(y) for y in self.previous.get_ydata()]
+        ys += [float(y) for line in self.overlays for y in line.get_ydata()]
         top = max(ys) if ys else 0.0
         return top * 1.08 if top > 0 else 1.0
 
@@ -192,6 +216,7 @@ class CostPlot(FigureCanvasQTAgg):
         """
         self._redraw.stop()
         xs_prev = self.previous.get_xdata()
+        xs_prev = [*xs_prev, *(x for line in self.overlays for x in line.get_xdata())]
         x_max = max([self._total, *(float(x) for x in xs_prev)])
         self.axes.set_xlim(0, max(1.0, x_max))
         if not self._fits(self.axes.get_ylim()[1]):  # keep the y axis while the data fit it
@@ -233,7 +258,7 @@ class CostPlot(FigureCanvasQTAgg):
         if self._backdrop is None:
             self.restore_region(self._axes_image)
             legend = [ax.get_legend()] if ax.get_legend() is not None else []
-            for artist in (self.previous, self._hint, *legend):
+            for artist in (self.previous, *self.overlays, self._hint, *legend):
                 ax.draw_artist(artist)
             self._backdrop = self.copy_from_bbox(ax.bbox)
         else:

@@ -29,6 +29,7 @@ from catgui.ui.train.progress import TrainProgress
 from catgui.ui.train.run_keeper import RunKeeper
 from catgui.ui.train.run_summary import RunSummary
 from catgui.ui.train.setup_page import SetupPage
+from catgui.ui.train.train_views import TrainViews
 from catgui.workers.train import TrainOutcome, TrainWorker
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ class TrainTab(QWidget):
         layout = QHBoxLayout(page)
         layout.addWidget(scroll)
         right = QVBoxLayout()
-        right.addWidget(self.plot_slot, 1)
+        self.views = TrainViews(self.state, self.plot_slot, page)
+        right.addWidget(self.views, 1)
         right.addWidget(self.progress)
         layout.addLayout(right, 1)
         return page
@@ -159,6 +161,7 @@ class TrainTab(QWidget):
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)
+        self.views.attach(self.worker)
         steps = kinds.of_config(config).planned_steps(config, len(self.state.dataset.train))
         self.plot.start_run(steps, describe(config))
         self.progress.start(steps)

@@ -1,0 +1,168 @@
+"""Every run of this session (and each active model's stored run) in one table."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catgui.core import kinds
+from catgui.core.errors import CatguiError
+from catgui.core.evaluation import accuracy_text
+from catgui.core.persistence import Model
+from catgui.ui.app_state import AppState
+from catgui.ui.train.progress import clock
+
+COLUMNS = (
+    "Plot",
+    "Kind",
+    "Hyper-parameters",
+    "Seed",
+    "Iterations",
+    "Final cost",
+    "Train",
+    "Test",
+    "Time",
+    "Model",
+)
+PLOT, KIND, PARAMETERS, SEED, ITERATIONS, COST, TRAIN, TEST, TIME, NAME = range(len(COLUMNS))
+
+
+def run_description(model: Model) -> tuple[str, str]:
+    """``(kind label, hyper-parameters)`` of ``model``'s run, as its kind describes them."""
+    if model.kind not in kinds.names():
+        return model.kind, ""
+    kind = kinds.get(model.kind)
+    stored = dict(model.metadata.get("hyperparameters") or {})
+    stored.pop("kind", None)
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
+    try:
+        return kind.label, kind.describe(kind.make_config(**values))
+    except (CatguiError, TypeError, ValueError):  # a file of an older recipe
+        return kind.label, ", ".join(f"{k} {v}" for k, v in stored.items())
+
+
+def _accuracy(meta: dict, which: str) -> str:
+    acc, n = meta.get(f"{which}_accuracy"), meta.get(f"{which}_size")
+    return accuracy_text(acc, n) if isinstance(acc, float) and n else "not measured"
+
+
+class RunHistory(QDialog):
+    """The runs' table: tick rows to overlay their cost curves, double click to use a model.
+
+    Runs are added with :meth:`add` (the Train tab adds each finished run and each model
+    made active). Only a saved model, or the active one, can be made active again.
+
+    Signals
+    -------
+    curvesTicked(list)
+        The ticked runs' curves changed: ``[(label, costs), ...]``.
+    """
+
+    curvesTicked = Signal(list)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runHistory")
+        self.setWindowTitle("Run history")
+        self.resize(1000, 360)
+        self.state = state
+        self.models: list[Model] = []
+        self.table = QTableWidget(0, len(COLUMNS), objectName="runHistoryTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PARAMETERS, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._item_changed)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.activate(row))
+        self.note = QLabel(
+            "Tick runs to draw their cost curves on the plot; double click a saved run "
+            "to make its model the active one.",
+            objectName="runHistoryNote",
+        )
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.note)
+
+    def add(self, model: Model | None) -> None:
+        """List ``model``'s run, unless it is listed already (the same model or file)."""
+        if model is None or any(
+            m is model or (model.path is not None and m.path == model.path) for m in self.models
+        ):
+            return
+        self.models.append(model)
+        meta = model.metadata
+        costs = [float(c) for c in meta.get("costs") or []]
+        kind, parameters = run_description(model)
+        seconds = meta.get("seconds")
+        done = meta.get("iterations_done", len(costs))
+        texts = {
+            KIND: kind,
+            PARAMETERS: parameters,
+            SEED: "" if meta.get("seed") is None else str(meta["seed"]),
+            ITERATIONS: f"{done:,}" + (" (stopped)" if meta.get("stopped_early") else ""),
+            COST: f"{costs[-1]:.4f}" if costs else "",
+            TRAIN: _accuracy(meta, "train"),
+            TEST: _accuracy(meta, "test"),
+            TIME: clock(seconds) if isinstance(seconds, (int, float)) else "",
+            NAME: model.name,
+        }
+        row = self.table.rowCount()
+        self.table.blockSignals(True)
+        self.table.insertRow(row)
+        tick = QTableWidgetItem()
+        flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+        tick.setFlags(flags if costs else Qt.ItemFlag.NoItemFlags)
+        tick.setCheckState(Qt.CheckState.Unchecked)
+        self.table.setItem(row, PLOT, tick)
+        for column, text in texts.items():
+            item = QTableWidgetItem(text)
+            item.setToolTip(html.escape(text))
+            self.table.setItem(row, column, item)
+        self.table.blockSignals(False)
+
+    def text(self, row: int, column: int) -> str:
+        return self.table.item(row, column).text()
+
+    def set_ticked(self, row: int, ticked: bool) -> None:
+        state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        self.table.item(row, PLOT).setCheckState(state)
+
+    def ticked_curves(self) -> list[tuple[str, list[float]]]:
+        """``(label, costs)`` of the ticked runs, in the table's order."""
+        curves = []
+        for row, model in enumerate(self.models):
+            if self.table.item(row, PLOT).checkState() == Qt.CheckState.Checked:
+                label = f"#{row + 1} {self.text(row, PARAMETERS) or self.text(row, KIND)}"
+                curves.append((label, [float(c) for c in model.metadata.get("costs") or []]))
+        return curves
+
+    def activate(self, row: int) -> bool:
+        """Make row ``row``'s model the active one (a saved run, or the active model)."""
+        model = self.models[row]
+        if model.path is None and model is not self.state.model:
+            self.note.setText(
+                f"Run #{row + 1} was not saved: save it (or discard it) in the Train tab first."
+            )
+            return False
+        self.state.set_model(model)
+        self.note.setText(f"Run #{row + 1} ({model.name}) is the active model.")
+        return True
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == PLOT:
+            self.curvesTicked.emit(self.ticked_curves())

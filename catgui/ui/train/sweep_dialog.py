@@ -77,6 +77,8 @@ class SweepDialog(QDialog):
         self.seed_to = QSpinBox(objectName="seedTo", minimum=0, maximum=10**6, value=10)
         self.rates = QLineEdit(DEFAULT_RATES, objectName="sweepRates")
         self.folds = QSpinBox(objectName="sweepFolds", minimum=2, maximum=20, value=5)
+        for box in (self.seed_from, self.seed_to, self.folds):
+            box.setMaximumWidth(120)
         self.pages = QStackedWidget()
         for rows in (
             [("From seed:", self.seed_from), ("To seed:", self.seed_to)],

@@ -73,6 +73,20 @@ def test_closing_the_dialog_mid_sweep_stops_and_waits(qtbot, window):
     assert not dialog.is_running() and not running_workers()
 
 
+def test_closing_the_window_mid_sweep_leaves_no_thread(qtbot, window):
+    dialog = _open(qtbot, window, iterations="100000")
+    assert dialog.start()
+    window.close()
+    assert not dialog.is_running() and not running_workers()
+
+
+def test_opening_again_makes_a_new_dialog_with_the_form_s_recipe(qtbot, window):
+    first = _open(qtbot, window)
+    first.close()
+    second = _open(qtbot, window, hidden="5")
+    assert second is not first and second.config.hidden == (5,)
+
+
 def test_learning_rate_sweep_marks_a_diverging_rate(qtbot, window):
     dialog = _open(qtbot, window, iterations="150")
     dialog.rates.setText("0.05, 50")

@@ -73,7 +73,7 @@ def summary_html(ev: Evaluation) -> str:
     """Accuracy (with interval) beside the confusion matrix, rows truth, columns answer."""
     (nn, nc), (cn, cc) = ev.confusion.tolist()
     cell = "style='padding: 0 8px; text-align: right'"
-    head = "style='padding: 0 8px; color: palette(mid)'"
+    head = "style='padding: 0 8px; color: #8e8e93'"
     return (
         "<table cellspacing='0'><tr>"
         f"<td style='padding-right: 18px; vertical-align: middle'><b>Labelled folders</b>: "

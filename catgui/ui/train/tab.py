@@ -191,6 +191,8 @@ class TrainTab(QWidget):
         if old is not None and old.isVisible():  # one sweep at a time
             old.raise_()
         elif self.state.dataset is not None and self.form.is_valid():
+            if old is not None:
+                old.deleteLater()
             self.sweep_dialog = SweepDialog(self.state.dataset, self.form.config(), self)
             self.sweep_dialog.show()
 

@@ -119,6 +119,22 @@ class SweepDialog(QDialog):
         self.resize(1100, 760)
         self._set_running(False)
 
+    @classmethod
+    def reopen(cls, old: SweepDialog | None, data: DataSet | None, form, parent: QWidget):
+        """``old`` raised if it is on screen (one sweep at a time), else a new dialog on
+        ``data`` and the recipe of ``form`` (a ``HyperparameterForm``), shown; ``old`` is
+        freed. ``None`` when there is no data or the form's values cannot train."""
+        if old is not None and old.isVisible():
+            old.raise_()
+            return old
+        if old is not None:
+            old.deleteLater()
+        if data is None or not form.is_valid():
+            return None
+        dialog = cls(data, form.config(), parent)
+        dialog.show()
+        return dialog
+
     # -- running ---------------------------------------------------------------------------
     def is_running(self) -> bool:
         return self.worker is not None

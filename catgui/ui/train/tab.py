@@ -188,13 +188,7 @@ class TrainTab(QWidget):
         from catgui.ui.train.sweep_dialog import SweepDialog
 
         old = getattr(self, "sweep_dialog", None)
-        if old is not None and old.isVisible():  # one sweep at a time
-            old.raise_()
-        elif self.state.dataset is not None and self.form.is_valid():
-            if old is not None:
-                old.deleteLater()
-            self.sweep_dialog = SweepDialog(self.state.dataset, self.form.config(), self)
-            self.sweep_dialog.show()
+        self.sweep_dialog = SweepDialog.reopen(old, self.state.dataset, self.form, self)
 
     def load_settings(self) -> None:
         """Show the remembered hyper-parameters and data choices."""

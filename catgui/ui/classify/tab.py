@@ -16,6 +16,7 @@ from catgui.ui.classify.drop_area import DropArea
 from catgui.ui.classify.header import ClassifyHeader
 from catgui.ui.classify.insight_controls import InsightControls
 from catgui.ui.classify.insights import RowInsights
+from catgui.ui.classify.labelled_summary import LabelledSummary
 from catgui.ui.classify.model import band_around, summary_text
 from catgui.ui.classify.pasted_images import NOTHING_TO_PASTE, PastedImages  # noqa: F401
 from catgui.ui.classify.results import ClassifyResults
@@ -130,6 +131,8 @@ class ClassifyTab(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.drop_area)
         layout.addWidget(self.status_row)
+        self.labelled = LabelledSummary()
+        layout.addWidget(self.labelled)
         layout.addWidget(self.results_view, 1)
         self.setTabOrder(self.drop_area.open_button, self.drop_area.folder_button)
         self.setTabOrder(self.drop_area.folder_button, self.results_view)
@@ -142,6 +145,7 @@ class ClassifyTab(QWidget):
             return
         self._show_notice("")
         self._note = ""
+        self.labelled.add_paths(paths)
         self.queue.add(paths)
         self._refresh()
 
@@ -229,6 +233,7 @@ class ClassifyTab(QWidget):
         self.queue.cancel()
         self._note = ""
         self.results.clear()
+        self.labelled.forget()
         self._refresh()
 
     def load_settings(self) -> None:
@@ -319,6 +324,7 @@ class ClassifyTab(QWidget):
 
     def _refresh_summary(self, *_args) -> None:
         self.summary.setText(summary_text(self.results.counts()))
+        self.labelled.update_from(self.results.entries(), self.threshold)
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)

@@ -1,4 +1,4 @@
-"""The row under the Train tab's settings: Restore defaults, Stop and Train."""
+"""The row under the Train tab's settings: Restore defaults, Sweep…, Stop and Train."""
 
 from __future__ import annotations
 
@@ -23,10 +23,15 @@ class TrainButtons(QWidget):
         self.defaults_button = QPushButton("Restore defaults", objectName="restoreDefaultsButton")
         self.defaults_button.setFlat(True)
         self.defaults_button.setToolTip("Back to the recipe's hyper-parameters")
+        self.sweep_button = QPushButton("Sweep…", objectName="sweepButton")
+        self.sweep_button.setToolTip(
+            "Train this recipe over several seeds or learning rates, or cross-validate it"
+        )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.defaults_button)
         row.addStretch(1)
+        row.addWidget(self.sweep_button)
         row.addWidget(self.stop_button)
         row.addWidget(self.train_button)
         QWidget.setTabOrder(self.train_button, self.stop_button)

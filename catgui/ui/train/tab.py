@@ -92,6 +92,8 @@ class TrainTab(QWidget):
         self.train_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
         self.defaults_button.clicked.connect(self.form.restore_defaults)
+        self.sweep_button = buttons.sweep_button
+        self.sweep_button.clicked.connect(self.open_sweep)
         self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
         self.keeper = RunKeeper(self.state, self.summary, self.settings, self)
@@ -184,6 +186,13 @@ class TrainTab(QWidget):
             self.stop_button.setEnabled(False)
             self.progress.setFormat("Stopping…")
 
+    def open_sweep(self) -> None:
+        """The Sweep… dialog on the data in use and the form's recipe."""
+        from catgui.ui.train.sweep_dialog import SweepDialog
+
+        old = getattr(self, "sweep_dialog", None)
+        self.sweep_dialog = SweepDialog.reopen(old, self.state.dataset, self.form, self)
+
     def load_settings(self) -> None:
         """Show the remembered hyper-parameters and data choices."""
         self.form.load_settings(self.settings)
@@ -198,6 +207,8 @@ class TrainTab(QWidget):
         """Interrupt the run and the import and wait for their threads (the window closes)."""
         self._train_when_ready = False
         self.data_box.shutdown()
+        if getattr(self, "sweep_dialog", None) is not None:
+            self.sweep_dialog.shutdown()
         worker = self.worker
         if worker is None:
             return
@@ -300,6 +311,7 @@ class TrainTab(QWidget):
         self.stop_button.setEnabled(running or preparing)
         self.form.setEnabled(not running)
         self.defaults_button.setEnabled(not running)
+        self.sweep_button.setEnabled(can_train and self.state.dataset is not None)
         self.data_box.setEnabled(not running)
         if running != self._was_running:
             self._was_running = running

@@ -1,0 +1,152 @@
+"""The sweep dialog's small figure: seeds as dots with intervals, learning rates as
+overlaid cost curves, cross-validation folds as dots around their mean."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from catgui.core import sweeps
+
+ACCENT = "#0a84ff"
+MARKED = "#ff9500"
+FAILED = "#d70015"
+MEAN = "#6e7781"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{100 * value:.0f} %"
+
+
+class SweepPlot(FigureCanvasQTAgg):
+    """One axes, redrawn whole for each kind of sweep (a few runs: no need to blit)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.figure = Figure(figsize=(6, 3.6), dpi=100, layout="constrained")
+        super().__init__(self.figure)
+        self.setParent(parent)
+        self.setObjectName("sweepPlot")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(420, 260)
+        self.axes = self.figure.add_subplot()
+        self.clear()
+
+    def _reset(self, xlabel: str, ylabel: str) -> None:
+        ax = self.axes
+        ax.clear()
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.25)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+
+    def clear(self) -> None:
+        """An empty axes with a hint."""
+        self._reset("", "")
+        self.axes.set_xticks([])
+        self.axes.set_yticks([])
+        self.axes.text(
+            0.5,
+            0.5,
+            "Run a sweep to see its results here",
+            ha="center",
+            va="center",
+            color=MEAN,
+            transform=self.axes.transAxes,
+        )
+        self.draw_idle()
+
+    def show_seeds(self, records: Sequence[sweeps.RunRecord], marked: int | None) -> None:
+        """Test accuracy per seed with its 95 % interval; the mean (and ±spread) as a band;
+        the seed ``marked`` (the recipe's) in another colour; failed runs as crosses."""
+        self._reset("seed", "test accuracy (%)")
+        ax = self.axes
+        for r in records:
+            if r.status != sweeps.OK or r.test_accuracy is None:
+                ax.plot([r.seed], [0], "x", color=FAILED, ms=8)
+                continue
+            y = 100 * r.test_accuracy
+            low, high = r.test_interval_95 or (r.test_accuracy, r.test_accuracy)
+            colour = MARKED if r.seed == marked else ACCENT
+            ax.errorbar(
+                [r.seed],
+                [y],
+                yerr=[[y - 100 * low], [100 * high - y]],
+                fmt="o",
+                color=colour,
+                ecolor=colour,
+                elinewidth=1.2,
+                capsize=3,
+                ms=6,
+            )
+        summary = sweeps.summarise(records)
+        if summary is not None:
+            mean, spread = 100 * summary.mean, 100 * summary.spread
+            ax.axhline(mean, color=MEAN, lw=1, ls="--", label=f"mean {mean:.1f} %")
+            ax.axhspan(
+                mean - spread, mean + spread, color=MEAN, alpha=0.12, label=f"±{spread:.1f} points"
+            )
+        if any(r.seed == marked for r in records):
+            ax.plot([], [], "o", color=MARKED, label=f"recipe's seed ({marked})")
+        ax.set_xticks([r.seed for r in records])
+        ax.set_ylim(0, 100)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="lower right", fontsize="small", frameon=False)
+        self.draw_idle()
+
+    def show_rates(self, records: Sequence[sweeps.RunRecord]) -> None:
+        """The cost curves of every rate overlaid (colour on a log scale of the rate); the
+        legend gives each rate's final train/test accuracy, or how the run ended."""
+        self._reset("iteration", "cost")
+        ax = self.axes
+        rates = [r.lr for r in records if r.lr and r.lr > 0]
+        norm = LogNorm(min(rates), max(rates)) if rates and min(rates) < max(rates) else None
+        cmap = colormaps["viridis"]
+        for r in records:
+            colour = cmap(0.85 * norm(r.lr)) if norm is not None else ACCENT
+            xs = [i for i, _ in r.costs]
+            ys = [c for _, c in r.costs]
+            if (
+                math.isfinite(r.final_cost)
+                and r.iterations_done
+                and (not xs or xs[-1] < r.iterations_done - 1)
+            ):
+                xs.append(r.iterations_done - 1)
+                ys.append(r.final_cost)
+            if r.status == sweeps.OK:
+                label = f"lr {r.lr:g}: train {_pct(r.train_accuracy)}, test {_pct(r.test_accuracy)}"
+                ax.plot(xs, ys, "-", color=colour, lw=1.8, label=label)
+            else:
+                label = f"lr {r.lr:g}: {r.status} at {r.iterations_done:,}"
+                ax.plot(xs, ys, "--", color=FAILED, lw=1.2, label=label)
+                ax.plot(xs[-1:] or [r.iterations_done], ys[-1:] or [0], "x", color=FAILED, ms=8)
+        finite = [c for r in records for _, c in r.costs if math.isfinite(c)]
+        if finite:
+            ax.set_ylim(0, max(1e-9, float(np.percentile(finite, 99))) * 1.05)
+        if records:
+            ax.legend(loc="upper right", fontsize="small", frameon=False)
+        self.draw_idle()
+
+    def show_folds(self, cv: sweeps.CrossValidation) -> None:
+        """The held-out accuracy of each fold, the mean as a line and ±spread as a band."""
+        self._reset("fold", "validation accuracy (%)")
+        ax = self.axes
+        folds = range(1, len(cv.accuracies) + 1)
+        colours = [ACCENT if s == sweeps.OK else FAILED for s in cv.statuses]
+        ax.scatter(list(folds), [100 * a for a in cv.accuracies], c=colours, s=36, zorder=3)
+        mean, spread = 100 * cv.mean, 100 * cv.spread
+        ax.axhline(mean, color=MEAN, lw=1, ls="--", label=f"mean {mean:.1f} %")
+        ax.axhspan(
+            mean - spread, mean + spread, color=MEAN, alpha=0.12, label=f"±{spread:.1f} points"
+        )
+        ax.set_xticks(list(folds))
+        ax.set_ylim(0, 100)
+        ax.legend(loc="lower right", fontsize="small", frameon=False)
+        self.draw_idle()

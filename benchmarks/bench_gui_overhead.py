@@ -50,10 +50,9 @@ def gui_run(window) -> tuple[float, float, int]:
 def headless_run(data, config) -> tuple[float, float]:
     """``(end-to-end seconds, loop seconds)`` of the same work without a window."""
     from catgui.core import runs
-    from catgui.core.training import Trainer
 
     start = time.perf_counter()
-    trainer = Trainer(data.train.features(), data.train.labels(), config)
+    trainer = runs.make_trainer(data.train, config)
     loop_start = time.perf_counter()
     for _ in trainer.steps():
         pass

@@ -21,8 +21,10 @@ from catgui.workers.generator import GeneratorWorker, Steps
 #: from the training thread's BLAS): at 30 a second the article's run took ~17 % longer in
 #: the window than headless, at 10 about the same (benchmarks/bench_gui_overhead.py).
 MAX_SIGNALS_PER_SECOND = 10
-#: First-layer pictures a second, at most: each costs the training thread ~10 ms (the
-#: article's network's ``W1`` rebuilt from the Gram path), so 2 a second cost ~2 %.
+#: First-layer pictures a second, at most: each costs the training thread ~19 ms (the
+#: article's network's ``W1`` rebuilt from the Gram path), so 2 a second cost ~4 %; the
+#: first comes half a second into a run (the article's run, 0.3 s, then pays nothing:
+#: with one at the first step it took 11 % longer in the window than headless).
 UNITS_PER_SECOND = 2
 
 
@@ -48,8 +50,8 @@ class TrainWorker(GeneratorWorker):
         :class:`TrainOutcome` with the last finite parameters (if any update completed).
     unitsChanged(object)
         The first layer's units as reached so far, a ``(n1, 64, 64, 3)`` uint8 array
-        (:func:`catgui.core.units.unit_pictures`): at the first step, then at most
-        :data:`UNITS_PER_SECOND` a second; never for a kind without such a layer.
+        (:func:`catgui.core.units.unit_pictures`): at most :data:`UNITS_PER_SECOND` a
+        second, the first one tick into the run; never for a kind without such a layer.
     """
 
     progressed = Signal(int, float)
@@ -85,7 +87,10 @@ class TrainWorker(GeneratorWorker):
 
     def collect(self, step: Progress) -> None:
         now = time.monotonic()
-        if self._units_at is not None and now - self._units_at < 1.0 / UNITS_PER_SECOND:
+        if self._units_at is None:  # the clock starts: a run shorter than a tick pays nothing
+            self._units_at = now
+            return
+        if now - self._units_at < 1.0 / UNITS_PER_SECOND:
             return
         self._units_at = now
         pictures = self._run.first_layer_pictures()

@@ -6,7 +6,8 @@ have waited. Measured during
 
 * a training run of the article's recipe started as the Train button does,
 * a training run of the ``pretrained`` kind on the same pictures (the backbone reads the
-  209 pictures in a worker, two threads, nothing cached yet), and
+  209 pictures in a worker, two threads, nothing cached yet),
+* a 10-seed sweep of the article's recipe from the Train tab's Sweep… dialog, and
 * the classification of 200 12-megapixel JPEGs dropped on the Classify tab (generated
   with Pillow into a temporary folder, as in ``bench_classify.py``), which also gives
   the time to classify them inside the window, with progress shown.
@@ -44,6 +45,24 @@ def probe_training(window, kind: str | None = None) -> dict:
     wait_until(lambda: not tab.is_running(), timeout=900)
     took = time.perf_counter() - start
     return {**probe.stop(), "seconds": took}
+
+
+def probe_sweep(window) -> dict:
+    """The Sweep… dialog's default: seeds 1-10 of the deep network's recipe in the form."""
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.form.kind.setCurrentIndex(tab.form.kind.findData("dnn"))
+    tab.open_sweep()
+    dialog = tab.sweep_dialog
+    probe = StallProbe()
+    probe.start()
+    start = time.perf_counter()
+    if dialog is None or not dialog.start():
+        raise RuntimeError("the Sweep dialog did not start")
+    wait_until(lambda: not dialog.is_running(), timeout=900)
+    took = time.perf_counter() - start
+    dialog.close()
+    return {**probe.stop(), "seconds": took, "runs": len(dialog.records)}
 
 
 def probe_classifying(window, folder: Path, photos: int) -> dict:
@@ -118,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             pretrained = probe_training(window, "pretrained")
             records.append({"figure": 3, "name": "stalls_pretrained", **pretrained})
+        records.append({"figure": 3, "name": "stalls_sweep", **probe_sweep(window)})
     ensure_model(window)
     with tempfile.TemporaryDirectory(prefix="catgui-bench-") as tmp:
         folder = Path(tmp) / "photos"

@@ -140,6 +140,7 @@ def summary(records: list[dict]) -> list[list[str]]:
         ("stalls_training", "training"),
         ("stalls_classifying", "classifying"),
         ("stalls_pretrained", "reading pictures through the backbone"),
+        ("stalls_sweep", "a 10-seed sweep runs"),
     ):
         add(
             3,

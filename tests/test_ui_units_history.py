@@ -12,7 +12,16 @@ from catgui.core.head import Head
 from catgui.core.kinds.pretrained import PretrainedClassifier
 from catgui.core.network import Network
 from catgui.core.persistence import Model
-from catgui.ui.train.run_history import COST, ITERATIONS, KIND, PARAMETERS, SEED, TEST, TRAIN
+from catgui.ui.train.run_history import (
+    COST,
+    ITERATIONS,
+    KIND,
+    NAME,
+    PARAMETERS,
+    SEED,
+    TEST,
+    TRAIN,
+)
 from catgui.ui.train.units_view import FirstLayerUnits
 from catgui.workers.base import running_workers
 
@@ -116,3 +125,24 @@ def test_the_history_lists_overlays_and_activates_runs(qtbot, window, state):
     qtbot.mouseDClick(history.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert state.model is first, history.note.text()
     history.close()
+
+
+def test_the_history_lists_the_saved_models_runs_on_request(qtbot, window, state):
+    from catgui.core import persistence
+    from tests.model_helpers import save_model
+
+    folder = state.models_folder
+    saved = [save_model(folder, f"m{i}.npz", seed=i) for i in range(3)]
+    (folder / "broken.npz").write_bytes(b"not a model")
+    history = window.train_tab.views.history
+    before = len(history.models)
+    qtbot.mouseClick(history.saved_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: history.worker is None, timeout=10_000)
+    paths = {m.path for m in history.models[before:]}
+    assert set(saved) <= paths and folder / "broken.npz" not in paths
+    names = {history.text(row, NAME) for row in range(history.table.rowCount())}
+    assert {"m0", "m1", "m2"} <= names
+    qtbot.mouseClick(history.saved_button, Qt.MouseButton.LeftButton)  # listed once only
+    qtbot.waitUntil(lambda: history.worker is None, timeout=10_000)
+    assert len({m.path for m in history.models}) == len(history.models)
+    assert persistence.list_models(folder)  # nothing was moved or removed

@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,3 +214,13 @@ def list_models(folder: str | os.PathLike) -> list[Path]:
             return 0.0
 
     return sorted(entries, key=lambda p: (-mtime(p), p.name))
+
+
+def read_models(folder: str | os.PathLike) -> Iterator[tuple[Path, Model | None, str | None]]:
+    """Every model file in ``folder``, newest first, read one at a time: ``(path, model,
+    None)``, or ``(path, None, reason)`` for a file that cannot be read (never raised)."""
+    for path in list_models(folder):
+        try:
+            yield path, load(path), None
+        except CatguiError as exc:
+            yield path, None, str(exc)

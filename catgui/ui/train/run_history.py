@@ -8,20 +8,23 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from catgui.core import kinds
+from catgui.core import kinds, persistence
 from catgui.core.errors import CatguiError
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
 from catgui.ui.train.progress import clock
+from catgui.workers.generator import GeneratorWorker
 
 COLUMNS = (
     "Plot",
@@ -94,9 +97,17 @@ class RunHistory(QDialog):
             objectName="runHistoryNote",
         )
         self.note.setWordWrap(True)
+        self.saved_button = QPushButton("Add saved models", objectName="addSavedModels")
+        self.saved_button.setToolTip("List the runs of every model in the models folder")
+        self.saved_button.clicked.connect(self.add_saved)
+        self.worker: GeneratorWorker | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
-        layout.addWidget(self.note)
+        row = QHBoxLayout()
+        row.addWidget(self.note, 1)
+        row.addWidget(self.saved_button)
+        layout.addLayout(row)
+        self.finished.connect(lambda _result: self.stop())
 
     def add(self, model: Model | None) -> None:
         """List ``model``'s run, unless it is listed already (the same model or file)."""
@@ -134,6 +145,32 @@ class RunHistory(QDialog):
             item.setToolTip(html.escape(text))
             self.table.setItem(row, column, item)
         self.table.blockSignals(False)
+
+    def add_saved(self) -> None:
+        """List the stored runs of the saved models, read in a worker (newest first)."""
+        if self.worker is not None:
+            return
+        folder = self.state.models_folder
+        worker = GeneratorWorker(
+            lambda: persistence.read_models(folder), task="reading the saved models", parent=self
+        )
+        worker.max_per_second = 0  # every model, as it is read
+        worker.stepped.connect(lambda item: item[1] is not None and self.add(item[1]))
+        worker.finished.connect(self._saved_read)
+        self.worker = worker
+        self.saved_button.setEnabled(False)
+        worker.start()
+
+    def stop(self) -> None:
+        """Stop reading saved models (the dialog closes, or the window)."""
+        if self.worker is not None:
+            self.worker.stop_and_wait()
+
+    def _saved_read(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.deleteLater()
+        self.saved_button.setEnabled(True)
 
     def text(self, row: int, column: int) -> str:
         return self.table.item(row, column).text()

@@ -207,6 +207,7 @@ class TrainTab(QWidget):
         """Interrupt the run and the import and wait for their threads (the window closes)."""
         self._train_when_ready = False
         self.data_box.shutdown()
+        self.views.history.stop()
         if getattr(self, "sweep_dialog", None) is not None:
             self.sweep_dialog.shutdown()
         worker = self.worker

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
+
+import platformdirs
 
 APP_NAME = "catgui"
 
@@ -12,21 +13,15 @@ APP_NAME = "catgui"
 def user_data_dir() -> Path:
     """Where catgui keeps data for this user (downloaded data set, caches, corrections).
 
-    ``$CATGUI_HOME`` overrides it (tests use it). Otherwise: Linux
-    ``$XDG_DATA_HOME/catgui`` (``~/.local/share/catgui``), macOS
-    ``~/Library/Application Support/catgui``, Windows ``%LOCALAPPDATA%\\catgui``.
+    ``$CATGUI_HOME`` overrides it (tests use it). Otherwise the platform's own user data
+    folder, as platformdirs knows it: Linux ``$XDG_DATA_HOME/catgui``
+    (``~/.local/share/catgui``), macOS ``~/Library/Application Support/catgui``, Windows
+    ``%LOCALAPPDATA%\\catgui``.
     """
     override = os.environ.get("CATGUI_HOME")
     if override:
         return Path(override).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / APP_NAME
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 #: The checkout around the package, and the package itself. An installed wheel carries

@@ -14,6 +14,7 @@ from conftest import write_h5_pair
 from catgui.core import dataset as ds
 from catgui.core import download
 from catgui.core.errors import CatguiError
+from catgui.core.steps import run_to_end
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -88,11 +89,7 @@ def fake_files(monkeypatch) -> dict[str, bytes]:
 
 def _drive(steps, on_progress):
     """Run a generator to its end, passing each item it yields on; return its value."""
-    while True:
-        try:
-            on_progress(next(steps))
-        except StopIteration as end:
-            return end.value
+    return run_to_end(steps, on_progress)
 
 
 def _visible(folder: Path) -> list[str]:

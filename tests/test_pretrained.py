@@ -27,6 +27,7 @@ from catgui.core.backbone import fast_path
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.pretrained import PretrainedClassifier, PretrainedConfig
 from catgui.core.kinds.zero_shot import ZeroShotClassifier, ZeroShotConfig
+from catgui.core.steps import run_to_end
 from catgui.core.training_run import TrainingRun
 
 PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
@@ -35,14 +36,8 @@ PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 def _train(data_folder: Path, config, save: Path | None = None):
     data = dataset.load(data_folder)
     run = TrainingRun(data, config, None)
-    steps = run.steps()
     progress = []
-    while True:
-        try:
-            progress.append(next(steps))
-        except StopIteration as end:
-            outcome = end.value
-            break
+    outcome = run_to_end(run.steps(), progress.append)
     if save is not None:
         persistence.save(outcome.model, save)
     return data, outcome, progress
@@ -125,12 +120,7 @@ def test_cross_validation_picks_the_lowest_held_out_loss():
     features = backbone.Features(pooled, rng.normal(size=(40, 1000)).astype(np.float32))
     search = head.cross_validate(features, y, grid=(1e-3, 1.0), k=4)
     seen = []
-    while True:
-        try:
-            seen.append(next(search))
-        except StopIteration as end:
-            best = end.value
-            break
+    best = run_to_end(search, seen.append)
     assert len(seen) == 6 and best == min(seen, key=lambda c: c.loss)
     assert best.representation in ("pooled", "both")
     assert [len(f) for f in head.folds_of(y, 4)] == [10, 10, 10, 10]

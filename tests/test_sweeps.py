@@ -9,6 +9,7 @@ import pytest
 
 from catgui.core import dataset, evaluation, kinds, network, runs, splits, sweeps
 from catgui.core.errors import CatguiError
+from catgui.core.steps import run_to_end
 
 
 def _recipe(**values):
@@ -20,12 +21,7 @@ def test_seed_record_equals_a_single_run(tiny_data):
     config = _recipe()
     gen = sweeps.seed_sweep(data, config, [1, 2])
     steps = []
-    while True:
-        try:
-            steps.append(next(gen))
-        except StopIteration as stop:
-            records = stop.value
-            break
+    records = run_to_end(gen, steps.append)
     assert [r.seed for r in records] == [1, 2]
     ended = [s for s in steps if s.record is not None]
     assert [s.record for s in ended] == records and [s.run for s in ended] == [0, 1]

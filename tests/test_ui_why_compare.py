@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from catgui.core import backbone, dataset, explain, heatmap, persistence, pictures, prediction
 from catgui.core.evaluation import Mistake
 from catgui.core.kinds.pretrained import PretrainedConfig
+from catgui.core.steps import run_to_end
 from catgui.core.training_run import TrainingRun
 from catgui.ui import settings as remembered
 from catgui.ui.classify.model import PreviewRole, SecondRole
@@ -43,13 +44,7 @@ def photo_model_path(tmp_path_factory) -> Path:
     """A pretrained-kind model fitted on the tiny data set (a second or so), saved."""
     folder = tmp_path_factory.mktemp("photo-model")
     data = dataset.load(write_h5_pair(folder / "data"))
-    steps = TrainingRun(data, PretrainedConfig(), None).steps()
-    while True:
-        try:
-            next(steps)
-        except StopIteration as end:
-            outcome = end.value
-            break
+    outcome = run_to_end(TrainingRun(data, PretrainedConfig(), None).steps())
     return persistence.save(outcome.model, folder / "photo.npz")
 
 

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from catgui.core import dataset as ds
 from catgui.core.errors import CatguiError
 from catgui.core.paths import user_data_dir
+from catgui.core.steps import run_to_end
 
 #: The pinned public copy (see ``../shared/datasets/README.md``); the file name is appended.
 BASE_URL = "https://raw.githubusercontent.com/Hiren2002/Logistic-Regression/main/datasets/"
@@ -99,12 +100,7 @@ def download_dataset(
     timeout: float = TIMEOUT_S,
 ) -> Path:
     """Run :func:`download_steps` to the end and return the folder (same parameters)."""
-    steps = download_steps(dest_folder, base_url, timeout)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as end:
-            return end.value
+    return run_to_end(download_steps(dest_folder, base_url, timeout))
 
 
 def _fetch(

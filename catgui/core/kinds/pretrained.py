@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from catgui.core import backbone, familiarity, head
+from catgui.core import backbone, familiarity, head, steps
 from catgui.core.dataset import Split
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.backbone_kind import (
@@ -94,15 +94,14 @@ class PretrainedRun(FeatureRun):
     def fit(self, features: backbone.Features) -> Generator[float, None, None]:
         if self.config.c is None:
             search = head.cross_validate(features, self.labels, k=self.config.folds)
-            best = math.inf
-            while True:
-                try:
-                    candidate = next(search)
-                except StopIteration as end:
-                    self.chosen = end.value
-                    break
-                best = min(best, candidate.loss)
-                yield best  # the curve: the best held-out log-loss found so far
+            losses: list[float] = []
+
+            def best_so_far(candidate: head.Candidate) -> float:
+                losses.append(candidate.loss)
+                return min(losses)
+
+            # the curve: the best held-out log-loss found so far
+            self.chosen = yield from steps.mapped(search, best_so_far)
             representation, c = self.chosen.representation, self.chosen.c
         else:
             self.chosen = None

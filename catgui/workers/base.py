@@ -43,6 +43,23 @@ class Worker(QThread):
         return self.wait(timeout_ms)
 
 
+class WorkerHolder:
+    """Keeps a running worker reachable from a ``destroyed`` slot without referring to the
+    QObject that owns it (its Python side may be gone by then): :meth:`stop_and_wait`
+    interrupts and waits for whatever worker it holds."""
+
+    def __init__(self) -> None:
+        self.worker: Worker | None = None
+
+    def stop_and_wait(self, *_args) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            try:
+                worker.stop_and_wait()
+            except RuntimeError:  # the C++ thread object is gone already
+                pass
+
+
 def running_workers() -> list[Worker]:
     """Workers whose thread is still running (tests assert this is empty after each test)."""
     alive = []

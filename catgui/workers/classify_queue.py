@@ -15,22 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from catgui.core.classifier import Classifier
+from catgui.workers.base import WorkerHolder
 from catgui.workers.classify import ClassifyBatch, ClassifyWorker
-
-
-class _WorkerHolder:
-    """Keeps the running worker reachable from the destroy path (no reference to the QObject)."""
-
-    def __init__(self) -> None:
-        self.worker: ClassifyWorker | None = None
-
-    def stop_and_wait(self, *_args) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            try:
-                worker.stop_and_wait()
-            except RuntimeError:  # the C++ thread object is gone already
-                pass
 
 
 class ClassifyQueue(QObject):
@@ -66,10 +52,10 @@ class ClassifyQueue(QObject):
         self._waiting: deque[list[str]] = deque()
         self._job = 0
         self._accept_job: int | None = None
-        self._holder = _WorkerHolder()
+        self._holder = WorkerHolder()
         self.progress = (0, 0)  # (done, total) of the current or last batch
         self._busy = False
-        self.destroyed.connect(functools.partial(_WorkerHolder.stop_and_wait, self._holder))
+        self.destroyed.connect(functools.partial(WorkerHolder.stop_and_wait, self._holder))
 
     @property
     def worker(self) -> ClassifyWorker | None:

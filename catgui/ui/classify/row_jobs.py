@@ -16,25 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from catgui.workers.base import WorkerHolder
 from catgui.workers.generator import GeneratorWorker, Steps
 
 #: ``next_batch()``: ``(token, items)`` to work on, or None when nothing needs doing.
 NextBatch = Callable[[], "tuple[Any, list] | None"]
-
-
-class _Holder:
-    """The running worker, reachable from the destroy path (no reference to the QObject)."""
-
-    def __init__(self) -> None:
-        self.worker: GeneratorWorker | None = None
-
-    def stop_and_wait(self, *_args) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            try:
-                worker.stop_and_wait()
-            except RuntimeError:  # the C++ thread object is gone already
-                pass
 
 
 class RowJobs(QObject):
@@ -65,8 +51,8 @@ class RowJobs(QObject):
         self.task = task
         self._token: Any = None
         self._broken = False
-        self._holder = _Holder()
-        self.destroyed.connect(functools.partial(_Holder.stop_and_wait, self._holder))
+        self._holder = WorkerHolder()
+        self.destroyed.connect(functools.partial(WorkerHolder.stop_and_wait, self._holder))
 
     @property
     def worker(self) -> GeneratorWorker | None:

@@ -63,6 +63,7 @@ class TrainTab(QWidget):
         self._train_when_ready = False
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
+        self.sweep_dialog = None  # the Sweep… dialog, once opened
         self.stack = QStackedWidget(self)
         setup = SetupPage(state)
         setup.ownPicturesChosen.connect(self.use_own_pictures)
@@ -190,8 +191,9 @@ class TrainTab(QWidget):
         """The Sweep… dialog on the data in use and the form's recipe."""
         from catgui.ui.train.sweep_dialog import SweepDialog
 
-        old = getattr(self, "sweep_dialog", None)
-        self.sweep_dialog = SweepDialog.reopen(old, self.state.dataset, self.form, self)
+        self.sweep_dialog = SweepDialog.reopen(
+            self.sweep_dialog, self.state.dataset, self.form, self
+        )
 
     def load_settings(self) -> None:
         """Show the remembered hyper-parameters and data choices."""
@@ -208,7 +210,7 @@ class TrainTab(QWidget):
         self._train_when_ready = False
         self.data_box.shutdown()
         self.views.history.stop()
-        if getattr(self, "sweep_dialog", None) is not None:
+        if self.sweep_dialog is not None:
             self.sweep_dialog.shutdown()
         worker = self.worker
         if worker is None:

@@ -286,3 +286,20 @@ def test_explain_writes_a_heat_map_and_refuses_a_method_the_kind_lacks(tiny_data
     assert cli.main([*argv, "--method", "cam"]) == 1
     assert "cannot explain by 'cam'" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.gui
+def test_stop_while_the_pictures_are_read_says_stopped_not_failed(qtbot, window):
+    tab = window.train_tab
+    before = window.state.model
+    tab.form.kind.setCurrentIndex(tab.form.kind.findData("zero-shot"))
+    tab.start()
+    with qtbot.waitSignal(tab.worker.progressed, timeout=30_000):
+        pass
+    with qtbot.waitSignal(
+        tab.runningChanged, timeout=30_000, check_params_cb=lambda running: not running
+    ):
+        tab.stop()
+    assert "Stopped" in tab.summary.headline.text() and "failed" not in tab.summary.headline.text()
+    assert "nothing was learnt" in tab.summary.details.text()
+    assert tab.progress.format() == "Stopped" and window.state.model is before

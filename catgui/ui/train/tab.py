@@ -64,6 +64,7 @@ class TrainTab(QWidget):
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
         self.sweep_dialog = None  # the Sweep… dialog, once opened
+        self._stop_asked = False  # the user pressed Stop during the current run
         self.stack = QStackedWidget(self)
         setup = SetupPage(state)
         setup.ownPicturesChosen.connect(self.use_own_pictures)
@@ -159,6 +160,7 @@ class TrainTab(QWidget):
         if self.pending is not None:
             self.keeper.discard_pending()
         self.save_settings()
+        self._stop_asked = False
         self.worker = TrainWorker(self.state.dataset, config, save_in=self.state.models_folder)
         self.worker.progressed.connect(self._progressed)
         self.worker.succeeded.connect(self._succeeded)
@@ -183,6 +185,7 @@ class TrainTab(QWidget):
         self._train_when_ready = False
         self.data_box.cancel()
         if self.worker is not None:
+            self._stop_asked = True
             self.worker.stop()
             self.stop_button.setEnabled(False)
             self.progress.setFormat("Stopping…")
@@ -240,6 +243,11 @@ class TrainTab(QWidget):
         self.progress.setFormat("Failed")
         if partial is not None:
             self.keeper.hold(partial, "Training diverged", message, error=True)
+        elif self._stop_asked:  # Stop before anything was learnt: what was asked, no fault
+            self.progress.setFormat("Stopped")
+            self.summary.show_message(
+                "Stopped", f"{message[:1].upper()}{message[1:]}. The active model is unchanged."
+            )
         else:
             self.summary.show_message("Training failed", message, error=True)
 

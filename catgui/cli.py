@@ -11,7 +11,7 @@ import sys
 
 from catgui import __version__
 from catgui.app import run_gui
-from catgui.commands import EXIT_FAILED
+from catgui.commands import EXIT_FAILED, export
 from catgui.commands.kind_options import add_kind_options
 from catgui.core.errors import CatguiError
 
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "default: the model's most faithful",
     )
     explain.add_argument("--json", action="store_true", help="print one JSON document")
+    export.add_parser(sub)
     return parser
 
 
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "evaluate": evaluate.run,
         "predict": predict.run,
         "explain": explain.run,
+        "export": export.run,
     }[args.command]
     try:
         return handler(args)

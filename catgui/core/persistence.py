@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from catgui.core import kinds
+from catgui.core import atomic, kinds
 from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
 
@@ -65,14 +64,6 @@ def save(model: Model, path: str | os.PathLike, overwrite: bool = False) -> Path
     path = Path(path)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)
-    if path.exists() and not overwrite:
-        raise CatguiError(f"{path}: a model with this name exists already; choose another name")
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial", dir=folder)
-    except OSError as exc:
-        raise CatguiError(f"{folder}: cannot write a model here ({exc.strerror or exc})") from None
     kind = kinds.get(model.kind)
     meta = dict(model.metadata)
     meta.update(kind.file_metadata(model.classifier))
@@ -81,65 +72,10 @@ def save(model: Model, path: str | os.PathLike, overwrite: bool = False) -> Path
     if "metadata" in arrays:
         raise CatguiError(f"the {kind.name!r} kind stores an array called 'metadata'")
     arrays["metadata"] = np.array(json.dumps(meta, sort_keys=True))
-    try:
-        if hasattr(os, "fchmod"):  # mkstemp makes 0600; a model is an ordinary file
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        if overwrite:
-            os.replace(tmp_name, path)
-        else:
-            _link_new(tmp_name, path)
-        _fsync_folder(folder)
-    except OSError as exc:
-        _remove_quietly(tmp_name)
-        raise CatguiError(f"{path}: the model could not be saved ({exc.strerror or exc})") from None
-    except BaseException:
-        _remove_quietly(tmp_name)
-        raise
+    atomic.write(path, lambda f: np.savez(f, **arrays), overwrite=overwrite, what="model")
     model.path = path
     model.metadata = meta
     return path
-
-
-def _link_new(tmp_name: str, path: Path) -> None:
-    """Move ``tmp_name`` to ``path`` only if ``path`` does not exist (no race)."""
-    try:
-        os.link(tmp_name, path)
-    except FileExistsError:
-        raise CatguiError(f"{path}: a model with this name exists already") from None
-    except OSError:  # file systems without hard links
-        if path.exists():
-            raise CatguiError(f"{path}: a model with this name exists already") from None
-        os.replace(tmp_name, path)
-        return
-    os.unlink(tmp_name)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove_quietly(name: str) -> None:
-    try:
-        os.unlink(name)
-    except OSError:
-        pass
 
 
 def load(path: str | os.PathLike) -> Model:

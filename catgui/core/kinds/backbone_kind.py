@@ -112,6 +112,16 @@ class BackboneKind(ModelKind):
     def file_metadata(self, classifier: Classifier) -> dict[str, Any]:
         return {"backbone": {"name": backbone.NAME, "sha256": backbone.SHA256}}
 
+    def onnx_graph(self, classifier: Classifier, graph: Any, pixels: str) -> str:
+        from catgui.core.onnx_graph import backbone as backbone_graph
+
+        pooled, logits = backbone_graph.features(graph, pixels, backbone.weights())
+        return self.head_graph(classifier, graph, pooled, logits)
+
+    def head_graph(self, classifier: Any, graph: Any, pooled: str, logits: str) -> str:
+        """The head's logit ``(N, 1)`` from the backbone's ``pooled`` and ``logits``."""
+        raise CatguiError(f"a {self.name} model cannot be exported to ONNX")
+
     def reference_arrays(self, classifier: BackboneClassifier) -> dict[str, np.ndarray]:
         ref = classifier.reference
         return {} if ref is None else ref.arrays()

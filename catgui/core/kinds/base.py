@@ -170,6 +170,13 @@ class ModelKind(ABC):
     ) -> Classifier:
         """The classifier a model file holds; :class:`CatguiError` naming ``path`` if bad."""
 
+    # -- export ------------------------------------------------------------------------------
+    def onnx_graph(self, classifier: Classifier, graph: Any, pixels: str) -> str:
+        """Draw ``classifier`` into ``graph`` (a :class:`catgui.core.onnx_graph.graph.Graph`):
+        from ``pixels``, float32 ``(N, s, s, 3)`` on 0-255 (``s = input_size``), to the
+        logit of cat, ``(N, 1)``; returns its name (see :mod:`catgui.core.export`)."""
+        raise CatguiError(f"a {self.name} model cannot be exported to ONNX")
+
 
 def check_float_array(path: Path, arrays: Mapping[str, np.ndarray], key: str) -> np.ndarray:
     """``arrays[key]`` as float64, or :class:`CatguiError` if missing, not floats or not finite."""

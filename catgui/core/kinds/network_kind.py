@@ -152,6 +152,11 @@ class NetworkKind(ModelKind):
             )
         return NetworkClassifier(net, self.name)
 
+    def onnx_graph(self, classifier: Classifier, graph: Any, pixels: str) -> str:
+        from catgui.core.onnx_graph import network as network_graph
+
+        return network_graph.logit(graph, _network(classifier), pixels)
+
 
 def _network(classifier: Classifier) -> Network:
     network = getattr(classifier, "network", None)

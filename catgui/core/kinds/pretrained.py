@@ -198,5 +198,10 @@ class Pretrained(BackboneKind):
         model.reference = familiarity.from_arrays(arrays)
         return model
 
+    def head_graph(self, classifier: Any, graph: Any, pooled: str, logits: str) -> str:
+        from catgui.core.onnx_graph import heads
+
+        return heads.linear(graph, classifier.head, pooled, logits)
+
 
 KIND = Pretrained()

@@ -158,5 +158,10 @@ class ZeroShot(BackboneKind):
         model.reference = familiarity.from_arrays(arrays)
         return model
 
+    def head_graph(self, classifier: Any, graph: Any, pooled: str, logits: str) -> str:
+        from catgui.core.onnx_graph import heads
+
+        return heads.cat_mass(graph, logits, CAT_CLASSES, classifier.slope, classifier.offset)
+
 
 KIND = ZeroShot()

@@ -30,6 +30,7 @@ from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.tab import ClassifyTab
 from catgui.ui.mistakes.tab import MistakesTab
+from catgui.ui.model_exporter import ModelExporter
 from catgui.ui.model_selector import ModelSelector
 from catgui.ui.models_watcher import ModelsWatcher
 from catgui.ui.status_bar import StatusBar, model_text
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
         self.model_selector.fileMissing.connect(self._model_file_missing)
         self.models_watcher = ModelsWatcher(state, self)
+        self.exporter = ModelExporter(self.settings, self)
+        self.exporter.failed.connect(lambda msg: self.show_error("Model not exported", msg))
         corner = QWidget(objectName="modelCorner")
         row = QHBoxLayout(corner)
         row.setContentsMargins(8, 2, 8, 2)
@@ -86,6 +89,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self.setStatusBar(StatusBar(state, self))
+        self.exporter.started.connect(self.statusBar().showMessage)
+        self.exporter.exported.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.model_status = self.statusBar().model_label
         self.data_status = self.statusBar().data_label
         self.setAcceptDrops(True)
@@ -127,6 +132,12 @@ class MainWindow(QMainWindow):
         self.save_model_action = self._action(
             "Save Model As…", self.save_model_dialog, "Ctrl+Shift+S", "Save the active model"
         )
+        self.export_action = self._action(
+            "Export Model…",
+            lambda: self.exporter.ask(self.state.model),
+            "Ctrl+E",
+            "Write the active model as an ONNX file, for use outside catgui",
+        )
         self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.train_action = self._action("Train", self.train_tab.start, "Ctrl+Return")
@@ -139,6 +150,7 @@ class MainWindow(QMainWindow):
         groups = (
             (self.open_images_action, self.paste_action),
             (self.open_data_action, self.open_model_action, self.save_model_action),
+            (self.export_action,),
             (self.quit_action,),
         )
         for i, group in enumerate(groups):
@@ -297,6 +309,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         for tab in self.all_tabs:
             tab.shutdown()
+        self.exporter.shutdown()
         for worker in running_workers():
             worker.stop_and_wait()
         remembered.remember(self.settings, remembered.GEOMETRY, self.saveGeometry())

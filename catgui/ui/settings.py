@@ -31,6 +31,7 @@ TABS_IN_VERSION_1 = ("train", "classify", "mistakes")
 # -- folders the file dialogs start in -------------------------------------------------------
 MODELS_FOLDER = "folders/models"  # File ▸ Open Model
 SAVE_FOLDER = "folders/save"  # File ▸ Save Model As, and a stopped run's Save As
+EXPORT_FOLDER = "folders/export"  # File ▸ Export Model
 DATA_FOLDER = "folders/data"  # the article's h5 data set (also opened at start)
 IMAGES_FOLDER = "folders/images"  # Train tab: a folder of the user's pictures
 TEST_IMAGES_FOLDER = "folders/testImages"  # Train tab: the pictures to test on
@@ -55,6 +56,7 @@ DEFAULTS: dict[str, object] = {
     TAB: TABS_IN_VERSION_1[0],
     MODELS_FOLDER: "",
     SAVE_FOLDER: "",
+    EXPORT_FOLDER: "",
     DATA_FOLDER: "",
     IMAGES_FOLDER: "",
     TEST_IMAGES_FOLDER: "",

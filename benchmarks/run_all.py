@@ -32,6 +32,7 @@ SCRIPTS = [
     ("bench_memory.py", [], ["--sizes", "209,2000"]),
     ("bench_backbone.py", [], ["--photos", "200", "--rounds", "2"]),
     ("bench_sweeps.py", [], ["--runs", "1"]),
+    ("bench_onnx.py", [], ["--rounds", "2", "--photos", "8"]),
 ]
 
 
@@ -286,6 +287,25 @@ def summary(records: list[dict]) -> list[list[str]]:
         "<= 3 s",
         lambda v: v <= 3,
     )
+    for kind in ("dnn", "logreg", "logreg-l2", "pretrained", "zero-shot"):
+        add(
+            9,
+            f"{kind}: catgui / onnxruntime, ms per picture",
+            f"onnx_{kind}",
+            lambda r: (r["ratio"], r["ms_per_picture_catgui"], r["ms_per_picture_onnxruntime"]),
+            lambda v: f"{v[0]:.2f}x ({v[1]:.3g} vs {v[2]:.3g} ms)",
+            "(yardstick)",
+            lambda v: True,
+        )
+        add(
+            9,
+            f"{kind}: exported file vs catgui, max |dp|",
+            f"onnx_{kind}",
+            lambda r: r["max_abs_difference"],
+            lambda v: f"{v:.1e}",
+            "<= 1e-5",
+            lambda v: v <= 1e-5,
+        )
     return rows
 
 

@@ -33,3 +33,17 @@ def test_every_benchmark_script_imports(benchmarks):
 
     for path in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         importlib.import_module(path.stem)
+
+
+def test_the_onnx_benchmark_compares_both_engines_on_the_same_pictures(benchmarks, tmp_path):
+    pytest.importorskip("onnxruntime")
+    import bench_onnx
+    import numpy as np
+
+    from catgui.core import persistence
+
+    model = persistence.load(ROOT / "models" / "default.npz")
+    squares = np.random.default_rng(0).integers(0, 256, (6, 64, 64, 3), dtype=np.uint8)
+    record = bench_onnx.compare("dnn", model, squares, rounds=1, folder=tmp_path)
+    assert record["pictures"] == 6 and record["ratio"] > 0
+    assert record["max_abs_difference"] <= 1e-5 and (tmp_path / "dnn.onnx").is_file()

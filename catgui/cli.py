@@ -163,13 +163,22 @@ def main(argv: list[str] | None = None) -> int:
         "export": export.run,
     }[args.command]
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the exit's own flush
+        return code
     except CatguiError as exc:
         print(f"catgui: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("catgui: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`catgui predict ... | head`): stop quietly, as `cat` does;
+        # stdout is pointed at devnull so the interpreter's own flush at exit stays quiet
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -245,3 +245,21 @@ def test_sweep_needs_something_to_sweep(tiny_data, capsys):
     assert code == 1 and "--seeds" in err
     code, _, err = run(capsys, "sweep", "--data", str(tiny_data))
     assert code == 1 and "--seeds" in err
+
+
+def test_a_reader_that_goes_away_ends_predict_quietly(tmp_path):
+    """`catgui predict ... | head`: no BrokenPipeError traceback, exit 141 like `cat`."""
+    from conftest import ROOT
+
+    for i in range(3):
+        Image.new("RGB", (40, 30), (i * 80, 90, 30)).save(tmp_path / f"p{i}.png")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "catgui.cli", "predict", "default", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    proc.stdout.close()  # the reader is gone before the first line
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr

@@ -10,7 +10,7 @@ ifneq ($(wildcard $(SHARED_DATA)/train_catvnoncat.h5),)
 export CATGUI_DATA ?= $(SHARED_DATA)
 endif
 
-.PHONY: run test test-fast bench lint format default-model pretrained-model clean
+.PHONY: run test test-fast bench lint format default-model pretrained-model icons clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ default-model: $(STAMP)
 # the article's 209 training pictures (C and the features chosen by cross-validation).
 pretrained-model: $(STAMP)
 	$(BIN)/python main.py train --model pretrained --out models/pretrained.npz --overwrite
+
+# The desktop icon's hicolor PNGs, drawn from resources/icon.svg (committed: run after editing it).
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m catgui.ui.render_icons
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

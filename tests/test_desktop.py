@@ -1,9 +1,11 @@
-"""catgui installs like a desktop application (issue 13, item 3): the desktop entry and the
-AppStream metainfo validate, and the icons come in the hicolor sizes."""
+"""catgui installs like a desktop application (issue 13, item 3): ``catgui-window FILES``
+opens them, the desktop entry and the AppStream metainfo validate, the icons come in the
+hicolor sizes, and ``catgui desktop install`` / ``uninstall`` lay them out for one user."""
 
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,62 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     tomllib = pytest.importorskip("tomli")
+
+_OPEN_FILES_SCRIPT = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+from catgui.app import window_main
+
+tries = [0]
+
+def look():
+    tries[0] += 1
+    wins = [w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow"]
+    rows = wins[0].classify_tab.results.rowCount() if wins else 0
+    if rows < 2 and tries[0] < 3000:
+        QTimer.singleShot(10, look)
+        return
+    win = wins[0]
+    shown = win.tabs.currentWidget() is win.classify_tab
+    print("CLASSIFY", shown, "ROWS", rows, "ID", app.desktopFileName(), flush=True)
+    win.close()
+    QTimer.singleShot(0, app.quit)
+
+QTimer.singleShot(0, look)
+sys.exit(window_main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.gui
+def test_catgui_window_classifies_the_files_it_is_given(tmp_path):
+    """What a file manager does with the entry's ``Exec=catgui-window %F``."""
+    pictures = []
+    for i, shade in enumerate((40, 220)):
+        pictures.append(tmp_path / f"picture {i}.png")
+        Image.fromarray(np.full((70, 90, 3), shade, dtype=np.uint8)).save(pictures[-1])
+    proc = subprocess.run(
+        [sys.executable, "-c", _OPEN_FILES_SCRIPT, *map(str, pictures)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen"),
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert "CLASSIFY True ROWS 2 ID io.github.catgui.catgui" in proc.stdout, output
+
+
+def test_catgui_window_refuses_an_unknown_option(capsys):
+    from catgui.app import window_main
+
+    with pytest.raises(SystemExit) as exit_info:
+        window_main(["--no-such-option"])
+    assert exit_info.value.code == 2
+    assert "catgui-window" in capsys.readouterr().err
+
 
 # -- the shipped files -----------------------------------------------------------------------------
 RESOURCES = ROOT / "resources"

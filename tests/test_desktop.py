@@ -1,12 +1,11 @@
 """catgui installs like a desktop application (issue 13, item 3): ``catgui-window FILES``
 opens them, the desktop entry and the AppStream metainfo validate, the icons come in the
-hicolor sizes, and ``catgui desktop install`` / ``uninstall`` lay them out for one user."""
+hicolor sizes (``catgui desktop install``: tests/test_desktop_install.py)."""
 
 from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 from xml.etree import ElementTree
@@ -14,6 +13,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pytest
 from conftest import ROOT
+from desktop_helpers import desktop_file_problems, entry_keys, metainfo_problems
 from PIL import Image
 
 import catgui
@@ -94,43 +94,6 @@ MIME_TYPES = {
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
 }
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (Debian/Ubuntu: {TOOL_PACKAGES[name]})")
-    return found
-
-
-TOOL_PACKAGES = {
-    "desktop-file-validate": "apt-get install desktop-file-utils",
-    "appstreamcli": "apt-get install appstream",
-}
-
-
-def desktop_file_problems(path) -> str:
-    """What ``desktop-file-validate`` says against the entry (its hints are allowed)."""
-    proc = subprocess.run(
-        [_tool("desktop-file-validate"), str(path)], capture_output=True, text=True, timeout=60
-    )
-    said = [line for line in (proc.stdout + proc.stderr).splitlines() if ": hint: " not in line]
-    return "\n".join(said) if proc.returncode != 0 or said else ""
-
-
-def metainfo_problems(path) -> str:
-    """What ``appstreamcli validate --no-net`` says when it does not pass the file."""
-    proc = subprocess.run(
-        [_tool("appstreamcli"), "validate", "--no-net", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return "" if proc.returncode == 0 else proc.stdout + proc.stderr
-
-
-def entry_keys(text: str) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
 def test_the_desktop_entry_validates():

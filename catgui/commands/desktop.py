@@ -23,6 +23,8 @@ from catgui.core import desktop_files
 from catgui.core.errors import CatguiError
 
 WINDOW_SCRIPT = "catgui-window"
+#: The only programs catgui ever starts, here and only when asked (tests/test_security.py).
+CACHE_TOOLS = ("update-desktop-database", "gtk-update-icon-cache")
 
 
 def data_folder(prefix: str | None, env: dict | None = None) -> Path:
@@ -129,13 +131,14 @@ def uninstall(data: Path) -> list[Path]:
 
 def refresh_caches(data: Path) -> list[str]:
     """Run the desktop's cache tools that are installed; one line for each that ran."""
+    menu, icons = CACHE_TOOLS
     runs = []
     applications = data / "applications"
-    if applications.is_dir():
-        runs.append(("update-desktop-database", ["-q", str(applications)]))
+    if applications.is_dir():  # "Open with" lists the app from mimeinfo.cache
+        runs.append((menu, ["-q", str(applications)]))
     hicolor = data / "icons" / "hicolor"
     if (hicolor / "icon-theme.cache").is_file():  # never create one: a stale cache hides icons
-        runs.append(("gtk-update-icon-cache", ["-q", "-t", "-f", str(hicolor)]))
+        runs.append((icons, ["-q", "-t", "-f", str(hicolor)]))
     said = []
     for tool, args in runs:
         found = which(tool)

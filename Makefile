@@ -10,7 +10,8 @@ ifneq ($(wildcard $(SHARED_DATA)/train_catvnoncat.h5),)
 export CATGUI_DATA ?= $(SHARED_DATA)
 endif
 
-.PHONY: run test test-fast bench lint format default-model pretrained-model clean
+.PHONY: run test test-fast bench lint format default-model pretrained-model icons \
+        install-desktop uninstall-desktop clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +48,18 @@ default-model: $(STAMP)
 # the article's 209 training pictures (C and the features chosen by cross-validation).
 pretrained-model: $(STAMP)
 	$(BIN)/python main.py train --model pretrained --out models/pretrained.npz --overwrite
+
+# catgui in this user's applications menu: the entry (starting this checkout's
+# .venv/bin/catgui-window), the icons and the metainfo in ~/.local/share. No root.
+install-desktop: $(STAMP)
+	$(BIN)/python main.py desktop install
+
+uninstall-desktop: $(STAMP)
+	$(BIN)/python main.py desktop uninstall
+
+# The desktop icon's hicolor PNGs, drawn from resources/icon.svg (committed: run after editing it).
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m catgui.ui.render_icons
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,7 +1,8 @@
 """Entry point of the window (imports Qt lazily so the CLI starts fast).
 
 ``catgui`` (:func:`catgui.cli.main`) opens the window through :func:`run_gui` when it is
-given no command; ``catgui-window`` calls :func:`run_gui` directly.
+given no command; ``catgui-window [FILES...]`` (:func:`window_main`, what the desktop
+entry launches with the files a file manager hands it) calls :func:`run_gui` directly.
 
 Before Qt starts, :func:`desktop_problem` checks what Qt's own abort would otherwise say
 unreadably ("could not load the Qt platform plugin xcb", exit 134): on Linux, that there
@@ -11,6 +12,7 @@ answer is one message with the line that installs what is missing.
 
 from __future__ import annotations
 
+import argparse
 import ctypes
 import os
 import sys
@@ -87,3 +89,17 @@ def run_gui(files: list[str] | None = None) -> int:
     from catgui.ui.application import run
 
     return run(files or [])
+
+
+def window_main(argv: list[str] | None = None) -> int:
+    """``catgui-window [FILES...]``: open the window, classifying the pictures and folders given."""
+    from catgui import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="catgui-window",
+        description="Open the catgui window; pictures and folders given are classified at once.",
+    )
+    parser.add_argument("--version", action="version", version=f"catgui {__version__}")
+    parser.add_argument("files", nargs="*", metavar="FILE_OR_DIR")
+    args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+    return run_gui(args.files)

@@ -1,4 +1,4 @@
-"""Command line: ``catgui [gui] | train | sweep | evaluate | predict | explain``.
+"""Command line: ``catgui [gui] | train | sweep | evaluate | predict | explain | desktop``.
 
 Exit status: 0 all went well, 1 an input failed (bad file, bad model, missing data),
 2 wrong usage. ``--json`` prints one JSON document on stdout instead of text.
@@ -88,6 +88,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--json", action="store_true", help="print one JSON document")
     export.add_parser(sub)
+
+    desktop = sub.add_parser(
+        "desktop", help="add catgui to this user's applications menu, or remove it (no root)"
+    )
+    actions = desktop.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action, text in (
+        ("install", "write the menu entry, the icons and the AppStream metainfo"),
+        ("uninstall", "remove exactly the files install writes"),
+    ):
+        desktop_action = actions.add_parser(action, help=text, description=text)
+        desktop_action.add_argument(
+            "--prefix",
+            metavar="DIR",
+            help="under DIR/share instead of $XDG_DATA_HOME (default ~/.local/share)",
+        )
     return parser
 
 
@@ -152,9 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in (None, "gui"):
         return run_gui(getattr(args, "files", []))
-    from catgui.commands import evaluate, explain, predict, sweep, train
+    from catgui.commands import desktop, evaluate, explain, predict, sweep, train
 
     handler = {
+        "desktop": desktop.run,
         "train": train.run,
         "sweep": sweep.run,
         "evaluate": evaluate.run,

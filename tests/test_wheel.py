@@ -1,11 +1,13 @@
 """A built wheel, installed in a fresh virtual environment with no checkout in sight, gives
 working commands: the shipped models open, predict works, models are saved in the
-user's data folder (issue 13, item 3, the wheel part)."""
+user's data folder, and `catgui desktop install` puts the wheel's own desktop files in
+the menu, starting its `catgui-window` (issue 13, item 3, the wheel part)."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -15,6 +17,8 @@ import numpy as np
 import pytest
 from conftest import ROOT
 from PIL import Image
+
+from catgui import __version__ as catgui_version
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +31,11 @@ def _run(args, env, cwd, timeout=300):
 
 def test_a_wheel_in_a_fresh_venv_works_without_the_checkout(tmp_path, tiny_data):
     wheels = tmp_path / "wheels"
+    # from a copy without the build/ and *.egg-info an earlier build leaves in the checkout:
+    # setuptools reuses them, and a file missing from package-data would still be shipped
+    source = tmp_path / "source"
+    junk = ("build", "dist", "*.egg-info", ".venv", ".git", "__pycache__", ".*_cache", "datasets")
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(*junk))
     # built as pip builds it for a user: in isolation, setuptools >= 77 from the package index
     _run(
         [
@@ -34,7 +43,7 @@ def test_a_wheel_in_a_fresh_venv_works_without_the_checkout(tmp_path, tiny_data)
             "-m",
             "pip",
             "wheel",
-            str(ROOT),
+            str(source),
             "--no-deps",
             "--quiet",
             "-w",
@@ -100,3 +109,19 @@ def test_a_wheel_in_a_fresh_venv_works_without_the_checkout(tmp_path, tiny_data)
     )
     saved = list((tmp_path / "home" / "models").glob("*.npz"))
     assert len(saved) == 1 and saved[0].name.startswith("dnn-2 ")
+
+    # the desktop files come out of the wheel, and the entry starts the venv's window script
+    window = fresh / "bin" / "catgui-window"
+    version = _run([str(window), "--version"], env, where).strip()
+    assert version == f"catgui {catgui_version}"
+    desktop_env = dict(env, XDG_DATA_HOME=str(tmp_path / "xdg"))
+    catgui = str(fresh / "bin" / "catgui")
+    said = _run([catgui, "desktop", "install"], desktop_env, where)
+    assert f"The menu entry starts {window}" in said
+    entry = tmp_path / "xdg" / "applications" / "io.github.catgui.catgui.desktop"
+    assert f"\nExec={window} %F\n" in entry.read_text(encoding="utf-8")
+    icon = "icons/hicolor/256x256/apps/io.github.catgui.catgui.png"
+    assert (tmp_path / "xdg" / icon).read_bytes() == (ROOT / "resources" / icon).read_bytes()
+    assert (tmp_path / "xdg" / "metainfo" / "io.github.catgui.catgui.metainfo.xml").is_file()
+    _run([catgui, "desktop", "uninstall"], desktop_env, where)
+    assert not entry.exists() and not (tmp_path / "xdg" / icon).exists()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from catgui.core import paths, persistence
+from catgui.core import desktop_files, paths, persistence
 from catgui.core.errors import CatguiError
 from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
@@ -24,6 +24,8 @@ def configure(app: QApplication) -> None:
     app.setOrganizationDomain("catgui.invalid")
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName("catgui")
+    # the desktop entry this app is (Wayland's app id; the menu's icon on the task bar)
+    app.setDesktopFileName(desktop_files.APP_ID)
     from catgui import __version__
 
     app.setApplicationVersion(__version__)

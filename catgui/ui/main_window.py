@@ -38,7 +38,8 @@ from catgui.ui.tab import Tab
 from catgui.ui.train.tab import TrainTab
 from catgui.workers.base import running_workers
 
-TITLE = "catgui — Cat or not cat?"
+#: Qt adds the application's display name: the title bar reads "Cat or not cat? — catgui".
+TITLE = "Cat or not cat?"
 
 
 class MainWindow(QMainWindow):

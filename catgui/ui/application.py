@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication
 from catgui.core import desktop_files, paths, persistence
 from catgui.core.errors import CatguiError
 from catgui.ui import settings as remembered
+from catgui.ui import style_sheet
 from catgui.ui.app_state import AppState
+from catgui.ui.common.palette_follower import follow_palette
 from catgui.ui.crash_reporter import CrashReporter
 
 ORGANIZATION = "catgui"
@@ -32,9 +34,24 @@ def configure(app: QApplication) -> None:
     icon = paths.resource_path("icon.svg")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    follow_palette(app, lambda: apply_style_sheet(app))
+
+
+def apply_style_sheet(app: QApplication) -> None:
+    """The application's style sheet (``resources/style.qss``) in the colours of its palette.
+
+    :func:`configure` applies it again whenever the palette changes (the system switched
+    between light and dark).
+    """
     style = paths.resource_path("style.qss")
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    if not style.is_file():
+        return
+    sheet = style_sheet.render(style.read_text(encoding="utf-8"), app.palette())
+    # Qt reads each ``palette(role)`` when a sheet is set: set it again for a new palette
+    colours = style_sheet.signature(app.palette())
+    if app.property("catguiPalette") != colours or app.styleSheet() != sheet:
+        app.setProperty("catguiPalette", colours)
+        app.setStyleSheet(sheet)
 
 
 def first_model_path(models_folder: Path) -> Path | None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
 from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
-from catgui.ui.classify.row_painting import COLOURS, paint_chip
+from catgui.ui.classify.row_painting import COLOURS, paint_chip, row_inks
 
 AREA_WIDTH = 172
 BUTTON_HEIGHT = 26
@@ -102,9 +102,7 @@ def paint(
     parts = layout(area, label, corrected, font)
     if not parts:
         return
-    text_colour = option.palette.text().color()
-    dim = QColor(text_colour)
-    dim.setAlphaF(0.6)
+    _text, dim = row_inks(option, False)
     painter.save()
     painter.setFont(font)
     if corrected is not None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QImageReader,
     QKeySequence,
     QPainter,
+    QPalette,
     QPixmap,
     QShortcut,
 )
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 from catgui.core.corrections import Correction
 from catgui.ui.classify.correction_log import CorrectionLog
 from catgui.ui.classify.row_painting import COLOURS
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import keep_style_sheet
 
 THUMB = 96
 EntryRole = Qt.ItemDataRole.UserRole + 1
@@ -51,7 +54,7 @@ def thumbnail(path, size: int = THUMB) -> QPixmap:
     canvas.fill(QColor(0, 0, 0, 0))
     painter = QPainter(canvas)
     if image.isNull():
-        painter.fillRect(canvas.rect(), QColor("#d1d1d6"))
+        painter.fillRect(canvas.rect(), QColor(tones.hairline(role=QPalette.ColorRole.Base)))
     else:
         x, y = (size - image.width()) // 2, (size - image.height()) // 2
         painter.drawImage(x, y, image)
@@ -77,9 +80,9 @@ class CorrectionsDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.summary.setFont(font)
         intro = QLabel(INTRO, wordWrap=True)
-        intro.setStyleSheet("color: #8e8e93;")
+        keep_style_sheet(intro, lambda: f"color: {tones.secondary()};")
         self.error_label = QLabel(objectName="correctionsError", wordWrap=True)
-        self.error_label.setStyleSheet("color: #c8423c;")
+        keep_style_sheet(self.error_label, lambda: f"color: {tones.tone(tones.WRONG)};")
         self.error_label.hide()
         self.list = QListWidget(objectName="correctionsList")
         self.list.setViewMode(QListWidget.ViewMode.IconMode)
@@ -97,7 +100,10 @@ class CorrectionsDialog(QDialog):
             wordWrap=True,
             alignment=Qt.AlignmentFlag.AlignCenter,
         )
-        self.empty_label.setStyleSheet("color: #8e8e93; font-size: 14px; padding: 30px;")
+        keep_style_sheet(
+            self.empty_label,
+            lambda: f"color: {tones.secondary()}; font-size: 14px; padding: 30px;",
+        )
         self.remove_button = QPushButton("Remove", objectName="removeCorrectionButton")
         self.remove_button.setToolTip("Delete the chosen copies from your corrections (Delete)")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -133,7 +139,11 @@ class CorrectionsDialog(QDialog):
                 QIcon(thumbnail(entry.path)), f"{entry.original_name}\n{entry.label}"
             )
             item.setData(EntryRole, entry)
-            item.setForeground(COLOURS[entry.label] if entry.label in COLOURS else QColor())
+            item.setForeground(
+                QColor(tones.tone(COLOURS[entry.label], role=QPalette.ColorRole.Base))
+                if entry.label in COLOURS
+                else QColor()
+            )
             item.setToolTip(f"{entry.path}\nYou said: {entry.label}")
             item.setSizeHint(QSize(THUMB + 40, THUMB + 48))
             self.list.addItem(item)

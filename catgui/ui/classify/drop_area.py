@@ -16,6 +16,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QPushButton, QSizePolicy, QWidget
 
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import keep_style_sheet
+
 FORMATS = "JPEG, PNG, GIF, WebP, BMP or TIFF — folders are searched, subfolders too"
 
 
@@ -72,16 +75,18 @@ class DropArea(QFrame):
         self.folder_button.setObjectName("openFolderButton")
         self.folder_button.setToolTip("Classify every picture in a folder and its subfolders")
         self.folder_button.clicked.connect(self.openFolderRequested)
-        self.setStyleSheet(
-            "QPushButton#openImagesButton { background-color: #0a84ff; color: white; border: none;"
-            " border-radius: 6px; padding: 6px 16px; font-weight: 600; }"
-            " QPushButton#openImagesButton:hover { background-color: #0071e3; }"
-            " QPushButton#openImagesButton:pressed { background-color: #005bbf; }"
+        keep_style_sheet(
+            self,
+            f"QPushButton#openImagesButton {{ background-color: {tones.PRIMARY}; color: white;"
+            " border: none; border-radius: 6px; padding: 6px 16px; font-weight: 600; }"
+            f" QPushButton#openImagesButton:hover {{ background-color: {tones.PRIMARY_HOVER}; }}"
+            " QPushButton#openImagesButton:pressed"
+            f" {{ background-color: {tones.PRIMARY_PRESSED}; }}"
             " QPushButton#openImagesButton:focus { border: 2px solid #8ec5ff; }"
-            " QPushButton#openFolderButton { border: 1px solid #c7c7cc; border-radius: 6px;"
-            " padding: 5px 14px; background-color: white; }"
-            " QPushButton#openFolderButton:hover { background-color: #f2f2f7; }"
-            " QPushButton#openFolderButton:focus { border: 2px solid #8ec5ff; }"
+            " QPushButton#openFolderButton { border: 1px solid palette(mid); border-radius: 6px;"
+            " padding: 5px 14px; background-color: palette(base); color: palette(text); }"
+            " QPushButton#openFolderButton:hover { background-color: palette(alternate-base); }"
+            " QPushButton#openFolderButton:focus { border: 2px solid #8ec5ff; }",
         )
 
         self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)

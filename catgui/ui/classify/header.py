@@ -15,6 +15,7 @@ from catgui.ui.classify.compare_selector import CompareSelector
 from catgui.ui.classify.entry import band_around
 from catgui.ui.classify.text import band_text
 from catgui.ui.common.elided_label import ElidedLabel
+from catgui.ui.common.palette_follower import keep_style_sheet
 
 WHY_TIP = (
     "Why? Show where in each picture the model finds its answer, over what it sees: "
@@ -58,10 +59,11 @@ class ClassifyHeader(QWidget):
         self.progress.setTextVisible(False)
         self.progress.setMinimumWidth(80)  # gives way to the status text when space is short
         self.progress.setMaximumWidth(200)
-        self.progress.setStyleSheet(
-            "QProgressBar { border: 1px solid #d1d1d6; border-radius: 5px; background: #f2f2f7;"
-            " min-height: 10px; max-height: 10px; }"
-            " QProgressBar::chunk { background-color: #0a84ff; border-radius: 4px; }"
+        keep_style_sheet(
+            self.progress,
+            "QProgressBar { border: 1px solid palette(mid); border-radius: 5px;"
+            " background: palette(base); min-height: 10px; max-height: 10px; }"
+            " QProgressBar::chunk { background-color: #0a84ff; border-radius: 4px; }",
         )
         self.cancel_button = QPushButton("Cancel", objectName="cancelClassifyButton")
         self.cancel_button.setToolTip("Stop classifying; the pictures done so far stay")
@@ -84,9 +86,10 @@ class ClassifyHeader(QWidget):
             "Review the pictures you corrected (copies kept for training) and remove any"
         )
         self.corrections_button.setFlat(True)
-        self.corrections_button.setStyleSheet(
+        keep_style_sheet(
+            self.corrections_button,
             "QPushButton#correctionsButton { color: palette(link); padding: 3px 8px; }"
-            " QPushButton#correctionsButton:hover { text-decoration: underline; }"
+            " QPushButton#correctionsButton:hover { text-decoration: underline; }",
         )
         bar = QHBoxLayout(self)
         bar.setContentsMargins(4, 0, 0, 0)

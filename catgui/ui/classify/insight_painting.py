@@ -6,7 +6,7 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
 from catgui.core import heatmap
-from catgui.ui.classify.row_painting import COLOURS, TITLES, paint_chip
+from catgui.ui.classify.row_painting import COLOURS, TITLES, paint_chip, row_inks
 
 #: The heat map's colours (as the core lays them over the picture).
 FOR_CAT = QColor(*(int(c) for c in heatmap.FOR_CAT))
@@ -78,11 +78,7 @@ def paint_second_opinion(
     column = second_rect(text_box, bar_right)
     if column is None:
         return
-    text_colour = (
-        option.palette.highlightedText().color() if selected else option.palette.text().color()
-    )
-    dim = QColor(text_colour)
-    dim.setAlphaF(0.6)
+    text_colour, dim = row_inks(option, selected)
     small = QFont(option.font)
     small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
     bold = QFont(small)

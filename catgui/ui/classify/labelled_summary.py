@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 from catgui.core import labelled_folder
 from catgui.core.evaluation import Evaluation, accuracy_text
 from catgui.ui.classify.entry import Entry
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette
 
 
 class LabelledSummary(QLabel):
@@ -36,6 +38,7 @@ class LabelledSummary(QLabel):
         self._truth: dict[Path, int | None] = {}
         self.evaluation: Evaluation | None = None
         self.hide()
+        follow_palette(self, self._show)
 
     def add_paths(self, paths: Iterable[str]) -> None:
         """Note the labelled folders among ``paths`` (files and other folders are ignored)."""
@@ -65,6 +68,10 @@ class LabelledSummary(QLabel):
                     pairs.append((entry.probability, truth))
         self.evaluation = labelled_folder.evaluate(pairs, threshold)
         self.setVisible(self.evaluation is not None)
+        self._show()
+
+    def _show(self) -> None:
+        """The text of :attr:`evaluation` in the palette's colours."""
         if self.evaluation is not None:
             self.setText(summary_html(self.evaluation))
 
@@ -73,7 +80,7 @@ def summary_html(ev: Evaluation) -> str:
     """Accuracy (with interval) beside the confusion matrix, rows truth, columns answer."""
     (nn, nc), (cn, cc) = ev.confusion.tolist()
     cell = "style='padding: 0 8px; text-align: right'"
-    head = "style='padding: 0 8px; color: #8e8e93'"
+    head = f"style='padding: 0 8px; color: {tones.secondary()}'"
     return (
         "<table cellspacing='0'><tr>"
         f"<td style='padding-right: 18px; vertical-align: middle'><b>Labelled folders</b>: "

@@ -6,26 +6,42 @@ from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
 from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
+from catgui.ui.common import tones
 
 BAR_HEIGHT = 8
+#: Chip fills and bars (the same on any ground); as text, :func:`tones.tone_on` them.
 COLOURS = {
-    CAT: QColor("#23935a"),
-    NON_CAT: QColor("#3f6fb5"),
-    UNSURE: QColor("#c98a12"),
-    ERROR: QColor("#c8423c"),
+    CAT: QColor(tones.CAT),
+    NON_CAT: QColor(tones.NON_CAT),
+    UNSURE: QColor(tones.AMBER),
+    ERROR: QColor(tones.WRONG),
 }
 TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
 
 
+def row_ground(option, selected: bool) -> QColor:
+    """What a row is painted on: the view's base, or the selection's colour."""
+    return option.palette.highlight().color() if selected else option.palette.base().color()
+
+
+def row_inks(option, selected: bool) -> tuple[QColor, QColor]:
+    """The row's text colour and its dimmer one (folder, p(cat)), both readable on it."""
+    text = option.palette.highlightedText() if selected else option.palette.text()
+    return text.color(), tones.secondary_on(text.color(), row_ground(option, selected))
+
+
 def paint_chip(painter: QPainter, text: str, colour: QColor, x: int, y: int, font: QFont) -> QRect:
-    """A rounded, filled label chip with white ``text`` at ``(x, y)``; returns its rect."""
+    """A rounded, filled label chip with ``text`` at ``(x, y)``; returns its rect.
+
+    The text is white, or near-black on a fill too light for white (amber).
+    """
     fm = QFontMetrics(font)
     chip = QRect(x, y, fm.horizontalAdvance(text) + 16, fm.height() + 4)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     painter.drawRoundedRect(QRectF(chip), chip.height() / 2, chip.height() / 2)
     painter.setFont(font)
-    painter.setPen(QColor("white"))
+    painter.setPen(tones.ink_on(colour))
     painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
     return chip
 

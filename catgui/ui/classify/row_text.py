@@ -6,13 +6,22 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
 from catgui.ui.classify.entry import ERROR, Entry
-from catgui.ui.classify.row_painting import BAR_HEIGHT, COLOURS, TITLES, paint_bar, paint_chip
+from catgui.ui.classify.row_painting import (
+    BAR_HEIGHT,
+    COLOURS,
+    TITLES,
+    paint_bar,
+    paint_chip,
+    row_ground,
+    row_inks,
+)
 from catgui.ui.classify.text import verdict_text
+from catgui.ui.common import tones
 
 BAR_WIDTH = 260
 UNFAMILIAR = "unlike anything I was trained on"
 #: Amber: a caution, neither a verdict's green nor its blue.
-UNFAMILIAR_COLOUR = QColor(201, 138, 18)
+UNFAMILIAR_COLOUR = QColor(tones.AMBER)
 
 
 def paint_text(
@@ -25,11 +34,7 @@ def paint_text(
     selected: bool,
 ) -> tuple[int, int] | None:
     """Draws the words and the bar; returns where the probability ends and the chip's top."""
-    text_colour = (
-        option.palette.highlightedText().color() if selected else option.palette.text().color()
-    )
-    dim = QColor(text_colour)
-    dim.setAlphaF(0.6)
+    text_colour, dim = row_inks(option, selected)
     bold = QFont(option.font)
     bold.setBold(True)
     small = QFont(option.font)
@@ -63,7 +68,8 @@ def paint_text(
             message = message[len(prefix) :]
         message = message[:1].upper() + message[1:]
         painter.setFont(option.font)
-        painter.setPen(COLOURS[ERROR] if not selected else text_colour)
+        error = tones.tone_on(COLOURS[ERROR], row_ground(option, selected))
+        painter.setPen(error if not selected else text_colour)
         rest = QRect(box.left(), chip.bottom() + 6, box.width(), box.bottom() - chip.bottom() - 6)
         painter.drawText(rest, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, message)
         return None

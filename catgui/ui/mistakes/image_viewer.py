@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from catgui.core import explain
 from catgui.core.classifier import Classifier
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette, keep_style_sheet
 from catgui.ui.common.qimages import to_qimage
 from catgui.ui.mistakes.delegate import KIND_COLOURS, label_colour
 from catgui.ui.mistakes.model import MistakeItem, class_name
@@ -86,7 +88,7 @@ class ImageViewer(QDialog):
         self.probability_bar.setTextVisible(False)
         self.probability_bar.setFixedHeight(8)
         self.position_label = QLabel(objectName="mistakeViewerPosition")
-        self.position_label.setStyleSheet("color: #8e8e93;")
+        keep_style_sheet(self.position_label, lambda: f"color: {tones.secondary()};")
         self.previous_button = QPushButton("‹ Previous", objectName="previousMistakeButton")
         self.next_button = QPushButton("Next ›", objectName="nextMistakeButton")
         self.previous_button.setToolTip("Previous mistake (←)")
@@ -133,6 +135,7 @@ class ImageViewer(QDialog):
         layout.addLayout(bottom)
         self.setMinimumWidth(64 * SCALE + 320)
         self.show_index(index)
+        follow_palette(self.details_label, lambda: self.show_index(self.index))
 
     def show_previous(self) -> None:
         self.show_index(self.index - 1)
@@ -155,17 +158,20 @@ class ImageViewer(QDialog):
         colour = KIND_COLOURS.get(m.kind)
         self.kind_label.setText(m.kind.capitalize())
         self.kind_label.setStyleSheet(
-            f"color: {colour.name() if colour else 'palette(text)'}; font-weight: bold;"
+            f"color: {tones.tone(colour) if colour else 'palette(text)'}; font-weight: bold;"
         )
         truth, said = class_name(m.label), class_name(m.predicted)
+        window, grey = tones.ground(), tones.secondary()
         self.details_label.setText(
-            f"Truth: <b style='color:{label_colour(m.label).name()}'>{truth}</b><br>"
-            f"The model said: <b style='color:{label_colour(m.predicted).name()}'>{said}</b><br>"
+            f"Truth: <b style='color:{label_colour(m.label, window).name()}'>{truth}</b><br>"
+            "The model said: "
+            f"<b style='color:{label_colour(m.predicted, window).name()}'>{said}</b><br>"
             f"Probability of cat: <b>{m.probability:.3f}</b> "
-            f"<span style='color:#8e8e93'>(cat above {self.threshold:g})</span><br>"
-            f"<span style='color:#8e8e93'>Shown at {SCALE}× the 64 × 64 pixels of the test picture.</span>"
+            f"<span style='color:{grey}'>(cat above {self.threshold:g})</span><br>"
+            f"<span style='color:{grey}'>Shown at {SCALE}× the 64 × 64 pixels of the test "
+            "picture.</span>"
             + (
-                f"<br><span style='color:#8e8e93'>File: {html.escape(item.name)}</span>"
+                f"<br><span style='color:{grey}'>File: {html.escape(item.name)}</span>"
                 if item.name
                 else ""
             )

@@ -5,18 +5,26 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from catgui.core import evaluation
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette, keep_style_sheet
 from catgui.ui.mistakes.confusion_matrix import ConfusionMatrix
 from catgui.ui.mistakes.threshold_panel import ThresholdPanel
 
-_GREY = "color: #8e8e93;"
+
+def _grey() -> str:
+    """Captions and details on the panel's ground (the palette's base)."""
+    return f"color: {tones.secondary(role=QPalette.ColorRole.Base)};"
 
 
 def _caption(text: str) -> QLabel:
     label = QLabel(text.upper())
-    label.setStyleSheet(f"{_GREY} font-size: 11px; font-weight: bold; letter-spacing: 1px;")
+    keep_style_sheet(
+        label, lambda: f"{_grey()} font-size: 11px; font-weight: bold; letter-spacing: 1px;"
+    )
     return label
 
 
@@ -28,17 +36,18 @@ def precision_recall_text(result: evaluation.Evaluation) -> str:
     """Two lines (rich text): precision and recall, each with the counts behind it."""
     (_tn, fp), (fn, tp) = result.confusion.tolist()
     called, cats = tp + fp, tp + fn
+    grey = _grey()
     precision = (
         f"<b>Precision {_pct(result.precision)}</b>"
-        f"<br><span style='{_GREY}'>{tp} of the {called} called cat are cats</span>"
+        f"<br><span style='{grey}'>{tp} of the {called} called cat are cats</span>"
         if called
-        else f"<b>Precision –</b><br><span style='{_GREY}'>nothing is called a cat</span>"
+        else f"<b>Precision –</b><br><span style='{grey}'>nothing is called a cat</span>"
     )
     recall = (
         f"<b>Recall {_pct(result.recall)}</b>"
-        f"<br><span style='{_GREY}'>{tp} of the {cats} cats are found</span>"
+        f"<br><span style='{grey}'>{tp} of the {cats} cats are found</span>"
         if cats
-        else f"<b>Recall –</b><br><span style='{_GREY}'>no cats in the test set</span>"
+        else f"<b>Recall –</b><br><span style='{grey}'>no cats in the test set</span>"
     )
     return f"{precision}<br>{recall}"
 
@@ -51,9 +60,10 @@ class MistakesSummary(QFrame):
         super().__init__(parent)
         self.setObjectName("mistakesSummary")
         self.setFixedWidth(270)
-        self.setStyleSheet(
+        keep_style_sheet(
+            self,
             "#mistakesSummary { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 10px; }"
+            " border-radius: 10px; }",
         )
         self.accuracy_label = QLabel(objectName="mistakesAccuracy")
         self.accuracy_label.setTextFormat(Qt.TextFormat.RichText)
@@ -70,7 +80,7 @@ class MistakesSummary(QFrame):
         self.threshold_panel = ThresholdPanel()
         self.source_label = QLabel(objectName="mistakesSource")
         self.source_label.setWordWrap(True)
-        self.source_label.setStyleSheet(f"{_GREY} font-size: 11px;")
+        keep_style_sheet(self.source_label, lambda: f"{_grey()} font-size: 11px;")
         column = QVBoxLayout(self)
         column.setContentsMargins(16, 16, 16, 16)
         column.setSpacing(6)
@@ -90,16 +100,19 @@ class MistakesSummary(QFrame):
         column.addSpacing(8)
         column.addWidget(self.source_label)
         column.addStretch(1)
+        self._shown: tuple | None = None
+        follow_palette(self.accuracy_label, self._show_again)
 
     def show_result(self, result: evaluation.Evaluation, model_name: str, test_path: str) -> None:
         """Show the numbers of ``result`` (at its threshold)."""
+        self._shown = (result, model_name, test_path)
         moved = abs(result.threshold - 0.5) > 1e-9
         caption = f"Test accuracy at {result.threshold:.2f}" if moved else "Test accuracy"
         self.accuracy_caption.setText(caption.upper())
         head, _, rest = evaluation.accuracy_text(result.accuracy, result.n).partition(" (")
         self.accuracy_label.setText(
             f"<span style='font-size:30px; font-weight:bold'>{head}</span>"
-            + (f"<br><span style='{_GREY}'>({rest}</span>" if rest else "")
+            + (f"<br><span style='{_grey()}'>({rest}</span>" if rest else "")
         )
         self.accuracy_label.setToolTip(
             "The accuracy on the test set, with its 95 % confidence interval (Wilson): "
@@ -110,3 +123,8 @@ class MistakesSummary(QFrame):
         self.confusion.set_matrix(result.confusion)
         self.rates_label.setText(precision_recall_text(result))
         self.source_label.setText(f"Model: {model_name}\nTest set: {test_path}")
+
+    def _show_again(self) -> None:
+        """The numbers on show, in the colours of a new palette."""
+        if self._shown is not None:
+            self.show_result(*self._shown)

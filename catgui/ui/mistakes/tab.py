@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 
 from catgui.core import evaluation
 from catgui.core.errors import CatguiError
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette, keep_style_sheet
 from catgui.ui.mistakes.image_viewer import ImageViewer
 from catgui.ui.mistakes.model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
 from catgui.ui.mistakes.summary import MistakesSummary
 from catgui.ui.mistakes.view import MistakesView
 from catgui.workers.generator import GeneratorWorker
 
-_GREY = "color: #8e8e93;"
 _FILTERS = (
     (ALL, "All", "mistakesFilterAll"),
     (FALSE_POSITIVE, "False positives", "mistakesFilterFalsePositives"),
@@ -79,6 +80,8 @@ class MistakesTab(QWidget):
         self.message_label.setTextFormat(Qt.TextFormat.RichText)
         self.message_label.setMargin(40)
         self.pages.addWidget(self.message_label)
+        self._message = ("", "")
+        follow_palette(self.message_label, self._show_shown_message)
         self.pages.addWidget(self._build_content())
         QVBoxLayout(self).addWidget(self.pages)
         state.modelChanged.connect(self.refresh)
@@ -101,7 +104,7 @@ class MistakesTab(QWidget):
         bar.setSpacing(0)
         for i, (kind, _text, name) in enumerate(_FILTERS):
             button = QPushButton(objectName=name, checkable=True)
-            button.setStyleSheet(_segment_style(i, len(_FILTERS)))
+            keep_style_sheet(button, _segment_style(i, len(_FILTERS)))
             button.clicked.connect(lambda _=False, k=kind: self.set_filter(k))
             self.filter_group.addButton(button)
             self.filter_buttons[kind] = button
@@ -109,7 +112,7 @@ class MistakesTab(QWidget):
         self.filter_buttons[ALL].setChecked(True)
         bar.addSpacing(16)
         hint = QLabel("Click a picture (or press Enter) to see it large.")
-        hint.setStyleSheet(_GREY)
+        keep_style_sheet(hint, lambda: f"color: {tones.secondary()};")
         bar.addWidget(hint)
         bar.addStretch(1)
 
@@ -118,7 +121,7 @@ class MistakesTab(QWidget):
         self.empty_label = QLabel(
             objectName="mistakesEmpty", alignment=Qt.AlignmentFlag.AlignCenter
         )
-        self.empty_label.setStyleSheet(f"{_GREY} font-size: 15px;")
+        keep_style_sheet(self.empty_label, lambda: f"color: {tones.secondary()}; font-size: 15px;")
         self.grid_pages.addWidget(self.empty_label)
         right = QVBoxLayout()
         right.addLayout(bar)
@@ -196,10 +199,18 @@ class MistakesTab(QWidget):
             worker.stop_and_wait()
 
     def _show_message(self, title: str, text: str) -> None:
-        self.message_label.setText(
-            f"<p style='font-size:17px; font-weight:bold'>{title}</p><p style='color:#8e8e93'>{text}</p>"
-        )
+        self._message = (title, text)
+        self._show_shown_message()
         self.pages.setCurrentIndex(0)
+
+    def _show_shown_message(self) -> None:
+        """The message of :meth:`_show_message` in the palette's colours."""
+        title, text = self._message
+        if title or text:
+            self.message_label.setText(
+                f"<p style='font-size:17px; font-weight:bold'>{title}</p>"
+                f"<p style='color:{tones.secondary()}'>{text}</p>"
+            )
 
     def _show_result(self, result: evaluation.Evaluation) -> None:
         images, names, model_name, test_path = self._shown_with
@@ -313,5 +324,6 @@ def _segment_style(i: int, n: int) -> str:
         "QPushButton { border: 1px solid palette(mid); padding: 5px 14px; background: palette(button);"
         f" border-top-left-radius: {left}; border-bottom-left-radius: {left};"
         f" border-top-right-radius: {right}; border-bottom-right-radius: {right}; }}"
-        "QPushButton:checked { background: #007aff; color: white; border-color: #007aff; }"
+        f"QPushButton:checked {{ background: {tones.PRIMARY}; color: white;"
+        f" border-color: {tones.PRIMARY}; }}"
     )

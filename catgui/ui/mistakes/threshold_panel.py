@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import keep_style_sheet
 
 LOW, HIGH, DEFAULT = 0.05, 0.95, 0.5
 STEPS = 100  # the slider counts hundredths
+_BASE = QPalette.ColorRole.Base  # the panel it sits on
 
 
 class ThresholdPanel(QWidget):
@@ -47,7 +52,9 @@ class ThresholdPanel(QWidget):
             ("fewer cats", Qt.AlignmentFlag.AlignRight),
         ):
             label = QLabel(text, alignment=align)
-            label.setStyleSheet("color: #8e8e93; font-size: 10px;")
+            keep_style_sheet(
+                label, lambda: f"color: {tones.secondary(role=_BASE)}; font-size: 10px;"
+            )
             ends.addWidget(label)
         row = QHBoxLayout()
         row.addWidget(self.value_label, 1)

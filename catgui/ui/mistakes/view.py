@@ -6,6 +6,8 @@ from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette
 from catgui.ui.mistakes.delegate import CARD_HEIGHT, CARD_WIDTH, MistakeDelegate
 from catgui.ui.mistakes.model import MistakesModel
 
@@ -45,10 +47,16 @@ class MistakesView(QListView):
         self.setFrameShape(QListView.Shape.NoFrame)
         # Cards sit on the window's colour. A palette, not a style sheet: a style sheet
         # making the view transparent left the scroll bar's groove unpainted (black).
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
-        self.setPalette(palette)
+        # Set again when the application's palette changes (light <-> dark).
+        follow_palette(self, self._ground_is_window)
         self.clicked.connect(self._open_index)
+
+    def _ground_is_window(self) -> None:
+        window = tones.current().color(QPalette.ColorRole.Window)
+        palette = self.palette()  # the inherited roles, and Base (only) set here
+        if palette.color(QPalette.ColorRole.Base) != window:
+            palette.setColor(QPalette.ColorRole.Base, window)
+            self.setPalette(palette)
 
     def mistakes_model(self) -> MistakesModel:
         return self.model()  # type: ignore[return-value]

@@ -9,6 +9,9 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from catgui.ui.common.figure_colours import FigureColours
+from catgui.ui.common.palette_follower import follow_palette
+
 ACCENT = "#0a84ff"
 #: Live redraws a second at most. Each is a blit of the live line (a few ms); the data
 #: itself is always up to date.
@@ -40,6 +43,7 @@ class CostPlot(FigureCanvasQTAgg):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 220)
         self.axes = self.figure.add_subplot()
+        self.colours = FigureColours.of()
         self._style_axes()
         (self.previous,) = self.axes.plot(
             [], [], color=FADED, lw=1.4, alpha=0.8, label="previous run"
@@ -65,26 +69,37 @@ class CostPlot(FigureCanvasQTAgg):
             transform=self.axes.transAxes,
             ha="center",
             va="center",
-            color="#8e8e93",
+            color=self.colours.secondary,
             fontsize=11,
         )
         for artist in (self.previous, self.current, self._hint):
             artist.set_animated(True)  # left out of full draws; drawn by _paint_data
-        self._fit()
+        follow_palette(self, self._follow_palette)  # fits and draws
 
     def _style_axes(self) -> None:
-        ax = self.axes
-        self.figure.set_facecolor("white")
-        ax.set_facecolor("white")
-        ax.set_xlabel("iteration", color="#3a3a3c")
-        ax.set_ylabel("cost", color="#3a3a3c")
-        ax.set_title("Training cost", loc="left", fontsize=11, color="#1c1c1e")
-        ax.grid(True, color="#e5e5ea", lw=0.8)
+        ax, c = self.axes, self.colours
+        self.figure.set_facecolor(c.face)
+        ax.set_facecolor(c.face)
+        ax.set_xlabel("iteration", color=c.text)
+        ax.set_ylabel("cost", color=c.text)
+        ax.set_title("Training cost", loc="left", fontsize=11, color=c.text)
+        ax.grid(True, color=c.grid, lw=0.8)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         for side in ("left", "bottom"):
-            ax.spines[side].set_color("#c7c7cc")
-        ax.tick_params(colors="#636366", labelsize=9)
+            ax.spines[side].set_color(c.spine)
+        ax.tick_params(colors=c.secondary, labelsize=9)
+
+    def _follow_palette(self) -> None:
+        """The figure in the palette's colours (at first, and when light turns dark)."""
+        colours = FigureColours.of()
+        if colours != self.colours:
+            self.colours = colours
+            self._style_axes()
+            self._hint.set_color(colours.secondary)
+            self._update_legend()
+            self._axes_image = None  # the axes must be drawn anew
+        self._fit()
 
     # -- data --------------------------------------------------------------------------------
     def points(self) -> tuple[list[int], list[float]]:
@@ -186,7 +201,10 @@ class CostPlot(FigureCanvasQTAgg):
         has_previous = len(self.previous.get_xdata()) > 0 or bool(self.overlays)
         legend = self.axes.get_legend()
         if has_previous:
-            self.axes.legend(loc="upper right", frameon=False, fontsize=9).set_animated(True)
+            legend = self.axes.legend(
+                loc="upper right", frameon=False, fontsize=9, labelcolor=self.colours.text
+            )
+            legend.set_animated(True)
         elif legend is not None:
             legend.remove()
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
+from catgui.ui.common.palette_follower import keep_style_sheet
+
 if TYPE_CHECKING:
     from catgui.ui.train.cost_plot import CostPlot
 
@@ -15,9 +17,9 @@ class CostPlotSlot(QWidget):
     """Holds the :class:`~catgui.ui.train.cost_plot.CostPlot`, created on first use.
 
     Importing matplotlib takes most of a second, so the window opens without it: the
-    slot paints a white panel where the plot will be, and :meth:`plot` creates the plot
-    (the main window asks for it right after its first paint; anything needing the
-    plot earlier gets it at once).
+    slot paints a plain panel (the figure's colour) where the plot will be, and
+    :meth:`plot` creates the plot (the main window asks for it right after its first
+    paint; anything needing the plot earlier gets it at once).
 
     Signals
     -------
@@ -33,7 +35,8 @@ class CostPlotSlot(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 220)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setStyleSheet("#costPlotSlot { background: white; }")  # the figure's colour
+        # the figure's colour (the palette's base), set again when the palette changes
+        keep_style_sheet(self, "#costPlotSlot { background: palette(base); }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._plot: CostPlot | None = None

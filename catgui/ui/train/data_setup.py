@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -19,17 +20,26 @@ from PySide6.QtWidgets import (
 from catgui.core import dataset as ds
 from catgui.core import download
 from catgui.core.errors import CatguiError
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette, keep_style_sheet
 from catgui.workers.download import DownloadWorker
 
-_GREY = "#636366"
-_RED = "#d70015"
-_PRIMARY_BUTTON = (
-    "QPushButton { background: #007aff; color: white; border: none; border-radius: 6px;"
-    " padding: 6px 16px; font-weight: bold; }"
-    "QPushButton:hover { background: #0a84ff; }"
-    "QPushButton:pressed { background: #0060df; }"
-    "QPushButton:disabled { background: #b8d6ff; }"
-)
+_CARD = QPalette.ColorRole.Base  # the card's ground
+
+
+def _grey() -> str:
+    return tones.secondary(role=_CARD)
+
+
+def _primary_button() -> str:
+    faded, faded_text = tones.primary_faded()
+    return (
+        f"QPushButton {{ background: {tones.PRIMARY}; color: white; border: none;"
+        " border-radius: 6px; padding: 6px 16px; font-weight: bold; }"
+        f"QPushButton:hover {{ background: {tones.PRIMARY_HOVER}; }}"
+        f"QPushButton:pressed {{ background: {tones.PRIMARY_PRESSED}; }}"
+        f"QPushButton:disabled {{ background: {faded}; color: {faded_text}; }}"
+    )
 
 
 def _mb(n: int) -> str:
@@ -55,10 +65,12 @@ class DataSetupPanel(QWidget):
         self.worker: DownloadWorker | None = None
         self._downloaded: str | None = None
         self.card = QFrame(objectName="dataSetupCard")
-        self.card.setStyleSheet(
+        keep_style_sheet(
+            self.card,
             "#dataSetupCard { background: palette(base); border: 1px solid palette(mid);"
-            " border-radius: 10px; }"
+            " border-radius: 10px; }",
         )
+        self._error = False  # the message is an error (red), else a note (grey)
         self._build()
         self._show_idle()
 
@@ -84,7 +96,7 @@ class DataSetupPanel(QWidget):
             f"Download data set ({_mb(total)})", objectName="downloadDatasetButton"
         )
         self.download_button.setDefault(True)
-        self.download_button.setStyleSheet(_PRIMARY_BUTTON)
+        keep_style_sheet(self.download_button, _primary_button)
         self.download_button.setToolTip(f"Fetch both files ({_mb(total)}) and check their SHA-256")
         self.download_button.clicked.connect(self.start_download)
         self.locate_button = QPushButton("Locate…", objectName="locateDatasetFolderButton")
@@ -99,7 +111,7 @@ class DataSetupPanel(QWidget):
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setFixedHeight(8)
         self.progress_label = QLabel(objectName="downloadProgressLabel")
-        self.progress_label.setStyleSheet(f"color: {_GREY};")
+        keep_style_sheet(self.progress_label, lambda: f"color: {_grey()};")
         self.progress_label.setAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
@@ -119,6 +131,10 @@ class DataSetupPanel(QWidget):
         self.source_label.setWordWrap(True)
         self.source_label.setTextFormat(Qt.TextFormat.RichText)
         self.source_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        follow_palette(
+            self.source_label, lambda: self._update_source() if self.source_label.text() else None
+        )
+        keep_style_sheet(self.message_label, self._message_style)
 
         layout = QVBoxLayout(self.card)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -148,10 +164,13 @@ class DataSetupPanel(QWidget):
         url = self.base_url or download.BASE_URL
         dest = self.dest_folder or download.default_folder()
         self.source_label.setText(
-            f"<span style='color:{_GREY}; font-size:11px'>Source: {url}<br>"
+            f"<span style='color:{_grey()}; font-size:11px'>Source: {url}<br>"
             f"Saved to: {dest}<br>Each file is checked against its known SHA-256 "
             "fingerprint before it is kept.</span>"
         )
+
+    def _message_style(self) -> str:
+        return f"color: {tones.tone(tones.RED, role=_CARD) if self._error else _grey()};"
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self._update_source()
@@ -170,7 +189,8 @@ class DataSetupPanel(QWidget):
         self.message_label.hide()
 
     def _show_message(self, text: str, error: bool = False) -> None:
-        self.message_label.setStyleSheet(f"color: {_RED if error else _GREY};")
+        self._error = error
+        self.message_label.setStyleSheet(self._message_style())
         self.message_label.setText(text)
         self.message_label.show()
 

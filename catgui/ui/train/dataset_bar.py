@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from catgui.core.dataset import DataSet
 from catgui.core.source_info import summary_lines
-
-_GREY = "#636366"
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette
 
 
 def _skipped_header(line: str) -> bool:
@@ -70,11 +70,14 @@ class DatasetBar(QWidget):
         layout.addWidget(self.lines)
         layout.addLayout(buttons)
         self.skipped = 0
-        self.show_dataset(None)
+        self._data: DataSet | None = None
+        follow_palette(self.label, lambda: self.show_dataset(self._data))
 
     def show_dataset(self, data: DataSet | None) -> None:
+        self._data = data
+        red = tones.tone(tones.RED)
         if data is None:
-            self.label.setText("<b>In use:</b> <span style='color:#d70015'>no pictures</span>")
+            self.label.setText(f"<b>In use:</b> <span style='color:{red}'>no pictures</span>")
             self.lines.hide()
             self.details_button.hide()
             self.setToolTip("")
@@ -87,14 +90,14 @@ class DatasetBar(QWidget):
         )
         if self.skipped:
             text += (
-                f"<br><a href='skipped' style='color:#d70015'>{self.skipped:,} file"
+                f"<br><a href='skipped' style='color:{red}'>{self.skipped:,} file"
                 f"{'' if self.skipped == 1 else 's'} skipped — see which and why</a>"
             )
         self.label.setText(text)
         lines = [line for line in summary_lines(data) if not line.startswith("  ")]
         lines = [line for line in lines if not _skipped_header(line)]
         self.lines.setText(
-            f"<span style='color:{_GREY}; font-size:11px'>"
+            f"<span style='color:{tones.secondary()}; font-size:11px'>"
             + "<br>".join(html.escape(line) for line in lines)
             + "</span>"
         )

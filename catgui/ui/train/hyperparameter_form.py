@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -16,6 +17,9 @@ from catgui.core import kinds
 from catgui.core.errors import CatguiError
 from catgui.core.kinds.base import ModelKind
 from catgui.ui import settings as remembered
+from catgui.ui.common import tones
+from catgui.ui.common.contrast import LARGE
+from catgui.ui.common.palette_follower import keep_style_sheet
 
 
 def describe(config) -> str:
@@ -81,7 +85,7 @@ class HyperparameterForm(QWidget):
             edit.textChanged.connect(self._check)
             error = QLabel(objectName=f"{field.name}Error")
             error.setWordWrap(True)
-            error.setStyleSheet("color: #d70015; font-size: 11px;")
+            keep_style_sheet(error, lambda: f"color: {tones.tone(tones.RED)}; font-size: 11px;")
             error.hide()
             layout.addRow(field.label, edit)
             layout.addRow("", error)
@@ -196,7 +200,8 @@ class HyperparameterForm(QWidget):
             valid = valid and not bad
             error.setText(reason[:1].upper() + reason[1:] + ("." if bad else ""))
             error.setVisible(bad)
-            edit.setStyleSheet("border: 1.5px solid #d70015; border-radius: 4px;" if bad else "")
+            red = tones.tone(tones.RED, role=QPalette.ColorRole.Base, ratio=LARGE)
+            edit.setStyleSheet(f"border: 1.5px solid {red}; border-radius: 4px;" if bad else "")
         if valid != self._valid:
             self._valid = valid
             self.validityChanged.emit(valid)

@@ -7,8 +7,10 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import follow_palette
+
 STAGES = {"images": "pictures", "test images": "test pictures", "corrections": "corrections"}
-_GREY, _RED = "#636366", "#d70015"
 _NOT_YET = "Not imported yet: press <b>Use these pictures</b> or <b>Train</b>."
 
 
@@ -50,8 +52,10 @@ class ImportStatus(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addLayout(row)
+        self._shown = ("", False)
         self.set_importing(False)
         self.set_pending(False)
+        follow_palette(self.status, lambda: self.show_status(*self._shown))
 
     def set_pending(self, pending: bool) -> None:
         """Whether the choices differ from the pictures in use (offer *Use these pictures*).
@@ -80,7 +84,8 @@ class ImportStatus(QWidget):
 
     def show_status(self, text: str, error: bool = False) -> None:
         """A line of rich text; errors in red."""
-        color = _RED if error else _GREY
+        self._shown = (text, error)
+        color = tones.tone(tones.RED) if error else tones.secondary()
         self.status.setText(f"<span style='color:{color}'>{text}</span>" if text else "")
         self.status.setVisible(bool(text))
 

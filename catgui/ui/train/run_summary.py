@@ -5,13 +5,27 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from catgui.core import kinds
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
+from catgui.ui.common import tones
+from catgui.ui.common.contrast import readable_name
+from catgui.ui.common.palette_follower import follow_palette
 
-_ERROR = "#d70015"
+#: The card's ground (``resources/style.qss``); it also reads on the window's.
+_CARD = QPalette.ColorRole.AlternateBase
+
+
+def _on_card(colour: str) -> str:
+    """``colour`` readable on the card's ground and on the window's."""
+    return readable_name(tones.tone(colour, role=_CARD), tones.ground())
+
+
+def _grey() -> str:
+    return _on_card(tones.secondary(role=_CARD))
 
 
 class RunSummary(QFrame):
@@ -63,6 +77,7 @@ class RunSummary(QFrame):
         layout.addLayout(buttons)
         self.offer_choice(False)
         self.show_message("No run yet", "Set the hyper-parameters and press <b>Train</b>.")
+        follow_palette(self.details, self._show_again)
 
     def offer_choice(self, offered: bool, save_as: bool = False) -> None:
         """Show or hide Save / Discard, and Save as… (when saving to ``models/`` failed)."""
@@ -73,10 +88,10 @@ class RunSummary(QFrame):
 
     def show_message(self, headline: str, details: str = "", error: bool = False) -> None:
         """A headline (plain text) and details (rich text)."""
-        color = _ERROR if error else "#1c1c1e"
+        self._shown = (self.show_message, (headline, details, error))
+        color = f"; color:{_on_card(tones.RED)}" if error else ""
         self.headline.setText(
-            f"<span style='font-size:14px; font-weight:600; color:{color}'>"
-            f"{html.escape(headline)}</span>"
+            f"<span style='font-size:14px; font-weight:600{color}'>{html.escape(headline)}</span>"
         )
         self.details.setText(details)
         self.details.setVisible(bool(details))
@@ -84,6 +99,7 @@ class RunSummary(QFrame):
     def show_model(self, headline: str, model: Model, note: str = "", error: bool = False) -> None:
         """The model's train and test accuracy under ``headline``; ``note`` below them."""
         meta = model.metadata
+        grey = _grey()
         rows = []
         for label, acc_key, n_key in (
             ("Train", "train_accuracy", "train_size"),
@@ -92,13 +108,19 @@ class RunSummary(QFrame):
             acc, n = meta.get(acc_key), meta.get(n_key)
             text = accuracy_text(acc, n) if isinstance(acc, float) and n else "not measured"
             rows.append(
-                f"<tr><td style='color:#636366; padding-right:10px'>{label}</td>"
+                f"<tr><td style='color:{grey}; padding-right:10px'>{label}</td>"
                 f"<td><b>{html.escape(text)}</b></td></tr>"
             )
         details = "<table>" + "".join(rows) + "</table>"
         kind = kinds.get(model.kind) if model.kind in kinds.names() else None
         for line in kind.findings(meta) if kind is not None else []:
-            details += f"<p style='color:#636366'>{html.escape(line)}</p>"
+            details += f"<p style='color:{grey}'>{html.escape(line)}</p>"
         if note:
-            details += f"<p style='color:#636366'>{note}</p>"
+            details += f"<p style='color:{grey}'>{note}</p>"
         self.show_message(headline, details, error=error)
+        self._shown = (self.show_model, (headline, model, note, error))
+
+    def _show_again(self) -> None:
+        """What is on show, in the colours of a new palette."""
+        show, args = self._shown
+        show(*args)

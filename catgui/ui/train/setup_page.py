@@ -6,6 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from catgui.ui.app_state import AppState
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import keep_style_sheet
 from catgui.ui.train.data_setup import DataSetupPanel
 
 
@@ -25,7 +27,7 @@ class SetupPage(QWidget):
         self.setObjectName("setupPage")
         own = QPushButton("Or train on a folder of your own pictures…", objectName="ownPictures")
         own.setFlat(True)
-        own.setStyleSheet("color: #007aff;")
+        keep_style_sheet(own, lambda: f"color: {tones.tone(tones.ACCENT)};")
         own.clicked.connect(self.ownPicturesChosen)
         panel = DataSetupPanel(state, self)
         panel.add_below_card(own)

@@ -24,6 +24,7 @@ from catgui.commands.sweep import parse_rates
 from catgui.core import kinds, sweeps
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
+from catgui.ui.common import tones
 from catgui.ui.train.hyperparameter_form import describe
 from catgui.ui.train.sweep_plot import SweepPlot
 from catgui.ui.train.sweep_text import folds_text, rates_text, seeds_text
@@ -257,7 +258,7 @@ class SweepDialog(QDialog):
             self.result.setText(rates_text(self.records))
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #d70015;" if error else "")
+        self.status.setStyleSheet(f"color: {tones.tone(tones.RED)};" if error else "")
         self.status.setText(text)
 
     def _set_running(self, running: bool) -> None:

@@ -14,6 +14,8 @@ from matplotlib.figure import Figure
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from catgui.core import sweeps
+from catgui.ui.common.figure_colours import FigureColours
+from catgui.ui.common.palette_follower import follow_palette
 
 ACCENT = "#0a84ff"
 MARKED = "#ff9500"
@@ -38,19 +40,39 @@ class SweepPlot(FigureCanvasQTAgg):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(420, 260)
         self.axes = self.figure.add_subplot()
+        self.colours = FigureColours.of()
+        self._shown: tuple = (self.clear, ())
         self.clear()
+        follow_palette(self, self._follow_palette)
+
+    def _follow_palette(self) -> None:
+        """Draw what is on show again in the colours of a new palette (light <-> dark)."""
+        colours = FigureColours.of()
+        if colours != self.colours:
+            self.colours = colours
+            show, args = self._shown
+            show(*args)
 
     def _reset(self, xlabel: str, ylabel: str) -> None:
-        ax = self.axes
+        ax, c = self.axes, self.colours
         ax.clear()
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.grid(True, alpha=0.25)
+        self.figure.set_facecolor(c.face)
+        ax.set_facecolor(c.face)
+        ax.set_xlabel(xlabel, color=c.text)
+        ax.set_ylabel(ylabel, color=c.text)
+        ax.grid(True, color=c.grid)
+        ax.tick_params(colors=c.secondary)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_color(c.spine)
+
+    def _legend(self, loc: str) -> None:
+        self.axes.legend(loc=loc, fontsize="small", frameon=False, labelcolor=self.colours.text)
 
     def clear(self) -> None:
         """An empty axes with a hint."""
+        self._shown = (self.clear, ())
         self._reset("", "")
         self.axes.set_xticks([])
         self.axes.set_yticks([])
@@ -60,7 +82,7 @@ class SweepPlot(FigureCanvasQTAgg):
             "Run a sweep to see its results here",
             ha="center",
             va="center",
-            color=MEAN,
+            color=self.colours.secondary,
             transform=self.axes.transAxes,
         )
         self.draw_idle()
@@ -68,6 +90,7 @@ class SweepPlot(FigureCanvasQTAgg):
     def show_seeds(self, records: Sequence[sweeps.RunRecord], marked: int | None) -> None:
         """Test accuracy per seed with its 95 % interval; the mean (and ±spread) as a band;
         the seed ``marked`` (the recipe's) in another colour; failed runs as crosses."""
+        self._shown = (self.show_seeds, (records, marked))
         self._reset("seed", "test accuracy (%)")
         ax = self.axes
         failed = [r.seed for r in records if r.status != sweeps.OK or r.test_accuracy is None]
@@ -108,12 +131,13 @@ class SweepPlot(FigureCanvasQTAgg):
         ax.set_xticks([r.seed for r in records])
         ax.set_ylim(0, 100)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="lower right", fontsize="small", frameon=False)
+            self._legend("lower right")
         self.draw_idle()
 
     def show_rates(self, records: Sequence[sweeps.RunRecord]) -> None:
         """The cost curves of every rate overlaid (colour on a log scale of the rate); the
         legend gives each rate's final train/test accuracy, or how the run ended."""
+        self._shown = (self.show_rates, (records,))
         self._reset("iteration", "cost")
         ax = self.axes
         rates = [r.lr for r in records if r.lr and r.lr > 0]
@@ -141,11 +165,12 @@ class SweepPlot(FigureCanvasQTAgg):
         if finite:
             ax.set_ylim(0, max(1e-9, float(np.percentile(finite, 99))) * 1.05)
         if records:
-            ax.legend(loc="upper right", fontsize="small", frameon=False)
+            self._legend("upper right")
         self.draw_idle()
 
     def show_folds(self, cv: sweeps.CrossValidation) -> None:
         """The held-out accuracy of each fold, the mean as a line and ±spread as a band."""
+        self._shown = (self.show_folds, (cv,))
         self._reset("fold", "validation accuracy (%)")
         ax = self.axes
         folds = range(1, len(cv.accuracies) + 1)
@@ -158,5 +183,5 @@ class SweepPlot(FigureCanvasQTAgg):
         )
         ax.set_xticks(list(folds))
         ax.set_ylim(0, 100)
-        ax.legend(loc="lower right", fontsize="small", frameon=False)
+        self._legend("lower right")
         self.draw_idle()

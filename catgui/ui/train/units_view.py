@@ -6,12 +6,14 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from catgui.core import kinds, units
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
+from catgui.ui.common import tones
+from catgui.ui.common.palette_follower import keep_style_sheet
 from catgui.ui.common.qimages import to_pixmap
 from catgui.workers.train import TrainOutcome, TrainWorker
 
@@ -19,6 +21,7 @@ from catgui.workers.train import TrainOutcome, TrainWorker
 MAX_UNITS = 100
 GAP = 6
 MAX_TILE = 192
+_BASE = QPalette.ColorRole.Base  # the view's ground, as the cost plot's
 
 _EXPLAINED = (
     "Each unit of the first layer weighs the picture's 12288 values; shown as a picture, "
@@ -39,10 +42,10 @@ class FirstLayerUnits(QWidget):
         self.setObjectName("firstLayerUnits")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setStyleSheet("#firstLayerUnits { background: white; }")
+        keep_style_sheet(self, "#firstLayerUnits { background: palette(base); }")
         self.caption = QLabel(objectName="unitsCaption")
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #636366")
+        keep_style_sheet(self.caption, lambda: f"color: {tones.secondary(role=_BASE)}")
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addStretch(1)

@@ -352,3 +352,16 @@ def test_long_status_texts_never_widen_the_window(qtbot, tab, tmp_path):
     assert tab.minimumSizeHint().width() == short_minimum
     assert tab.width() == width
     assert tab.summary.text().startswith("12,345 pictures")  # cut when drawn, kept whole
+
+
+def test_an_idle_status_leaves_the_summary_its_whole_width(qtbot, tab, tmp_path):
+    """At the window's usual width the summary of a mixed batch is shown whole: an empty
+    status beside it takes no room (it used to cut "…, 1 error" to "…, 1…")."""
+    tab.add_paths([str(p) for p in write_pictures(tmp_path / "few", 3)])
+    wait_idle(qtbot, tab)
+    tab.resize(1076, 700)  # the tab's width in a 1100-pixel window
+    tab.summary.setText("11 pictures: 5 cats, 3 non-cats, 2 unsure, 1 error")
+    tab.status.setText("")
+    qtbot.wait(20)
+    needed = tab.summary.fontMetrics().horizontalAdvance(tab.summary.text())
+    assert tab.summary.contentsRect().width() >= needed

@@ -54,7 +54,8 @@ class ClassifyHeader(QWidget):
         font = self.summary.font()
         font.setBold(True)
         self.summary.setFont(font)
-        self.status = ElidedLabel(objectName="classifyStatus")
+        # an idle status takes no room from the summary (it cut "…, 1 error" to "…, 1…")
+        self.status = ElidedLabel(min_characters=0, objectName="classifyStatus")
         self.progress = QProgressBar(objectName="classifyProgress")
         self.progress.setTextVisible(False)
         self.progress.setMinimumWidth(80)  # gives way to the status text when space is short

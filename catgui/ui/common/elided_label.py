@@ -19,19 +19,27 @@ class ElidedLabel(QLabel):
     tooltip stay whole.
     """
 
-    def __init__(self, parent: QWidget | None = None, **properties: object) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        min_characters: int = MIN_CHARACTERS,
+        **properties: object,
+    ) -> None:
         super().__init__(parent, **properties)
         self.setTextFormat(Qt.TextFormat.PlainText)
+        #: The narrowest the label asks to be, in characters' widths (0: a status that may
+        #: give all its room to its neighbours while it has nothing to say).
+        self.min_characters = min_characters
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        """As narrow as :data:`MIN_CHARACTERS` characters, whatever (and however short) the text.
+        """As narrow as :attr:`min_characters` characters, whatever (and however short) the text.
 
         A width that followed short texts (the smaller of the text and the cap) still moved
         the window's minimum as the text went from "" to a long one.
         """
         hint = super().minimumSizeHint()
         margins = self.contentsMargins()
-        narrow = self.fontMetrics().averageCharWidth() * MIN_CHARACTERS
+        narrow = self.fontMetrics().averageCharWidth() * self.min_characters
         return QSize(narrow + margins.left() + margins.right(), hint.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)

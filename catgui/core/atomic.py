@@ -21,10 +21,12 @@ def write(
     fill: Callable[[BinaryIO], None],
     overwrite: bool = False,
     what: str = "file",
+    durable: bool = True,
 ) -> Path:
     """Write ``path`` with ``fill(file)``, atomically; without ``overwrite`` an existing
     file is never replaced. Errors are :class:`CatguiError` naming ``path`` (``what``: the
-    word for it, such as "model")."""
+    word for it, such as "model"). ``durable``: flushed to disk before the rename (a
+    cache that can be rebuilt skips it: thousands of small files, each fsync'd, are slow)."""
     folder = path.parent
     if path.exists() and not overwrite:
         raise CatguiError(f"{path}: a {what} with this name exists already; choose another name")
@@ -40,13 +42,15 @@ def write(
             os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             fill(f)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         if overwrite:
             os.replace(tmp_name, path)
         else:
             _link_new(tmp_name, path, what)
-        _fsync_folder(folder)
+        if durable:
+            _fsync_folder(folder)
     except OSError as exc:
         _remove_quietly(tmp_name)
         raise CatguiError(

@@ -15,11 +15,10 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from catgui.core import images
+from catgui.core import atomic, images
 from catgui.core.errors import CatguiError
 from catgui.core.paths import user_data_dir
 
@@ -161,19 +160,11 @@ def _suffix_from_content(path: Path) -> str:
 
 
 def _copy_atomic(source: Path, target: Path) -> None:
-    tmp_name = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".", suffix=".partial", dir=target.parent)
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+    def copy(out) -> None:
+        with open(source, "rb") as src:
             shutil.copyfileobj(src, out)
-        os.replace(tmp_name, target)
-    except OSError as exc:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
-        raise CatguiError(
-            f"{source}: could not be copied to {target.parent} ({exc.strerror or exc})"
-        ) from None
+
+    try:
+        atomic.write(target, copy, overwrite=True, what="copy")
+    except CatguiError as exc:
+        raise CatguiError(f"{source} could not be kept in your corrections: {exc}") from None

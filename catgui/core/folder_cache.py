@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from catgui.core import atomic
+from catgui.core.errors import CatguiError
 from catgui.core.folder_images import ClassFolder, FolderImages
 from catgui.core.folder_scan import Skipped
 from catgui.core.paths import user_data_dir
@@ -90,18 +91,9 @@ def write(path: Path, result: FolderImages) -> bool:
         "ignored": list(result.ignored_folders),
     }
     files = np.array(result.files, dtype=np.str_) if result.files else np.zeros(0, dtype="<U1")
-    tmp_name = None
+    arrays = dict(x=result.x, y=result.y, files=files, meta=np.array(json.dumps(meta)))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, x=result.x, y=result.y, files=files, meta=np.array(json.dumps(meta)))
-        os.replace(tmp_name, path)
-    except OSError:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
+        atomic.write(path, lambda f: np.savez(f, **arrays), overwrite=True, durable=False)
+    except CatguiError:
         return False
     return True

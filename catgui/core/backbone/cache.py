@@ -11,13 +11,13 @@ that cannot be read is computed again.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from catgui.core import atomic
 from catgui.core.backbone import efficientnet
+from catgui.core.errors import CatguiError
 from catgui.core.paths import user_data_dir
 
 #: Changes whenever the squares are prepared differently (resampling, normalisation).
@@ -47,15 +47,9 @@ def read(where: Path, name: str) -> np.ndarray | None:
 
 def write(where: Path, name: str, entry: np.ndarray) -> None:
     """Store an entry; a cache that cannot be written is only slower, never an error."""
-    sub = where / name[:2]
+    array = np.asarray(entry, dtype=np.float32)
     try:
-        sub.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=sub)
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, np.asarray(entry, dtype=np.float32))
-        os.replace(tmp, sub / f"{name}.npy")
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        target = where / name[:2] / f"{name}.npy"
+        atomic.write(target, lambda f: np.save(f, array), overwrite=True, durable=False)
+    except CatguiError:
+        pass

@@ -116,3 +116,32 @@ def test_classify_marks_a_picture_unlike_the_training_ones(qtbot, tmp_path):
     tip = tab.results.data(tab.results.index(0), Qt.ItemDataRole.ToolTipRole)
     assert "Unlike anything the model was trained on" in tip
     tab.shutdown()
+
+
+def test_verdict_and_familiarity_come_from_one_run_of_the_backbone(tmp_path, monkeypatch):
+    """A photo's crop and its 64x64 square go through the backbone together (its two
+    threads side by side), with the same numbers as two separate runs."""
+    from conftest import ROOT
+
+    from catgui.core import backbone, images, prediction
+
+    model = persistence.load(ROOT / "models" / "pretrained.npz")
+    classifier = model.classifier
+    rng = np.random.default_rng(3)
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"p{i}.png")
+        Image.fromarray(rng.integers(0, 256, (90, 120, 3), dtype=np.uint8)).save(files[-1])
+    decoded = [images.load(f, sizes=(224,)) for f in files]
+    apart = classifier.classify(decoded), classifier.familiarity_of(decoded)
+    calls = []
+    real = backbone.extract
+    monkeypatch.setattr(backbone, "extract", lambda x, *a, **k: calls.append(len(x)) or real(x))
+    together = classifier.assess(decoded)
+    assert calls == [6]  # one run: 3 crops and 3 squares
+    np.testing.assert_allclose(together[0], apart[0], rtol=1e-12)
+    np.testing.assert_allclose(together[1], apart[1], rtol=1e-12)
+    calls.clear()
+    result = prediction.classify_file(classifier, files[0])
+    assert calls == [2] and result.probability == pytest.approx(apart[0][0], rel=1e-12)
+    assert result.familiarity == pytest.approx(apart[1][0], rel=1e-12)

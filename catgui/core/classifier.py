@@ -81,6 +81,11 @@ class Classifier(ABC):
             return None
         return self.familiarity(np.stack([p.square(self.input_size) for p in decoded]))
 
+    def assess(self, decoded: Sequence[images.Picture]) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(classify(decoded), familiarity_of(decoded))``; a kind that can share the work
+        of the two (the backbone's pass) overrides it."""
+        return self.classify(decoded), self.familiarity_of(decoded)
+
     def evidence(self, square: np.ndarray, method: str | None = None) -> np.ndarray | None:
         """Where the verdict comes from: a ``(g, g)`` grid over one ``(s, s, 3)`` square,
         positive towards cat (see :mod:`catgui.core.heatmap`); ``None`` for a kind that

@@ -66,8 +66,8 @@ def classify_file(
         picture = images.load(path, thumbnail_size, sizes=(classifier.input_size,))
     except CatguiError as exc:
         return Result(path=Path(path), threshold=threshold, error=str(exc))
-    probability = float(classifier.classify([picture])[0])
-    known = classifier.familiarity_of([picture])
+    probabilities, known = classifier.assess([picture])
+    probability = float(probabilities[0])
     return Result(
         path=picture.path,
         probability=probability,

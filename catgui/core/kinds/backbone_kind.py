@@ -69,6 +69,30 @@ class BackboneClassifier(Classifier):
             return self.familiarity(np.stack([p.pixels for p in decoded]))
         return super().familiarity_of(decoded)
 
+    def assess(self, decoded) -> tuple[np.ndarray, np.ndarray | None]:
+        """The verdicts and familiarity of decoded pictures in one run of the backbone: its
+        two threads take a picture's crop and its (upscaled) 64x64 square side by side,
+        instead of one after the other in two runs (57 -> 34 ms a photo on 2 cores)."""
+        size = self.input_size
+        if self.reference is None or not decoded or not all(size in p.sizes() for p in decoded):
+            return super().assess(decoded)
+        crops = np.stack([p.square(size) for p in decoded])
+        source = self.reference.source_size
+        if source == images.SIZE:  # as familiarity_of: the decoder's own 64x64 square
+            sources = np.stack([p.pixels for p in decoded])
+        else:
+            sources = pictures.resize_squares(crops, min(source, size))
+        n = len(decoded)
+        if sources.shape[1] == size:
+            features = backbone.extract(crops)
+            familiar = features.pooled
+        else:  # extract would upscale them the same way, one by one
+            both = np.concatenate([crops, pictures.resize_squares(sources, size)])
+            features = backbone.extract(both)
+            familiar = features.pooled[n:]
+        own = backbone.Features(features.pooled[:n], features.logits[:n])
+        return self.from_features(own), self.reference.score(familiar)
+
     def from_features(self, features: backbone.Features) -> np.ndarray:
         raise NotImplementedError
 

@@ -93,6 +93,14 @@ def test_a_wheel_in_a_fresh_venv_works_without_the_checkout(tmp_path, tiny_data)
         )
     )
     assert rows[0]["label"] in ("cat", "non-cat") and 0 <= rows[0]["probability"] <= 1
+    exported = json.loads(
+        _run(
+            [str(fresh / "bin" / "catgui"), "export", "default", "--out", "m.onnx", "--json"],
+            env,
+            where,
+        )
+    )
+    assert exported["path"] == "m.onnx" and (where / "m.onnx").stat().st_size == exported["bytes"]
     _run(
         [
             str(fresh / "bin" / "catgui"),

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QPaintEvent,
-)
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from catgui.core import persistence
-from catgui.core.errors import CatguiError
 from catgui.ui import settings as remembered
 from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.tab import ClassifyTab
 from catgui.ui.mistakes.tab import MistakesTab
 from catgui.ui.model_exporter import ModelExporter
+from catgui.ui.model_files import ModelFiles
 from catgui.ui.model_selector import ModelSelector
 from catgui.ui.models_watcher import ModelsWatcher
 from catgui.ui.status_bar import StatusBar, model_text
 from catgui.ui.tab import Tab
 from catgui.ui.train.tab import TrainTab
+from catgui.ui.window_menus import build_menus
 from catgui.workers.base import running_workers
 
 #: Qt adds the application's display name: the title bar reads "Cat or not cat? — catgui".
@@ -79,6 +62,8 @@ class MainWindow(QMainWindow):
         self.models_watcher = ModelsWatcher(state, self)
         self.exporter = ModelExporter(self.settings, self)
         self.exporter.failed.connect(lambda msg: self.show_error("Model not exported", msg))
+        self.model_files = ModelFiles(state, self.settings, self)
+        self.model_files.failed.connect(self.show_error)
         corner = QWidget(objectName="modelCorner")
         row = QHBoxLayout(corner)
         row.setContentsMargins(8, 2, 8, 2)
@@ -88,10 +73,11 @@ class MainWindow(QMainWindow):
         row.addWidget(self.model_selector)
         self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.setCentralWidget(self.tabs)
-        self._build_menus()
+        build_menus(self)  # the ..._action attributes
         self.setStatusBar(StatusBar(state, self))
         self.exporter.started.connect(self.statusBar().showMessage)
         self.exporter.exported.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        self.model_files.saved.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
         self.model_status = self.statusBar().model_label
         self.data_status = self.statusBar().data_label
         self.setAcceptDrops(True)
@@ -102,67 +88,7 @@ class MainWindow(QMainWindow):
         self.mistakes_tab.thresholdChanged.connect(self.classify_tab.set_threshold)
         self._restore_geometry()
 
-    # -- building -----------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work even with the menu bar hidden
-        return action
-
-    def _build_menus(self) -> None:
-        key = QKeySequence.StandardKey
-        self.open_images_action = self._action(
-            "Open Images…", self.open_images, key.Open, "Choose pictures to classify"
-        )
-        self.paste_action = self._action(
-            "Paste Image", self.paste_image, key.Paste, "Classify the picture on the clipboard"
-        )
-        self.open_data_action = self._action(
-            "Open Data Set Folder…",
-            self.open_dataset_dialog,
-            "Ctrl+Shift+D",
-            "Choose the folder holding the cat/non-cat h5 files",
-        )
-        self.open_model_action = self._action(
-            "Open Model…", self.open_model_dialog, "Ctrl+Shift+O", "Open a saved .npz model"
-        )
-        self.save_model_action = self._action(
-            "Save Model As…", self.save_model_dialog, "Ctrl+Shift+S", "Save the active model"
-        )
-        self.export_action = self._action(
-            "Export Model…",
-            lambda: self.exporter.ask(self.state.model),
-            "Ctrl+E",
-            "Write the active model as an ONNX file, for use outside catgui",
-        )
-        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.train_action = self._action("Train", self.train_tab.start, "Ctrl+Return")
-        self.stop_action = self._action("Stop Training", self.train_tab.stop, "Esc")
-        self.about_action = self._action("About catgui", self.show_about)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        groups = (
-            (self.open_images_action, self.paste_action),
-            (self.open_data_action, self.open_model_action, self.save_model_action),
-            (self.export_action,),
-            (self.quit_action,),
-        )
-        for i, group in enumerate(groups):
-            if i:
-                file_menu.addSeparator()
-            file_menu.addActions(group)
-        train_menu = bar.addMenu("T&raining")
-        train_menu.addAction(self.train_action)
-        train_menu.addAction(self.stop_action)
-        bar.addMenu("&Help").addAction(self.about_action)
-
+    # -- following the model and the run -------------------------------------------------------
     def _describe_model(self, model) -> None:
         """The model selector's tooltip: the active model's accuracy, interval and data."""
         tip = "The model used for Classify and Mistakes; trained models appear here"
@@ -217,52 +143,18 @@ class MainWindow(QMainWindow):
             self.show_error("Data set not opened", error)
 
     def open_model_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Open Model",
-            remembered.folder(self.settings, remembered.MODELS_FOLDER, self.state.models_folder),
-            "catgui models (*.npz)",
-        )
-        if path:
-            self.open_model(path)
+        self.model_files.open_dialog()
 
     def open_model(self, path: str) -> bool:
-        try:
-            self.state.open_model(path)
-        except CatguiError as exc:
-            self.show_error("Model not opened", str(exc))
-            return False
-        remembered.remember(self.settings, remembered.MODELS_FOLDER, str(Path(path).parent))
-        return True
+        """Make the model saved at ``path`` active; an error is shown if it cannot be."""
+        return self.model_files.open(path)
 
     def save_model_dialog(self) -> None:
-        model = self.state.model
-        if model is None:
-            self.show_error("Nothing to save", "There is no active model: train or open one first.")
-            return
-        folder = remembered.folder(self.settings, remembered.SAVE_FOLDER, self.state.models_folder)
-        start = Path(folder) / f"{model.name}.npz"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save Model As", str(start), "catgui models (*.npz)"
-        )
-        if path:  # the dialog has asked before replacing an existing file
-            self.save_model_to(path, overwrite=Path(path).exists())
+        self.model_files.save_dialog()
 
     def save_model_to(self, path: str, overwrite: bool = False) -> bool:
         """Save the active model; an error is shown and the model stays in memory."""
-        model = self.state.model
-        if model is None:
-            return False
-        try:
-            saved = persistence.save(model, path, overwrite=overwrite)
-        except CatguiError as exc:
-            self.show_error("Model not saved", str(exc))
-            return False
-        remembered.remember(self.settings, remembered.SAVE_FOLDER, str(saved.parent))
-        self.state.notify_models_list_changed()
-        self.state.set_model(model)
-        self.statusBar().showMessage(f"Saved {saved}", 5000)
-        return True
+        return self.model_files.save_to(path, overwrite)
 
     def show_about(self) -> QMessageBox:
         box = AboutDialog(self)

@@ -6,36 +6,30 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from catgui.core import images
 from catgui.ui import settings as remembered
+from catgui.ui.classify.batches import ClassifyBatches
 from catgui.ui.classify.corrections import ClassifyCorrections
 from catgui.ui.classify.corrections_dialog import CorrectionsDialog
 from catgui.ui.classify.drop_area import DropArea
+from catgui.ui.classify.file_dialogs import ask_for_folder, ask_for_images
 from catgui.ui.classify.header import ClassifyHeader
 from catgui.ui.classify.insight_controls import InsightControls
 from catgui.ui.classify.insights import RowInsights
 from catgui.ui.classify.labelled_summary import LabelledSummary
 from catgui.ui.classify.model import band_around, summary_text
+from catgui.ui.classify.notice import NO_MODEL, ClassifyNotice  # noqa: F401
 from catgui.ui.classify.pasted_images import NOTHING_TO_PASTE, PastedImages  # noqa: F401
 from catgui.ui.classify.results import ClassifyResults
-from catgui.workers.classify_queue import ClassifyQueue
-
-IMAGE_FILTER = (
-    "Images (" + " ".join(f"*{s}" for s in sorted(images.IMAGE_SUFFIXES)) + ");;All files (*)"
-)
-NO_MODEL = (
-    "No model is active, so nothing can be classified yet. Open a model "
-    "(File ▸ Open model…) or train one in the Train tab."
-)
 
 
 class ClassifyTab(QWidget):
     """Drop area, progress, summary and the list of results (issue 3).
 
     Uses ``state.model`` and re-scores every row when ``state.modelChanged``. Drops that
-    arrive while a batch runs wait in :attr:`queue`; one worker at a time fills the list.
+    arrive while a batch runs wait in :attr:`queue` (kept by :attr:`batches`, which also
+    keeps the header's progress and status); one worker at a time fills the list.
     The main window routes window-wide drops, Ctrl+O and Ctrl+V to :meth:`add_paths`,
     :meth:`open_images` and :meth:`paste_image`, and calls :meth:`shutdown` on close.
 
@@ -61,15 +55,9 @@ class ClassifyTab(QWidget):
         self.settings = settings if settings is not None else QSettings()
         self.pasted = PastedImages()
         self.destroyed.connect(self.pasted.remove_all)
-        self._note = ""
         self.threshold = 0.5
         self.half_width = 0.0  # the remembered band comes with load_settings
         self._corrections_count = 0
-        self.queue = ClassifyQueue(self._network, self)
-        self.queue.resultsReady.connect(self._on_results)
-        self.queue.progressed.connect(self._on_progress)
-        self.queue.busyChanged.connect(self._on_busy_changed)
-        self.queue.failed.connect(self._show_notice)
         self._build()
         state.modelChanged.connect(self._on_model_changed)
         state.modelsListChanged.connect(self.controls.list_comparable)
@@ -84,15 +72,7 @@ class ClassifyTab(QWidget):
         self._refresh()
 
     def _build(self) -> None:
-        self.notice = QLabel()
-        self.notice.setObjectName("classifyNotice")
-        self.notice.setWordWrap(True)
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice.hide()
-        self.notice.setStyleSheet(
-            "QLabel { background: rgba(201, 138, 18, 0.15); border-radius: 6px;"
-            " border: 1px solid rgba(201, 138, 18, 0.5); padding: 8px 10px; }"
-        )
+        self.notice = ClassifyNotice()
         self.drop_area = DropArea()
         self.drop_area.pathsDropped.connect(self.add_paths)
         self.drop_area.openImagesRequested.connect(self.open_images)
@@ -106,6 +86,11 @@ class ClassifyTab(QWidget):
         self.clear_button.clicked.connect(self.clear)
         header.corrections_button.clicked.connect(self.open_corrections)
         header.halfWidthChanged.connect(self.set_unsure_half_width)
+        self.batches = ClassifyBatches(self._network, header, self)
+        self.queue = self.batches.queue
+        self.queue.resultsReady.connect(self._on_results)
+        self.queue.busyChanged.connect(self._refresh)
+        self.queue.failed.connect(self.notice.show_text)
 
         self.results_view = ClassifyResults()
         self.results = self.results_view.results
@@ -116,13 +101,13 @@ class ClassifyTab(QWidget):
         self.results.rescored.connect(self._refresh)
         self.insights = RowInsights(self.results, self.results_view.visible_rows, self)
         self.controls = InsightControls(
-            header, self.insights, self.state, self.settings, self._show_notice, self
+            header, self.insights, self.state, self.settings, self.notice.show_text, self
         )
         self.results_view.previewClicked.connect(self.insights.toggle_row)
         self.corrections = ClassifyCorrections(self.results, self)
         self.corrections.countChanged.connect(self._on_corrections_changed)
         self.corrections.noted.connect(self._on_note)
-        self.corrections.failed.connect(self._show_notice)
+        self.corrections.failed.connect(self.notice.show_text)
         self.results_view.correctionRequested.connect(self.corrections.correct_rows)
         self.results_view.undoRequested.connect(self.corrections.undo_row)
 
@@ -143,28 +128,19 @@ class ClassifyTab(QWidget):
         paths = [str(p) for p in paths if str(p)]
         if not paths:
             return
-        self._show_notice("")
-        self._note = ""
+        self.notice.show_text("")
         self.labelled.add_paths(paths)
-        self.queue.add(paths)
+        self.batches.add(paths)
         self._refresh()
 
     def open_images(self) -> None:
         """Let the user pick picture files (several at once) and classify them."""
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Open images to classify", remembered.last_folder(self.settings), IMAGE_FILTER
-        )
-        if files:
-            remembered.remember_folder(self.settings, str(Path(files[0]).parent))
-            self.add_paths(files)
+        self.add_paths(ask_for_images(self, self.settings))
 
     def open_folder(self) -> None:
         """Let the user pick a folder; every picture in it and its subfolders is classified."""
-        folder = QFileDialog.getExistingDirectory(
-            self, "Open a folder of pictures", remembered.last_folder(self.settings)
-        )
+        folder = ask_for_folder(self, self.settings)
         if folder:
-            remembered.remember_folder(self.settings, folder)
             self.add_paths([folder])
 
     def paste_image(self) -> None:
@@ -176,7 +152,7 @@ class ClassifyTab(QWidget):
         if paths:
             self.add_paths(paths)
         else:
-            self._show_notice(problem)
+            self.notice.show_text(problem)
 
     # -- corrections, threshold, unsure band ----------------------------------------------------
     def open_corrections(self) -> CorrectionsDialog:
@@ -214,24 +190,21 @@ class ClassifyTab(QWidget):
         self._refresh()
 
     def _on_note(self, text: str) -> None:
-        self._note = text
+        self.batches.note = text
         self._refresh()
 
     def is_busy(self) -> bool:
         """Whether a batch is being classified."""
-        return self.queue.is_busy()
+        return self.batches.is_busy()
 
     def cancel(self) -> None:
         """Stop the running batch and drop the waiting ones; results so far stay."""
-        done, total = self.queue.progress
-        if self.queue.cancel():
-            self._note = f"Cancelled after {done:,} of {total:,}." if total else "Cancelled."
+        self.batches.cancel()
         self._refresh()
 
     def clear(self) -> None:
         """Stop any batch and empty the list."""
-        self.queue.cancel()
-        self._note = ""
+        self.batches.clear()
         self.results.clear()
         self.labelled.forget()
         self._refresh()
@@ -264,68 +237,24 @@ class ClassifyTab(QWidget):
         # synchronously next, and rows drawn at the old width would be drawn twice.
         self.results_view.doItemsLayout()
 
-    def _on_progress(self, done: int, total: int, found: int) -> None:
-        waiting = self.queue.waiting()
-        more = f" · {waiting:,} more drop{'s' * (waiting != 1)} waiting" if waiting else ""
-        if total:
-            self.progress.setRange(0, total)
-            self.progress.setValue(done)
-            self.status.setText(f"Classifying {done:,} of {total:,}…{more}")
-        else:
-            self.progress.setRange(0, 0)
-            self.status.setText(f"Looking for pictures… {found:,} found{more}")
-
-    def _on_busy_changed(self, busy: bool) -> None:
-        if busy:
-            self.progress.setRange(0, 0)
-            self.status.setText("Looking for pictures…")
-        self._refresh()
-
     def _on_model_changed(self, model) -> None:
         self.controls.follow_model(model)
         if model is not None:
-            if self.results.rowCount():
-                again = []
-                if not model.classifier.quick:  # decode the files anew at its own size
-                    again = [e.path for e in self.results.entries() if e.path.is_file()]
-                self.results.rescore(model.classifier, skip=again)
-                if again:
-                    self.queue.add([str(p) for p in again])
-                if not self.queue.is_busy():
-                    self.status.setText(f"Updating the answers for model “{model.name}”…")
-            self.queue.start_next()
+            self.batches.rescore(self.results, model)
         self._refresh()
 
     # -- view ----------------------------------------------------------------------------------
     def _refresh(self, *_args) -> None:
         has_rows = self.results.rowCount() > 0
-        busy = self.queue.is_busy()
-        waiting = self.queue.waiting() > 0
+        busy = self.batches.is_busy()
         # Shown as soon as work starts, so the first results land in a laid-out list
         # and are drawn once, not once before and once after the layout settles.
         self.results_view.setVisible(has_rows or busy)
         self.drop_area.set_compact(has_rows or busy)
-        has_fixes = self._corrections_count > 0
-        self.status_row.setVisible(has_rows or busy or waiting or has_fixes)
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy or waiting)
-        self.clear_button.setEnabled(has_rows or busy)
-        if self.state.model is None:
-            text = NO_MODEL
-            if waiting:
-                n = self.queue.waiting_items()
-                text += f" The {n:,} dropped item{'s' * (n != 1)} will be classified then."
-            self._show_notice(text)
-        elif self.notice.text().startswith(NO_MODEL):
-            self._show_notice("")
-        if not busy:
-            self.status.setText(self._note)
+        self.batches.show_in_header(has_rows, self._corrections_count > 0)
+        self.notice.follow_model(self.state.model is not None, self.queue.waiting_items())
         self._refresh_summary()
 
     def _refresh_summary(self, *_args) -> None:
         self.summary.setText(summary_text(self.results.counts()))
         self.labelled.update_from(self.results.entries(), self.threshold)
-
-    def _show_notice(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QFrame,
-    QGroupBox,
-    QHBoxLayout,
-    QScrollArea,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from catgui.core import kinds
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
 from catgui.ui.train.buttons import TrainButtons
+from catgui.ui.train.controls_column import ControlsColumn
 from catgui.ui.train.cost_plot_slot import CostPlotSlot
 from catgui.ui.train.data_box import DataBox
-from catgui.ui.train.hyperparameter_form import HyperparameterForm, describe
+from catgui.ui.train.hyperparameter_form import HyperparameterForm
 from catgui.ui.train.progress import TrainProgress
+from catgui.ui.train.run_driver import RunDriver
 from catgui.ui.train.run_keeper import RunKeeper
 from catgui.ui.train.run_summary import RunSummary
 from catgui.ui.train.setup_page import SetupPage
@@ -58,13 +50,10 @@ class TrainTab(QWidget):
         self.setObjectName("trainTab")
         self.state = state
         self.settings = settings if settings is not None else QSettings()
-        self.worker: TrainWorker | None = None
-        self._last_worker: TrainWorker | None = None
         self._train_when_ready = False
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
         self.sweep_dialog = None  # the Sweep… dialog, once opened
-        self._stop_asked = False  # the user pressed Stop during the current run
         self.stack = QStackedWidget(self)
         setup = SetupPage(state)
         setup.ownPicturesChosen.connect(self.use_own_pictures)
@@ -104,30 +93,17 @@ class TrainTab(QWidget):
         self.plot_slot = CostPlotSlot(page)
         self.plot_slot.built.connect(lambda _plot: self._show_model_curve(self.state.model))
 
-        settings_box = QGroupBox("Settings")
-        QVBoxLayout(settings_box).addWidget(self.form)
-        left = QVBoxLayout()
-        left.setContentsMargins(0, 0, 6, 0)
-        left.addWidget(self.data_box)
-        left.addWidget(settings_box)
-        left.addWidget(buttons)
-        left.addWidget(self.summary)
-        left.addStretch(1)
-        left_widget = QWidget()
-        left_widget.setLayout(left)
-        scroll = QScrollArea(objectName="trainControls", widgetResizable=True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(left_widget)
-        left_widget.setFixedWidth(384)  # labels wrap; room for a vertical scroll bar
-        scroll.setFixedWidth(400)
         layout = QHBoxLayout(page)
-        layout.addWidget(scroll)
+        layout.addWidget(ControlsColumn(self.data_box, self.form, buttons, self.summary))
         right = QVBoxLayout()
         self.views = TrainViews(self.state, self.plot_slot, page)
         right.addWidget(self.views, 1)
         right.addWidget(self.progress)
         layout.addLayout(right, 1)
+        self.run = RunDriver(
+            self.plot_slot, self.progress, self.summary, self.keeper, self.views, self
+        )
+        self.run.ended.connect(self._end_if_done)
         return page
 
     # -- running -------------------------------------------------------------------------------
@@ -135,6 +111,11 @@ class TrainTab(QWidget):
     def plot(self) -> CostPlot:
         """The live cost plot (created on first use: see :class:`CostPlotSlot`)."""
         return self.plot_slot.plot()
+
+    @property
+    def worker(self) -> TrainWorker | None:
+        """The run's thread while it is on (see :class:`RunDriver`)."""
+        return self.run.worker
 
     @property
     def pending(self) -> TrainOutcome | None:
@@ -160,22 +141,9 @@ class TrainTab(QWidget):
         if self.pending is not None:
             self.keeper.discard_pending()
         self.save_settings()
-        self._stop_asked = False
-        self.worker = TrainWorker(self.state.dataset, config, save_in=self.state.models_folder)
-        self.worker.progressed.connect(self._progressed)
-        self.worker.succeeded.connect(self._succeeded)
-        self.worker.failed.connect(self._failed)
-        self.worker.finished.connect(self._finished)
-        self.views.attach(self.worker)
-        steps = kinds.of_config(config).planned_steps(config, len(self.state.dataset.train))
-        self.plot.start_run(steps, describe(config))
-        self.progress.start(steps)
-        self.summary.offer_choice(False)
-        self.summary.show_message(
-            f"Training {describe(config)}…", "Press <b>Stop</b> (Esc) to end early."
-        )
+        worker = self.run.begin(self.state.dataset, config, self.state.models_folder)
         self._set_running(True)
-        self.worker.start()
+        worker.start()
 
     def stop(self) -> None:
         """Ask the run to end after the current iteration (it keeps what was learnt).
@@ -184,11 +152,8 @@ class TrainTab(QWidget):
         """
         self._train_when_ready = False
         self.data_box.cancel()
-        if self.worker is not None:
-            self._stop_asked = True
-            self.worker.stop()
+        if self.run.stop():
             self.stop_button.setEnabled(False)
-            self.progress.setFormat("Stopping…")
 
     def open_sweep(self) -> None:
         """The Sweep… dialog on the data in use and the form's recipe."""
@@ -215,48 +180,7 @@ class TrainTab(QWidget):
         self.views.history.stop()
         if self.sweep_dialog is not None:
             self.sweep_dialog.shutdown()
-        worker = self.worker
-        if worker is None:
-            return
-        for signal in (worker.progressed, worker.succeeded, worker.failed, worker.finished):
-            signal.disconnect()
-        worker.stop_and_wait()
-        self.worker = None
-
-    def _progressed(self, iteration: int, cost: float) -> None:
-        self.plot.add_point(iteration, cost)
-        self.progress.step(iteration, cost)
-
-    def _succeeded(self, outcome: TrainOutcome) -> None:
-        self.plot.set_curve(outcome.costs)
-        self.progress.finish(outcome.costs, outcome.seconds, outcome.stopped)
-        if outcome.stopped:
-            done, total = len(outcome.costs), self.progress.total
-            note = f"Stopped after {done:,} of {total:,} iterations. "
-            note += "Save what was learnt, or discard it."
-            self.keeper.hold(outcome, "Stopped early", note)
-            return
-        self.keeper.settle(outcome, "Training finished")  # the worker saved it
-
-    def _failed(self, message: str) -> None:
-        partial = self.worker.partial if self.worker is not None else None
-        self.progress.setFormat("Failed")
-        if partial is not None:
-            self.keeper.hold(partial, "Training diverged", message, error=True)
-        elif self._stop_asked:  # Stop before anything was learnt: what was asked, no fault
-            self.progress.setFormat("Stopped")
-            self.summary.show_message(
-                "Stopped", f"{message[:1].upper()}{message[1:]}. The active model is unchanged."
-            )
-        else:
-            self.summary.show_message("Training failed", message, error=True)
-
-    def _finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.wait()  # ``finished`` comes just before the thread really ends
-        self._last_worker = worker  # freed with the next run (queued signals delivered)
-        self._end_if_done()
+        self.run.shutdown()
 
     def _end_if_done(self) -> None:
         """The run is over once its thread has ended and its model is active."""

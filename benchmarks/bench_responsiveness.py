@@ -61,6 +61,7 @@ def probe_sweep(window) -> dict:
         raise RuntimeError("the Sweep dialog did not start")
     wait_until(lambda: not dialog.is_running(), timeout=900)
     took = time.perf_counter() - start
+    wait_until(lambda: False, timeout=0.3)  # the figure's last draw comes just after
     dialog.close()
     return {**probe.stop(), "seconds": took, "runs": len(dialog.records)}
 

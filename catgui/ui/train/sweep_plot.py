@@ -11,6 +11,7 @@ from matplotlib import colormaps
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from catgui.core import sweeps
@@ -21,6 +22,8 @@ ACCENT = "#0a84ff"
 MARKED = "#ff9500"
 FAILED = "#d70015"
 MEAN = "#6e7781"
+#: A figure is drawn this long after its artists are built (see ``SweepPlot._draw_soon``).
+DRAW_DELAY_MS = 1
 
 
 def _pct(value: float | None) -> str:
@@ -41,6 +44,7 @@ class SweepPlot(FigureCanvasQTAgg):
         self.setMinimumSize(420, 260)
         self.axes = self.figure.add_subplot()
         self.colours = FigureColours.of()
+        self._draw_pending = False
         self._shown: tuple = (self.clear, ())
         self.clear()
         follow_palette(self, self._follow_palette)
@@ -52,6 +56,18 @@ class SweepPlot(FigureCanvasQTAgg):
             self.colours = colours
             show, args = self._shown
             show(*args)
+
+    def _draw_soon(self) -> None:
+        """Draw on a later turn of the event loop, after what is already due (a click,
+        a repaint): building the artists (~15 ms) and drawing them (~30 ms) are then two
+        short waits, not one long one (``draw_idle`` often ran straight after)."""
+        if not self._draw_pending:
+            self._draw_pending = True
+            QTimer.singleShot(DRAW_DELAY_MS, self, self._draw_now)
+
+    def _draw_now(self) -> None:
+        self._draw_pending = False
+        self.draw()
 
     def _reset(self, xlabel: str, ylabel: str) -> None:
         ax, c = self.axes, self.colours
@@ -85,7 +101,7 @@ class SweepPlot(FigureCanvasQTAgg):
             color=self.colours.secondary,
             transform=self.axes.transAxes,
         )
-        self.draw_idle()
+        self._draw_soon()
 
     def show_seeds(self, records: Sequence[sweeps.RunRecord], marked: int | None) -> None:
         """Test accuracy per seed with its 95 % interval; the mean (and ±spread) as a band;
@@ -132,7 +148,7 @@ class SweepPlot(FigureCanvasQTAgg):
         ax.set_ylim(0, 100)
         if ax.get_legend_handles_labels()[0]:
             self._legend("lower right")
-        self.draw_idle()
+        self._draw_soon()
 
     def show_rates(self, records: Sequence[sweeps.RunRecord]) -> None:
         """The cost curves of every rate overlaid (colour on a log scale of the rate); the
@@ -166,7 +182,7 @@ class SweepPlot(FigureCanvasQTAgg):
             ax.set_ylim(0, max(1e-9, float(np.percentile(finite, 99))) * 1.05)
         if records:
             self._legend("upper right")
-        self.draw_idle()
+        self._draw_soon()
 
     def show_folds(self, cv: sweeps.CrossValidation) -> None:
         """The held-out accuracy of each fold, the mean as a line and ±spread as a band."""
@@ -184,4 +200,4 @@ class SweepPlot(FigureCanvasQTAgg):
         ax.set_xticks(list(folds))
         ax.set_ylim(0, 100)
         self._legend("lower right")
-        self.draw_idle()
+        self._draw_soon()

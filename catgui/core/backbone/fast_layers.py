@@ -121,7 +121,7 @@ class Layer:
         """Calls that expand input rows ``first:end`` into the window (row 0: padded ``base``)."""
         block, (n, h, _, cin) = self.block, self.x.shape
         c, s = block.c, block.s
-        parts = self.x.reshape(n, h, -1, s, cin)[:, first:end]
+        parts = reshaped(self.x, n, h, -1, s, cin)[:, first:end]
         at = slice(first + block.top - base, end + block.top - base)
         calls = []
         for p in range(s):

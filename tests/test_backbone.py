@@ -250,6 +250,16 @@ def test_the_fast_path_gives_the_plain_path_s_numbers():
     assert np.max(np.abs(fast32 - plain)) <= 1e-4 * max(1.0, np.max(np.abs(plain)))
 
 
+def test_pictures_alone_and_in_pairs_give_the_plain_path_s_numbers():
+    squares = _squares(_photos("cat", 3))
+    net = backbone.weights().astype(np.float64)
+    plain = efficientnet.reference_feature_map(squares, net)
+    together = fast_path.feature_map(squares, net)  # a pair, then a picture alone
+    alone = np.concatenate([fast_path.feature_map(square[None], net) for square in squares])
+    np.testing.assert_allclose(together, plain, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(alone, plain, rtol=0, atol=1e-9)
+
+
 def test_threads_give_the_same_features_as_one():
     squares = _squares(_photos("dog", 4))
     one = backbone.extract(squares, threads=1, cached=False)

@@ -1,250 +1,135 @@
 """EfficientNet-Lite0's fast path: the same network as
-:func:`~catgui.core.backbone.efficientnet.reference_feature_map`, a picture at a time.
+:func:`~catgui.core.backbone.efficientnet.reference_feature_map`, two pictures at a time.
 
 Measured on 2 shared cores (one BLAS thread, see docs/performance.md): the 1x1 convolutions
-are near the BLAS peak already, so the time to win is in the depthwise convolutions and the
-bias / ReLU6 passes. Thin layers (< EINSUM_CHANNELS channels, the big 112x112 and 56x56
-maps) run in bands of output rows: the expansion of just the rows a band needs, the
-depthwise sums on 2-D views whose rows are whole image rows (w * c floats, so NumPy's inner
-loops are long even for 32 channels), the projection of the band, all while the band is in
-cache. A stride-2 layer keeps its expanded map split by column parity so every shifted
-slice is contiguous along a row. Wide layers (small maps) run the depthwise sum as one
-einsum over a strided view of a zero-padded buffer. Biases are tiled along the row, buffers
-are allocated once per thread and reused.
+are near the BLAS peak already, so the time to win is in the depthwise convolutions, the
+passes over memory around them and Python's own overhead. So:
+
+* Every map carries one more channel, held at 1: the 1x1 convolutions' biases are one
+  more row of their weights (no bias pass). A skip block's projection writes 0 there and
+  the skip adds the input's 1.
+* A block's expanded map lives in a zero-padded window (split by column parity for a
+  stride-2 layer, so each tap is a contiguous run along a row). Its depthwise sum is one
+  ``np.einsum`` per parity over a strided view of the window whose innermost axis is a
+  run of whole output pixels (the weights tiled along it): one pass a tap, multiply and
+  add fused, no zero taps.
+* A layer runs in bands of output rows: the band's expansion, depthwise sum and
+  projection while they are in cache; the window slides down the map band by band.
+* Two pictures go through together: their 1x1 convolutions are one product where a
+  layer is one band (the weights read once for both).
+* A runner's buffers are allocated once, and every NumPy call with its views is prepared
+  once too: running the network is a loop over a list of calls. Runners outlive the
+  threads that use them (kept idle for the next ones); the prepared weights are shared.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
-from catgui.core.backbone.efficientnet import (
-    INPUT_SIZE,
-    Block,
-    Weights,
-    _check,
-    _relu6,
-    _stem,
-    same_padding,
-)
-from catgui.core.errors import CatguiError
+from catgui.core.backbone.efficientnet import INPUT_SIZE, Weights, _check, same_padding
+from catgui.core.backbone.fast_layers import Layer, PreparedBlock, reshaped, with_bias
 
 
 def feature_map(squares: np.ndarray, weights: Weights) -> np.ndarray:
     """The head's ``(n, 7, 7, 1280)`` map for ``(n, 224, 224, 3)`` uint8 squares.
 
-    Runs a picture at a time through this thread's :class:`_Runner` (buffers reused, the
-    wide layers' arrays kept small enough to stay in cache); the same numbers as
-    :func:`reference_feature_map` up to float32 rounding.
+    Runs ``PICTURES`` pictures at a time through a :class:`_Runner`; the same
+    numbers as :func:`reference_feature_map` up to float32 rounding.
     """
     _check(squares)
-    runner = _runner(weights)
     maps = np.empty((len(squares), 7, 7, weights.head[0].shape[1]), dtype=weights.stem[0].dtype)
-    for i, square in enumerate(squares):
-        maps[i] = runner.run(square)
+    for i in range(0, len(squares), PICTURES):
+        batch = squares[i : i + PICTURES]
+        with _runner(weights, len(batch)) as runner:
+            runner.run(batch, maps[i : i + PICTURES])
     return maps
 
 
-#: Depthwise layers at least this wide run as one einsum; thinner ones in row bands.
-EINSUM_CHANNELS = 240
-#: Bytes of one band's depthwise accumulator (the band's rows of output, all channels).
-BAND_BYTES = 512 * 1024
+#: Pictures run together (4 was slower than 2: the early layers' bands outgrow the cache).
+PICTURES = 2
 
 
-class _Banded:
-    """One block, run in bands of output rows (thin layers)."""
+class _Network:
+    """A network's weights prepared for the fast path (the runners share them)."""
 
-    def __init__(self, block: Block, h: int, w: int, dtype: np.dtype) -> None:
-        k, s = block.kernel, block.stride
-        wd, bd = block.depthwise
-        c = wd.shape[2]
-        wp, bp = block.project
-        top, _, oh = same_padding(h, k, s)
-        left, _, ow = same_padding(w, k, s)
-        if h % s or w % s:
-            raise CatguiError(f"a stride-{s} layer cannot read {h} x {w} maps")
-        self.block, self.s, self.h, self.wq, self.oh, self.ow, self.c = (
-            block,
-            s,
-            h,
-            w // s,
-            oh,
-            ow,
-            c,
-        )
-        # the expanded map (s, h, w / s, c), split by column parity; the input itself when
-        # there is neither an expansion nor a stride
-        own = block.expand is not None or s > 1
-        self.expanded = np.zeros((s, h, w // s, c), dtype) if own else None
-        self.expand_bias = None if block.expand is None else np.tile(block.expand[1], w // s)
-        self.weights = np.tile(wd, (1, 1, ow))  # (k, k, ow * c): a row's worth per offset
-        self.bias = np.tile(bd, ow)
-        self.project_bias = np.tile(bp, ow)
-        self.out = np.empty((oh, ow, wp.shape[1]), dtype)
-        rows = max(1, min(oh, BAND_BYTES // (ow * c * dtype.itemsize)))
-        self.acc = np.empty((rows, ow * c), dtype)
-        self.term = np.empty_like(self.acc)
-        self.bands = []
-        for o0 in range(0, oh, rows):
-            o1 = min(oh, o0 + rows)
-            need = min(h, s * (o1 - 1) - top + k)  # input rows the band reads, exclusive
-            first, rest = None, []
-            for i in range(k):
-                # output rows o whose input row s * o - top + i lies inside the map
-                lo, hi = max(o0, -(-(top - i) // s)), min(o1, (h - 1 + top - i) // s + 1)
-                if lo >= hi:
-                    continue
-                rows_in = slice(s * lo - top + i, s * (hi - 1) - top + i + 1, s)
-                for j in range(k):
-                    parity, shift = (j - left) % s, (j - left) // s
-                    c0, c1 = max(0, -shift), min(ow, w // s - shift)
-                    if c0 >= c1:
-                        continue
-                    op = (
-                        (slice(lo - o0, hi - o0), slice(c0 * c, c1 * c)),
-                        parity,
-                        (rows_in, slice((c0 + shift) * c, (c1 + shift) * c)),
-                        (i, j, slice(0, (c1 - c0) * c)),
-                    )
-                    if (i, j) == (top, left):  # covers the whole band: written, not added
-                        first = op
-                    else:
-                        rest.append(op)
-            self.bands.append((o0, o1, need, first, rest))
-
-    def run(self, x: np.ndarray) -> np.ndarray:
-        block, s, c, ow = self.block, self.s, self.c, self.ow
-        if self.expanded is None:
-            flat = x.reshape(1, self.h, self.wq * c)
-        else:
-            flat = self.expanded.reshape(s, self.h, self.wq * c)
-            if block.expand is None:
-                for p in range(s):
-                    self.expanded[p] = x[:, p::s]
-            else:
-                parts = [x] if s == 1 else [np.ascontiguousarray(x[:, p::s]) for p in range(s)]
-        out2 = self.out.reshape(self.oh * ow, -1)
-        rows_out, rows_in = self.out.reshape(self.oh, -1), x.reshape(x.shape[0], -1)
-        done = 0
-        for o0, o1, need, first, rest in self.bands:
-            if block.expand is not None and need > done:
-                for p, part in enumerate(parts):
-                    np.matmul(
-                        part[done:need].reshape(-1, part.shape[2]),
-                        block.expand[0],
-                        out=self.expanded[p, done:need].reshape(-1, c),
-                    )
-                fresh = flat[:, done:need]
-                np.add(fresh, self.expand_bias, out=fresh)
-                _relu6(fresh)
-                done = need
-            acc, term = self.acc[: o1 - o0], self.term[: o1 - o0]
-            _, p, src, tap = first
-            np.multiply(flat[p][src], self.weights[tap], out=acc)
-            for dst, p, src, tap in rest:
-                np.multiply(flat[p][src], self.weights[tap], out=term[dst])
-                np.add(acc[dst], term[dst], out=acc[dst])
-            np.add(acc, self.bias, out=acc)
-            _relu6(acc)
-            np.matmul(acc.reshape(-1, c), block.project[0], out=out2[o0 * ow : o1 * ow])
-            y = rows_out[o0:o1]
-            np.add(y, self.project_bias, out=y)
-            if block.skip:
-                np.add(y, rows_in[o0:o1], out=y)
-        return self.out
-
-
-class _Einsum:
-    """One block whose depthwise sum is one einsum over a zero-padded buffer (wide layers)."""
-
-    def __init__(self, block: Block, h: int, w: int, dtype: np.dtype) -> None:
-        from numpy.lib.stride_tricks import as_strided
-
-        k, s = block.kernel, block.stride
-        wd, bd = block.depthwise
-        c = wd.shape[2]
-        wp, bp = block.project
-        top, bottom, oh = same_padding(h, k, s)
-        left, right, ow = same_padding(w, k, s)
-        self.block, self.c, self.oh = block, c, oh
-        self.padded = np.zeros((h + top + bottom, w + left + right, c), dtype)
-        self.inner = self.padded[top : top + h, left : left + w]
-        # a matmul straight into the padded buffer pays on wide maps; small ones go via a copy
-        self.direct = w >= 28
-        self.flat = np.empty((h * w, c), dtype)
-        rs, cs, es = self.padded.strides
-        self.taps = as_strided(
-            self.padded, (oh, ow, k, k, c), (s * rs, s * cs, rs, cs, es), writeable=False
-        )
-        self.acc = np.empty((oh, ow, c), dtype)
-        self.out = np.empty((oh, ow, wp.shape[1]), dtype)
-        self.expand_bias = None if block.expand is None else np.tile(block.expand[1], w)
-        self.bias = np.tile(bd, ow)
-        self.project_bias = np.tile(bp, ow)
-
-    def run(self, x: np.ndarray) -> np.ndarray:
-        block = self.block
-        if block.expand is None:
-            self.inner[...] = x
-        else:
-            if self.direct:
-                np.matmul(x, block.expand[0], out=self.inner)
-            else:
-                np.matmul(x.reshape(-1, x.shape[2]), block.expand[0], out=self.flat)
-                self.inner[...] = self.flat.reshape(self.inner.shape)
-            rows = self.inner.reshape(self.inner.shape[0], -1)
-            np.add(rows, self.expand_bias, out=rows)
-            _relu6(rows)
-        np.einsum("yxijc,ijc->yxc", self.taps, block.depthwise[0], out=self.acc)
-        acc = self.acc.reshape(self.oh, -1)
-        np.add(acc, self.bias, out=acc)
-        _relu6(acc)
-        np.matmul(
-            self.acc.reshape(-1, self.c),
-            block.project[0],
-            out=self.out.reshape(-1, self.out.shape[2]),
-        )
-        y = self.out.reshape(self.oh, -1)
-        np.add(y, self.project_bias, out=y)
-        if block.skip:
-            np.add(y, x.reshape(self.oh, -1), out=y)
-        return self.out
+    def __init__(self, weights: Weights) -> None:
+        self.weights, self.blocks = weights, []
+        h = w = INPUT_SIZE // 2
+        for i, block in enumerate(weights.blocks):
+            # the stem's patches come in: the first block's expansion is the stem
+            self.blocks.append(PreparedBlock(block, h, w, weights.stem if i == 0 else None))
+            h, w = self.blocks[-1].oh, self.blocks[-1].ow
+        self.head = with_bias(*weights.head)
 
 
 class _Runner:
-    """One thread's way through the network: every block's buffers, allocated once."""
+    """``n`` pictures' way through a network: buffers and calls, made once."""
 
-    def __init__(self, weights: Weights) -> None:
-        self.weights = weights
-        dtype = weights.stem[0].dtype
-        self.blocks = []
-        h = w = INPUT_SIZE // 2
-        for block in weights.blocks:
-            kind = _Einsum if block.depthwise[0].shape[2] >= EINSUM_CHANNELS else _Banded
-            self.blocks.append(kind(block, h, w, dtype))
-            h, w = self.blocks[-1].oh, self.blocks[-1].out.shape[1]
+    def __init__(self, network: _Network, n: int) -> None:
+        self.network, self.n = network, n
+        dtype = network.head.dtype
+        top, bottom, oh = same_padding(INPUT_SIZE, 3, 2)
+        left, right, ow = same_padding(INPUT_SIZE, 3, 2)
+        size = (INPUT_SIZE + top + bottom, INPUT_SIZE + left + right)
+        self.image = np.zeros((n, *size, 3), dtype)
+        self.pixels = self.image[:, top : top + INPUT_SIZE, left : left + INPUT_SIZE]
+        q, r, e = self.image.strides[0], self.image.strides[1], self.image.strides[3]
+        self.patches = as_strided(
+            self.image, (n, oh, ow, 3, 9), (q, 2 * r, 6 * e, r, e), writeable=False
+        )
+        self.cols = np.ones((n, oh, ow, 28), dtype)  # (kh, kw, c) patches and a ones column
+        layers, x = [], self.cols
+        for block in network.blocks:
+            layers.append(Layer(block, x))
+            x = layers[-1].out
+        scratch = {
+            name: np.empty(max(int(np.prod(layer.scratch[name])) for layer in layers), dtype)
+            for name in ("acc", "term", "flat")
+        }
+        self.calls = [call for layer in layers for call in layer.calls(scratch)]
+        self.last = reshaped(x, -1, x.shape[3])
 
-    def run(self, square: np.ndarray) -> np.ndarray:
-        """The ``(7, 7, 1280)`` map of one ``(224, 224, 3)`` uint8 square."""
-        weights = self.weights
-        x = (square[None].astype(weights.stem[0].dtype) - 127.0) / 128.0
-        x = _stem(x, weights)[0]
-        for block in self.blocks:
-            x = block.run(x)
-        w, b = weights.head
-        return _relu6(x @ w + b)
+    def run(self, squares: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """``out[...] =`` the ``(n, 7, 7, 1280)`` maps of ``(n, 224, 224, 3)`` uint8 squares."""
+        np.subtract(squares, 127.0, out=self.pixels, dtype=self.pixels.dtype)
+        np.multiply(self.pixels, 1.0 / 128.0, out=self.pixels)
+        self.cols[..., :27].reshape(self.patches.shape)[...] = self.patches
+        for function, args, keywords in self.calls:
+            function(*args, **keywords)
+        maps = reshaped(out, -1, out.shape[3])
+        np.matmul(self.last, self.network.head, out=maps)
+        return np.clip(maps, 0.0, 6.0, out=maps)
 
 
-_local = threading.local()
+#: Idle runners, the last used first: a thread takes one (or makes one) for a batch and
+#: gives it back, so the threads of the next extraction find them ready.
+_idle: list[_Runner] = []
+#: Runners kept idle: two threads' worth (a runner for a pair holds ~30 MB of buffers).
+IDLE = 2
+_networks: list[_Network] = []  # the last two networks used
+_lock = threading.Lock()
 
 
-def _runner(weights: Weights) -> _Runner:
-    """This thread's runner for ``weights`` (the last two networks used are kept)."""
-    runners = _local.__dict__.setdefault("runners", [])
-    for runner in runners:
-        if runner.weights is weights:
-            return runner
-    runners.insert(0, _Runner(weights))
-    del runners[2:]
-    return runners[0]
+@contextlib.contextmanager
+def _runner(weights: Weights, n: int) -> Iterator[_Runner]:
+    """A runner for ``n`` pictures through ``weights``, this thread's until the block ends."""
+    with _lock:
+        runner = next((r for r in _idle if r.network.weights is weights and r.n == n), None)
+        if runner is not None:
+            _idle.remove(runner)
+        else:
+            network = next((x for x in _networks if x.weights is weights), None)
+            network = network or _Network(weights)
+            _networks[:] = [network, *(x for x in _networks if x is not network)][:2]
+    runner = runner or _Runner(network, n)
+    try:
+        yield runner
+    finally:
+        with _lock:
+            _idle.insert(0, runner)
+            del _idle[IDLE:]

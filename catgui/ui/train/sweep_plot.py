@@ -21,7 +21,6 @@ from catgui.ui.common.palette_follower import follow_palette
 ACCENT = "#0a84ff"
 MARKED = "#ff9500"
 FAILED = "#d70015"
-MEAN = "#6e7781"
 #: A figure is drawn this long after its artists are built (see ``SweepPlot._draw_soon``).
 DRAW_DELAY_MS = 1
 
@@ -138,9 +137,15 @@ class SweepPlot(FigureCanvasQTAgg):
         summary = sweeps.summarise(records)
         if summary is not None:
             mean, spread = 100 * summary.mean, 100 * summary.spread
-            ax.axhline(mean, color=MEAN, lw=1, ls="--", label=f"mean {mean:.1f} %")
+            ax.axhline(
+                mean, color=self.colours.secondary, lw=1, ls="--", label=f"mean {mean:.1f} %"
+            )
             ax.axhspan(
-                mean - spread, mean + spread, color=MEAN, alpha=0.12, label=f"±{spread:.1f} points"
+                mean - spread,
+                mean + spread,
+                color=self.colours.secondary,
+                alpha=0.18,
+                label=f"±{spread:.1f} points",
             )
         if any(r.seed == marked for r in records):
             ax.plot([], [], "o", color=MARKED, label=f"recipe's seed ({marked})")
@@ -193,9 +198,13 @@ class SweepPlot(FigureCanvasQTAgg):
         colours = [ACCENT if s == sweeps.OK else FAILED for s in cv.statuses]
         ax.scatter(list(folds), [100 * a for a in cv.accuracies], c=colours, s=36, zorder=3)
         mean, spread = 100 * cv.mean, 100 * cv.spread
-        ax.axhline(mean, color=MEAN, lw=1, ls="--", label=f"mean {mean:.1f} %")
+        ax.axhline(mean, color=self.colours.secondary, lw=1, ls="--", label=f"mean {mean:.1f} %")
         ax.axhspan(
-            mean - spread, mean + spread, color=MEAN, alpha=0.12, label=f"±{spread:.1f} points"
+            mean - spread,
+            mean + spread,
+            color=self.colours.secondary,
+            alpha=0.18,
+            label=f"±{spread:.1f} points",
         )
         ax.set_xticks(list(folds))
         ax.set_ylim(0, 100)

@@ -207,3 +207,31 @@ def test_the_article_pictures_round_trip_too(tmp_path):
     done = export.to_onnx(model, tmp_path / "m.onnx")
     p, _ = _run(done.path, squares)
     np.testing.assert_allclose(p, model.classifier.probabilities(squares), atol=TOLERANCE)
+
+
+def test_the_cli_names_each_bad_input_plainly(tmp_path, capsys):
+    """What QA met: a text file posing as a model, a folder as MODEL, --out under a file,
+    an existing target; and a folder as --out takes the model's name inside it."""
+    fake = tmp_path / "fake.npz"
+    fake.write_text("not a model")
+    assert cli.main(["export", str(fake)]) == 1
+    assert "fake.npz: not a readable model file" in capsys.readouterr().err
+    assert cli.main(["export", str(tmp_path)]) == 1
+    assert "is a folder, not a model file" in capsys.readouterr().err
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    assert cli.main(["export", "default", "--out", str(blocker / "d.onnx")]) == 1
+    assert f"{blocker} is a file, not a folder" in capsys.readouterr().err
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert cli.main(["export", "default", "--out", str(folder)]) == 0
+    (written,) = folder.iterdir()
+    assert written.name == "default.onnx"
+    capsys.readouterr()
+    assert cli.main(["export", "default", "--out", str(written)]) == 1
+    assert "exists already (--overwrite replaces it)" in capsys.readouterr().err
+
+
+def test_sizes_read_as_people_say_them():
+    assert export.size_text(50_460) == "49 KB"
+    assert export.size_text(18_561_461) == "18.6 MB"

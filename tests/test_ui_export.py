@@ -22,6 +22,7 @@ def _errors(window) -> list[str]:
 def test_file_export_writes_the_active_model_as_onnx(window, qtbot, tmp_path, monkeypatch):
     model = persistence.load(ROOT / "models" / "default.npz")
     window.state.set_model(model)
+    window.show()
     target = tmp_path / "out" / "my cat model.onnx"
     float_filter = next(f for f, t in model_exporter.FILTERS.items() if t == "float32")
     asked = {}
@@ -37,6 +38,8 @@ def test_file_export_writes_the_active_model_as_onnx(window, qtbot, tmp_path, mo
     assert asked["start"].endswith(f"{model.name}.onnx") and len(asked["filters"]) == 2
     assert str(target) in done.args[0] and "float32" in done.args[0]
     qtbot.waitUntil(lambda: str(target) in window.statusBar().currentMessage())
+    # the message is seen: the model's line gives way to it (it used to fill the bar)
+    assert not window.statusBar().model_label.isVisible()
     meta = export.read_metadata(target)
     assert meta["kind"] == "dnn" and "float32" in meta["input"]
     # the file answers as the model does
@@ -45,6 +48,8 @@ def test_file_export_writes_the_active_model_as_onnx(window, qtbot, tmp_path, mo
     (p,) = session.run(["p_cat"], {"pixels": x.astype(np.float32)})
     np.testing.assert_allclose(p, model.classifier.probabilities(x), atol=1e-5)
     qtbot.waitUntil(lambda: not window.exporter.busy)
+    window.statusBar().clearMessage()
+    assert window.statusBar().model_label.isVisible()
     # the next export starts where this one went
     window.exporter.ask(model)
     assert asked["start"] == str(target.parent / f"{model.name}.onnx")
@@ -70,3 +75,25 @@ def test_export_with_no_model_asks_for_one(window, qtbot, monkeypatch):
     window.export_action.trigger()
     assert not called
     qtbot.waitUntil(lambda: any("no active model" in t for t in _errors(window)))
+
+
+def test_a_name_typed_without_the_suffix_never_replaces_a_file_unasked(
+    window, qtbot, tmp_path, monkeypatch
+):
+    """The dialog asked about "existing", not "existing.onnx": that file is kept."""
+    window.state.set_model(persistence.load(ROOT / "models" / "default.npz"))
+    kept = tmp_path / "existing.onnx"
+    kept.write_bytes(b"mine")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "existing"), ""))
+    with qtbot.waitSignal(window.exporter.failed, timeout=30_000) as failed:
+        window.export_action.trigger()
+    assert "exists already" in failed.args[0] and kept.read_bytes() == b"mine"
+    qtbot.waitUntil(lambda: not window.exporter.busy)
+
+
+def test_closing_the_window_lets_a_started_export_finish(window, qtbot, tmp_path):
+    window.state.set_model(persistence.load(ROOT / "models" / "default.npz"))
+    target = tmp_path / "late.onnx"
+    window.exporter.export(window.state.model, target)
+    window.close()  # at once: the export must not be dropped
+    assert target.is_file() and target.stat().st_size > 900_000

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from catgui.commands import EXIT_OK, model_path
+from catgui.core.errors import CatguiError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +38,12 @@ def run(args: argparse.Namespace) -> int:
 
     model = persistence.load(model_path(args.model))
     out = Path(args.out) if args.out else Path(model.name + export.SUFFIX)
+    if out.is_dir():  # a folder: the model's name in it, as train --out does
+        out = out / (model.name + export.SUFFIX)
+    if out.suffix.lower() != export.SUFFIX:
+        out = out.with_name(out.name + export.SUFFIX)
+    if out.exists() and not args.overwrite:
+        raise CatguiError(f"{out}: exists already (--overwrite replaces it)")
     done = export.to_onnx(model, out, input_type=args.input_type, overwrite=args.overwrite)
     shape = "(" + ", ".join(str(d) for d in done.input_shape) + ")"
     if args.json:
@@ -60,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(
             f"Exported the {model.kind} model {model.name!r} to {done.path} "
-            f"({done.size / 1e6:.1f} MB, ONNX opset {done.opset}).\n"
+            f"({export.size_text(done.size)}, ONNX opset {done.opset}).\n"
             f"Input 'pixels': {shape} {done.input_type} RGB on 0-255; output 'p_cat': P(cat)."
         )
     return EXIT_OK

@@ -28,6 +28,9 @@ def write(
     word for it, such as "model"). ``durable``: flushed to disk before the rename (a
     cache that can be rebuilt skips it: thousands of small files, each fsync'd, are slow)."""
     folder = path.parent
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise CatguiError(f"{path}: cannot be written, {blocker} is a file, not a folder")
     if path.exists() and not overwrite:
         raise CatguiError(f"{path}: a {what} with this name exists already; choose another name")
     try:

@@ -73,6 +73,11 @@ def build(model: Model, input_type: str = "uint8") -> Any:
     return proto
 
 
+def size_text(size: int) -> str:
+    """``50,460`` -> ``"49 KB"``, ``18,561,461`` -> ``"18.6 MB"``."""
+    return f"{size / 1e6:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1024))} KB"
+
+
 def metadata(model: Model, input_type: str) -> dict[str, str]:
     """What the file says of itself (``metadata_props``)."""
     kind = kinds.get(model.kind)

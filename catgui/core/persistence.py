@@ -81,8 +81,12 @@ def save(model: Model, path: str | os.PathLike, overwrite: bool = False) -> Path
 def load(path: str | os.PathLike) -> Model:
     """Read and validate a model file. Anything wrong is a :class:`CatguiError`."""
     path = Path(path)
+    if path.is_dir():
+        raise CatguiError(f"{path}: is a folder, not a model file (.npz)")
     if not path.is_file():
         raise CatguiError(f"{path}: model file not found")
+    if not zipfile.is_zipfile(path):
+        raise CatguiError(f"{path}: not a readable model file (a catgui model is an .npz archive)")
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}

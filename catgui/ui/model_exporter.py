@@ -25,9 +25,9 @@ FILTERS = {
 }
 
 
-def _steps(model: Model, path: Path, input_type: str):
+def _steps(model: Model, path: Path, input_type: str, overwrite: bool):
     yield f"exporting {model.name}"
-    return export.to_onnx(model, path, input_type=input_type, overwrite=True)
+    return export.to_onnx(model, path, input_type=input_type, overwrite=overwrite)
 
 
 class ModelExporter(QObject):
@@ -56,16 +56,21 @@ class ModelExporter(QObject):
         path, chosen = QFileDialog.getSaveFileName(
             self.parent(), "Export Model", str(start), ";;".join(FILTERS)
         )
-        if path:  # the dialog has asked before replacing an existing file
-            self.export(model, path, FILTERS.get(chosen, "uint8"))
+        if path:
+            # the dialog has asked before replacing the file it names; a name without the
+            # suffix gets it added, and that file is never replaced unasked
+            named = Path(path).suffix.lower() == export.SUFFIX
+            self.export(model, path, FILTERS.get(chosen, "uint8"), overwrite=named)
 
-    def export(self, model: Model, path: str | Path, input_type: str = "uint8") -> None:
+    def export(
+        self, model: Model, path: str | Path, input_type: str = "uint8", overwrite: bool = True
+    ) -> None:
         if self.worker is not None:
             self.failed.emit("An export is already running; wait for it to finish.")
             return
         path = Path(path)
         worker = GeneratorWorker(
-            lambda: _steps(model, path, input_type), task="the export", parent=self
+            lambda: _steps(model, path, input_type, overwrite), task="the export", parent=self
         )
         worker.returned.connect(lambda done: self._done(model, done))
         worker.failed.connect(self.failed)
@@ -78,7 +83,7 @@ class ModelExporter(QObject):
         remembered.remember(self.settings, remembered.EXPORT_FOLDER, str(done.path.parent))
         side = done.input_shape[1]
         self.exported.emit(
-            f"Exported {model.name} to {done.path} ({done.size / 1e6:.1f} MB, ONNX opset "
+            f"Exported {model.name} to {done.path} ({export.size_text(done.size)}, ONNX opset "
             f"{done.opset}; input {side}x{side} {done.input_type} RGB, output p_cat)"
         )
 
@@ -88,5 +93,7 @@ class ModelExporter(QObject):
             worker.deleteLater()
 
     def shutdown(self) -> None:
+        """The window closes: let a running export finish (it takes a fraction of a second;
+        stopping it before its one step would lose the file)."""
         if self.worker is not None:
-            self.worker.stop_and_wait()
+            self.worker.wait()

@@ -47,7 +47,9 @@ class StatusBar(QStatusBar):
     """``Active model: NAME — test accuracy 80 % (67–89 %) on 50 images · data: …`` and
     the data set in use: ``Data: photos (1,600 train / 400 test)``.
 
-    Both stay visible (permanent widgets); temporary messages still show on the left.
+    The data set stays (a permanent widget); the model's line gives way while a temporary
+    message shows ("Saved …", "Exported …", menu tips) and comes back after it: as a
+    permanent widget it filled the bar and no message could be seen.
     """
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
@@ -59,7 +61,7 @@ class StatusBar(QStatusBar):
         for label in (self.model_label, self.data_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setContentsMargins(6, 0, 6, 0)
-        self.addPermanentWidget(self.model_label, 1)
+        self.addWidget(self.model_label, 1)
         self.addPermanentWidget(self.data_label)
         state.modelChanged.connect(self.refresh)
         state.datasetChanged.connect(self.refresh)

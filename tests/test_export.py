@@ -235,3 +235,29 @@ def test_the_cli_names_each_bad_input_plainly(tmp_path, capsys):
 def test_sizes_read_as_people_say_them():
     assert export.size_text(50_460) == "49 KB"
     assert export.size_text(18_561_461) == "18.6 MB"
+
+
+@pytest.mark.parametrize("shipped", ["default.npz", "pretrained.npz"])
+def test_the_readme_example_gives_catguis_answer(shipped, tmp_path):
+    """The README's example, run as written on real photos, prints what catgui predicts."""
+    import contextlib
+    import io
+    import re
+
+    from catgui.core import prediction
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Export to ONNX") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    model = persistence.load(ROOT / "models" / shipped)
+    onnx_file = export.to_onnx(model, tmp_path / "cat.onnx").path
+    for photo in _real_files()[::4]:
+        run = code.replace('"cat.onnx"', repr(str(onnx_file))).replace(
+            '"tom.jpg"', repr(str(photo))
+        )
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(run, "README example", "exec"), {})  # noqa: S102 - our own README
+        said = float(printed.getvalue().strip().strip("[]"))
+        expected = prediction.classify_file(model.classifier, photo).probability
+        assert said == pytest.approx(expected, abs=1e-5), photo

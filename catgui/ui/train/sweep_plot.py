@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from catgui.core import sweeps
+from catgui.ui.common.contrast import luminance
 from catgui.ui.common.figure_colours import FigureColours
 from catgui.ui.common.palette_follower import follow_palette
 
@@ -164,8 +165,10 @@ class SweepPlot(FigureCanvasQTAgg):
         rates = [r.lr for r in records if r.lr and r.lr > 0]
         norm = LogNorm(min(rates), max(rates)) if rates and min(rates) < max(rates) else None
         cmap = colormaps["viridis"]
+        # viridis' dark end vanishes on a dark ground, its yellow end on a white one
+        low, high = (0.35, 1.0) if luminance(self.colours.face) < 0.5 else (0.0, 0.85)
         for r in records:
-            colour = cmap(0.85 * norm(r.lr)) if norm is not None else ACCENT
+            colour = cmap(low + (high - low) * norm(r.lr)) if norm is not None else ACCENT
             xs = [i for i, _ in r.costs]
             ys = [c for _, c in r.costs]
             if (

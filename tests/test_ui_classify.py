@@ -365,3 +365,21 @@ def test_an_idle_status_leaves_the_summary_its_whole_width(qtbot, tab, tmp_path)
     qtbot.wait(20)
     needed = tab.summary.fontMetrics().horizontalAdvance(tab.summary.text())
     assert tab.summary.contentsRect().width() >= needed
+
+
+def test_a_cut_status_shows_whole_as_its_tooltip(qtbot, tab, tmp_path):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    tab.add_paths([str(p) for p in write_pictures(tmp_path / "few", 3)])
+    wait_idle(qtbot, tab)
+    tab.resize(700, 600)
+    long_text = "“a photo with a very long name indeed.jpg”: not a cat · Ctrl+Z undoes"
+    tab.status.setText(long_text)
+    qtbot.wait(20)
+    assert tab.status.is_cut()
+    event = QHelpEvent(QEvent.Type.ToolTip, QPoint(2, 2), tab.status.mapToGlobal(QPoint(2, 2)))
+    QApplication.sendEvent(tab.status, event)
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == long_text)
+    QToolTip.hideText()

@@ -56,7 +56,7 @@ class ClassifyCorrections(QObject):
         if saved:
             what = f"“{saved[0]}”" if len(saved) == 1 else f"{len(saved)} pictures"
             kind = "a cat" if is_cat else "not a cat"
-            self.noted.emit(f"Corrected {what}: {kind} (Ctrl+Z undoes)")
+            self.noted.emit(f"{what}: {kind} · Ctrl+Z undoes")
 
     def undo_row(self, row: int) -> None:
         """Take back the latest correction of the picture in ``row``."""

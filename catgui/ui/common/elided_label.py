@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
 #: The narrowest the label asks to be, in characters' widths.
 MIN_CHARACTERS = 12
@@ -42,9 +42,20 @@ class ElidedLabel(QLabel):
         narrow = self.fontMetrics().averageCharWidth() * self.min_characters
         return QSize(narrow + margins.left() + margins.right(), hint.height())
 
+    def is_cut(self) -> bool:
+        """Whether the text is drawn shortened (it does not fit)."""
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def event(self, event: QEvent) -> bool:
+        """A cut text shows whole as the tooltip (unless the label has a tooltip of its own)."""
+        if event.type() == QEvent.Type.ToolTip and not self.toolTip() and self.is_cut():
+            QToolTip.showText(event.globalPos(), self.text(), self)
+            return True
+        return super().event(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
         rect = self.contentsRect()
-        if self.fontMetrics().horizontalAdvance(self.text()) <= rect.width():
+        if not self.is_cut():
             super().paintEvent(event)  # fits: the ordinary label (selection works)
             return
         shown = self.fontMetrics().elidedText(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from catgui import __version__
-from catgui.core import atomic, decision, kinds
+from catgui.core import atomic, decision, images, kinds
 from catgui.core.errors import CatguiError
 from catgui.core.onnx_graph.graph import OPSET, Graph
 from catgui.core.persistence import Model
@@ -82,7 +82,11 @@ def metadata(model: Model, input_type: str) -> dict[str, str]:
     """What the file says of itself (``metadata_props``)."""
     kind = kinds.get(model.kind)
     side = model.classifier.input_size
-    preprocessing = model.metadata.get("preprocessing") or dict(kind.preprocessing)
+    preprocessing = dict(model.metadata.get("preprocessing") or kind.preprocessing)
+    preprocessing.pop("layout", None)  # the engine's matrix layout, not the file's input
+    preprocessing.setdefault("alpha", images.PREPROCESSING["alpha"])  # one decoder for all
+    preprocessing["jpeg"] = "decoded at reduced size, at least twice the side (Pillow draft)"
+    preprocessing["crop_offsets"] = "integer: ((width - side) // 2, (height - side) // 2)"
     props = {
         "catgui_version": __version__,
         "kind": kind.name,

@@ -89,6 +89,17 @@ class PretrainedClassifier(BackboneClassifier):
     def pooled_weights(self) -> tuple[np.ndarray, float]:
         return head.pooled_weights(self.head, backbone.weights().fc)
 
+    def describe(self) -> str:
+        h = self.head
+        features = {
+            "pooled": "pooled features",
+            "logits": "ImageNet logits",
+            "both": "pooled features and ImageNet logits",
+        }[h.representation]
+        return (
+            f"{backbone.NAME} + L2 logistic regression on its standardised {features} (C {h.c:g})"
+        )
+
 
 class PretrainedRun(FeatureRun):
     def fit(self, features: backbone.Features) -> Generator[float, None, None]:

@@ -75,6 +75,13 @@ class ZeroShotClassifier(BackboneClassifier):
         cats = list(CAT_CLASSES)
         return self.slope * fc_w[:, cats].mean(axis=1), float(self.slope * fc_b[cats].mean())
 
+    def describe(self) -> str:
+        first, last = CAT_CLASSES[0], CAT_CLASSES[-1]
+        return (
+            f"{backbone.NAME} + its softmax mass on ImageNet classes {first}-{last}, "
+            f"calibrated (slope {self.slope:.3g}, offset {self.offset:.3g})"
+        )
+
     def threshold_mass(self) -> float:
         """The cat-class mass at which P(cat) = 0.5."""
         return float(1.0 / (1.0 + np.exp(self.offset / self.slope))) if self.slope else 0.5

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
+from catgui.ui.common.narrow_combo import NarrowComboBox
 
 
-class ModelSelector(QComboBox):
+class ModelSelector(NarrowComboBox):
     """Lists ``state.model_paths()`` (plus the active model if it lives elsewhere).
 
     Picking an entry calls ``state.open_model``; a bad file is reported with
@@ -33,7 +34,7 @@ class ModelSelector(QComboBox):
     fileMissing = Signal(str)
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, min_characters=14, max_characters=44)
         self.setObjectName("modelSelector")
         self.state = state
         self._reported_missing: Path | None = None

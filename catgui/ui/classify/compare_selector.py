@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from catgui.ui.common.narrow_combo import NarrowComboBox
+
 OFF_TEXT = "Compare: off"
 TIP = (
     "Show a second model’s verdict and p(cat) under each row’s answer, e.g. the article’s "
@@ -15,7 +17,7 @@ TIP = (
 )
 
 
-class CompareSelector(QComboBox):
+class CompareSelector(NarrowComboBox):
     """ "Compare: off" and the saved models; choosing one emits :attr:`chosen`.
 
     Signals

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QProgressBar,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QStyle, QWidget
 
 from catgui.ui.classify.compare_selector import CompareSelector
 from catgui.ui.classify.entry import band_around
 from catgui.ui.classify.text import band_text
 from catgui.ui.common.elided_label import ElidedLabel
+from catgui.ui.common.narrow_combo import NarrowComboBox
 from catgui.ui.common.palette_follower import keep_style_sheet
 
 WHY_TIP = (
@@ -70,7 +65,7 @@ class ClassifyHeader(QWidget):
         self.cancel_button.setToolTip("Stop classifying; the pictures done so far stay")
         self.clear_button = QPushButton("Clear", objectName="clearResultsButton")
         self.clear_button.setToolTip("Empty the list (the files are not touched)")
-        self.band_combo = QComboBox(objectName="unsureBandCombo")
+        self.band_combo = NarrowComboBox(objectName="unsureBandCombo")
         self.band_combo.setAccessibleName("Unsure band")
         self.band_combo.setToolTip(
             "Answers this close to the decision threshold are shown as “Unsure”: the model "
@@ -92,6 +87,8 @@ class ClassifyHeader(QWidget):
             "QPushButton#correctionsButton { color: palette(link); padding: 3px 8px; }"
             " QPushButton#correctionsButton:hover { text-decoration: underline; }",
         )
+        for button in (self.cancel_button, self.clear_button, self.why_button):
+            _may_shrink(button)
         bar = QHBoxLayout(self)
         bar.setContentsMargins(4, 0, 0, 0)
         bar.addWidget(self.summary)
@@ -136,3 +133,15 @@ class ClassifyHeader(QWidget):
     def _band_chosen(self, index: int) -> None:
         if index >= 0:
             self.halfWidthChanged.emit(HALF_WIDTHS[index])
+
+
+def _may_shrink(button: QPushButton) -> None:
+    """Let ``button`` give way below the style's minimum button width (80 px), to its text.
+
+    Where there is room it keeps its usual size; in a narrow window the header's buttons
+    get smaller instead of raising the window's minimum width.
+    """
+    margin = 2 * button.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin)
+    text = button.fontMetrics().horizontalAdvance(button.text())
+    button.setMinimumWidth(text + margin + 12)
+    button.setSizePolicy(QSizePolicy.Policy.Preferred, button.sizePolicy().verticalPolicy())

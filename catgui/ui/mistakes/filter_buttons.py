@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QPushButton
 
 from catgui.ui.common import tones
+from catgui.ui.common.elided_label import ElidedLabel
 from catgui.ui.common.palette_follower import keep_style_sheet
 from catgui.ui.mistakes.model import ALL, FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
 
@@ -39,7 +40,8 @@ class FilterButtons:
             self.row.addWidget(button)
         self.buttons[ALL].setChecked(True)
         self.row.addSpacing(16)
-        hint = QLabel("Click a picture (or press Enter) to see it large.")
+        hint = ElidedLabel(text="Click a picture (or press Enter) to see it large.")
+        hint.setToolTip(hint.text())
         keep_style_sheet(hint, lambda: f"color: {tones.secondary()};")
         self.row.addWidget(hint)
         self.row.addStretch(1)

@@ -90,7 +90,7 @@ class MistakesTab(QWidget):
         self.grid_pages = QStackedWidget()
         self.grid_pages.addWidget(self.view)
         self.empty_label = QLabel(
-            objectName="mistakesEmpty", alignment=Qt.AlignmentFlag.AlignCenter
+            objectName="mistakesEmpty", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True
         )
         keep_style_sheet(self.empty_label, lambda: f"color: {tones.secondary()}; font-size: 15px;")
         self.grid_pages.addWidget(self.empty_label)

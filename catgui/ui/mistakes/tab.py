@@ -5,7 +5,16 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from catgui.core import evaluation
 from catgui.ui.common import tones
@@ -102,7 +111,7 @@ class MistakesTab(QWidget):
         layout = QHBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(16)
-        layout.addWidget(side)
+        layout.addWidget(_scrolling(side))
         layout.addLayout(right, 1)
         return content
 
@@ -236,3 +245,16 @@ class MistakesTab(QWidget):
             viewer.stop_worker()
             viewer.close()
             viewer.deleteLater()
+
+
+def _scrolling(side: QWidget) -> QScrollArea:
+    """The summary column in a frameless scroll area: on a short window it scrolls instead
+    of setting the window's minimum height (its confusion matrix was cut at 585 px)."""
+    scroll = QScrollArea(objectName="mistakesSummaryScroll")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(side)
+    bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    scroll.setFixedWidth(side.width() + bar)
+    return scroll

@@ -51,6 +51,7 @@ def main_window(data_folder: Path | None, home: Path):
     from PySide6.QtCore import QSettings
 
     from catgui.ui.app_state import AppState
+    from catgui.ui.application import freeze_after_start
     from catgui.ui.main_window import MainWindow
 
     application()
@@ -59,6 +60,7 @@ def main_window(data_folder: Path | None, home: Path):
         state.open_dataset(data_folder)
     settings = QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(state, settings)
+    freeze_after_start(window)  # as the app does
     window.resize(1100, 760)
     window.show()
     return window

@@ -311,3 +311,21 @@ def test_a_first_start_opens_the_shipped_pretrained_model_when_it_can_run(
     monkeypatch.setattr(backbone, "unavailable", lambda: "no weights (test)")
     state, problems = application.initial_state(settings)
     assert problems == [] and state.model.path == paths.default_model_path()
+
+
+def test_the_app_sets_its_start_up_aside_from_garbage_collection(window, qtbot):
+    """Once the plot is built, what start-up made is frozen (gc.freeze): full collections
+    no longer walk it (they held the interpreter 45-60 ms, stalling the window)."""
+    import gc
+
+    from catgui.ui.application import freeze_after_start
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    freeze_after_start(window)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.train_tab.plot_slot.is_built(), timeout=10_000)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()  # a test process builds many windows: keep them collectable

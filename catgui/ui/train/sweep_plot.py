@@ -83,6 +83,14 @@ class SweepPlot(FigureCanvasQTAgg):
         for side in ("left", "bottom"):
             ax.spines[side].set_color(c.spine)
 
+    def _mean_band(self, mean: float, spread: float) -> None:
+        """The mean (in per cent) as a dashed line and ±spread as a band, in the readable grey."""
+        grey = self.colours.secondary
+        self.axes.axhline(mean, color=grey, lw=1, ls="--", label=f"mean {mean:.1f} %")
+        self.axes.axhspan(
+            mean - spread, mean + spread, color=grey, alpha=0.18, label=f"±{spread:.1f} points"
+        )
+
     def _legend(self, loc: str) -> None:
         self.axes.legend(loc=loc, fontsize="small", frameon=False, labelcolor=self.colours.text)
 
@@ -137,17 +145,7 @@ class SweepPlot(FigureCanvasQTAgg):
             )
         summary = sweeps.summarise(records)
         if summary is not None:
-            mean, spread = 100 * summary.mean, 100 * summary.spread
-            ax.axhline(
-                mean, color=self.colours.secondary, lw=1, ls="--", label=f"mean {mean:.1f} %"
-            )
-            ax.axhspan(
-                mean - spread,
-                mean + spread,
-                color=self.colours.secondary,
-                alpha=0.18,
-                label=f"±{spread:.1f} points",
-            )
+            self._mean_band(100 * summary.mean, 100 * summary.spread)
         if any(r.seed == marked for r in records):
             ax.plot([], [], "o", color=MARKED, label=f"recipe's seed ({marked})")
         ax.set_xticks([r.seed for r in records])
@@ -200,15 +198,7 @@ class SweepPlot(FigureCanvasQTAgg):
         folds = range(1, len(cv.accuracies) + 1)
         colours = [ACCENT if s == sweeps.OK else FAILED for s in cv.statuses]
         ax.scatter(list(folds), [100 * a for a in cv.accuracies], c=colours, s=36, zorder=3)
-        mean, spread = 100 * cv.mean, 100 * cv.spread
-        ax.axhline(mean, color=self.colours.secondary, lw=1, ls="--", label=f"mean {mean:.1f} %")
-        ax.axhspan(
-            mean - spread,
-            mean + spread,
-            color=self.colours.secondary,
-            alpha=0.18,
-            label=f"±{spread:.1f} points",
-        )
+        self._mean_band(100 * cv.mean, 100 * cv.spread)
         ax.set_xticks(list(folds))
         ax.set_ylim(0, 100)
         self._legend("lower right")

@@ -61,13 +61,26 @@ class BackboneClassifier(Classifier):
             squares = pictures.resize_squares(squares, self.reference.source_size)
         return self.reference.score(backbone.extract(squares).pooled)
 
+    def _sources(self, decoded) -> np.ndarray | None:
+        """The decoded pictures at the reference's detail, as familiarity compares them:
+        the decoder's own 64x64 squares for a reference of the data sets' pictures, else
+        the model's crops brought down to the reference's side (``None``: not decoded at
+        the model's size)."""
+        source = self.reference.source_size
+        if source == images.SIZE:
+            return np.stack([p.pixels for p in decoded])
+        size = self.input_size
+        if not all(size in p.sizes() for p in decoded):
+            return None
+        return pictures.resize_squares(
+            np.stack([p.square(size) for p in decoded]), min(source, size)
+        )
+
     def familiarity_of(self, decoded) -> np.ndarray | None:
         if self.reference is None or not decoded:
             return None
-        size = self.reference.source_size
-        if size == images.SIZE:  # the data sets' pictures: compare through the 64x64 square
-            return self.familiarity(np.stack([p.pixels for p in decoded]))
-        return super().familiarity_of(decoded)
+        sources = self._sources(decoded)
+        return None if sources is None else self.familiarity(sources)
 
     def assess(self, decoded) -> tuple[np.ndarray, np.ndarray | None]:
         """The verdicts and familiarity of decoded pictures in one run of the backbone: its
@@ -77,11 +90,7 @@ class BackboneClassifier(Classifier):
         if self.reference is None or not decoded or not all(size in p.sizes() for p in decoded):
             return super().assess(decoded)
         crops = np.stack([p.square(size) for p in decoded])
-        source = self.reference.source_size
-        if source == images.SIZE:  # as familiarity_of: the decoder's own 64x64 square
-            sources = np.stack([p.pixels for p in decoded])
-        else:
-            sources = pictures.resize_squares(crops, min(source, size))
+        sources = self._sources(decoded)
         n = len(decoded)
         if sources.shape[1] == size:
             features = backbone.extract(crops)

@@ -37,11 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from catgui.core import export, persistence
 
     model = persistence.load(model_path(args.model))
-    out = Path(args.out) if args.out else Path(model.name + export.SUFFIX)
-    if out.is_dir():  # a folder: the model's name in it, as train --out does
-        out = out / (model.name + export.SUFFIX)
-    if out.suffix.lower() != export.SUFFIX:
-        out = out.with_name(out.name + export.SUFFIX)
+    out = export.target(args.out or Path.cwd(), model.name)  # a folder: the name in it
     if out.exists() and not args.overwrite:
         raise CatguiError(f"{out}: exists already (--overwrite replaces it)")
     done = export.to_onnx(model, out, input_type=args.input_type, overwrite=args.overwrite)

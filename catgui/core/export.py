@@ -85,7 +85,9 @@ def metadata(model: Model, input_type: str) -> dict[str, str]:
     preprocessing = dict(model.metadata.get("preprocessing") or kind.preprocessing)
     preprocessing.pop("layout", None)  # the engine's matrix layout, not the file's input
     preprocessing.setdefault("alpha", images.PREPROCESSING["alpha"])  # one decoder for all
-    preprocessing["jpeg"] = "decoded at reduced size, at least twice the side (Pillow draft)"
+    preprocessing["jpeg"] = (
+        f"decoded at reduced size, at least {images.DRAFT_FACTOR} x the side (Pillow draft)"
+    )
     preprocessing["crop_offsets"] = "integer: ((width - side) // 2, (height - side) // 2)"
     props = {
         "catgui_version": __version__,
@@ -108,13 +110,20 @@ def metadata(model: Model, input_type: str) -> dict[str, str]:
     return props
 
 
+def target(path: str | Path, name: str) -> Path:
+    """Where an export to ``path`` goes: inside it as ``name.onnx`` when it is a folder,
+    else ``path`` with ``.onnx`` added when it has another suffix."""
+    path = Path(path)
+    if path.is_dir():
+        return path / (name + SUFFIX)
+    return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
+
+
 def to_onnx(
     model: Model, path: str | Path, input_type: str = "uint8", overwrite: bool = False
 ) -> Exported:
-    """Write ``model`` as an ONNX file at ``path`` (``.onnx`` added when missing)."""
-    path = Path(path)
-    if path.suffix.lower() != SUFFIX:
-        path = path.with_name(path.name + SUFFIX)
+    """Write ``model`` as an ONNX file at ``path`` (see :func:`target`)."""
+    path = target(path, model.name)
     proto = build(model, input_type)
     data = proto.SerializeToString()
     atomic.write(path, lambda f: f.write(data), overwrite=overwrite, what="file")

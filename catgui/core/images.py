@@ -40,6 +40,9 @@ PREPROCESSING = {
     "scale": "pixel/255",
     "layout": "row-major (row, column, channel), features x examples",
 }
+#: Large JPEGs are decoded at reduced size (Pillow's ``draft``), still at least this many
+#: times the largest square's side.
+DRAFT_FACTOR = 2
 #: Images above this many pixels are refused as possible decompression bombs.
 MAX_PIXELS = 20_000 * 20_000
 
@@ -108,7 +111,7 @@ def load(
                         f"at most {MAX_PIXELS:,} pixels are accepted"
                     )
                 if img.format == "JPEG":
-                    side = 2 * max((SIZE, *sizes))
+                    side = DRAFT_FACTOR * max((SIZE, *sizes))
                     img.draft("RGB", (side, side))
                 img.load()
                 rgb = _to_rgb(ImageOps.exif_transpose(img) if _has_orientation(img) else img)

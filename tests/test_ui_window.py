@@ -299,15 +299,15 @@ def test_mistakes_threshold_moves_the_classify_threshold(window):
     assert window.classify_tab.threshold == pytest.approx(0.7)
 
 
-def test_a_first_start_opens_the_shipped_pretrained_model_when_it_can_run(
+def test_a_first_start_opens_the_shipped_zero_shot_model_when_it_can_run(
     tmp_path, monkeypatch, qapp
 ):
     from catgui.core import backbone
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     state, problems = application.initial_state(settings)
-    assert problems == [] and state.model.path == paths.photo_model_path()
-    assert state.model.kind == "pretrained"
+    assert problems == [] and state.model.path == paths.first_model_path()
+    assert state.model.kind == "zero-shot"
     monkeypatch.setattr(backbone, "unavailable", lambda: "no weights (test)")
     state, problems = application.initial_state(settings)
     assert problems == [] and state.model.path == paths.default_model_path()

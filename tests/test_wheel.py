@@ -74,15 +74,16 @@ def test_a_wheel_in_a_fresh_venv_works_without_the_checkout(tmp_path, tiny_data)
             "-c",
             "import catgui, json; from catgui.core import paths, "
             "persistence as p; print(json.dumps([catgui.__file__, p.load(paths."
-            "default_model_path()).kind, p.load(paths.photo_model_path()).kind, "
+            "default_model_path()).kind, p.load(paths.photo_model_path()).kind, p.load(paths."
+            "first_model_path()).kind, "
             "str(paths.models_dir())]))",
         ],
         env,
         where,
     )
-    module, default_kind, photo_kind, models = json.loads(out)
+    module, default_kind, photo_kind, first_kind, models = json.loads(out)
     assert Path(module).is_relative_to(fresh) and ROOT not in Path(module).parents
-    assert (default_kind, photo_kind) == ("dnn", "pretrained")
+    assert (default_kind, photo_kind, first_kind) == ("dnn", "pretrained", "zero-shot")
     assert Path(models) == tmp_path / "home" / "models"
 
     photo = where / "photo.png"

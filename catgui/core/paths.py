@@ -35,6 +35,10 @@ DEFAULT_MODEL_NAME = "default.npz"
 #: The shipped model for real photos: pretrained features + a head fitted on the
 #: article's 209 training pictures (``make pretrained-model``).
 PHOTO_MODEL_NAME = "pretrained.npz"
+#: The model a first start opens and ``catgui predict`` uses when no model is named:
+#: ImageNet zero-shot calibrated on the article's 209 training pictures (``make
+#: first-model``), chosen by measurement (``benchmarks/first_model_eval.py``, README).
+FIRST_MODEL_NAME = "zero-shot.npz"
 
 
 def shipped(checkout: Path, packaged: Path) -> Path:
@@ -64,6 +68,11 @@ def default_model_path() -> Path:
 def photo_model_path() -> Path:
     """The shipped pretrained model, which a first start opens when it can run."""
     return shipped(PROJECT_MODELS / PHOTO_MODEL_NAME, PACKAGED_MODELS / PHOTO_MODEL_NAME)
+
+
+def first_model_path() -> Path:
+    """The shipped model a first start opens (and ``catgui predict`` with no model named)."""
+    return shipped(PROJECT_MODELS / FIRST_MODEL_NAME, PACKAGED_MODELS / FIRST_MODEL_NAME)
 
 
 def resource_path(name: str) -> Path:

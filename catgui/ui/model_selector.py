@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
+from catgui.core import shipped_models
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
@@ -64,7 +65,8 @@ class ModelSelector(NarrowComboBox):
             missing = self.missing_message()
             for path in listed:
                 gone = missing is not None and active is not None and _same(path, active)
-                self.addItem(f"{path.stem} (file missing)" if gone else path.stem, str(path))
+                name = shipped_models.title(path) or path.stem
+                self.addItem(f"{name} (file missing)" if gone else name, str(path))
                 tip = missing if gone else str(path)
                 self.setItemData(self.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
             if not listed:

@@ -44,7 +44,12 @@ EVAL_NUMBERS = range(501, 1001)
 TRAIN_NUMBERS = range(1, 501)
 #: scikit-image's shipped pictures: which one is a cat; the rest are other things.
 SKIMAGE_CATS = {"chelsea.png"}
-SKIMAGE_SKIPPED = {"chessboard_GRAY.png", "chessboard_RGB.png", "multipage.tif", "multipage_rgb.tif"}
+SKIMAGE_SKIPPED = {
+    "chessboard_GRAY.png",
+    "chessboard_RGB.png",
+    "multipage.tif",
+    "multipage_rgb.tif",
+}
 MATPLOTLIB_PICTURES = ("grace_hopper.jpg",)
 
 
@@ -116,7 +121,9 @@ def _photo_folder(data: Path) -> Path:
     for label, name in (("cat", "cat"), ("non-cat", "dog")):
         (root / label).mkdir()
         for i in TRAIN_NUMBERS:
-            (root / label / f"{name}.{i}.jpg").symlink_to(data / "photos" / name / f"{name}.{i}.jpg")
+            (root / label / f"{name}.{i}.jpg").symlink_to(
+                data / "photos" / name / f"{name}.{i}.jpg"
+            )
     return root
 
 
@@ -195,7 +202,9 @@ def features_of(group: Group) -> backbone.Features:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "datasets"))
+    parser.add_argument(
+        "--data", default=str(Path(__file__).resolve().parents[2] / "shared" / "datasets")
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     data = Path(args.data)
@@ -218,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"sizes": sizes, "rows": rows}, indent=2))
         return 0
     names = list(sizes)
-    print("| model | all (95 % interval) | " + " | ".join(f"{k} ({sizes[k]})" for k in names) + " |")
+    print(
+        "| model | all (95 % interval) | " + " | ".join(f"{k} ({sizes[k]})" for k in names) + " |"
+    )
     print("| --- " * (len(names) + 2) + "|")
     for row in rows:
         low, high = wilson_interval(row["correct"], row["n"])

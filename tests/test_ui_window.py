@@ -57,9 +57,9 @@ def test_title_tabs_and_menus(qtbot, window):
     assert window.windowTitle() == TITLE
     tabs = window.findChild(QTabWidget, "tabs")
     names = [tabs.widget(i).objectName() for i in range(tabs.count())]
-    assert names == ["trainTab", "classifyTab", "mistakesTab"]
+    assert names == ["trainTab", "classifyTab", "mistakesTab", "cameraTab"]
     texts = [tabs.tabText(i).replace("&", "") for i in range(tabs.count())]
-    assert texts == ["Train", "Classify", "Mistakes"]
+    assert texts == ["Train", "Classify", "Mistakes", "Camera"]
     for name in ("trainButton", "stopButton", "costPlot", "trainProgress", "modelSelector"):
         assert window.findChild(object, name) is not None, name
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}

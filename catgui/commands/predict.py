@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-
 from pathlib import Path
 
 from catgui.commands import EXIT_FAILED, EXIT_OK, check_threshold, model_path

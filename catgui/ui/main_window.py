@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QTa
 from catgui.ui import settings as remembered
 from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
+from catgui.ui.camera.tab import CameraTab
 from catgui.ui.classify.tab import ClassifyTab
 from catgui.ui.mistakes.tab import MistakesTab
 from catgui.ui.model_exporter import ModelExporter
@@ -26,7 +27,7 @@ TITLE = "Cat or not cat?"
 
 
 class MainWindow(QMainWindow):
-    """Train / Classify / Mistakes tabs around one shared :class:`AppState`.
+    """Train / Classify / Mistakes / Camera tabs around one shared :class:`AppState`.
 
     Parameters
     ----------
@@ -53,9 +54,17 @@ class MainWindow(QMainWindow):
         self.train_tab = TrainTab(state, self.settings, self)
         self.classify_tab = ClassifyTab(state, self.settings, self)
         self.mistakes_tab = MistakesTab(state, self.settings, self)
-        self.all_tabs: tuple[Tab, ...] = (self.train_tab, self.classify_tab, self.mistakes_tab)
-        for tab, title in zip(self.all_tabs, ("&Train", "&Classify", "Mista&kes")):
+        self.camera_tab = CameraTab(state, self.settings, self)
+        self.all_tabs: tuple[Tab, ...] = (
+            self.train_tab,
+            self.classify_tab,
+            self.mistakes_tab,
+            self.camera_tab,
+        )
+        for tab, title in zip(self.all_tabs, ("&Train", "&Classify", "Mista&kes", "Camer&a")):
             self.tabs.addTab(tab, title)
+        # a snapshot goes to the Classify list; the camera keeps running on its tab
+        self.camera_tab.snapshotTaken.connect(self._classify_snapshot)
         self.model_selector = ModelSelector(state, self)
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
         self.model_selector.fileMissing.connect(self._model_file_missing)
@@ -136,6 +145,10 @@ class MainWindow(QMainWindow):
         if paths:
             self.tabs.setCurrentWidget(self.classify_tab)
             self.classify_tab.add_paths(list(paths))
+
+    def _classify_snapshot(self, path: str) -> None:
+        self.classify_tab.add_paths([path])
+        self.statusBar().showMessage(f"Snapshot saved as {path}; classified in Classify", 8000)
 
     def open_dataset_dialog(self) -> None:
         error = self.train_tab.locate_dataset()

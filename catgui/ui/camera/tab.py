@@ -1,0 +1,242 @@
+"""The Camera tab: a camera (or a video file) through the active model, live.
+
+Its own tab rather than a panel of Classify: a camera holds a device and a core of the
+machine while it runs, so it runs only while this tab is shown (switching away stops it
+and the camera's light goes off); Classify is a list of files and keeps its room; and
+"teach it your cat" needs the space beside the picture. A snapshot reaches the Classify
+list through the main window (:attr:`CameraTab.snapshotTaken`): tabs never import each
+other.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QHideEvent, QImage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catgui.core import live, snapshots
+from catgui.core.errors import CatguiError
+from catgui.ui.app_state import AppState
+from catgui.ui.camera import multimedia
+from catgui.ui.camera.live_view import LiveView
+from catgui.ui.camera.samples_panel import SamplesPanel
+from catgui.workers.frame_scorer import FrameScorer, rgb_pixels
+
+VIDEO_FILTER = "Videos (*.mp4 *.m4v *.mov *.avi *.mkv *.webm *.ogv *.wmv);;All files (*)"
+
+
+class CameraTab(QWidget):
+    """The live view, its controls and the samples panel.
+
+    Signals
+    -------
+    snapshotTaken(str)
+        A snapshot was saved at this path; the window classifies it in the Classify list.
+    """
+
+    NAME = "camera"
+    snapshotTaken = Signal(str)
+
+    def __init__(
+        self, state: AppState, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("cameraTab")
+        self.state = state
+        self.settings = settings
+        self.reason = multimedia.unavailable()
+        self.source = None
+        self.scorer: FrameScorer | None = None
+        self.last_image = QImage()
+        self.verdicts: list[live.Verdict] = []  # every verdict of this run, in order
+        self._recent: collections.deque[tuple[float, float]] = collections.deque(maxlen=64)
+        layout = QVBoxLayout(self)
+        if self.reason is not None:
+            self.notice = QLabel(self.reason, objectName="cameraUnavailable")
+            self.notice.setWordWrap(True)
+            self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(self.notice)
+            return
+        from catgui.ui.camera.frame_source import FrameSource
+
+        self.source = FrameSource(self)
+        self.chooser = QComboBox(objectName="cameraChooser")
+        self.chooser.setAccessibleName("Camera")
+        self.start_button = QPushButton("Start", objectName="startCamera")
+        self.start_button.setCheckable(True)
+        self.start_button.clicked.connect(self._start_clicked)
+        self.play_button = QPushButton("Play a video file…", objectName="playVideo")
+        self.play_button.clicked.connect(self.choose_video)
+        self.snapshot_button = QPushButton("Snapshot", objectName="snapshot")
+        self.snapshot_button.setToolTip("Save this frame as a picture and classify it in Classify")
+        self.snapshot_button.clicked.connect(self.snapshot)
+        self.view = LiveView(self)
+        self.rate = QLabel(objectName="liveRate")
+        self.panel = SamplesPanel(state, parent=self)
+        self.panel.failed.connect(self.rate.setText)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Camera:"))
+        bar.addWidget(self.chooser, 1)
+        for widget in (self.start_button, self.play_button, self.snapshot_button):
+            bar.addWidget(widget)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.rate)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+
+        self.source.frameArrived.connect(self._frame)
+        self.source.problem.connect(self._problem)
+        self.source.running.connect(self._running)
+        self.source.ended.connect(lambda: self.rate.setText(self.rate.text() + " · video ended"))
+        self.source.camerasChanged.connect(self.list_cameras)
+        state.modelChanged.connect(self._model_changed)
+        self.list_cameras()
+        self._running(False)
+
+    # -- the Tab protocol ------------------------------------------------------------------
+    def load_settings(self) -> None:
+        """Nothing is remembered: the camera never starts by itself."""
+
+    def save_settings(self) -> None:
+        """Nothing to remember."""
+
+    def shutdown(self) -> None:
+        if self.source is not None:
+            self.source.stop()
+            self.panel.shutdown()
+        self._stop_scorer()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt name)
+        """Another tab is shown: the camera stops (and its light goes off)."""
+        if self.source is not None and self.source.source == "camera":
+            self.source.stop()
+        super().hideEvent(event)
+
+    # -- controls --------------------------------------------------------------------------
+    def list_cameras(self) -> None:
+        from catgui.ui.camera.frame_source import cameras
+
+        self.chooser.clear()
+        for choice in cameras():
+            self.chooser.addItem(choice.description, choice)
+        if self.chooser.count() == 0:
+            self.chooser.addItem("No camera found", None)
+            self.chooser.setEnabled(False)
+        else:
+            self.chooser.setEnabled(True)
+
+    def start_camera(self) -> bool:
+        return self.source.start_camera(self.chooser.currentData())
+
+    def play_video(self, path: str) -> bool:
+        """Play ``path``'s frames through the model, as a camera's."""
+        return self.source.play_file(path)
+
+    def choose_video(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Play a video file", "", VIDEO_FILTER)
+        if path:
+            self.play_video(path)
+
+    def stop(self) -> None:
+        self.source.stop()
+
+    def snapshot(self) -> str | None:
+        """Save the frame shown as a picture; the window classifies it. Returns its path."""
+        if self.last_image.isNull():
+            self._problem("No frame to save yet: start the camera or play a video first.")
+            return None
+        try:
+            path = snapshots.save(rgb_pixels(self.last_image))
+        except CatguiError as exc:
+            self._problem(str(exc))
+            return None
+        self.snapshotTaken.emit(str(path))
+        return str(path)
+
+    def _start_clicked(self, checked: bool) -> None:
+        if checked:
+            if not self.start_camera():
+                self.start_button.setChecked(False)
+        else:
+            self.stop()
+
+    # -- the live path ---------------------------------------------------------------------
+    def _running(self, running: bool) -> None:
+        self.start_button.setChecked(running and self.source.source == "camera")
+        self.start_button.setText("Stop" if self.start_button.isChecked() else "Start")
+        self.snapshot_button.setEnabled(running or not self.last_image.isNull())
+        if running:
+            self.verdicts = []
+            self._recent.clear()
+            self._start_scorer()
+        else:
+            self._stop_scorer()
+
+    def _start_scorer(self) -> None:
+        if self.scorer is not None:
+            return
+        self.scorer = FrameScorer(self)
+        model = self.state.model
+        self.scorer.set_classifier(model.classifier if model is not None else None)
+        self.scorer.scored.connect(self._scored)
+        self.scorer.failed.connect(lambda message: self.rate.setText(message))
+        self.scorer.start()
+        if model is None:
+            self.rate.setText("No model is open: open or train one to see verdicts.")
+
+    def _stop_scorer(self) -> None:
+        scorer, self.scorer = self.scorer, None
+        if scorer is not None:
+            scorer.stop_and_wait()
+            scorer.deleteLater()
+
+    def _frame(self, image: QImage, stamp: float) -> None:
+        self.last_image = image
+        self.view.show_frame(image)
+        if self.scorer is not None:
+            self.scorer.offer(image, stamp)
+        self.panel.frame_available(image)
+
+    def _scored(self, verdict: live.Verdict) -> None:
+        now = time.perf_counter()
+        self.verdicts.append(verdict)
+        self._recent.append((now, now - verdict.offered))
+        self.view.show_verdict(verdict)
+        window = [t for t, _ in self._recent if now - t <= 2.0]
+        per_second = (len(window) - 1) / (window[-1] - window[0]) if len(window) > 2 else 0.0
+        latency = 1000 * max(lag for _, lag in list(self._recent)[-len(window) :])
+        self.rate.setText(
+            f"{per_second:.1f} verdicts a second · frame to verdict at most {latency:.0f} ms "
+            "(frames that come while the model is busy are skipped)"
+        )
+
+    def _model_changed(self, model) -> None:
+        if self.scorer is not None:
+            self.scorer.set_classifier(model.classifier if model is not None else None)
+        self.view.show_verdict(None)
+
+    def _problem(self, message: str) -> None:
+        self.view.show_message(message)
+        self.rate.setText("")

@@ -33,6 +33,7 @@ SCRIPTS = [
     ("bench_backbone.py", [], ["--photos", "200", "--rounds", "2"]),
     ("bench_sweeps.py", [], ["--runs", "1"]),
     ("bench_onnx.py", [], ["--rounds", "2", "--photos", "8"]),
+    ("bench_live.py", [], ["--seconds", "4"]),
 ]
 
 
@@ -306,6 +307,29 @@ def summary(records: list[dict]) -> list[list[str]]:
             "<= 1e-5",
             lambda v: v <= 1e-5,
         )
+    for what, key, target, ok in (
+        ("live: frame to verdict, p95", "frame_to_verdict_p95_seconds", "<= 60 ms", 0.060),
+        ("live: worst stall", "worst_stall_seconds", "<= 50 ms", 0.050),
+    ):
+        add(19, what, "live_camera", lambda r, k=key: r[k], ms, target, lambda v, t=ok: v <= t)
+    add(
+        19,
+        "live: verdicts a second",
+        "live_camera",
+        lambda r: r["verdicts_per_second"],
+        lambda v: f"{v:.1f}",
+        ">= 10",
+        lambda v: v >= 10,
+    )
+    add(
+        19,
+        "record 2 x 30 samples, Train: new model active",
+        "teach_2x30",
+        lambda r: r["train_to_active_seconds"],
+        sec,
+        "<= 5 s",
+        lambda v: v <= 5,
+    )
     return rows
 
 

@@ -13,9 +13,16 @@ FPS = 10
 SIZE = (320, 240)
 
 
-def write_video(path: Path, photos: list[Path], frames_each: int, timeout_ms: int = 60_000) -> Path:
-    """Each photo (centre-cropped to 4:3, 320x240) held for ``frames_each`` frames at
-    :data:`FPS`; returns ``path`` (an .avi)."""
+def write_video(
+    path: Path,
+    photos: list[Path],
+    frames_each: int,
+    fps: int = FPS,
+    size: tuple[int, int] = SIZE,
+    timeout_ms: int = 120_000,
+) -> Path:
+    """Each photo (centre-cropped to 4:3, ``size``) held for ``frames_each`` frames at
+    ``fps``; returns ``path`` (an .avi)."""
     from PySide6.QtCore import QEventLoop, QTimer, QUrl
     from PySide6.QtGui import QImage
     from PySide6.QtMultimedia import (
@@ -30,10 +37,10 @@ def write_video(path: Path, photos: list[Path], frames_each: int, timeout_ms: in
     for photo in photos:
         img = Image.open(photo).convert("RGB")
         w, h = img.size
-        side_w, side_h = min(w, h * 4 // 3), min(h, w * 3 // 4)
+        side_w, side_h = min(w, h * size[0] // size[1]), min(h, w * size[1] // size[0])
         box = ((w - side_w) // 2, (h - side_h) // 2, (w + side_w) // 2, (h + side_h) // 2)
-        pixels = np.ascontiguousarray(img.resize(SIZE, Image.Resampling.LANCZOS, box=box))
-        image = QImage(pixels.data, SIZE[0], SIZE[1], 3 * SIZE[0], QImage.Format.Format_RGB888)
+        pixels = np.ascontiguousarray(img.resize(size, Image.Resampling.LANCZOS, box=box))
+        image = QImage(pixels.data, size[0], size[1], 3 * size[0], QImage.Format.Format_RGB888)
         frames += [image.convertToFormat(QImage.Format.Format_RGB32)] * frames_each
     frame_input = QVideoFrameInput()
     session = QMediaCaptureSession()
@@ -48,7 +55,7 @@ def write_video(path: Path, photos: list[Path], frames_each: int, timeout_ms: in
     errors: list[str] = []
     recorder.errorOccurred.connect(lambda _e, text: errors.append(text))
     sent = [0]
-    step = 1_000_000 // FPS  # microseconds
+    step = 1_000_000 // fps  # microseconds
 
     def send() -> None:
         while sent[0] < len(frames):

@@ -53,7 +53,11 @@ class Samples(Corrections):
         if other.exists():
             self.remove(Correction(other, not is_cat))
         try:
-            atomic.write(target, lambda out: out.write(data), overwrite=True, what="sample")
+            # atomic, not flushed to disk: a sample is kept ten times a second while a
+            # button is held (an fsync each stalled the window); a crash loses a few
+            atomic.write(
+                target, lambda out: out.write(data), overwrite=True, what="sample", durable=False
+            )
         except CatguiError as exc:
             raise CatguiError(f"the sample could not be kept: {exc}") from None
         return Correction(target, bool(is_cat))

@@ -61,6 +61,8 @@ class CameraTab(QWidget):
         self.scorer: FrameScorer | None = None
         self.last_image = QImage()
         self.verdicts: list[live.Verdict] = []  # every verdict of this run, in order
+        self.lags: list[float] = []  # each one's seconds from frame handed over to shown
+        self.offered_frames = self.dropped_frames = 0  # of this run: to the model / dropped
         self._recent: collections.deque[tuple[float, float]] = collections.deque(maxlen=64)
         layout = QVBoxLayout(self)
         if self.reason is not None:
@@ -188,7 +190,8 @@ class CameraTab(QWidget):
         self.start_button.setText("Stop" if self.start_button.isChecked() else "Start")
         self.snapshot_button.setEnabled(running or not self.last_image.isNull())
         if running:
-            self.verdicts = []
+            self.verdicts, self.lags = [], []
+            self.offered_frames = self.dropped_frames = 0
             self._recent.clear()
             self._start_scorer()
         else:
@@ -209,6 +212,8 @@ class CameraTab(QWidget):
     def _stop_scorer(self) -> None:
         scorer, self.scorer = self.scorer, None
         if scorer is not None:
+            self.offered_frames += scorer.offered
+            self.dropped_frames += scorer.dropped
             scorer.stop_and_wait()
             scorer.deleteLater()
 
@@ -222,6 +227,7 @@ class CameraTab(QWidget):
     def _scored(self, verdict: live.Verdict) -> None:
         now = time.perf_counter()
         self.verdicts.append(verdict)
+        self.lags.append(now - verdict.offered)
         self._recent.append((now, now - verdict.offered))
         self.view.show_verdict(verdict)
         window = [t for t, _ in self._recent if now - t <= 2.0]

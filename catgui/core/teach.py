@@ -13,14 +13,15 @@ import os
 from collections.abc import Generator
 from pathlib import Path
 
-from catgui.core import kinds
+from catgui.core.kinds import pretrained
 from catgui.core.errors import CatguiError
 from catgui.core.folders import ImportProgress
 from catgui.core.sources import DataPreparation, DataRecipe
 from catgui.core.training import Progress
 from catgui.core.training_run import TrainingRun, TrainOutcome
 
-KIND = "pretrained"
+#: The kind trained: pretrained features + logistic regression (C by cross-validation).
+KIND = pretrained.KIND
 #: Fewest samples of each class a run needs (the hold-out takes a fifth of them).
 AT_LEAST = 5
 
@@ -56,6 +57,6 @@ def train_steps(
     prep = DataPreparation(recipe(folder, with_article, article_folder))
     yield from prep.steps()
     run = TrainingRun(
-        prep.result, kinds.get(KIND).default_config(), Path(save_in) if save_in else None
+        prep.result, KIND.default_config(), Path(save_in) if save_in else None
     )
     return (yield from run.steps())

@@ -216,3 +216,37 @@ def test_the_test_install_pulls_the_camera_extra():
     assert "catgui[camera]" in extras["test"]
     essentials = next(d for d in project["dependencies"] if d.startswith("PySide6-Essentials"))
     assert essentials.split("PySide6-Essentials")[1] in extras["camera"][0]
+
+
+@needs_multimedia
+@needs_backbone
+@needs_photos
+@pytest.mark.gui
+def test_live_why_lays_the_evidence_over_the_picture(qtbot, camera_tab, tmp_path):
+    from video_helpers import write_video
+
+    assert camera_tab.why_button.isEnabled()
+    camera_tab.why_button.setChecked(True)
+    video = write_video(tmp_path / "cat.avi", CATS[:1], 20)
+    assert camera_tab.play_video(str(video))
+    qtbot.waitUntil(lambda: any(v.heat is not None for v in camera_tab.verdicts), timeout=30_000)
+    verdict = next(v for v in camera_tab.verdicts if v.heat is not None)
+    assert verdict.heat.shape == (112, 112, 4) and verdict.heat[..., 3].max() > 100
+    red = verdict.heat[..., 0].astype(int) > verdict.heat[..., 2]
+    assert red.mean() > 0.5  # a cat's picture: mostly evidence for cat
+    shot = camera_tab.view.grab().toImage()
+    assert not shot.isNull()
+    camera_tab.stop()
+    # the article's network cannot explain a live frame: the button says why
+    camera_tab.state.open_model(paths.default_model_path())
+    assert not camera_tab.why_button.isEnabled()
+    assert "pretrained model" in camera_tab.why_button.toolTip()
+
+
+@needs_multimedia
+@pytest.mark.gui
+def test_a_new_model_takes_over_the_live_view(qtbot, camera_tab):
+    camera_tab._start_scorer()
+    camera_tab.state.open_model(paths.default_model_path())
+    assert camera_tab.scorer._classifier is camera_tab.state.model.classifier
+    camera_tab._stop_scorer()

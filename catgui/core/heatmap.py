@@ -48,6 +48,18 @@ def overlay(square: np.ndarray, evidence: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
+def rgba(evidence: np.ndarray, size: int) -> np.ndarray:
+    """The overlay alone: ``(size, size, 4)`` uint8, the colours of :func:`overlay` with
+    their opacity as alpha (to lay over a picture shown at any size)."""
+    grid = upsample(np.asarray(evidence, dtype=np.float64), size)
+    peak = float(np.max(np.abs(grid))) or 1.0
+    strength = np.clip(np.abs(grid) / peak, 0.0, 1.0)
+    colour = np.where(grid[..., None] >= 0, FOR_CAT, AGAINST)
+    alpha = 255.0 * MAX_ALPHA * strength
+    out = np.concatenate([colour, alpha[..., None]], axis=-1)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
 def share_for_cat(evidence: np.ndarray) -> float:
     """How much of the picture's area argues for cat (0-1), for a one-line summary."""
     return float(np.mean(np.asarray(evidence) > 0))

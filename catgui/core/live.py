@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catgui.core import backbone, decision
+from catgui.core import backbone, decision, heatmap
 from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
 
@@ -40,6 +40,10 @@ class Verdict:
     stamp: float
     offered: float
     seconds: float
+    #: "Why?": the evidence over the frame's centred square, ``(HEAT_SIZE, HEAT_SIZE, 4)``
+    #: uint8 RGBA (red for cat, blue against; see :func:`catgui.core.heatmap.rgba`), when
+    #: asked for and the model can give it from the same run of the backbone.
+    heat: np.ndarray | None = None
 
     def label(self, threshold: float = 0.5) -> str:
         """``"cat"`` or ``"non-cat"`` (the one decision rule)."""
@@ -70,17 +74,62 @@ def centre_square(frame: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(square, dtype=np.uint8)
 
 
+#: Side of a live "Why?" overlay (the backbone's 7x7 map, smoothly enlarged).
+HEAT_SIZE = 112
+
+
+def _on_backbone(classifier: Classifier) -> bool:
+    return (
+        getattr(classifier, "from_features", None) is not None
+        and classifier.input_size == backbone.INPUT_SIZE
+    )
+
+
+def why_unavailable(classifier: Classifier | None) -> str | None:
+    """Why the live "Why?" overlay cannot be shown for ``classifier`` (``None``: it can)."""
+    if classifier is None:
+        return "No model is open"
+    if not _on_backbone(classifier) or getattr(classifier, "pooled_weights", None) is None:
+        return "Live “Why?” needs a pretrained model (ImageNet zero-shot or a pretrained head)"
+    return None
+
+
 def probability(classifier: Classifier, frame: np.ndarray) -> float:
     """P(cat) of one frame (features of the pretrained kinds not cached)."""
     square = centre_square(frame, classifier.input_size)[np.newaxis]
-    from_features = getattr(classifier, "from_features", None)
-    if from_features is not None and classifier.input_size == backbone.INPUT_SIZE:
-        return float(from_features(backbone.extract(square, cached=False))[0])
+    if _on_backbone(classifier):
+        return float(classifier.from_features(backbone.extract(square, cached=False))[0])
     return float(classifier.probabilities(square)[0])
 
 
-def score(classifier: Classifier, frame: np.ndarray, stamp: float, offered: float) -> Verdict:
-    """:func:`probability` of ``frame`` as a :class:`Verdict`."""
+def _explained(classifier: Classifier, frame: np.ndarray) -> tuple[float, np.ndarray]:
+    """P(cat) and the class activation map from one run of the backbone: the 7x7 map
+    before pooling gives both (its mean is the pooled features; the head, linear in them,
+    applies to each of its cells)."""
+    from threadpoolctl import threadpool_limits
+
+    from catgui.core.backbone import efficientnet
+
+    square = centre_square(frame, backbone.INPUT_SIZE)[np.newaxis]
+    with threadpool_limits(limits=1, user_api="blas"):
+        maps = backbone.feature_maps(square)  # (1, 7, 7, 1280)
+    pooled = efficientnet.pooled(maps).astype(np.float32)
+    logits = efficientnet.logits(pooled, backbone.weights()).astype(np.float32)
+    p = float(classifier.from_features(backbone.Features(pooled, logits))[0])
+    v, c = classifier.pooled_weights()
+    cam = maps[0].astype(np.float64) @ v + c
+    return p, heatmap.rgba(cam, HEAT_SIZE)
+
+
+def score(
+    classifier: Classifier, frame: np.ndarray, stamp: float, offered: float, why: bool = False
+) -> Verdict:
+    """:func:`probability` of ``frame`` as a :class:`Verdict`; with ``why`` (and a model
+    that can: :func:`why_unavailable`), its "Why?" overlay too, at no second run."""
     start = time.perf_counter()
-    p = probability(classifier, frame)
-    return Verdict(p, float(stamp), offered, time.perf_counter() - start)
+    heat = None
+    if why and why_unavailable(classifier) is None:
+        p, heat = _explained(classifier, frame)
+    else:
+        p = probability(classifier, frame)
+    return Verdict(p, float(stamp), offered, time.perf_counter() - start, heat)

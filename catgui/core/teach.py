@@ -13,9 +13,9 @@ import os
 from collections.abc import Generator
 from pathlib import Path
 
-from catgui.core.kinds import pretrained
 from catgui.core.errors import CatguiError
 from catgui.core.folders import ImportProgress
+from catgui.core.kinds import pretrained
 from catgui.core.sources import DataPreparation, DataRecipe
 from catgui.core.training import Progress
 from catgui.core.training_run import TrainingRun, TrainOutcome
@@ -56,7 +56,5 @@ def train_steps(
     """Import the samples, fit the pretrained head, save; returns the run's outcome."""
     prep = DataPreparation(recipe(folder, with_article, article_folder))
     yield from prep.steps()
-    run = TrainingRun(
-        prep.result, KIND.default_config(), Path(save_in) if save_in else None
-    )
+    run = TrainingRun(prep.result, KIND.default_config(), Path(save_in) if save_in else None)
     return (yield from run.steps())

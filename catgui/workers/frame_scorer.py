@@ -56,6 +56,7 @@ class FrameScorer(Worker):
         self._frame: tuple[QImage, float, float] | None = None
         self._busy = False
         self._classifier: Classifier | None = None
+        self._why = False
         self.offered = 0
         self.dropped = 0
 
@@ -63,6 +64,11 @@ class FrameScorer(Worker):
         """The model for the next frames (the frame being scored keeps its own)."""
         with self._lock:
             self._classifier = classifier
+
+    def set_why(self, why: bool) -> None:
+        """Also make the "Why?" overlay of the next frames (when the model can)."""
+        with self._lock:
+            self._why = bool(why)
 
     def is_busy(self) -> bool:
         with self._lock:
@@ -97,11 +103,12 @@ class FrameScorer(Worker):
                 if self._frame is None:
                     continue
                 (image, stamp, offered), self._frame = self._frame, None
-                classifier = self._classifier
+                classifier, why = self._classifier, self._why
                 self._busy = True
             try:
                 if classifier is not None:
-                    self.scored.emit(live.score(classifier, rgb_pixels(image), stamp, offered))
+                    frame = rgb_pixels(image)
+                    self.scored.emit(live.score(classifier, frame, stamp, offered, why))
             except CatguiError as exc:
                 self.failed.emit(str(exc))
             except Exception as exc:  # noqa: BLE001 - a frame's failure is said, the next is tried

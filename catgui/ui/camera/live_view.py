@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from catgui.core import live
 from catgui.ui.common import tones
+from catgui.ui.common.qimages import to_rgba_qimage
 
 
 class LiveView(QWidget):
@@ -27,6 +28,7 @@ class LiveView(QWidget):
         self.image = QImage()
         self.verdict: live.Verdict | None = None
         self.threshold = 0.5
+        self.show_why = False
         self.message = "Press Start to see the camera, or play a video file."
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
@@ -72,7 +74,17 @@ class LiveView(QWidget):
         target = QRectF(x, y, size.width(), size.height())
         painter.drawImage(target, self.image)
         if self.verdict is not None:
+            if self.show_why and self.verdict.heat is not None:
+                self._paint_heat(painter, target)
             self._paint_verdict(painter, target)
+
+    def _paint_heat(self, painter: QPainter, picture: QRectF) -> None:
+        """The evidence over the centred square the model saw."""
+        side = min(picture.width(), picture.height())
+        square = QRectF(
+            picture.center().x() - side / 2, picture.center().y() - side / 2, side, side
+        )
+        painter.drawImage(square, to_rgba_qimage(self.verdict.heat))
 
     def _paint_verdict(self, painter: QPainter, picture: QRectF) -> None:
         p = self.verdict.probability

@@ -82,6 +82,9 @@ class CameraTab(QWidget):
         self.start_button.clicked.connect(self._start_clicked)
         self.play_button = QPushButton("Play a video file…", objectName="playVideo")
         self.play_button.clicked.connect(self.choose_video)
+        self.why_button = QPushButton("Why?", objectName="liveWhy")
+        self.why_button.setCheckable(True)
+        self.why_button.toggled.connect(self._why_toggled)
         self.snapshot_button = QPushButton("Snapshot", objectName="snapshot")
         self.snapshot_button.setToolTip("Save this frame as a picture and classify it in Classify")
         self.snapshot_button.clicked.connect(self.snapshot)
@@ -93,7 +96,7 @@ class CameraTab(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Camera:"))
         bar.addWidget(self.chooser, 1)
-        for widget in (self.start_button, self.play_button, self.snapshot_button):
+        for widget in (self.start_button, self.play_button, self.why_button, self.snapshot_button):
             bar.addWidget(widget)
         left = QWidget()
         column = QVBoxLayout(left)
@@ -116,6 +119,7 @@ class CameraTab(QWidget):
         state.modelChanged.connect(self._model_changed)
         self.list_cameras()
         self._running(False)
+        self._model_changed(state.model)
 
     # -- the Tab protocol ------------------------------------------------------------------
     def load_settings(self) -> None:
@@ -203,6 +207,7 @@ class CameraTab(QWidget):
         self.scorer = FrameScorer(self)
         model = self.state.model
         self.scorer.set_classifier(model.classifier if model is not None else None)
+        self.scorer.set_why(self.why_button.isChecked() and self.why_button.isEnabled())
         self.scorer.scored.connect(self._scored)
         self.scorer.failed.connect(lambda message: self.rate.setText(message))
         self.scorer.start()
@@ -239,9 +244,21 @@ class CameraTab(QWidget):
         )
 
     def _model_changed(self, model) -> None:
+        classifier = model.classifier if model is not None else None
+        reason = live.why_unavailable(classifier)
+        self.why_button.setEnabled(reason is None)
+        self.why_button.setToolTip(
+            reason or "Show where the evidence for cat (red) and against (blue) lies, live"
+        )
         if self.scorer is not None:
-            self.scorer.set_classifier(model.classifier if model is not None else None)
+            self.scorer.set_classifier(classifier)
+            self.scorer.set_why(self.why_button.isChecked() and reason is None)
         self.view.show_verdict(None)
+
+    def _why_toggled(self, on: bool) -> None:
+        self.view.show_why = on
+        if self.scorer is not None:
+            self.scorer.set_why(on and self.why_button.isEnabled())
 
     def _problem(self, message: str) -> None:
         self.view.show_message(message)

@@ -135,8 +135,9 @@ class CameraTab(QWidget):
         self._stop_scorer()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt name)
-        """Another tab is shown: the camera stops (and its light goes off)."""
-        if self.source is not None and self.source.source == "camera":
+        """Another tab is shown (or the window minimised): the camera stops (its light goes
+        off), and so does a video; nothing runs unseen."""
+        if self.source is not None and self.source.source:
             self.source.stop()
         super().hideEvent(event)
 

@@ -100,7 +100,8 @@ def test_the_view_paints_the_verdict_and_a_snapshot_reaches_classify(qtbot, tmp_
         lambda: results.rowCount() == 1 and results.entry(0).probability is not None, timeout=30_000
     )
     assert results.entry(0).probability > 0.5
-    tab.stop()
+    window.tabs.setCurrentWidget(window.classify_tab)  # nothing runs unseen
+    assert tab.source.source == "" and tab.scorer is None
     window.close()
 
 

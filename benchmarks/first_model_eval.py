@@ -127,11 +127,11 @@ def _photo_folder(data: Path) -> Path:
     return root
 
 
-def training_split(data: Path, photos: Path | None):
+def training_split(data: Path, photos: Path | None, with_article: bool = True):
     recipe = DataRecipe(
         images=photos,
         test_from="article",
-        article_train=photos is not None,
+        article_train=photos is not None and with_article,
         article_folder=data,
         corrections=False,
     ).validate()
@@ -141,8 +141,8 @@ def training_split(data: Path, photos: Path | None):
     return prep.result.train
 
 
-def train(kind: str, data: Path, photos: Path | None):
-    split = training_split(data, photos)
+def train(kind: str, data: Path, photos: Path | None, with_article: bool = True):
+    split = training_split(data, photos, with_article)
     trainer = runs.make_trainer(split, kinds.get(kind).default_config())
     for _ in trainer.steps():
         pass
@@ -186,6 +186,9 @@ def candidates(root: Path, data: Path) -> dict[str, Callable[[Group], np.ndarray
         ),
         "Pretrained features + head on 1,000 photos + the article's 209": train(
             "pretrained", data, photos
+        ),
+        "Pretrained features + head on 1,000 photos (cats and dogs only)": train(
+            "pretrained", data, photos, with_article=False
         ),
     }
     scored = {name: scorer(model) for name, model in made.items()}

@@ -53,7 +53,8 @@ def probe_live(window, video: Path) -> dict:
     start = time.perf_counter()
     if not tab.play_video(str(video)):
         raise RuntimeError("the video did not play")
-    wait_until(lambda: tab.source.source == "", timeout=600)
+    # woken by the source stopping (a 2 ms poll would take the GIL from the scorer)
+    wait_until(lambda: tab.source.source == "", timeout=600, wake=tab.source.running)
     took = time.perf_counter() - start
     stalls = probe.stop()
     lags = np.asarray(tab.lags[1:])  # the first waits for the weights to load
@@ -102,7 +103,11 @@ def probe_teach(window, photos: Path) -> dict:
     before = window.state.model
     start = time.perf_counter()
     panel.train()
-    wait_until(lambda: window.state.model is not before or not panel.is_training(), timeout=600)
+    wait_until(
+        lambda: window.state.model is not before or not panel.is_training(),
+        timeout=600,
+        wake=window.state.modelChanged,
+    )
     took = time.perf_counter() - start
     if window.state.model is before:
         raise RuntimeError(f"training on the samples failed: {panel.status.text()}")

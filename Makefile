@@ -1,4 +1,5 @@
-# catgui: every target bootstraps .venv itself (python3 -m venv + pip install -e ".[test]").
+# catgui: every target bootstraps .venv itself (python3 -m venv + pip install -e ".[test]";
+# the test extra pulls the camera extra, PySide6-Addons, so the Camera tab's tests run).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -153,7 +153,11 @@ def test_without_a_camera_the_view_says_so(qtbot, camera_tab, monkeypatch):
     monkeypatch.setattr(frame_source, "cameras", lambda: [])
     camera_tab.list_cameras()
     assert camera_tab.chooser.currentText() == "No camera found"
-    camera_tab.start_button.click()
+    assert "No camera found" in camera_tab.view.message  # said before anything is pressed
+    assert not camera_tab.start_button.isEnabled()
+    assert "No camera found" in camera_tab.start_button.toolTip()
+    camera_tab.view.show_message("")
+    assert not camera_tab.start_camera()  # asked anyway (the camera went away meanwhile)
     assert "No camera found" in camera_tab.view.message
     assert not camera_tab.start_button.isChecked() and camera_tab.scorer is None
 

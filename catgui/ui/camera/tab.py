@@ -143,16 +143,21 @@ class CameraTab(QWidget):
 
     # -- controls --------------------------------------------------------------------------
     def list_cameras(self) -> None:
-        from catgui.ui.camera.frame_source import cameras
+        from catgui.ui.camera.frame_source import NO_CAMERA, cameras
 
         self.chooser.clear()
         for choice in cameras():
             self.chooser.addItem(choice.description, choice)
-        if self.chooser.count() == 0:
+        found = self.chooser.count() > 0
+        if not found:
             self.chooser.addItem("No camera found", None)
-            self.chooser.setEnabled(False)
-        else:
-            self.chooser.setEnabled(True)
+        self.chooser.setEnabled(found)
+        self.start_button.setEnabled(found)
+        self.start_button.setToolTip("" if found else NO_CAMERA)
+        if self.source.source == "":  # nothing shown: say what can be done
+            self.view.show_message(
+                "Press Start to see the camera, or play a video file." if found else NO_CAMERA
+            )
 
     def start_camera(self) -> bool:
         return self.source.start_camera(self.chooser.currentData())

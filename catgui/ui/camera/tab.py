@@ -14,7 +14,7 @@ import collections
 import time
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QHideEvent, QImage
+from PySide6.QtGui import QHideEvent, QImage, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -72,9 +72,6 @@ class CameraTab(QWidget):
             self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(self.notice)
             return
-        from catgui.ui.camera.frame_source import FrameSource
-
-        self.source = FrameSource(self)
         self.chooser = QComboBox(objectName="cameraChooser")
         self.chooser.setAccessibleName("Camera")
         self.start_button = QPushButton("Start", objectName="startCamera")
@@ -111,15 +108,32 @@ class CameraTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
 
-        self.source.frameArrived.connect(self._frame)
-        self.source.problem.connect(self._problem)
-        self.source.running.connect(self._running)
-        self.source.ended.connect(lambda: self.rate.setText(self.rate.text() + " · video ended"))
-        self.source.camerasChanged.connect(self.list_cameras)
         state.modelChanged.connect(self._model_changed)
-        self.list_cameras()
         self._running(False)
         self._model_changed(state.model)
+
+    def media(self):
+        """The :class:`~catgui.ui.camera.frame_source.FrameSource`, made when first needed
+        (the tab first shown, or a video played): Qt Multimedia's start-up (about 80 ms,
+        its FFmpeg loaded) stays out of the window's."""
+        if self.source is None:
+            from catgui.ui.camera.frame_source import FrameSource
+
+            self.source = FrameSource(self)
+            self.source.frameArrived.connect(self._frame)
+            self.source.problem.connect(self._problem)
+            self.source.running.connect(self._running)
+            self.source.ended.connect(
+                lambda: self.rate.setText(self.rate.text() + " · video ended")
+            )
+            self.source.camerasChanged.connect(self.list_cameras)
+            self.list_cameras()
+        return self.source
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        if self.reason is None:
+            self.media()
+        super().showEvent(event)
 
     # -- the Tab protocol ------------------------------------------------------------------
     def load_settings(self) -> None:
@@ -131,6 +145,7 @@ class CameraTab(QWidget):
     def shutdown(self) -> None:
         if self.source is not None:
             self.source.stop()
+        if self.reason is None:
             self.panel.shutdown()
         self._stop_scorer()
 
@@ -145,6 +160,7 @@ class CameraTab(QWidget):
     def list_cameras(self) -> None:
         from catgui.ui.camera.frame_source import NO_CAMERA, cameras
 
+        self.media()
         self.chooser.clear()
         for choice in cameras():
             self.chooser.addItem(choice.description, choice)
@@ -160,11 +176,11 @@ class CameraTab(QWidget):
             )
 
     def start_camera(self) -> bool:
-        return self.source.start_camera(self.chooser.currentData())
+        return self.media().start_camera(self.chooser.currentData())
 
     def play_video(self, path: str) -> bool:
         """Play ``path``'s frames through the model, as a camera's."""
-        return self.source.play_file(path)
+        return self.media().play_file(path)
 
     def choose_video(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Play a video file", "", VIDEO_FILTER)
@@ -172,7 +188,8 @@ class CameraTab(QWidget):
             self.play_video(path)
 
     def stop(self) -> None:
-        self.source.stop()
+        if self.source is not None:
+            self.source.stop()
 
     def snapshot(self) -> str | None:
         """Save the frame shown as a picture; the window classifies it. Returns its path."""
@@ -196,7 +213,8 @@ class CameraTab(QWidget):
 
     # -- the live path ---------------------------------------------------------------------
     def _running(self, running: bool) -> None:
-        self.start_button.setChecked(running and self.source.source == "camera")
+        camera = self.source is not None and self.source.source == "camera"
+        self.start_button.setChecked(running and camera)
         self.start_button.setText("Stop" if self.start_button.isChecked() else "Start")
         self.snapshot_button.setEnabled(running or not self.last_image.isNull())
         if running:

@@ -213,7 +213,7 @@ def test_the_reason_names_the_extra_when_qt_multimedia_is_missing(monkeypatch):
 
 
 def test_the_test_install_pulls_the_camera_extra():
-    import tomllib
+    tomllib = pytest.importorskip("tomllib", reason="tomllib comes with Python 3.11")
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]

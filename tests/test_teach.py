@@ -127,3 +127,16 @@ def test_recorded_samples_train_the_model_the_command_trains(qtbot, tmp_path, mo
     assert ours.bias == pytest.approx(theirs.bias)
     cat = _photo_frames("cat", [720])[0]
     assert live.probability(state.model.classifier, cat) > 0.5
+
+
+@needs_backbone
+@needs_photos
+def test_a_snapshot_gets_the_verdict_its_live_frame_got(tmp_path):
+    from catgui.core import paths
+
+    classifier = persistence.load(paths.first_model_path()).classifier
+    frame = _photo_frames("cat", [730])[0]
+    live_p = live.probability(classifier, frame)
+    path = snapshots.save(frame, tmp_path)
+    decoded = images.load(path, sizes=(classifier.input_size,))
+    assert classifier.classify([decoded])[0] == pytest.approx(live_p, abs=1e-6)

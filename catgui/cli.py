@@ -12,7 +12,7 @@ import sys
 from catgui import __version__
 from catgui.app import run_gui
 from catgui.commands import EXIT_FAILED, export
-from catgui.commands.kind_options import add_kind_options
+from catgui.commands.kind_options import add_kind_options, method_help
 from catgui.core.errors import CatguiError
 
 
@@ -79,13 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--out", metavar="PNG", default="heat.png", help="where to write the heat map (heat.png)"
     )
-    explain.add_argument(
-        "--method",
-        metavar="METHOD",
-        help="how to explain: occlusion or gradient (the deep network), contribution, "
-        "gradient, occlusion or template (logistic regression), cam (pretrained); "
-        "default: the model's most faithful",
-    )
+    explain.add_argument("--method", metavar="METHOD", help=method_help())
     explain.add_argument("--json", action="store_true", help="print one JSON document")
     export.add_parser(sub)
 

@@ -165,12 +165,12 @@ def test_predict_default_model_on_real_photos(capsys):
     assert code == 0 and len(rows) == 5 and all(0 <= r["probability"] <= 1 for r in rows)
 
 
-def test_main_py_help_runs_as_a_program():
+@pytest.mark.parametrize("program", [["main.py"], ["-m", "catgui"]])
+def test_main_py_and_python_m_catgui_run_as_a_program(program, tmp_path):
+    if program == ["main.py"]:
+        program = [cli.__file__.rsplit("/catgui/", 1)[0] + "/main.py"]
     result = subprocess.run(
-        [sys.executable, "main.py", "--help"],
-        capture_output=True,
-        text=True,
-        cwd=cli.__file__.rsplit("/catgui/", 1)[0],
+        [sys.executable, *program, "--help"], capture_output=True, text=True, cwd=tmp_path
     )
     assert result.returncode == 0 and "train" in result.stdout and "predict" in result.stdout
 
@@ -263,3 +263,15 @@ def test_a_reader_that_goes_away_ends_predict_quietly(tmp_path):
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141, stderr
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_explain_method_help_lists_every_kinds_ways_from_the_table(capsys):
+    from catgui.core import kinds
+
+    with pytest.raises(SystemExit) as end:
+        cli.main(["explain", "--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps the lines
+    assert end.value.code == 0
+    for kind in kinds.all_kinds():
+        assert f"{', '.join(kind.explain_methods)} ({kind.name})" in out
+    assert "occlusion, gradient (dnn)" in out and "cam (pretrained)" in out

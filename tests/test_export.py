@@ -154,6 +154,9 @@ def test_a_kind_that_cannot_export_says_so_and_leaves_no_file(tmp_path):
         def trainer(self, train, config):  # pragma: no cover
             raise NotImplementedError
 
+        def planned_steps(self, config, pictures):  # pragma: no cover
+            raise NotImplementedError
+
         def arrays(self, classifier):  # pragma: no cover
             return {}
 

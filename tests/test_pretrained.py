@@ -58,7 +58,7 @@ def test_a_pretrained_kind_trains_saves_and_loads_a_small_head(
 ):
     path = tmp_path / "m.npz"
     data, outcome, progress = _train(tiny_data, config, save=path)
-    kind = kinds.get(config.kind)
+    kind = kinds.of_config(config)
     n = len(data.train)
     assert [p.iteration for p in progress] == list(range(len(progress)))
     assert progress[-1].total == kind.planned_steps(config, n) == len(progress)
@@ -180,12 +180,12 @@ def test_both_kinds_on_photos_from_elsewhere():
         return Split(squares[idx], y[idx], PHOTOS, "photos")
 
     for config, target in ((PretrainedConfig(), 0.95), (ZeroShotConfig(), 0.93)):
-        kind = kinds.get(config.kind)
+        kind = kinds.of_config(config)
         trainer = kind.trainer(split(train), config)
         for _ in trainer.steps():
             pass
         result = evaluation.evaluate(trainer.classifier(), squares[held], y[held])
-        print(f"{config.kind}: {result.summary()} on photos held out from 1,600")
+        print(f"{kind.name}: {result.summary()} on photos held out from 1,600")
         assert result.accuracy >= target
 
 

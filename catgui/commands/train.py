@@ -10,18 +10,23 @@ import time
 from pathlib import Path
 
 from catgui.commands import EXIT_OK
-from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.errors import CatguiError
 
 
 def run(args: argparse.Namespace) -> int:
     from catgui.commands.kind_options import kind_config
-    from catgui.core import kinds, paths, persistence, runs
+    from catgui.core import kinds, paths, persistence
+    from catgui.core.steps import run_to_end
+    from catgui.core.training_run import TrainingRun
 
     config = kind_config(args)
     kind = kinds.of_config(config)
     recipe = _recipe(args)
     data = _prepare(recipe, quiet=args.json)
-    trainer = runs.make_trainer(data.train, config)
+    out = Path(args.out) if args.out else None
+    to_file = out is not None and not out.is_dir()
+    training = TrainingRun(data, config, save_in=None if to_file else out or paths.models_dir())
+    trainer = training.trainer
     say = (lambda *a: None) if args.json else print
     if recipe.images is not None or len(data.source["train"]) > 1:  # not just the article's
         from catgui.core.source_info import summary_lines
@@ -33,29 +38,19 @@ def run(args: argparse.Namespace) -> int:
         f"({trainer.path} path), {kind.recipe_text(config)}"
     )
     every = kind.report_every
-    start = time.perf_counter()
-    diverged = None
-    try:
-        for step in trainer.steps():
-            if not math.isfinite(step.cost):  # preparing (e.g. reading pictures): no cost yet
-                if (step.iteration + 1) % 100 == 0:
-                    say(f"Prepared {step.iteration + 1} of {len(data.train)} pictures")
-            elif step.iteration % every == 0 or step.iteration == step.total - 1:
-                say(f"Cost after iteration {step.iteration}: {step.cost:.6f}")
-    except TrainingDiverged as exc:
-        diverged = exc
-    seconds = time.perf_counter() - start
-    if diverged is not None:
-        raise diverged
-    model = runs.build_model(trainer, data, seconds)
-    if args.out:
-        out = Path(args.out)
-        if out.is_dir():
-            path = runs.save_new(model, out)
-        else:
-            path = persistence.save(model, out, overwrite=args.overwrite)
-    else:
-        path = runs.save_new(model, paths.models_dir())
+
+    def report(step) -> None:
+        if not math.isfinite(step.cost):  # preparing (e.g. reading pictures): no cost yet
+            if (step.iteration + 1) % 100 == 0:
+                say(f"Prepared {step.iteration + 1} of {len(data.train)} pictures")
+        elif step.iteration % every == 0 or step.iteration == step.total - 1:
+            say(f"Cost after iteration {step.iteration}: {step.cost:.6f}")
+
+    outcome = run_to_end(training.steps(), report)  # TrainingDiverged: printed by main
+    if outcome.save_error is not None:
+        raise CatguiError(outcome.save_error)
+    model = outcome.model
+    path = outcome.saved or persistence.save(model, out, overwrite=args.overwrite)
     meta = model.metadata
     if args.json:
         print(
@@ -63,13 +58,13 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "costs": [
                         [i, c]
-                        for i, c in enumerate(trainer.costs)
+                        for i, c in enumerate(outcome.costs)
                         if i % every == 0 and math.isfinite(c)
                     ],
                     "train_accuracy": meta["train_accuracy"],
                     "test_accuracy": meta["test_accuracy"],
                     "test_interval_95": meta["test_interval_95"],
-                    "seconds": seconds,
+                    "seconds": outcome.seconds,
                     "training_path": trainer.path,
                     "model_path": str(path),
                     "train_size": meta["train_size"],
@@ -86,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Test accuracy:  {accuracy_text(meta['test_accuracy'], meta['test_size'])}")
         for line in kind.findings(meta):
             print(line)
-        print(f"Trained in {seconds:.2f} s. Saved to {path}")
+        print(f"Trained in {outcome.seconds:.2f} s. Saved to {path}")
     return EXIT_OK
 
 

@@ -160,7 +160,7 @@ def test_l2_logistic_regression_trains_through_the_worker(qtbot, window, state):
 def test_the_l2_penalty_c_is_a_field_of_its_own(qtbot, window, state):
     form = window.train_tab.form
     assert not form.edits["c"].isEnabled()  # the deep network has no penalty
-    assert "only the l2" in form.edits["c"].toolTip().lower()
+    assert "no l2 penalty" in form.edits["c"].toolTip().lower()
     form.kind.setCurrentIndex(form.kind.findData("logreg-l2"))
     assert form.edits["c"].isEnabled() and form.edits["c"].text() == "1000"
     for text, reason in (("0", "above 0"), ("-3", "above 0"), ("lots", "a number like 1000")):

@@ -120,15 +120,19 @@ def _recipe(args: argparse.Namespace):
 
 def _prepare(recipe, quiet: bool):
     from catgui.core.sources import DataPreparation
+    from catgui.core.steps import run_to_end
 
-    prep = DataPreparation(recipe)
     live = not quiet and sys.stderr.isatty()
     last = 0.0
-    for p in prep.steps():
+
+    def show(p) -> None:
+        nonlocal last
         now = time.monotonic()
         if live and p.total and (now - last > 0.2 or p.done == p.total):
             last = now
             print(f"\rImporting {p.stage}: {p.done:,}/{p.total:,}", end="", file=sys.stderr)
+
+    data = run_to_end(DataPreparation(recipe).steps(), show)
     if live:
         print(file=sys.stderr)
-    return prep.result
+    return data

@@ -18,8 +18,9 @@ of all of the above for the model's metadata, and the name of every example.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from catgui.core.corrections import Corrections
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
 from catgui.core.folders import FolderImages, FolderImport, ImportProgress, Skipped, content_sha256
+from catgui.core.steps import mapped, run_to_end
 
 TEST_FROM = ("holdout", "folder", "article")
 #: How many skipped files the metadata lists by name (all are counted).
@@ -99,23 +101,18 @@ class _Part:
 class DataPreparation:
     """Import and assemble a :class:`DataRecipe`.
 
-    ``for p in prep.steps(): ...`` yields :class:`~catgui.core.folders.ImportProgress`
-    (with its ``stage``) once per imported file; stop iterating to cancel. After the
-    steps end, :attr:`result` is the :class:`ComposedDataSet`. :meth:`run` does it all.
+    :meth:`steps` yields :class:`~catgui.core.folders.ImportProgress` (with its ``stage``)
+    once per imported file and returns the :class:`ComposedDataSet` (stop iterating to
+    cancel); :meth:`run` does it all without watching.
     """
 
     def __init__(self, recipe: DataRecipe) -> None:
         self.recipe = recipe.validate()
-        self.result: ComposedDataSet | None = None
-        self.imports: dict[str, FolderImages] = {}
 
     def run(self) -> ComposedDataSet:
-        for _ in self.steps():
-            pass
-        assert self.result is not None
-        return self.result
+        return run_to_end(self.steps())
 
-    def steps(self) -> Iterator[ImportProgress]:
+    def steps(self) -> Generator[ImportProgress, None, ComposedDataSet]:
         r = self.recipe
         notes: list[str] = []
         jobs = []
@@ -130,16 +127,16 @@ class DataPreparation:
             jobs.append(
                 ("corrections", FolderImport(fix_folder, False, r.use_cache, missing_ok=True))
             )
+        imports: dict[str, FolderImages] = {}
         for stage, job in jobs:
-            for progress in job.steps():
-                yield dataclasses.replace(progress, stage=stage)
-            self.imports[stage] = job.result
+            imports[stage] = yield from mapped(
+                job.steps(), functools.partial(dataclasses.replace, stage=stage)
+            )
             if job.cache_warning:
                 notes.append(job.cache_warning)
-        self.result = self._assemble(notes)
-        self.imports.clear()  # the result holds copies; keep memory at one data set
+        return self._assemble(imports, notes)  # holds copies: the imports are let go
 
-    def _assemble(self, notes: list[str]) -> ComposedDataSet:
+    def _assemble(self, imports: dict[str, FolderImages], notes: list[str]) -> ComposedDataSet:
         r = self.recipe
         article_train = article_test = None
         if r.uses_article:
@@ -156,7 +153,7 @@ class DataPreparation:
             names = [f"article train #{i}" for i in range(n)]
             train_parts.append(_Part(article_train.x, article_train.y, names))
             sources.append(_describe_split("article", article_train))
-        folder = self.imports.get("images")
+        folder = imports.get("images")
         if folder is not None:
             if r.test_from == "holdout":
                 holdout = splits.stratified_holdout(folder.files, folder.y, r.holdout, r.data_seed)
@@ -167,7 +164,7 @@ class DataPreparation:
             else:
                 train_parts.append(_Part(folder.x, folder.y, list(folder.files)))
             sources.append(_describe_folder("folder", folder, train_parts[-1].y))
-        fixes = self.imports.get("corrections")
+        fixes = imports.get("corrections")
         if fixes is not None and len(fixes):
             w = r.corrections_weight
             names = [f"corrections/{f}" for f in fixes.files] * w
@@ -179,7 +176,7 @@ class DataPreparation:
             test_source = _describe_folder("holdout", folder, test.y)
             test_path = folder.folder
         elif r.test_from == "folder":
-            tf = self.imports["test images"]
+            tf = imports["test images"]
             test = _Part(tf.x, tf.y, list(tf.files))
             test_source, test_path = _describe_folder("folder", tf, tf.y), tf.folder
         else:
@@ -204,7 +201,7 @@ class DataPreparation:
                 f"{train.names[s]} (augmented {k // m})" for k, s in enumerate(src[m:], start=m)
             ]
             train = _Part(ax, ay, names)
-        skipped = tuple(s for job in self.imports.values() for s in job.skipped)
+        skipped = tuple(s for job in imports.values() for s in job.skipped)
         train_path = folder.folder if folder is not None else article_train.path
         unchanged = len(train_parts) == 1 and article_train is not None and r.augment is None
         train_split = (

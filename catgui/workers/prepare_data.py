@@ -1,4 +1,5 @@
-"""Importing and assembling a data set off the GUI thread: runs ``DataPreparation.steps()``."""
+"""Importing and assembling a data set off the GUI thread: runs ``DataPreparation.steps()``,
+whose returned data set is the worker's result."""
 
 from __future__ import annotations
 
@@ -40,9 +41,7 @@ class PrepareDataWorker(GeneratorWorker):
         self.recipe = recipe
 
     def steps(self) -> Steps:
-        prep = DataPreparation(self.recipe)
-        yield from prep.steps()  # closing this generator closes those steps (decoding stops)
-        return prep.result
+        return DataPreparation(self.recipe).steps()  # closed: decoding stops
 
     def sends_at_once(self, step: ImportProgress, first: bool) -> bool:
         return first or step.done == step.total

@@ -275,3 +275,33 @@ def test_explain_method_help_lists_every_kinds_ways_from_the_table(capsys):
     for kind in kinds.all_kinds():
         assert f"{', '.join(kind.explain_methods)} ({kind.name})" in out
     assert "occlusion, gradient (dnn)" in out and "cam (pretrained)" in out
+
+
+def test_predict_piped_into_head_ends_quietly_with_many_files(tmp_path):
+    """`catgui predict default DIR | head -1` over more output than a pipe holds: head
+    leaves after one line while predict is still writing; no traceback, exit 141."""
+    import shutil
+
+    folder = tmp_path / ("long-folder-name-" * 4)
+    folder.mkdir()
+    first = folder / "picture-000.png"
+    Image.new("RGB", (40, 30), (200, 90, 30)).save(first)
+    for i in range(1, 1500):  # ~200 bytes a line: ~300 KB, several pipes full
+        shutil.copyfile(first, folder / f"picture-{i:03d}-{'x' * 60}.png")
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'set -o pipefail; "$0" -m catgui predict default "$1" | head -1',
+            sys.executable,
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert result.returncode == 141, result.stderr
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith(str(folder))
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert result.stderr == ""

@@ -29,12 +29,14 @@ import numpy as np
 from catgui.core import dataset, splits
 from catgui.core.augment import AugmentConfig, augment
 from catgui.core.corrections import Corrections
+from catgui.core.data_source import KEY, Source
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
 from catgui.core.folders import FolderImages, FolderImport, ImportProgress, Skipped, content_sha256
 from catgui.core.steps import mapped, run_to_end
 
-TEST_FROM = ("holdout", "folder", "article")
+#: Where test pictures may come from (a recipe's ``test_from``).
+TEST_FROM = (Source.HOLDOUT, Source.FOLDER, Source.ARTICLE)
 #: How many skipped files the metadata lists by name (all are counted).
 SKIPPED_LISTED = 100
 
@@ -44,7 +46,7 @@ class DataRecipe:
     """What to train and test on. The default is the article's h5 pair."""
 
     images: Path | None = None
-    test_from: str = "holdout"  # with images; without images the article's test set is used
+    test_from: str = Source.HOLDOUT  # with images; without images the article's test set is used
     test_images: Path | None = None
     holdout: float = splits.DEFAULT_SHARE
     data_seed: int = 0  # of the hold-out split (augmentation has its own seed)
@@ -59,13 +61,14 @@ class DataRecipe:
     def validate(self) -> DataRecipe:
         if self.test_from not in TEST_FROM:
             raise CatguiError(
-                f"test images come from {' / '.join(TEST_FROM)}, not {self.test_from!r}"
+                f"test images come from {' / '.join(s.value for s in TEST_FROM)}, "
+                f"not {self.test_from!r}"
             )
-        if self.test_from == "folder" and self.test_images is None:
+        if self.test_from == Source.FOLDER and self.test_images is None:
             raise CatguiError("a test folder is needed to take the test images from a folder")
-        if self.test_images is not None and self.test_from != "folder":
+        if self.test_images is not None and self.test_from != Source.FOLDER:
             raise CatguiError("a test folder was given, but the test images come from elsewhere")
-        if self.images is not None and self.test_from == "holdout":
+        if self.images is not None and self.test_from == Source.HOLDOUT:
             splits.check_share(self.holdout)
         if not isinstance(self.corrections_weight, int) or not 1 <= self.corrections_weight <= 100:
             raise CatguiError(
@@ -77,7 +80,7 @@ class DataRecipe:
 
     @property
     def uses_article(self) -> bool:
-        return self.images is None or self.article_train or self.test_from == "article"
+        return self.images is None or self.article_train or self.test_from == Source.ARTICLE
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class DataPreparation:
         jobs = []
         if r.images is not None:
             jobs.append(("images", FolderImport(r.images, use_cache=r.use_cache)))
-        if r.test_from == "folder" and r.test_images is not None:
+        if r.test_from == Source.FOLDER and r.test_images is not None:
             # A test folder may hold one class only (e.g. "how many of my cats does it get?").
             test_job = FolderImport(r.test_images, require_both=False, use_cache=r.use_cache)
             jobs.append(("test images", test_job))
@@ -143,7 +146,7 @@ class DataPreparation:
             found = dataset.find_folder(r.article_folder)
             if r.images is None or r.article_train:
                 article_train = dataset.load_split(found / dataset.TRAIN_FILE, "train")
-            if r.images is None or r.test_from == "article":
+            if r.images is None or r.test_from == Source.ARTICLE:
                 article_test = dataset.load_split(found / dataset.TEST_FILE, "test")
         train_parts: list[_Part] = []
         sources: list[dict] = []
@@ -152,10 +155,10 @@ class DataPreparation:
             n = len(article_train)
             names = [f"article train #{i}" for i in range(n)]
             train_parts.append(_Part(article_train.x, article_train.y, names))
-            sources.append(_describe_split("article", article_train))
+            sources.append(_describe_split(Source.ARTICLE, article_train))
         folder = imports.get("images")
         if folder is not None:
-            if r.test_from == "holdout":
+            if r.test_from == Source.HOLDOUT:
                 holdout = splits.stratified_holdout(folder.files, folder.y, r.holdout, r.data_seed)
                 idx = holdout.train_index
                 train_parts.append(
@@ -163,27 +166,30 @@ class DataPreparation:
                 )
             else:
                 train_parts.append(_Part(folder.x, folder.y, list(folder.files)))
-            sources.append(_describe_folder("folder", folder, train_parts[-1].y))
+            sources.append(_describe_folder(Source.FOLDER, folder, train_parts[-1].y))
         fixes = imports.get("corrections")
         if fixes is not None and len(fixes):
             w = r.corrections_weight
             names = [f"corrections/{f}" for f in fixes.files] * w
             train_parts.append(_Part(np.tile(fixes.x, (w, 1, 1, 1)), np.tile(fixes.y, w), names))
-            sources.append({**_describe_folder("corrections", fixes, fixes.y), "weight": w})
+            sources.append({**_describe_folder(Source.CORRECTIONS, fixes, fixes.y), "weight": w})
         if holdout is not None:
             idx = holdout.test_index
             test = _Part(folder.x[idx], folder.y[idx], list(holdout.test_files))
-            test_source = _describe_folder("holdout", folder, test.y)
+            test_source = _describe_folder(Source.HOLDOUT, folder, test.y)
             test_path = folder.folder
-        elif r.test_from == "folder":
+        elif r.test_from == Source.FOLDER:
             tf = imports["test images"]
             test = _Part(tf.x, tf.y, list(tf.files))
-            test_source, test_path = _describe_folder("folder", tf, tf.y), tf.folder
+            test_source, test_path = _describe_folder(Source.FOLDER, tf, tf.y), tf.folder
         else:
             assert article_test is not None
             names = [f"article test #{i}" for i in range(len(article_test))]
             test = _Part(article_test.x, article_test.y, names)
-            test_source, test_path = _describe_split("article", article_test), article_test.path
+            test_source, test_path = (
+                _describe_split(Source.ARTICLE, article_test),
+                article_test.path,
+            )
         if fixes is not None and len(fixes):
             test = _without_corrected(test, fixes, notes)
         train = _concat(train_parts)
@@ -263,10 +269,10 @@ def _without_corrected(test: _Part, fixes: FolderImages, notes: list[str]) -> _P
     return _Part(test.x[keep], test.y[keep], [n for n, k in zip(test.names, keep) if k])
 
 
-def _describe_folder(kind: str, images: FolderImages, y_used: np.ndarray) -> dict:
+def _describe_folder(source: Source, images: FolderImages, y_used: np.ndarray) -> dict:
     """What part of an imported folder is used: ``y_used`` (k,) are its labels."""
     return {
-        "kind": kind,
+        KEY: source.value,
         "path": str(images.folder),
         "images": int(len(y_used)),
         "cats": int(np.sum(y_used == 1)),
@@ -281,9 +287,9 @@ def _describe_folder(kind: str, images: FolderImages, y_used: np.ndarray) -> dic
     }
 
 
-def _describe_split(kind: str, split: Split) -> dict:
+def _describe_split(source: Source, split: Split) -> dict:
     return {
-        "kind": kind,
+        KEY: source.value,
         "path": str(split.path),
         "images": len(split),
         "cats": int(np.sum(split.y == 1)),

@@ -67,9 +67,11 @@ def first_model_path(models_folder: Path) -> Path | None:
 def _open_photo_model(state: AppState) -> bool:
     """Open the shipped pretrained model; ``False`` (quietly) when it is absent or cannot run.
 
-    A first start opens it rather than the article's network: a new user's first real
-    photo then gets a right verdict without training anything (the article's network is
-    one choice away in the model list, and a model the user saved wins over both).
+    The window opens it rather than the article's network whenever both are shipped (see
+    :func:`first_model_path`, which returns the shipped default while it exists): a new
+    user's first real photo then gets a right verdict without training anything. The
+    article's network and every model the user saved are one choice away in the model
+    list; a saved model opens first only where the shipped default is missing.
     """
     photo = paths.photo_model_path()
     if not photo.is_file():

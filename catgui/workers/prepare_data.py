@@ -25,13 +25,12 @@ class PrepareDataWorker(GeneratorWorker):
         The :class:`~catgui.core.sources.ComposedDataSet`.
     failed(str)
         A message a person understands, naming the folder or file and the problem.
-    cancelled()
+    interrupted()
         :meth:`stop` was called before the data set was complete; nothing is produced.
     """
 
     progressed = Signal(int, int, str)
     succeeded = Signal(object)
-    cancelled = Signal()
 
     max_per_second = MAX_SIGNALS_PER_SECOND
     task = "preparing the data set"
@@ -51,12 +50,9 @@ class PrepareDataWorker(GeneratorWorker):
 
     def send_result(self, result: ComposedDataSet) -> None:
         if self.isInterruptionRequested():  # stopped while the data set was assembled
-            self.cancelled.emit()
+            self.interrupted.emit()
         else:
             self.succeeded.emit(result)
-
-    def send_interrupted(self) -> None:
-        self.cancelled.emit()
 
     def failure_message(self, exc: BaseException) -> str:
         if isinstance(exc, MemoryError):

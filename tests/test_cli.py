@@ -249,7 +249,7 @@ def test_sweep_needs_something_to_sweep(tiny_data, capsys):
 
 def test_a_reader_that_goes_away_ends_predict_quietly(tmp_path):
     """`catgui predict ... | head`: no BrokenPipeError traceback, exit 141 like `cat`."""
-    from conftest import ROOT
+    from tests.data_helpers import ROOT
 
     for i in range(3):
         Image.new("RGB", (40, 30), (i * 80, 90, 30)).save(tmp_path / f"p{i}.png")

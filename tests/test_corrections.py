@@ -6,7 +6,6 @@ import hashlib
 
 import numpy as np
 import pytest
-from folder_helpers import make_folder, picture
 from PIL import Image
 
 from catgui import cli
@@ -15,6 +14,7 @@ from catgui.core.data_source import Source, source_of
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe, prepare
 from catgui.core.training import TrainConfig, Trainer
+from tests.folder_helpers import make_folder, picture
 
 
 def digest(path):

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import write_h5_pair
 
 from catgui.core import dataset as ds
 from catgui.core import download
 from catgui.core.errors import CatguiError
 from catgui.core.steps import run_to_end
+from tests.data_helpers import write_h5_pair
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -7,7 +7,6 @@ import os
 
 import numpy as np
 import pytest
-from folder_helpers import make_folder, picture
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from catgui.core.sources import DataRecipe, prepare
 from catgui.core.splits import check_share, stratified_holdout
 from catgui.core.steps import run_to_end
 from catgui.core.training import TrainConfig
+from tests.folder_helpers import make_folder, picture
 
 
 @pytest.fixture

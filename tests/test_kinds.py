@@ -123,7 +123,7 @@ def means():
 
 def _data_with_mistakes(folder: Path) -> Path:
     """A tiny pair whose test set has two pictures labelled against their looks."""
-    from conftest import write_h5_pair
+    from tests.data_helpers import write_h5_pair
 
     write_h5_pair(folder)
     with h5py.File(folder / "test_catvnoncat.h5", "r+") as f:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from PIL import Image
 from PySide6.QtCore import Qt
 
@@ -29,6 +28,7 @@ from catgui.core.kinds.pretrained import PretrainedClassifier, PretrainedConfig
 from catgui.core.kinds.zero_shot import ZeroShotClassifier, ZeroShotConfig
 from catgui.core.steps import run_to_end
 from catgui.core.training_run import TrainingRun
+from tests.data_helpers import ROOT
 
 PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
-from test_ui_classify import make_model, wait_idle, write_pictures
 
 from catgui.core import corrections, paths
 from catgui.ui.classify import correction_buttons as cb
 from catgui.ui.classify.corrections_dialog import CorrectionsDialog
 from catgui.ui.classify.tab import ClassifyTab
+from tests.classify_helpers import make_model, wait_idle, write_pictures
 
 pytestmark = pytest.mark.gui
 

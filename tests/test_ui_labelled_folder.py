@@ -9,8 +9,8 @@ from catgui.core import evaluation, labelled_folder, prediction
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.drop_area import DropArea
 from catgui.ui.classify.tab import ClassifyTab
+from tests.classify_helpers import drop, make_model, wait_idle, write_pictures
 from tests.folder_helpers import make_folder
-from tests.test_ui_classify import drop, make_model, wait_idle, write_pictures
 
 pytestmark = pytest.mark.gui
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from catgui.core import network, persistence
 from catgui.core.kinds.network_kind import NetworkClassifier
+from catgui.ui.app_state import AppState
 from catgui.ui.classify.drop_area import DropArea
 from catgui.ui.classify.tab import ClassifyTab
 from tests.qt_helpers import drag_enter, drop_files
@@ -44,3 +45,19 @@ def drop(area: DropArea, paths: list[Path]) -> None:
 
 def wait_idle(qtbot, tab: ClassifyTab) -> None:
     qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
+
+
+def state_with_a_model(folder: Path) -> AppState:
+    """An app state on ``folder``/models with :func:`make_model` (seed 0) active."""
+    state = AppState(folder / "models")
+    state.set_model(make_model(0))
+    return state
+
+
+def shown_tab(qtbot, state: AppState, settings=None, size=(900, 700)) -> ClassifyTab:
+    """A Classify tab on ``state``, shown at ``size`` (its caller shuts it down)."""
+    tab = ClassifyTab(state, settings) if settings is not None else ClassifyTab(state)
+    qtbot.addWidget(tab)
+    tab.resize(*size)
+    tab.show()
+    return tab

@@ -26,7 +26,14 @@ from catgui.ui.classify.model import (
 )
 from catgui.ui.classify.tab import NO_MODEL, ClassifyTab
 from catgui.workers.base import running_workers
-from tests.classify_helpers import drop, make_model, wait_idle, write_pictures
+from tests.classify_helpers import (
+    drop,
+    make_model,
+    shown_tab,
+    state_with_a_model,
+    wait_idle,
+    write_pictures,
+)
 from tests.qt_helpers import file_mime
 
 pytestmark = pytest.mark.gui
@@ -34,17 +41,12 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def state(tmp_path) -> AppState:
-    state = AppState(tmp_path / "models")
-    state.set_model(make_model(0))
-    return state
+    return state_with_a_model(tmp_path)
 
 
 @pytest.fixture
 def tab(qtbot, state) -> ClassifyTab:
-    widget = ClassifyTab(state)
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
+    widget = shown_tab(qtbot, state)
     yield widget
     widget.shutdown()
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from catgui.core import heatmap, persistence
 from catgui.ui.mistakes.image_viewer import ImageViewer
-from tests.why_helpers import classified, mistake_items, previews, shown_tab
+from tests.why_helpers import classified, mistake_items, previews, wide_tab
 
 pytestmark = pytest.mark.gui
 DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default.npz"
@@ -27,7 +27,7 @@ def test_why_is_enabled_for_the_default_network_and_shows_its_occlusion_maps(
     state.set_model(persistence.load(DEFAULT))
     classifier = state.model.classifier
     assert classifier.kind == "dnn" and classifier.cannot_explain is None
-    tab = shown_tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     classified(qtbot, tab, tmp_path)
     why = tab.status_row.why_button
     assert why.isEnabled()

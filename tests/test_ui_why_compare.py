@@ -19,7 +19,7 @@ from catgui.ui.mistakes.image_viewer import ImageViewer
 from tests.classify_helpers import make_model
 from tests.data_helpers import write_h5_pair
 from tests.model_helpers import save_model
-from tests.why_helpers import classified, mistake_items, previews, shown_tab
+from tests.why_helpers import classified, mistake_items, previews, wide_tab
 
 pytestmark = [
     pytest.mark.gui,
@@ -61,7 +61,7 @@ def test_why_shows_each_rows_heat_map_and_a_click_flips_one_row(
 ):
     state.set_model(persistence.load(photo_model_path))
     classifier = state.model.classifier
-    tab = shown_tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     classified(qtbot, tab, tmp_path)
     why = tab.status_row.why_button
     assert why.isEnabled() and "red" in why.toolTip() and "blue" in why.toolTip()
@@ -99,7 +99,7 @@ def test_why_is_disabled_for_a_kind_that_cannot_explain_and_says_why(
     qtbot, state, settings, tmp_path
 ):
     state.set_model(unexplained_model(0))
-    tab = shown_tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     classified(qtbot, tab, tmp_path)
     why = tab.status_row.why_button
     assert not why.isEnabled()
@@ -115,7 +115,7 @@ def test_why_is_disabled_for_a_kind_that_cannot_explain_and_says_why(
 
 def test_heat_maps_follow_a_model_change(qtbot, state, settings, tmp_path, photo_model_path):
     state.set_model(persistence.load(photo_model_path))
-    tab = shown_tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     classified(qtbot, tab, tmp_path)
     tab.insights.set_why(True)
     qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in previews(tab)), timeout=30_000)
@@ -152,7 +152,7 @@ def test_compare_shows_the_second_models_answer_for_each_file(
     article = save_model(tmp_path / "models", "article", seed=2)
     active, second = (photo_model_path, article) if photo_active else (article, photo_model_path)
     state.set_model(persistence.load(active))
-    tab = shown_tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     assert tab.status_row.compare_combo.current_path() == ""  # off by default
     paths = classified(qtbot, tab, tmp_path, count=3)
     assert _second(tab) == [None] * 3
@@ -178,10 +178,10 @@ def test_compare_shows_the_second_models_answer_for_each_file(
 def test_the_comparison_is_remembered(qtbot, state, settings, tmp_path):
     second = save_model(tmp_path / "models", "other", seed=3)
     state.set_model(make_model(0))
-    tab = shown_tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     tab.set_comparison(second)
     tab.shutdown()
-    again = shown_tab(qtbot, state, settings)
+    again = wide_tab(qtbot, state, settings)
     assert again.status_row.compare_combo.current_path() == str(second)
     assert again.insights.second_model is not None
     classified(qtbot, again, tmp_path)
@@ -196,7 +196,7 @@ def test_a_comparison_model_that_cannot_be_read_is_explained_and_forgotten(
     bad.write_bytes(b"not a model")
     remembered.remember_compare_with(settings, bad)
     state.set_model(make_model(0))
-    tab = shown_tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     assert "Cannot compare with that model" in tab.notice.text()
     assert tab.status_row.compare_combo.current_path() == ""
     assert remembered.compare_with(settings) == ""

@@ -12,15 +12,12 @@ from catgui.ui.classify.model import PreviewRole
 from catgui.ui.classify.tab import ClassifyTab
 from catgui.ui.common.qimages import to_qimage
 from catgui.ui.mistakes.model import MistakeItem
-from tests.classify_helpers import write_pictures
+from tests.classify_helpers import shown_tab, write_pictures
 
 
-def shown_tab(qtbot, state, settings) -> ClassifyTab:
-    tab = ClassifyTab(state, settings)
-    qtbot.addWidget(tab)
-    tab.resize(1100, 700)
-    tab.show()
-    return tab
+def wide_tab(qtbot, state, settings) -> ClassifyTab:
+    """A Classify tab with ``settings``, wide enough for the "Why?" column."""
+    return shown_tab(qtbot, state, settings, size=(1100, 700))
 
 
 def classified(qtbot, tab, tmp_path, count=2) -> list[Path]:

@@ -64,7 +64,7 @@ def test_a_pretrained_kind_trains_saves_and_loads_a_small_head(
     assert progress[-1].total == kind.planned_steps(config, n) == len(progress)
     assert all(np.isnan(p.cost) for p in progress[:n]) and np.isfinite(progress[-1].cost)
     model = persistence.load(path)
-    assert isinstance(model.classifier, classifier) and model.kind == config.kind
+    assert isinstance(model.classifier, classifier) and model.kind == kind.name
     assert model.metadata["backbone"] == {"name": backbone.NAME, "sha256": backbone.SHA256}
     assert path.stat().st_size < 100_000  # the head only, never the backbone
     before = outcome.model.classifier.probabilities(

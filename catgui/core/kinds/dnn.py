@@ -26,7 +26,7 @@ class DeepNetwork(NetworkKind):
     explain_methods = DEEP_METHODS
 
     def reads(self, config) -> bool:
-        return isinstance(config, TrainConfig) and bool(config.hidden)
+        return type(config) is TrainConfig and bool(config.hidden)
 
     def default_config(self) -> TrainConfig:
         return TrainConfig()

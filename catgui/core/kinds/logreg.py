@@ -32,7 +32,7 @@ class LogisticRegression(NetworkKind):
     explain_methods = ONE_LAYER_METHODS
 
     def reads(self, config) -> bool:
-        return isinstance(config, TrainConfig) and not config.hidden
+        return type(config) is TrainConfig and not config.hidden
 
     def default_config(self) -> TrainConfig:
         return TrainConfig.logistic_regression()

@@ -15,10 +15,11 @@ from catgui.core.errors import CatguiError, TrainingDiverged
 
 def run(args: argparse.Namespace) -> int:
     from catgui.commands.kind_options import kind_config
-    from catgui.core import kinds, paths, persistence, runs
+    from catgui.core import kinds, persistence, runs
 
     config = kind_config(args)
     kind = kinds.of_config(config)
+    out, into_folder = _check_out(args)  # before the training, not after
     recipe = _recipe(args)
     data = _prepare(recipe, quiet=args.json)
     trainer = runs.make_trainer(data.train, config)
@@ -48,14 +49,10 @@ def run(args: argparse.Namespace) -> int:
     if diverged is not None:
         raise diverged
     model = runs.build_model(trainer, data, seconds)
-    if args.out:
-        out = Path(args.out)
-        if out.is_dir():
-            path = runs.save_new(model, out)
-        else:
-            path = persistence.save(model, out, overwrite=args.overwrite)
+    if into_folder:
+        path = runs.save_new(model, out)
     else:
-        path = runs.save_new(model, paths.models_dir())
+        path = persistence.save(model, out, overwrite=args.overwrite)
     meta = model.metadata
     if args.json:
         print(
@@ -88,6 +85,23 @@ def run(args: argparse.Namespace) -> int:
             print(line)
         print(f"Trained in {seconds:.2f} s. Saved to {path}")
     return EXIT_OK
+
+
+def _check_out(args: argparse.Namespace) -> tuple[Path, bool]:
+    """Where the model will go and whether that is a folder (a new name inside it):
+    refused now, not after training, if it cannot be written there or an existing model
+    is in the way without ``--overwrite``."""
+    from catgui.core import atomic, paths, persistence
+
+    given = Path(args.out) if args.out else paths.models_dir()
+    if not args.out or given.is_dir():
+        atomic.check_writable(given, "model")
+        return given, True
+    out = persistence.target(given)
+    if out.exists() and not args.overwrite:
+        raise CatguiError(f"{out}: a model with this name exists already; add --overwrite")
+    atomic.check_writable(out, "model")
+    return given, False
 
 
 def _recipe(args: argparse.Namespace):

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -163,3 +164,42 @@ def test_a_damaged_cache_never_changes_an_answer_nor_hangs(tmp_path):
         assert _entries(home) == entries, damage.__name__
         for entry, was in zip(entries, good):  # computed again and written back
             assert entry.is_file() and not entry.is_symlink() and entry.read_bytes() == was
+
+
+# -- the cache of imported folders: the same rules -------------------------------------------
+
+
+def _rewrite(path: Path, **changes) -> None:
+    with np.load(path, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    arrays.update(changes)
+    np.savez(path, **arrays)
+
+
+def test_a_folder_cache_with_flipped_labels_is_rebuilt_not_used(tmp_path):
+    from folder_helpers import make_folder
+
+    from catgui.core import folder_cache
+    from catgui.core.folders import FolderImport
+
+    pics = make_folder(tmp_path / "pics", cats=4, non_cats=3)
+    first = FolderImport(pics).run()
+    (cache_file,) = folder_cache.cache_dir().glob("folder-*.npz")
+    assert FolderImport(pics).run().from_cache  # a good cache is used
+    _rewrite(cache_file, y=1 - first.y)  # well-formed, wrong: the digest no longer matches
+    again = FolderImport(pics).run()
+    assert not again.from_cache and again.y.tolist() == first.y.tolist()
+    with zipfile.ZipFile(cache_file) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(cache_file, "w") as archive:  # x's header claims 10^11 pictures
+        for name, data in members.items():
+            if name == "x.npy":
+                with archive.open(name, "w") as member:
+                    header = {"descr": "|u1", "fortran_order": False, "shape": (10**11, 64, 64, 3)}
+                    np.lib.format.write_array_header_1_0(member, header)
+                    member.write(b"\0" * 100)
+            else:
+                archive.writestr(name, data)
+    assert folder_cache.read(cache_file, pics, first.fingerprint) is None
+    rebuilt = FolderImport(pics).run()
+    assert not rebuilt.from_cache and rebuilt.y.tolist() == first.y.tolist()

@@ -251,3 +251,20 @@ def test_a_threshold_outside_0_1_is_wrong_usage(command, value):
     args = [command, str(DEFAULT)] + (["x.png"] if command == "predict" else [])
     said = catgui(*args, "--threshold", value)
     assert said.returncode == 2 and "--threshold" in said.stderr
+
+
+def test_explain_writes_its_heat_map_fresh_not_through_a_link(tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (80, 80), (200, 120, 40)).save(picture)
+    victim = tmp_path / "outside.txt"
+    victim.write_text("precious\n")
+    heat = tmp_path / "heat.png"
+    heat.symlink_to(victim)
+    said = catgui("explain", str(DEFAULT), str(picture), "--out", str(heat))
+    assert said.returncode == 0, said.stderr
+    assert victim.read_text() == "precious\n"
+    assert not heat.is_symlink() and Image.open(heat).format == "PNG"
+    refused = catgui("explain", str(DEFAULT), str(picture), "--out", "/dev/full")
+    assert refused.returncode == 1 and "not a regular file" in refused.stderr

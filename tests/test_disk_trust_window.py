@@ -35,12 +35,12 @@ def start(qtbot, monkeypatch):
     opened: list[MainWindow] = []
 
     def start() -> MainWindow:
-        before = set(map(id, QApplication.topLevelWidgets()))
+        before = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         assert application.run([]) == 0
         (window,) = [
             w
             for w in QApplication.topLevelWidgets()
-            if isinstance(w, MainWindow) and id(w) not in before
+            if isinstance(w, MainWindow) and not any(w is old for old in before)
         ]
         qtbot.addWidget(window)
         opened.append(window)
@@ -131,3 +131,18 @@ def test_settings_from_qts_own_place_are_carried_over_once(monkeypatch, tmp_path
     settings.setValue(remembered.TAB, "mistakes")
     settings.sync()
     assert remembered.open_settings().value(remembered.TAB) == "mistakes"  # copied only once
+
+
+def test_a_thinned_curve_is_plotted_at_its_real_iterations(window, tmp_path, monkeypatch):
+    from catgui.core import persistence
+
+    model = persistence.load(paths.default_model_path())
+    monkeypatch.setattr(persistence, "METADATA_LIMIT", 1 << 20)
+    model.metadata["costs"] = [1.0 - i / 200_000 for i in range(100_001)]
+    thinned = persistence.load(persistence.save(model, tmp_path / "long.npz"))
+    step = thinned.metadata[persistence.COSTS_STEP]
+    window.train_tab.plot_slot.plot()  # built, as after the first paint
+    window.state.set_model(thinned)
+    xs, ys = window.train_tab.plot.points()
+    assert step > 1 and xs[1] == step and xs[-1] == pytest.approx(100_000, abs=step)
+    assert ys[-1] == pytest.approx(0.5)

@@ -268,3 +268,22 @@ def test_explain_writes_its_heat_map_fresh_not_through_a_link(tmp_path):
     assert not heat.is_symlink() and Image.open(heat).format == "PNG"
     refused = catgui("explain", str(DEFAULT), str(picture), "--out", "/dev/full")
     assert refused.returncode == 1 and "not a regular file" in refused.stderr
+
+
+def test_an_h5_data_set_declaring_terabytes_is_refused_before_reading(tmp_path):
+    import h5py
+
+    from catgui.core import dataset
+
+    path = tmp_path / "train_catvnoncat.h5"
+    with h5py.File(path, "w") as f:  # chunked and compressed: nothing stored, 12 GB declared
+        f.create_dataset("train_set_x", shape=(10**6, 64, 64, 3), dtype="u1",
+                         chunks=(1, 64, 64, 3), compression="gzip")  # fmt: skip
+        f["train_set_y"] = np.zeros(10**6, dtype=np.int64)
+    assert path.stat().st_size < 10 << 20
+    with pytest.raises(CatguiError, match=r"'train_set_x' declares shape \(1000000, 64, 64, 3\)"):
+        dataset.load_split(path, "train")
+    fifo = tmp_path / "test_catvnoncat.h5"
+    os.mkfifo(fifo)
+    with pytest.raises(CatguiError, match="not a regular file"):
+        dataset.load_split(fifo, "test")

@@ -15,17 +15,16 @@ from catgui.core.errors import CatguiError
 
 def run(args: argparse.Namespace) -> int:
     from catgui.commands.kind_options import kind_config
-    from catgui.core import kinds, paths, persistence
+    from catgui.core import kinds, persistence
     from catgui.core.steps import run_to_end
     from catgui.core.training_run import TrainingRun
 
     config = kind_config(args)
     kind = kinds.of_config(config)
+    out, into_folder = _check_out(args)  # before the training, not after
     recipe = _recipe(args)
     data = _prepare(recipe, quiet=args.json)
-    out = Path(args.out) if args.out else None
-    to_file = out is not None and not out.is_dir()
-    training = TrainingRun(data, config, save_in=None if to_file else out or paths.models_dir())
+    training = TrainingRun(data, config, save_in=out if into_folder else None)
     trainer = training.trainer
     say = (lambda *a: None) if args.json else print
     if recipe.images is not None or len(data.source["train"]) > 1:  # not just the article's
@@ -83,6 +82,23 @@ def run(args: argparse.Namespace) -> int:
             print(line)
         print(f"Trained in {outcome.seconds:.2f} s. Saved to {path}")
     return EXIT_OK
+
+
+def _check_out(args: argparse.Namespace) -> tuple[Path, bool]:
+    """Where the model will go and whether that is a folder (a new name inside it):
+    refused now, not after training, if it cannot be written there or an existing model
+    is in the way without ``--overwrite``."""
+    from catgui.core import atomic, paths, persistence
+
+    given = Path(args.out) if args.out else paths.models_dir()
+    if not args.out or given.is_dir():
+        atomic.check_writable(given, "model")
+        return given, True
+    out = persistence.target(given)
+    if out.exists() and not args.overwrite:
+        raise CatguiError(f"{out}: a model with this name exists already; add --overwrite")
+    atomic.check_writable(out, "model")
+    return given, False
 
 
 def _recipe(args: argparse.Namespace):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from catgui.core import desktop_files, paths, persistence
 from catgui.core.errors import CatguiError
@@ -110,18 +110,29 @@ def run(files: list[str]) -> int:
     reporter.install()
     from catgui.ui.main_window import MainWindow
 
-    settings = QSettings()
+    settings = remembered.open_settings()
     state, problems = initial_state(settings)
     window = MainWindow(state, settings)
     freeze_after_start(window)
     window.show()
     for problem in problems:
         window.show_error("Model not opened", problem)
+    tell_if_nothing_can_be_kept(window)
     window.add_paths([str(Path(f)) for f in files])
     try:
         return app.exec()
     finally:
         reporter.uninstall()
+
+
+def tell_if_nothing_can_be_kept(window) -> QMessageBox | None:
+    """Say once, at start, when the profile folder cannot be written (models, settings
+    and caches would be lost): a notice naming the folder, and the status bar."""
+    problem = paths.storage_problem()
+    if problem is None:
+        return None
+    window.statusBar().showMessage(problem.split(". ")[0] + ".")
+    return window.show_error("Nothing can be kept", problem)
 
 
 def freeze_after_start(window) -> None:

@@ -236,7 +236,9 @@ class TrainTab(QWidget):
     def _show_model_curve(self, model: Model | None) -> None:
         if model is not None and model is not self.keeper.own_model:
             costs = [float(c) for c in model.metadata.get("costs") or []]
-            self.plot.show_model_curve(costs, model.name)
+            step = model.metadata.get("costs_step", 1)  # a very long run's curve, thinned
+            step = step if isinstance(step, int) and step > 0 else 1
+            self.plot.show_model_curve(costs, model.name, step)
 
     def _set_running(self, running: bool) -> None:
         preparing = self.data_box.is_preparing()

@@ -34,6 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from catgui.core import backbone, dataset, head, images, kinds, persistence, runs  # noqa: E402
+from catgui.core.data_source import Source  # noqa: E402
 from catgui.core.errors import CatguiError  # noqa: E402
 from catgui.core.evaluation import wilson_interval  # noqa: E402
 from catgui.core.kinds import zero_shot  # noqa: E402
@@ -130,15 +131,12 @@ def _photo_folder(data: Path) -> Path:
 def training_split(data: Path, photos: Path | None, with_article: bool = True):
     recipe = DataRecipe(
         images=photos,
-        test_from="article",
+        test_from=Source.ARTICLE,
         article_train=photos is not None and with_article,
         article_folder=data,
         corrections=False,
     ).validate()
-    prep = DataPreparation(recipe)
-    for _ in prep.steps():
-        pass
-    return prep.result.train
+    return DataPreparation(recipe).run().train
 
 
 def train(kind: str, data: Path, photos: Path | None, with_article: bool = True):

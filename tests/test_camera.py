@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 from catgui.core import backbone, paths
 from catgui.ui.app_state import AppState
 from catgui.ui.camera import multimedia
+from tests.data_helpers import ROOT
 
 PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 needs_multimedia = pytest.mark.skipif(
@@ -54,7 +54,7 @@ def camera_tab(qtbot, first_model_state):
 def test_a_video_of_cats_then_dogs_turns_the_verdict_at_the_right_frames(
     qtbot, camera_tab, tmp_path
 ):
-    from video_helpers import FPS, write_video
+    from tests.video_helpers import FPS, write_video
 
     video = write_video(tmp_path / "cats-then-dogs.avi", CATS + DOGS, FRAMES_EACH)
     switch_ms = 1000.0 * len(CATS) * FRAMES_EACH / FPS
@@ -77,9 +77,9 @@ def test_a_video_of_cats_then_dogs_turns_the_verdict_at_the_right_frames(
 @pytest.mark.gui
 def test_the_view_paints_the_verdict_and_a_snapshot_reaches_classify(qtbot, tmp_path, qapp):
     from PySide6.QtCore import QSettings
-    from video_helpers import write_video
 
     from catgui.ui.main_window import MainWindow
+    from tests.video_helpers import write_video
 
     state = AppState(tmp_path / "models")
     state.open_model(paths.first_model_path())
@@ -228,7 +228,7 @@ def test_the_test_install_pulls_the_camera_extra():
 @needs_photos
 @pytest.mark.gui
 def test_live_why_lays_the_evidence_over_the_picture(qtbot, camera_tab, tmp_path):
-    from video_helpers import write_video
+    from tests.video_helpers import write_video
 
     assert camera_tab.why_button.isEnabled()
     camera_tab.why_button.setChecked(True)

@@ -6,10 +6,10 @@ import json
 import shutil
 
 import pytest
-from conftest import ROOT
 
 from catgui import cli
 from catgui.core import backbone, paths, persistence, shipped_models
+from tests.data_helpers import ROOT
 
 PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 needs_backbone = pytest.mark.skipif(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from PIL import Image
 
 from catgui import cli
 from catgui.core import backbone, images, live, persistence, samples, snapshots, teach
 from catgui.core.errors import CatguiError
+from tests.data_helpers import ROOT
 
 PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 needs_backbone = pytest.mark.skipif(

@@ -54,7 +54,6 @@ def train_steps(
     article_folder: str | os.PathLike | None = None,
 ) -> Generator[ImportProgress | Progress, None, TrainOutcome]:
     """Import the samples, fit the pretrained head, save; returns the run's outcome."""
-    prep = DataPreparation(recipe(folder, with_article, article_folder))
-    yield from prep.steps()
-    run = TrainingRun(prep.result, KIND.default_config(), Path(save_in) if save_in else None)
+    data = yield from DataPreparation(recipe(folder, with_article, article_folder)).steps()
+    run = TrainingRun(data, KIND.default_config(), Path(save_in) if save_in else None)
     return (yield from run.steps())

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from PIL import Image
 
 from catgui.core import backbone
 from catgui.core.backbone import cache
+from tests.data_helpers import ROOT
 
 WIDTH = cache.WIDTH
 
@@ -177,10 +177,9 @@ def _rewrite(path: Path, **changes) -> None:
 
 
 def test_a_folder_cache_with_flipped_labels_is_rebuilt_not_used(tmp_path):
-    from folder_helpers import make_folder
-
     from catgui.core import folder_cache
     from catgui.core.folders import FolderImport
+    from tests.folder_helpers import make_folder
 
     pics = make_folder(tmp_path / "pics", cats=4, non_cats=3)
     first = FolderImport(pics).run()

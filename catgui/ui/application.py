@@ -17,6 +17,7 @@ from catgui.ui import style_sheet
 from catgui.ui.app_state import AppState
 from catgui.ui.common.palette_follower import follow_palette
 from catgui.ui.crash_reporter import CrashReporter
+from catgui.workers.base import running_workers
 
 ORGANIZATION = "catgui"
 
@@ -119,12 +120,17 @@ def run(files: list[str]) -> int:
     try:
         return app.exec()
     finally:
+        if window.warm_up is not None:  # the loop may end without closing the window
+            window.warm_up.stop()
+        for worker in running_workers():
+            worker.stop_and_wait()
         reporter.uninstall()
 
 
 def freeze_after_start(window) -> None:
-    """Once start-up is done (the plot is built just after the first paint), set what it
-    made aside from garbage collection (``gc.freeze``).
+    """Once start-up is done (the Train tab and its plot are built just after the first
+    paint: ``window.startedUp``), set what it made aside from garbage collection
+    (``gc.freeze``).
 
     Those modules, widgets and figures live as long as the app, but every full collection
     walked them: 45-60 ms with the interpreter held, whatever thread ran it, so the window
@@ -132,4 +138,4 @@ def freeze_after_start(window) -> None:
     Frozen, they are not walked: worst stall 8 ms. Called for the app's own window only
     (a test process builds hundreds of windows, which must stay collectable).
     """
-    window.train_tab.plot_slot.built.connect(lambda _plot: gc.freeze())
+    window.startedUp.connect(gc.freeze)

@@ -23,8 +23,9 @@ def build_menus(window: QMainWindow) -> None:
 
     Like a Designer form's ``setupUi``: sets ``window.open_images_action``,
     ``paste_action``, ``open_data_action``, ``open_model_action``, ``save_model_action``,
-    ``export_action``, ``quit_action``, ``train_action``, ``stop_action`` and
-    ``about_action``, each calling the window's method (or its Train tab's) of that name.
+    ``export_action``, ``quit_action``, ``train_action``, ``stop_action`` (disabled while
+    nothing runs), ``shortcuts_action``, ``log_folder_action`` and ``about_action``, each
+    calling the window's method (or its Train tab's) of that name.
     """
     key = QKeySequence.StandardKey
     window.open_images_action = add_action(
@@ -59,8 +60,25 @@ def build_menus(window: QMainWindow) -> None:
     )
     window.quit_action = add_action(window, "Quit", window.close, "Ctrl+Q")
     window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    window.train_action = add_action(window, "Train", window.train_tab.start, "Ctrl+Return")
-    window.stop_action = add_action(window, "Stop Training", window.train_tab.stop, "Esc")
+    # the Train tab is built after the first paint: look it up when the action fires
+    window.train_action = add_action(
+        window, "Train", lambda: window.train_tab.start(), "Ctrl+Return"
+    )
+    window.stop_action = add_action(window, "Stop Training", lambda: window.train_tab.stop(), "Esc")
+    window.stop_action.setEnabled(False)  # until a run starts
+    window.shortcuts_action = add_action(
+        window,
+        "Keyboard Shortcuts",
+        window.show_shortcuts,
+        key.HelpContents,
+        "Every shortcut of the window, and what it does",
+    )
+    window.log_folder_action = add_action(
+        window,
+        "Open Log Folder",
+        window.open_log_folder,
+        tip="The folder of catgui.log, where the details of errors are written",
+    )
     window.about_action = add_action(window, "About catgui", window.show_about)
     window.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -79,4 +97,7 @@ def build_menus(window: QMainWindow) -> None:
     train_menu = bar.addMenu("T&raining")
     train_menu.addAction(window.train_action)
     train_menu.addAction(window.stop_action)
-    bar.addMenu("&Help").addAction(window.about_action)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([window.shortcuts_action, window.log_folder_action])
+    help_menu.addSeparator()
+    help_menu.addAction(window.about_action)

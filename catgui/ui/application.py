@@ -82,8 +82,12 @@ def _open_photo_model(state: AppState) -> bool:
     return True
 
 
-def initial_state(settings: QSettings) -> tuple[AppState, list[str]]:
-    """The state the window opens with, and the problems met (shown, never fatal)."""
+def initial_state(settings: QSettings, data: bool = True) -> tuple[AppState, list[str]]:
+    """The state the window opens with, and the problems met (shown, never fatal).
+
+    With ``data=False`` the data set is left for :func:`open_data` (the window opens it
+    after its first paint, which does not show it: h5py and the files take 60-100 ms).
+    """
     state = AppState(paths.models_dir())
     problems = []
     first = first_model_path(state.models_folder)
@@ -94,11 +98,18 @@ def initial_state(settings: QSettings) -> tuple[AppState, list[str]]:
             state.open_model(first)
         except CatguiError as exc:
             problems.append(str(exc))
+    if data:
+        open_data(state, settings)
+    return state, problems
+
+
+def open_data(state: AppState, settings: QSettings) -> None:
+    """Open the data set where :func:`catgui.core.dataset.load` finds it, else in the
+    folder the user located last (quietly: without one, the Train tab says what to do)."""
     if state.try_open_dataset() is not None:
         folder = remembered.folder(settings, remembered.DATA_FOLDER)
         if folder:
             state.try_open_dataset(folder)
-    return state, problems
 
 
 def run(files: list[str]) -> int:
@@ -110,8 +121,11 @@ def run(files: list[str]) -> int:
     from catgui.ui.main_window import MainWindow
 
     settings = QSettings()
-    state, problems = initial_state(settings)
+    state, problems = initial_state(settings, data=False)
     window = MainWindow(state, settings)
+    window.statusBar().show_opening_data()
+    window.firstPainted.connect(lambda: open_data(state, settings))
+    window.firstPainted.connect(window.statusBar().refresh)  # also when there was none
     freeze_after_start(window)
     window.show()
     for problem in problems:

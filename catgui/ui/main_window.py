@@ -57,10 +57,14 @@ class MainWindow(QMainWindow):
 
     Signals
     -------
+    firstPainted()
+        The window has just been painted for the first time (emitted from the event
+        loop, after the paint).
     startedUp()
         What the first paint did without is built (the Train tab and its plot).
     """
 
+    firstPainted = Signal()
     startedUp = Signal()
 
     def __init__(
@@ -272,10 +276,10 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self, self._warm_up)
+            QTimer.singleShot(0, self, self._after_first_paint)
 
-    def _warm_up(self) -> None:
-        """The Train tab and its plot: imported in a thread, then built a piece a turn."""
+    def _after_first_paint(self) -> None:
+        """The Train tab and its plot: imported in a thread, then built; and say so."""
         self.warm_up = WarmUp(
             MODULES,
             (lambda: self.pages.build("train"), lambda: self.train_tab.plot_slot.plot()),
@@ -283,6 +287,7 @@ class MainWindow(QMainWindow):
         )
         self.warm_up.finished.connect(self.startedUp)
         self.warm_up.start()
+        self.firstPainted.emit()
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value(remembered.GEOMETRY)

@@ -1,4 +1,4 @@
-"""Figure 5: launch to first painted window.
+"""Figure 5: launch to first painted window, and ``catgui --help``.
 
 Each run starts a fresh interpreter that does what ``python main.py`` does (``catgui.cli``
 with no arguments opens the window: the default model and the data set are opened as
@@ -8,7 +8,8 @@ before the process was started. User folders point at a temporary directory; Qt 
 offscreen unless ``QT_QPA_PLATFORM`` says otherwise. For context, the start-up of a bare
 ``python -c pass`` is measured too, and the CPU time the process had used at the first
 paint (``time.process_time``): on a shared, loaded machine the wall time waits for a core,
-the CPU time much less so.
+the CPU time much less so. ``catgui --help`` (``python main.py --help``) is timed as a
+whole process.
 
 Run: ``python benchmarks/bench_startup.py [--runs 5]``
 """
@@ -86,6 +87,15 @@ def bare_python(env: dict) -> float:
     return time.perf_counter() - start
 
 
+def command_help(env: dict) -> float:
+    """Wall time of ``python main.py --help`` (the CLI's start: no NumPy, no Qt)."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "main.py", "--help"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return time.perf_counter() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -110,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         skip(5, "startup", str(exc))
         return 0
     python_alone = median([bare_python(env) for _ in range(3)])
+    help_alone = median([command_help(env) for _ in range(max(3, args.runs))])
     record = {
         "figure": 5,
         "name": "startup",
@@ -119,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_seconds_median": median(cpu),
         "cpu_seconds_all": cpu,
         "bare_python_seconds": python_alone,
+        "help_seconds": help_alone,
         "platform": env["QT_QPA_PLATFORM"],
         "window_title": first["title"],
         "machine": machine(),
@@ -130,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 ["launch -> first painted window (median)", seconds(record["seconds_median"])],
                 ["  first launch of this run", seconds(first["seconds"])],
                 ["  CPU time to the first paint (median)", seconds(record["cpu_seconds_median"])],
+                ["catgui --help (median)", seconds(help_alone)],
                 ["  python -c pass, for context", seconds(python_alone)],
             ],
         )

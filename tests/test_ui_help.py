@@ -127,6 +127,8 @@ def test_the_shortcut_list_is_read_from_the_real_actions(qtbot, window):
     cat = window.classify_tab.findChild(QAction, "correctAsCatAction")
     assert (_native("C"), cat.text()) in listed and where[cat.text()] == "Classify tab"
     assert (_native("Alt+C"), "Show the Classify tab") in listed
+    undo = _native(QKeySequence(QKeySequence.StandardKey.Undo))
+    assert (undo, "Undo the last correction") in listed
     # a new action is listed without anyone writing it down
     window.addAction(QAction("Frobnicate", window, shortcut=QKeySequence("Ctrl+Shift+F")))
     assert (_native("Ctrl+Shift+F"), "Frobnicate") in {(r.keys, r.does) for r in shortcuts(window)}

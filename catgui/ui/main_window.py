@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
 
         tab = TrainTab(self.state, self.settings, self)
         tab.runningChanged.connect(self._running_changed)
+        tab.data_box.preparingChanged.connect(lambda _on: self._follow_stop_button(tab))
         return tab
 
     def _make_classify_tab(self) -> ClassifyTab:
@@ -165,10 +166,15 @@ class MainWindow(QMainWindow):
         self.model_selector.setToolTip(tip)
 
     def _running_changed(self, running: bool) -> None:
-        self.stop_action.setEnabled(running)
         self.train_action.setEnabled(not running)
         for action in (self.open_data_action, self.open_model_action):
             action.setEnabled(not running)
+        self._follow_stop_button(self.train_tab)
+
+    def _follow_stop_button(self, tab: TrainTab) -> None:
+        """Stop Training can be chosen when there is something to stop: a run, or the
+        import of pictures before one (the Train tab's Stop button knows)."""
+        self.stop_action.setEnabled(tab.stop_button.isEnabled())
 
     # -- actions -------------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> QMessageBox:

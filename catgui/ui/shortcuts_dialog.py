@@ -103,7 +103,7 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent or window)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard Shortcuts")
-        self.resize(560, 520)
+        self.resize(580, 660)
         rows = shortcuts(window)
         self.table = QTableWidget(len(rows), len(COLUMNS), objectName="shortcutsTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)

@@ -37,6 +37,9 @@ def window():
 
 def over():
     win = window()
+    if win.statusBar().data_label.text().endswith("opening…"):  # read in a thread
+        QTimer.singleShot(20, over)
+        return
     seen["after"] = {
         "modules": modules(),
         "data": win.statusBar().data_label.text(),

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Generator
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from catgui.core import desktop_files, paths, persistence
+from catgui.core import dataset, desktop_files, paths, persistence
+from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
+from catgui.core.steps import run_to_end
 from catgui.ui import settings as remembered
 from catgui.ui import style_sheet
 from catgui.ui.app_state import AppState
 from catgui.ui.common.palette_follower import follow_palette
 from catgui.ui.crash_reporter import CrashReporter
 from catgui.workers.base import running_workers
+from catgui.workers.generator import GeneratorWorker
 
 ORGANIZATION = "catgui"
 
@@ -106,10 +110,42 @@ def initial_state(settings: QSettings, data: bool = True) -> tuple[AppState, lis
 def open_data(state: AppState, settings: QSettings) -> None:
     """Open the data set where :func:`catgui.core.dataset.load` finds it, else in the
     folder the user located last (quietly: without one, the Train tab says what to do)."""
-    if state.try_open_dataset() is not None:
-        folder = remembered.folder(settings, remembered.DATA_FOLDER)
-        if folder:
-            state.try_open_dataset(folder)
+    data = run_to_end(data_steps(remembered.folder(settings, remembered.DATA_FOLDER)))
+    if data is not None:
+        state.set_dataset(data)
+
+
+def data_steps(located: str) -> Generator[str, None, DataSet | None]:
+    """Load the data set where :func:`catgui.core.dataset.load` finds it, else from the
+    folder ``located`` (the one the user located last; "" for none); ``None`` when
+    neither holds it. One step, so that a worker thread can do it."""
+    yield "opening the data set"
+    for folder in (None, located) if located else (None,):
+        try:
+            return dataset.load(folder)
+        except CatguiError:
+            continue
+    return None
+
+
+def open_data_in_background(window, state: AppState, settings: QSettings) -> GeneratorWorker:
+    """:func:`open_data` in a worker thread: the window goes on answering while h5py is
+    imported and the files are read; the status bar shows what came of it."""
+    located = remembered.folder(settings, remembered.DATA_FOLDER)
+    worker = GeneratorWorker(
+        lambda: data_steps(located), task="opening the data set", parent=window
+    )
+
+    def opened(data: DataSet | None) -> None:
+        if data is not None and state.dataset is None:  # the user may have opened one since
+            state.set_dataset(data)
+        window.statusBar().refresh()
+
+    worker.returned.connect(opened)
+    worker.failed.connect(lambda _message: window.statusBar().refresh())
+    worker.finished.connect(worker.deleteLater)
+    worker.start()
+    return worker
 
 
 def run(files: list[str]) -> int:
@@ -124,8 +160,7 @@ def run(files: list[str]) -> int:
     state, problems = initial_state(settings, data=False)
     window = MainWindow(state, settings)
     window.statusBar().show_opening_data()
-    window.firstPainted.connect(lambda: open_data(state, settings))
-    window.firstPainted.connect(window.statusBar().refresh)  # also when there was none
+    window.firstPainted.connect(lambda: open_data_in_background(window, state, settings))
     freeze_after_start(window)
     window.show()
     for problem in problems:

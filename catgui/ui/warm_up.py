@@ -15,6 +15,8 @@ log = logging.getLogger(__name__)
 #: The modules the first paint does without, heaviest first: the Train tab's plot
 #: (matplotlib: most of a second), the Train tab itself, the Mistakes tab.
 MODULES = ("catgui.ui.train.cost_plot", "catgui.ui.train.tab", "catgui.ui.mistakes.tab")
+#: Milliseconds between two builds, for the event loop to handle what came meanwhile.
+PAUSE_MS = 15
 
 
 def import_steps(names: Sequence[str]) -> Generator[str, None, int]:
@@ -86,4 +88,5 @@ class WarmUp(QObject):
             self.finished.emit()
             return
         self._builds.pop(0)()
-        QTimer.singleShot(0, self, self._build_next)
+        # a pause, not 0: a zero timer would run before the input and paints now due
+        QTimer.singleShot(PAUSE_MS, self, self._build_next)

@@ -104,3 +104,19 @@ def test_the_first_paint_comes_before_the_heavy_modules_and_the_data(tmp_path, t
     assert {"matplotlib", "h5py", "catgui.ui.train.tab"} <= set(after["modules"])
     assert "onnx" not in after["modules"]
     assert after["tab"] == "classifyTab"
+
+
+def test_the_data_set_read_after_the_paint_falls_back_to_the_folder_located_last(
+    tmp_path, tiny_data, monkeypatch
+):
+    from catgui.core.steps import run_to_end
+    from catgui.ui.application import data_steps
+
+    monkeypatch.delenv("CATGUI_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./datasets here
+    assert run_to_end(data_steps("")) is None
+    assert run_to_end(data_steps(str(tmp_path / "gone"))) is None
+    data = run_to_end(data_steps(str(tiny_data)))
+    assert data is not None and data.folder == tiny_data and len(data.test) == 6
+    monkeypatch.setenv("CATGUI_DATA", str(tiny_data))  # where it is found first
+    assert run_to_end(data_steps(str(tmp_path / "gone"))).folder == tiny_data

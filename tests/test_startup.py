@@ -104,6 +104,9 @@ def test_the_first_paint_comes_before_the_heavy_modules_and_the_data(tmp_path, t
     assert {"matplotlib", "h5py", "catgui.ui.train.tab"} <= set(after["modules"])
     assert "onnx" not in after["modules"]
     assert after["tab"] == "classifyTab"
+    # the one log says when the app started
+    log = (tmp_path / "home" / "logs" / "catgui.log").read_text(encoding="utf-8")
+    assert "INFO catgui.ui.application [MainThread]: catgui " in log and " started: " in log
 
 
 def test_the_data_set_read_after_the_paint_falls_back_to_the_folder_located_last(

@@ -4,6 +4,7 @@ file, and Stop Training only enabled while something runs."""
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ def test_logging_goes_to_one_rotating_file(tmp_path, monkeypatch):
         assert len(handlers) == 1
         logging.getLogger("catgui.somewhere").info("a note from catgui")
         logging.getLogger("some.library").warning("a library's warning")
+        warnings.warn("a warning the warnings module gives", UserWarning, stacklevel=1)
         for i in range(30):
             logging.getLogger("catgui.somewhere").error("line %d of a long story", i)
     finally:
@@ -53,6 +55,7 @@ def test_logging_goes_to_one_rotating_file(tmp_path, monkeypatch):
     backup = path.with_name("catgui.log.1").read_text(encoding="utf-8")
     assert "line 29 of a long story" in text
     assert "a note from catgui" in backup and "a library's warning" in backup
+    assert "UserWarning: a warning the warnings module gives" in backup
     assert path.stat().st_size <= 2_000
     assert log_file.current_file() is None and log_file.where() == "the error output"
 

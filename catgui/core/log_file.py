@@ -2,8 +2,9 @@
 
 The window sends every logged record there (:func:`configure`, called when its crash
 reporter is installed): the tracebacks of unexpected errors in its threads
-(:class:`~catgui.workers.generator.GeneratorWorker`), the crash reporter's reports, and
-the warnings of catgui and the libraries it uses. The messages that tell a user "the
+(:class:`~catgui.workers.generator.GeneratorWorker`), the crash reporter's reports, the
+warnings of catgui and the libraries it uses (``warnings.warn`` included), and a line at
+each start. The messages that tell a user "the
 details were written to the log" name the file (:func:`where`).
 """
 
@@ -58,6 +59,7 @@ def configure(path: Path | None = None) -> Path:
     own = logging.getLogger("catgui")
     if own.level == logging.NOTSET or own.level > logging.INFO:
         own.setLevel(logging.INFO)
+    logging.captureWarnings(True)  # warnings.warn(...) too, as "py.warnings"
     return path
 
 
@@ -67,6 +69,7 @@ def unconfigure() -> None:
     if handler is not None:
         logging.getLogger().removeHandler(handler)
         handler.close()
+        logging.captureWarnings(False)
 
 
 def current_file() -> Path | None:

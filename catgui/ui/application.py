@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from collections.abc import Generator
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QSettings, qVersion
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -24,6 +26,8 @@ from catgui.workers.base import running_workers
 from catgui.workers.generator import GeneratorWorker
 
 ORGANIZATION = "catgui"
+
+log = logging.getLogger(__name__)
 
 
 def configure(app: QApplication) -> None:
@@ -154,6 +158,13 @@ def run(files: list[str]) -> int:
     configure(app)
     reporter = CrashReporter(app)
     reporter.install()
+    log.info(
+        "catgui %s started: Python %s, Qt %s, PySide6 %s",
+        app.applicationVersion(),
+        sys.version.split()[0],
+        qVersion(),
+        pyside_version,
+    )
     from catgui.ui.main_window import MainWindow
 
     settings = QSettings()

@@ -6,15 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
@@ -76,7 +68,7 @@ class MainWindow(QMainWindow):
         self.state = state
         self.settings = settings if settings is not None else QSettings()
         remembered.upgrade(self.settings)
-        self._dialogs: list[QDialog] = []
+        self._dialogs: list[QMessageBox] = []
         self._painted = False
         self.warm_up: WarmUp | None = None
         self.tabs = QTabWidget(objectName="tabs")
@@ -229,24 +221,6 @@ class MainWindow(QMainWindow):
     def save_model_to(self, path: str, overwrite: bool = False) -> bool:
         """Save the active model; an error is shown and the model stays in memory."""
         return self.model_files.save_to(path, overwrite)
-
-    def show_shortcuts(self) -> QDialog:
-        """Help ▸ Keyboard Shortcuts: the list, read from the window's actions."""
-        from catgui.ui.shortcuts_dialog import ShortcutsDialog
-
-        dialog = ShortcutsDialog(self)
-        self._dialogs.append(dialog)
-        dialog.finished.connect(
-            lambda _r, d=dialog: self._dialogs.remove(d) if d in self._dialogs else None
-        )
-        dialog.open()
-        return dialog
-
-    def open_log_folder(self) -> QMessageBox | None:
-        """Help ▸ Open Log Folder (a message names the folder if no file manager opens)."""
-        from catgui.ui.log_folder import open_log_folder
-
-        return open_log_folder(self)
 
     def show_about(self) -> QMessageBox:
         from catgui.ui.about_dialog import AboutDialog

@@ -132,3 +132,12 @@ class ShortcutsDialog(QDialog):
             tuple(self.table.item(r, c).text() for c in range(len(COLUMNS)))
             for r in range(self.table.rowCount())
         ]
+
+
+def show_shortcuts(window: QMainWindow) -> ShortcutsDialog:
+    """Help ▸ Keyboard Shortcuts: the list as the window is now (window-modal, not
+    blocking; deleted when closed)."""
+    dialog = ShortcutsDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from catgui.ui.log_folder import open_log_folder
+from catgui.ui.shortcuts_dialog import show_shortcuts
+
 
 def add_action(window: QMainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:
     """An action of ``window`` calling ``slot``; its shortcut works with the menu bar hidden."""
@@ -24,8 +27,10 @@ def build_menus(window: QMainWindow) -> None:
     Like a Designer form's ``setupUi``: sets ``window.open_images_action``,
     ``paste_action``, ``open_data_action``, ``open_model_action``, ``save_model_action``,
     ``export_action``, ``quit_action``, ``train_action``, ``stop_action`` (disabled while
-    nothing runs), ``shortcuts_action``, ``log_folder_action`` and ``about_action``, each
-    calling the window's method (or its Train tab's) of that name.
+    nothing runs) and ``about_action``, each calling the window's method (or its Train
+    tab's) of that name; and ``shortcuts_action`` and ``log_folder_action`` (Help),
+    calling :func:`~catgui.ui.shortcuts_dialog.show_shortcuts` and
+    :func:`~catgui.ui.log_folder.open_log_folder`.
     """
     key = QKeySequence.StandardKey
     window.open_images_action = add_action(
@@ -69,14 +74,14 @@ def build_menus(window: QMainWindow) -> None:
     window.shortcuts_action = add_action(
         window,
         "Keyboard Shortcuts",
-        window.show_shortcuts,
+        lambda: show_shortcuts(window),
         key.HelpContents,
         "Every shortcut of the window, and what it does",
     )
     window.log_folder_action = add_action(
         window,
         "Open Log Folder",
-        window.open_log_folder,
+        lambda: open_log_folder(window),
         tip="The folder of catgui.log, where the details of errors are written",
     )
     window.about_action = add_action(window, "About catgui", window.show_about)

@@ -214,6 +214,8 @@ def test_a_whole_session_makes_no_network_request(
     tab = win.classify_tab
     qtbot.waitUntil(lambda: not tab.is_busy() and tab.results.rowCount() == 5, timeout=30_000)
     train = win.train_tab
+    # the form shows the active model's recipe (the pretrained one): train the article's
+    train.form.kind.setCurrentIndex(train.form.kind.findData("dnn"))
     train.form.set_field("iterations", "15")
     with qtbot.waitSignal(train.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
         train.start()

@@ -321,8 +321,9 @@ def test_a_first_start_opens_the_shipped_pretrained_model_when_it_can_run(
 
 
 def test_the_app_sets_its_start_up_aside_from_garbage_collection(window, qtbot):
-    """Once the plot is built, what start-up made is frozen (gc.freeze): full collections
-    no longer walk it (they held the interpreter 45-60 ms, stalling the window)."""
+    """Once start-up is over (the Train tab and its plot built after the first paint), what
+    it made is frozen (gc.freeze): full collections no longer walk it (they held the
+    interpreter 45-60 ms, stalling the window)."""
     import gc
 
     from catgui.ui.application import freeze_after_start
@@ -331,8 +332,10 @@ def test_the_app_sets_its_start_up_aside_from_garbage_collection(window, qtbot):
     assert gc.get_freeze_count() == 0
     freeze_after_start(window)
     try:
-        window.show()
-        qtbot.waitUntil(lambda: window.train_tab.plot_slot.is_built(), timeout=10_000)
+        assert gc.get_freeze_count() == 0  # not before the window is painted
+        with qtbot.waitSignal(window.startedUp, timeout=30_000):
+            window.show()
+        assert window.train_tab.plot_slot.is_built()
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()  # a test process builds many windows: keep them collectable

@@ -170,3 +170,24 @@ def test_stop_training_is_enabled_only_while_a_run_is_on(qtbot, window):
         window.stop_action.trigger()
     qtbot.waitUntil(lambda: not tab.is_running(), timeout=30_000)
     assert not window.stop_action.isEnabled()
+
+
+def test_a_log_folder_that_cannot_be_made_is_said_once_and_the_app_goes_on(qtbot, capfd, caplog):
+    log_file.log_path().parent.parent.mkdir(parents=True, exist_ok=True)
+    log_file.log_path().parent.write_text("a file where the logs folder should be")
+    reporter = CrashReporter(show_dialogs=False)
+    reporter.install()
+    try:
+        assert log_file.current_file() is None
+        assert "catgui: no log file (" in capfd.readouterr().err
+        with qtbot.waitSignal(reporter.reported) as reported:
+            try:
+                raise OSError("disk on fire")
+            except OSError as exc:
+                reporter.handle(type(exc), exc, exc.__traceback__)
+    finally:
+        reporter.uninstall()
+    assert "Logged to nowhere (" in reported.args[1]
+    # still logged (with no handler at all, logging's last resort prints it on stderr)
+    (record,) = [r for r in caplog.records if r.name == "catgui.crash"]
+    assert record.exc_info[0] is OSError

@@ -11,7 +11,7 @@ import sys
 
 from catgui import __version__
 from catgui.app import run_gui
-from catgui.commands import EXIT_FAILED, export
+from catgui.commands import EXIT_FAILED, export, folder_name, threshold
 from catgui.core.errors import CatguiError
 
 #: The subcommands, as typed.
@@ -21,17 +21,28 @@ COMMANDS = ("gui", "train", "sweep", "evaluate", "predict", "explain", "export",
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; with ``command``, one to parse that subcommand's line.
 
-    The options of ``train`` and ``sweep`` come from the kinds table, whose modules import
-    NumPy (a tenth of a second or more): they are added to the subcommand about to be
-    parsed only, so ``catgui --help``, ``catgui --version`` and the window's start do not
-    pay for them. ``None`` builds every subcommand in full (documentation, tests).
+    The options of ``train`` and ``sweep`` and the help of ``explain --method`` come from
+    the kinds table, whose modules import NumPy (a tenth of a second or more): they are
+    read for the subcommand about to be parsed only, so ``catgui --help``,
+    ``catgui --version`` and the window's start do not pay for them. ``None`` builds every
+    subcommand in full (documentation, tests).
     """
 
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
     def add_kind_options(parser: argparse.ArgumentParser, name: str) -> None:
-        if command is None or command == name:
+        if wanted(name):
             from catgui.commands.kind_options import add_kind_options as add
 
             add(parser)
+
+    def method_help() -> str | None:
+        if not wanted("explain"):
+            return None
+        from catgui.commands.kind_options import method_help as read
+
+        return read()
 
     parser = argparse.ArgumentParser(
         prog="catgui",
@@ -80,13 +91,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="evaluate on a folder of cat/ and non-cat/ pictures instead (only its held-out "
         "part if the model was trained on it)",
     )
-    evaluate.add_argument("--threshold", type=float, default=0.5)
+    evaluate.add_argument("--threshold", type=threshold, default=0.5)
     evaluate.add_argument("--json", action="store_true", help="print one JSON document")
 
     predict = sub.add_parser("predict", help="cat or not, for pictures and folders")
     predict.add_argument("model", help="model file (.npz), or 'default'")
     predict.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
-    predict.add_argument("--threshold", type=float, default=0.5)
+    predict.add_argument("--threshold", type=threshold, default=0.5)
     predict.add_argument("--json", action="store_true", help="print one JSON document")
 
     explain = sub.add_parser("explain", help="why cat? a heat map of one picture's evidence")
@@ -95,13 +106,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     explain.add_argument(
         "--out", metavar="PNG", default="heat.png", help="where to write the heat map (heat.png)"
     )
-    explain.add_argument(
-        "--method",
-        metavar="METHOD",
-        help="how to explain: occlusion or gradient (the deep network), contribution, "
-        "gradient, occlusion or template (logistic regression), cam (pretrained); "
-        "default: the model's most faithful",
-    )
+    explain.add_argument("--method", metavar="METHOD", help=method_help())
     explain.add_argument("--json", action="store_true", help="print one JSON document")
     export.add_parser(sub)
 
@@ -117,6 +122,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         desktop_action.add_argument(
             "--prefix",
             metavar="DIR",
+            type=folder_name,
             help="under DIR/share instead of $XDG_DATA_HOME (default ~/.local/share)",
         )
     return parser

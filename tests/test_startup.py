@@ -13,7 +13,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+
+from tests.data_helpers import ROOT
 
 pytestmark = pytest.mark.gui
 

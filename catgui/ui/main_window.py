@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
         The active model and data set.
     settings
         Where geometry, last folders and hyper-parameters are remembered; tests pass an
-        INI file in a temporary folder. Defaults to the application's ``QSettings()``.
+        INI file in a temporary folder. Defaults to the profile's (``settings.open_settings()``).
 
     Only the tab shown first is built before the window's first paint; right after it,
     the modules the rest need are imported in a thread and the Train tab and its plot
@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
         self.state = state
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else remembered.open_settings()
         remembered.upgrade(self.settings)
         self._dialogs: list[QMessageBox] = []
         self._painted = False

@@ -50,13 +50,6 @@ def stored_recipe(model: Model) -> tuple[ModelKind, Any | None] | None:
         return kind, None
 
 
-def _why_unused(kind: ModelKind, name: str) -> str | None:
-    """Why field ``name`` is off for ``kind`` (``None`` when the kind reads it)."""
-    if kind.field(name) is not None:
-        return None
-    return kind.unused.get(name) or f"{kind.label} does not use this setting"
-
-
 class HyperparameterForm(QWidget):
     """Model kind and its hyper-parameters, generated from the kinds table.
 
@@ -215,8 +208,9 @@ class HyperparameterForm(QWidget):
     def _apply_kind_rules(self) -> None:
         """Fields that do not apply to the kind are emptied, disabled and say why."""
         kind = self._kinds[self.current_kind()]
+        fields = {f.name: f for f in self._fields}
         for name, edit in self.edits.items():
-            why = _why_unused(kind, name)
+            why = kind.why_unused(fields[name])
             edit.setEnabled(self.isEnabled() and why is None)
             if why is None:
                 field = kind.field(name)
@@ -224,7 +218,7 @@ class HyperparameterForm(QWidget):
                 edit.setPlaceholderText(field.hint())
                 continue
             edit.setToolTip(why)
-            edit.setPlaceholderText(kind.unused_hints.get(name, "not used"))
+            edit.setPlaceholderText(fields[name].unused_hint)
             if edit.text():
                 edit.setText("")
 

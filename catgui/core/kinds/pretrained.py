@@ -89,6 +89,13 @@ class PretrainedClassifier(BackboneClassifier):
     def pooled_weights(self) -> tuple[np.ndarray, float]:
         return head.pooled_weights(self.head, backbone.weights().fc)
 
+    def from_pooled(self, pooled: np.ndarray) -> np.ndarray:
+        """The head is linear in the pooled features (:func:`head.pooled_weights`): one
+        product of ``(n, 1280)`` by ``(1280,)``, whatever features it was fitted on."""
+        v, c = self.pooled_weights()
+        z = np.asarray(pooled, dtype=np.float64) @ v + c
+        return 0.5 * (1.0 + np.tanh(0.5 * z))
+
     def describe(self) -> str:
         h = self.head
         features = {

@@ -1,0 +1,139 @@
+"""Score stored pictures with a model, from their stored features: no backbone pass.
+
+A model of a kind on the backbone (:class:`~catgui.core.kinds.backbone_kind.BackboneClassifier`:
+``pretrained``, ``zero-shot`` and any later one) turns pooled features into P(cat)
+(``from_pooled``) and familiarity (its reference, against the features of the squares it
+compares: the 64x64 square for a reference of the article's pictures, the 224 crop for a
+reference of full-size photos). A model that reads pixels (the article's 64x64 networks)
+cannot be scored from features; it is refused with that reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from catgui.core import backbone, persistence
+from catgui.core.dataset import file_sha256
+from catgui.core.errors import CatguiError
+from catgui.core.kinds.backbone_kind import BackboneClassifier
+from catgui.core.library import blobs
+from catgui.core.library.index import Index
+
+#: Rows scored per transaction.
+CHUNK = 8192
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """A model as the index knows it: its classifier and its file's SHA-256."""
+
+    classifier: BackboneClassifier
+    sha256: str
+    path: Path
+    kind: str
+
+    @classmethod
+    def of_file(cls, path: str | Path) -> Scorer:
+        path = Path(path)
+        model = persistence.load(path)
+        classifier = model.classifier
+        if not isinstance(classifier, BackboneClassifier):
+            raise CatguiError(
+                f"{path}: a {classifier.kind} model reads the pictures' pixels, not the "
+                f"backbone's features the library index keeps; choose a model on "
+                f"{backbone.NAME} features (such as the shipped pretrained.npz)"
+            )
+        try:
+            digest = file_sha256(path)
+        except OSError as exc:
+            raise CatguiError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return cls(classifier, digest, path.resolve(), str(classifier.kind))
+
+    def scores(self, features: np.ndarray, familiar: np.ndarray) -> tuple[np.ndarray, list]:
+        """P(cat) ``(n,)`` and familiarity (a list of floats, or of ``None``) of stored
+        features ``(n, 1280)`` of the 224 crops and of the 64x64 squares."""
+        p = np.asarray(self.classifier.from_pooled(features), dtype=np.float64).reshape(-1)
+        ref = self.classifier.reference
+        if ref is None or ref.source_size not in (64, backbone.INPUT_SIZE):
+            return p, [None] * len(p)
+        source = familiar if ref.source_size == 64 else features
+        return p, [float(v) for v in ref.score(source)]
+
+
+def register(index: Index, scorer: Scorer) -> None:
+    with index.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO models (sha256, path, kind, scored_at) VALUES (?, ?, ?, ?)",
+            (scorer.sha256, str(scorer.path), scorer.kind, time.time()),
+        )
+
+
+def store(
+    conn, scorer: Scorer, hashes: list[str], features: np.ndarray, familiar: np.ndarray
+) -> None:
+    """Write the scores of the given contents (inside the caller's transaction)."""
+    if not hashes:
+        return
+    p, fam = scorer.scores(features, familiar)
+    conn.executemany(
+        "INSERT OR REPLACE INTO scores (model, hash, p_cat, familiarity) VALUES (?, ?, ?, ?)",
+        [(scorer.sha256, h, float(pi), f) for h, pi, f in zip(hashes, p, fam)],
+    )
+
+
+def rescore_steps(
+    index: Index, scorer: Scorer, everything: bool = False
+) -> Generator[int, None, int]:
+    """Score every stored picture the model has not scored yet (``everything``: all of
+    them again). Yields the rows done; returns how many were scored. A row whose blobs are
+    damaged is dropped (the files showing it are read again by the next scan)."""
+    conn = index.conn
+    register(index, scorer)
+    if everything:
+        query = "SELECT hash FROM contents"
+        params: tuple = ()
+    else:
+        query = (
+            "SELECT c.hash FROM contents c WHERE NOT EXISTS "
+            "(SELECT 1 FROM scores s WHERE s.model = ? AND s.hash = c.hash)"
+        )
+        params = (scorer.sha256,)
+    hashes = [row[0] for row in conn.execute(query, params)]
+    done = 0
+    for at in range(0, len(hashes), CHUNK):
+        chunk = hashes[at : at + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT hash, features, familiar FROM contents WHERE hash IN ({marks})", chunk
+        ).fetchall()
+        good = [r for r in rows if blobs.valid(r[1]) and blobs.valid(r[2])]
+        bad = [r[0] for r in rows if not (blobs.valid(r[1]) and blobs.valid(r[2]))]
+        with index.transaction() as tx:
+            if bad:
+                drop(tx, bad)
+            store(
+                tx,
+                scorer,
+                [r[0] for r in good],
+                blobs.decode_many([r[1] for r in good]),
+                blobs.decode_many([r[2] for r in good]),
+            )
+        done += len(good)
+        yield done
+    return done
+
+
+def drop(conn, hashes: list[str]) -> None:
+    """Forget damaged contents; the files showing them are read again by the next scan."""
+    for table in ("contents", "thumbnails", "scores"):
+        conn.executemany(f"DELETE FROM {table} WHERE hash = ?", [(h,) for h in hashes])
+    conn.executemany(
+        "UPDATE files SET size = -1, hash = NULL, status = 'damaged in the index; read again' "
+        "WHERE hash = ?",
+        [(h,) for h in hashes],
+    )

@@ -46,11 +46,15 @@ def test_scan_stores_one_row_per_file_and_matches_predict(tmp_path, scorer, caps
     summary = scan(index, [photos], scorer, batch=4)
     assert (summary.found, summary.read, summary.computed, summary.errors) == (6, 6, 6, 0)
     rows = listed(index, scorer)
-    assert len(rows) == 6 and all(r.error is None and r.probability is not None for r in rows.values())
+    assert len(rows) == 6 and all(
+        r.error is None and r.probability is not None for r in rows.values()
+    )
     conn = sqlite3.connect(index)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
-    lengths = conn.execute("SELECT DISTINCT length(features), length(familiar) FROM contents").fetchall()
+    lengths = conn.execute(
+        "SELECT DISTINCT length(features), length(familiar) FROM contents"
+    ).fetchall()
     assert lengths == [(blobs.BYTES, blobs.BYTES)] and blobs.BYTES == 2560
     w, h = conn.execute("SELECT width, height FROM contents LIMIT 1").fetchone()
     assert (w, h) == (120, 90)
@@ -85,7 +89,9 @@ def test_second_scan_reads_only_what_changed(tmp_path, scorer, monkeypatch):
     write_photo(files[4], seed=99)  # changed content: through the network again
     calls = []
     real = backbone.extract
-    monkeypatch.setattr(backbone, "extract", lambda sq, **kw: calls.append(len(sq)) or real(sq, **kw))
+    monkeypatch.setattr(
+        backbone, "extract", lambda sq, **kw: calls.append(len(sq)) or real(sq, **kw)
+    )
     summary = scan(index, [photos], scorer)
     assert summary.unchanged == 2
     assert (summary.read, summary.computed, summary.reused, summary.removed) == (4, 1, 3, 2)
@@ -148,7 +154,9 @@ def test_rescore_everything_from_features_only(tmp_path, scorer, monkeypatch):
     with Index(index, writable=True) as idx:
         assert run_to_end(rescore_steps(idx, scorer, everything=True)) == 4
     after = listed(index, scorer)
-    assert {p: r.probability for p, r in after.items()} == {p: r.probability for p, r in before.items()}
+    assert {p: r.probability for p, r in after.items()} == {
+        p: r.probability for p, r in before.items()
+    }
 
 
 def test_a_model_that_reads_pixels_is_refused(tmp_path):
@@ -156,7 +164,12 @@ def test_a_model_that_reads_pixels_is_refused(tmp_path):
 
     with pytest.raises(CatguiError, match="reads the pictures' pixels"):
         Scorer.of_file(default_model_path())
-    assert cli.main(["scan", str(tmp_path), "--index", str(tmp_path / "i.sqlite"), "--model", "default"]) == 1
+    assert (
+        cli.main(
+            ["scan", str(tmp_path), "--index", str(tmp_path / "i.sqlite"), "--model", "default"]
+        )
+        == 1
+    )
 
 
 def test_filters_and_csv(tmp_path, scorer, capsys):
@@ -183,7 +196,9 @@ def test_filters_and_csv(tmp_path, scorer, capsys):
     ]
 
 
-def test_export_copies_and_links_with_suffixes_and_never_touches_originals(tmp_path, scorer, capsys):
+def test_export_copies_and_links_with_suffixes_and_never_touches_originals(
+    tmp_path, scorer, capsys
+):
     photos = tmp_path / "photos"
     write_photo(photos / "one" / "same.jpg", seed=1)
     write_photo(photos / "two" / "same.jpg", seed=2)
@@ -193,7 +208,10 @@ def test_export_copies_and_links_with_suffixes_and_never_touches_originals(tmp_p
     for how in ("--copy", "--link"):
         out = tmp_path / how.strip("-")
         for which in ("--cats", "--non-cats"):  # every file goes to one folder or the other
-            assert cli.main(["library", "export", "--index", str(index), which, "--to", str(out), how]) == 0
+            assert (
+                cli.main(["library", "export", "--index", str(index), which, "--to", str(out), how])
+                == 0
+            )
     copied = sorted(p.name for p in (tmp_path / "copy").iterdir())
     assert copied == ["same-2.jpg", "same.jpg"]
     assert sorted(p.read_bytes() for p in (tmp_path / "copy").iterdir()) == sorted(

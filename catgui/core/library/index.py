@@ -56,8 +56,10 @@ class Index:
         try:
             if writable:
                 self._lock()
+            version = schema.check(self.conn, self.path, writable)
             self._configure()
-            schema.prepare(self.conn, self.path, writable)
+            if writable:
+                schema.migrate(self.conn, self.path, version)
         except BaseException:
             self.close()
             raise

@@ -76,6 +76,11 @@ def scan_steps(
     summary = Summary()
     reader = reader or (lambda founds, known: read_batch(founds, known, threads))
     _check_backbone(index)
+    # what the index knows but the model has not scored comes first (from the stored
+    # features); a damaged row found on the way is dropped, and its files read again below
+    summary.scored += yield from steps.mapped(
+        rescore.rescore_steps(index, scorer), lambda n: ScanStep("scoring", n, 0)
+    )
     yield ScanStep("walking", 0, 0)
     rows = {
         path: (size, mtime, digest, status)
@@ -112,11 +117,6 @@ def scan_steps(
     summary.removed = len(gone)
     for p in problems:
         _count(summary, p.error)
-    # what the index knows but the model has not scored (and damaged rows) comes first
-    summary.scored += yield from steps.mapped(
-        rescore.rescore_steps(index, scorer), lambda n: ScanStep("scoring", n, 0)
-    )
-    known = _valid_contents(index)
     summary.total = len(todo)
     yield ScanStep("reading", 0, summary.total)
     for at in range(0, len(todo), batch):

@@ -90,8 +90,9 @@ def check_header(path: Path) -> None:
         )
 
 
-def prepare(conn: sqlite3.Connection, path: Path, writable: bool) -> None:
-    """Check that ``conn`` is a catgui index this version can use; create or migrate it.
+def check(conn: sqlite3.Connection, path: Path, writable: bool) -> int:
+    """The index's version, after checking that ``conn`` is a catgui index this version can
+    use (or an empty file). Reads only: a refused file is left exactly as it was.
 
     Raises :class:`CatguiError` naming ``path`` for a foreign, damaged or newer index.
     """
@@ -99,6 +100,8 @@ def prepare(conn: sqlite3.Connection, path: Path, writable: bool) -> None:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if tables and version:
+            conn.execute("SELECT count(*) FROM files").fetchone()
     except sqlite3.DatabaseError as exc:
         raise CatguiError(
             f"{path}: the library index is damaged ({exc}); it was left as it is"
@@ -113,10 +116,15 @@ def prepare(conn: sqlite3.Connection, path: Path, writable: bool) -> None:
             f"{path}: the library index was made by a newer catgui (version {version}, "
             f"this one reads up to {VERSION}); it was left as it is"
         )
+    if version < VERSION and not writable:
+        raise CatguiError(f"{path}: the library index is empty or old; run catgui scan first")
+    return version
+
+
+def migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Create the tables, or bring an older index to :data:`VERSION`, in one transaction."""
     if version == VERSION:
         return
-    if not writable:
-        raise CatguiError(f"{path}: the library index is empty or old; run catgui scan first")
     try:
         with transaction(conn):
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -93,7 +93,10 @@ class PretrainedClassifier(BackboneClassifier):
         """The head is linear in the pooled features (:func:`head.pooled_weights`): one
         product of ``(n, 1280)`` by ``(1280,)``, whatever features it was fitted on."""
         v, c = self.pooled_weights()
-        z = np.asarray(pooled, dtype=np.float64) @ v + c
+        pooled = np.asarray(pooled)
+        if pooled.dtype != np.float32:
+            pooled = pooled.astype(np.float64)
+        z = (pooled @ v.astype(pooled.dtype)).astype(np.float64) + c
         return 0.5 * (1.0 + np.tanh(0.5 * z))
 
     def describe(self) -> str:

@@ -35,12 +35,21 @@ def valid(blob: object) -> bool:
 
 
 def decode_many(blobs: list[bytes]) -> np.ndarray:
-    """Blobs already checked by :func:`valid` -> ``(n, 1280)`` float32."""
-    if not blobs:
-        return np.empty((0, FEATURES), dtype=np.float32)
-    return (
-        np.frombuffer(b"".join(blobs), dtype=DTYPE).reshape(len(blobs), FEATURES).astype(np.float32)
-    )
+    """Blobs of the right length -> ``(n, 1280)`` float32."""
+    return decode_checked(blobs)[0]
+
+
+def decode_checked(blobs: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Blobs read back -> ``(features (k, 1280) float32, ok (n,) bool)``: ``features``
+    holds the ``k`` blobs of the right length with only finite values, in order."""
+    ok = np.array([isinstance(b, bytes) and len(b) == BYTES for b in blobs], dtype=bool)
+    if not ok.any():
+        return np.empty((0, FEATURES), dtype=np.float32), ok
+    half = np.frombuffer(b"".join(b for b, good in zip(blobs, ok) if good), dtype=DTYPE)
+    half = half.reshape(-1, FEATURES)
+    finite = np.isfinite(half).all(axis=1)
+    ok[np.flatnonzero(ok)[~finite]] = False
+    return half[finite].astype(np.float32), ok
 
 
 def thumbnail_jpeg(pixels: np.ndarray) -> bytes:

@@ -54,15 +54,25 @@ class Scorer:
             raise CatguiError(f"{path}: cannot be read ({exc.strerror or exc})") from None
         return cls(classifier, digest, path.resolve(), str(classifier.kind))
 
-    def scores(self, features: np.ndarray, familiar: np.ndarray) -> tuple[np.ndarray, list]:
-        """P(cat) ``(n,)`` and familiarity (a list of floats, or of ``None``) of stored
-        features ``(n, 1280)`` of the 224 crops and of the 64x64 squares."""
-        p = np.asarray(self.classifier.from_pooled(features), dtype=np.float64).reshape(-1)
+    @property
+    def compares(self) -> str | None:
+        """Which stored features familiarity reads: ``"familiar"`` (the 64x64 squares),
+        ``"features"`` (the 224 crops), or ``None`` (this model has no such reference)."""
         ref = self.classifier.reference
-        if ref is None or ref.source_size not in (64, backbone.INPUT_SIZE):
+        if ref is None:
+            return None
+        return {64: "familiar", backbone.INPUT_SIZE: "features"}.get(ref.source_size)
+
+    def scores(self, features: np.ndarray, familiar: np.ndarray | None) -> tuple[np.ndarray, list]:
+        """P(cat) ``(n,)`` and familiarity (a list of floats, or of ``None``) of stored
+        features ``(n, 1280)`` of the 224 crops and of the 64x64 squares (``familiar``:
+        needed only when :attr:`compares` says so)."""
+        p = np.asarray(self.classifier.from_pooled(features), dtype=np.float64).reshape(-1)
+        which = self.compares
+        if which is None:
             return p, [None] * len(p)
-        source = familiar if ref.source_size == 64 else features
-        return p, [float(v) for v in ref.score(source)]
+        source = familiar if which == "familiar" else features
+        return p, self.classifier.reference.score(source).tolist()
 
 
 def register(index: Index, scorer: Scorer) -> None:
@@ -105,24 +115,28 @@ def rescore_steps(
         params = (scorer.sha256,)
     hashes = [row[0] for row in conn.execute(query, params)]
     done = 0
+    column = scorer.compares
     for at in range(0, len(hashes), CHUNK):
         chunk = hashes[at : at + CHUNK]
         marks = ",".join("?" * len(chunk))
+        extra = f", {column}" if column and column != "features" else ""
         rows = conn.execute(
-            f"SELECT hash, features, familiar FROM contents WHERE hash IN ({marks})", chunk
+            f"SELECT hash, features{extra} FROM contents WHERE hash IN ({marks})", chunk
         ).fetchall()
-        good = [r for r in rows if blobs.valid(r[1]) and blobs.valid(r[2])]
-        bad = [r[0] for r in rows if not (blobs.valid(r[1]) and blobs.valid(r[2]))]
+        features, ok = blobs.decode_checked([r[1] for r in rows])
+        familiar = None
+        if extra:
+            familiar, ok_too = blobs.decode_checked([r[2] for r in rows])
+            both = ok & ok_too
+            features = features[both[ok]]
+            familiar = familiar[both[ok_too]]
+            ok = both
+        good = [r[0] for r, fine in zip(rows, ok) if fine]
+        bad = [r[0] for r, fine in zip(rows, ok) if not fine]
         with index.transaction() as tx:
             if bad:
                 drop(tx, bad)
-            store(
-                tx,
-                scorer,
-                [r[0] for r in good],
-                blobs.decode_many([r[1] for r in good]),
-                blobs.decode_many([r[2] for r in good]),
-            )
+            store(tx, scorer, good, features, familiar)
         done += len(good)
         yield done
     return done

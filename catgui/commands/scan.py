@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if args.cluster:
         from catgui.core.library import cluster as dask_cluster
 
-        cluster = dask_cluster.connect(args.cluster)
+        cluster = dask_cluster.connect(args.cluster, args.workers)
         reader = cluster.reader
     try:
         with Index(args.index, writable=True) as index, _StopAtBatch() as stop:

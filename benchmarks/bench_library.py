@@ -122,10 +122,87 @@ def new_head(folder: Path) -> Path:
     return persistence.save(model, folder / "retrained.npz")
 
 
+def writer_rows_per_second(top: Path, rows: int = 4096, batch: int = 32) -> dict:
+    """What the one SQLite writer takes: batches of new rows (random features) stored
+    as a scan stores them, no reading and no network."""
+    from catgui.core.library import blobs
+    from catgui.core.library.index import Index
+    from catgui.core.library.reading import Outcome
+    from catgui.core.library.rescore import Scorer
+    from catgui.core.library.scan import Summary, _store
+
+    rng = np.random.default_rng(1)
+    scorer = Scorer.of_file(MODEL)
+    thumb = bytes(3000)
+    with Index(top / "writer.sqlite", writable=True) as index:
+        start = time.perf_counter()
+        for at in range(0, rows, batch):
+            outcomes = []
+            for i in range(at, at + batch):
+                f = rng.normal(size=(2, 1280)).astype(np.float32)
+                outcomes.append(
+                    Outcome(
+                        f"/w/{i}.jpg",
+                        1000,
+                        1,
+                        f"{i:064x}",
+                        None,
+                        300,
+                        200,
+                        thumb,
+                        blobs.encode(f[0]),
+                        blobs.encode(f[1]),
+                    )
+                )
+            _store(index, scorer, outcomes, Summary())
+        seconds = time.perf_counter() - start
+    return {"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds}
+
+
+def dask_scan(top: Path, library: Path, photos: int) -> dict:
+    """A scan of ``photos`` of the library on a LocalCluster of 2 worker processes."""
+    try:
+        from dask import distributed
+    except ImportError:
+        return {"skipped": "Dask is not installed (pip install catgui[cluster])"}
+    from catgui.core.library.cluster import ClusterReader
+    from catgui.core.library.index import Index
+    from catgui.core.library.rescore import Scorer
+    from catgui.core.library.scan import scan_steps
+    from catgui.core.steps import run_to_end
+
+    part = top / "dask-part"
+    part.mkdir()
+    for i, f in enumerate(sorted(library.rglob("photo-*.jpg"))[:photos]):
+        os.symlink(f, part / f"{i:05d}.jpg")
+    scorer = Scorer.of_file(MODEL)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        reader = ClusterReader(client)
+        client.run(lambda: __import__("catgui.core.backbone", fromlist=["_"]).weights())
+        with Index(top / "dask.sqlite", writable=True) as index:
+            summary = run_to_end(
+                scan_steps(index, [str(part)], scorer, batch=64, reader=reader.reader)
+            )
+    return {
+        "photos": summary.found,
+        "seconds": summary.seconds,
+        "photos_per_second": summary.found / summary.seconds,
+        "workers": 2,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=20_000)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--dask-photos", type=int, default=400, help="photos scanned on a 2-worker LocalCluster"
+    )
     args = parser.parse_args(argv)
     print("machine:", machine())
     if not sources():

@@ -350,3 +350,15 @@ def test_unreadable_files_and_folders_as_a_user_without_rights(scorer):
         }
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+def test_a_folder_that_cannot_be_reached_keeps_its_rows(tmp_path, scorer):
+    disk = photo_folder(tmp_path / "disk", n=3)
+    index = tmp_path / "lib.sqlite"
+    scan(index, [disk], scorer)
+    disk.rename(tmp_path / "unplugged")
+    summary = scan(index, [disk], scorer)
+    assert summary.removed == 0 and summary.errors == 1
+    with Index(index) as opened:
+        kept = [r for r in query.rows(opened, scorer.sha256) if r.error is None]
+    assert len(kept) == 3

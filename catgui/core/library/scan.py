@@ -107,7 +107,9 @@ def scan_steps(
             summary.unchanged += 1
         else:
             todo.append(item)
-    gone = [p for p in rows if p not in seen and _under(p, roots)]
+    # a folder that could not be read (an unplugged disk, no permission) keeps its rows
+    blocked = [p.path for p in problems]
+    gone = [p for p in rows if p not in seen and _under(p, roots) and not _under(p, blocked)]
     with index.transaction() as tx:
         tx.executemany(
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, hash, status) VALUES (?, ?, ?, NULL, ?)",

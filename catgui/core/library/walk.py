@@ -42,6 +42,9 @@ def walk(roots: Iterable[str | os.PathLike]) -> Iterator[Found | Problem]:
         path = absolute(root)
         try:
             info = os.stat(path)
+        except FileNotFoundError:
+            yield Problem(path, "not found (no such file or folder; a disk not mounted?)")
+            continue
         except OSError as exc:
             yield Problem(path, _why(exc))
             continue

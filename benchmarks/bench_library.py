@@ -332,6 +332,15 @@ def run(args, top: Path) -> int:
         }
     )
 
+    writer = writer_rows_per_second(top)
+    emit({"figure": 10, "name": "library_writer", **writer})
+    dask_record = dask_scan(top, library, args.dask_photos)
+    emit({"figure": 10, "name": "library_dask", **dask_record})
+    dask_text = dask_record.get("skipped") or (
+        f"{dask_record['photos_per_second']:.1f} photos/s "
+        f"(local: {record['photos_per_second']:.1f})"
+    )
+
     print(
         table(
             ["what", "measured", "target"],
@@ -353,6 +362,8 @@ def run(args, top: Path) -> int:
                 ["peak RSS of the scan", f"{rss_mb:.0f} MB", "<= 500 MB"],
                 ["index per photo", f"{record['bytes_per_photo']:.0f} bytes", "-"],
                 ["float16 vs float32", f"|dP| <= {dp:.1e}, |d familiarity| <= {df:.1e}", "-"],
+                ["the SQLite writer", f"{writer['rows_per_second']:.0f} rows/s", "-"],
+                ["Dask, 2 local workers", dask_text, "(beside the local scan)"],
             ],
         )
     )

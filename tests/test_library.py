@@ -7,6 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from library_helpers import PHOTO_MODEL, photo_folder, write_photo
 
@@ -51,7 +52,7 @@ def test_scan_stores_one_row_per_file_and_matches_predict(tmp_path, scorer, caps
     )
     conn = sqlite3.connect(index)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     lengths = conn.execute(
         "SELECT DISTINCT length(features), length(familiar) FROM contents"
     ).fetchall()
@@ -249,3 +250,56 @@ def test_default_index_is_in_the_user_data_folder(tmp_path, capsys):
     home = Path(os.environ["CATGUI_HOME"])
     assert (home / "library.sqlite").is_file()
     assert str(home / "library.sqlite") in capsys.readouterr().out
+
+
+def test_an_older_index_is_migrated_and_a_reader_is_told_to_scan(tmp_path, scorer):
+    from catgui.core.library import schema
+
+    old = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(old)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    for statement in schema.MIGRATIONS[0]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with pytest.raises(CatguiError, match="run catgui scan first"):
+        Index(old)
+    photos = photo_folder(tmp_path / "photos", n=1)
+    scan(old, [photos], scorer)
+    conn = sqlite3.connect(old)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 2
+    assert conn.execute("SELECT reference FROM models").fetchone()[0] == scorer.reference_digest
+    conn.close()
+
+
+def test_a_retrained_head_with_the_same_reference_reuses_familiarity(tmp_path, scorer, monkeypatch):
+    photos = photo_folder(tmp_path / "photos", n=4)
+    index = tmp_path / "lib.sqlite"
+    scan(index, [photos], scorer)
+    model = persistence.load(PHOTO_MODEL)
+    model.classifier.head.weights[:] = model.classifier.head.weights * 1.5
+    retrained = Scorer.of_file(persistence.save(model, tmp_path / "retrained.npz"))
+    assert retrained.reference_digest == scorer.reference_digest
+    calls = []
+    real = type(scorer.classifier.reference).score
+    monkeypatch.setattr(
+        type(scorer.classifier.reference), "score", lambda s, x: calls.append(1) or real(s, x)
+    )
+    with Index(index, writable=True) as idx:
+        assert run_to_end(rescore_steps(idx, retrained)) == 4
+        features = blobs.decode_many(
+            [f for (f,) in idx.conn.execute("SELECT features FROM contents ORDER BY hash")]
+        )
+    assert calls == []  # familiarity copied from the shipped model's rows
+    base, new = listed(index, scorer), listed(index, retrained)
+    assert {p: r.familiarity for p, r in new.items()} == {p: r.familiarity for p, r in base.items()}
+    with Index(index) as idx:
+        stored = [
+            p
+            for (p,) in idx.conn.execute(
+                "SELECT p_cat FROM scores WHERE model = ? ORDER BY hash", (retrained.sha256,)
+            )
+        ]
+    np.testing.assert_allclose(stored, retrained.probabilities(features), rtol=0, atol=1e-12)
+    assert any(abs(new[p].probability - base[p].probability) > 1e-6 for p in new)

@@ -92,7 +92,9 @@ class PretrainedClassifier(BackboneClassifier):
     def from_pooled(self, pooled: np.ndarray) -> np.ndarray:
         """The head is linear in the pooled features (:func:`head.pooled_weights`): one
         product of ``(n, 1280)`` by ``(1280,)``, whatever features it was fitted on."""
-        v, c = self.pooled_weights()
+        if getattr(self, "_pooled", None) is None:  # the head is fixed once fitted
+            self._pooled = self.pooled_weights()
+        v, c = self._pooled
         pooled = np.asarray(pooled)
         if pooled.dtype != np.float32:
             pooled = pooled.astype(np.float64)

@@ -10,6 +10,7 @@ cannot be scored from features; it is refused with that reason.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -55,6 +56,18 @@ class Scorer:
         return cls(classifier, digest, path.resolve(), str(classifier.kind))
 
     @property
+    def reference_digest(self) -> str | None:
+        """SHA-256 of the familiarity reference's arrays (``None``: no reference)."""
+        ref = self.classifier.reference
+        if ref is None:
+            return None
+        digest = hashlib.sha256()
+        for name, array in sorted(ref.arrays().items()):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
+
+    @property
     def compares(self) -> str | None:
         """Which stored features familiarity reads: ``"familiar"`` (the 64x64 squares),
         ``"features"`` (the 224 crops), or ``None`` (this model has no such reference)."""
@@ -63,33 +76,64 @@ class Scorer:
             return None
         return {64: "familiar", backbone.INPUT_SIZE: "features"}.get(ref.source_size)
 
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return np.asarray(self.classifier.from_pooled(features), dtype=np.float64).reshape(-1)
+
     def scores(self, features: np.ndarray, familiar: np.ndarray | None) -> tuple[np.ndarray, list]:
         """P(cat) ``(n,)`` and familiarity (a list of floats, or of ``None``) of stored
         features ``(n, 1280)`` of the 224 crops and of the 64x64 squares (``familiar``:
         needed only when :attr:`compares` says so)."""
-        p = np.asarray(self.classifier.from_pooled(features), dtype=np.float64).reshape(-1)
+        from threadpoolctl import threadpool_limits
+
+        p = self.probabilities(features)
         which = self.compares
         if which is None:
             return p, [None] * len(p)
         source = familiar if which == "familiar" else features
-        return p, self.classifier.reference.score(source).tolist()
+        # products of a few thousand rows by a few columns: OpenBLAS's threads cost far
+        # more than they bring (33 ms against 0.8 ms for 32 rows on a busy 2-core machine)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return p, self.classifier.reference.score(source).tolist()
 
 
-def register(index: Index, scorer: Scorer) -> None:
+def register(index: Index, scorer: Scorer) -> str | None:
+    """Record the model; returns another model with the same familiarity reference, whose
+    familiarity this one can reuse (``None`` if there is none)."""
+    digest = scorer.reference_digest
     with index.transaction() as conn:
         conn.execute(
-            "INSERT OR REPLACE INTO models (sha256, path, kind, scored_at) VALUES (?, ?, ?, ?)",
-            (scorer.sha256, str(scorer.path), scorer.kind, time.time()),
+            "INSERT OR REPLACE INTO models (sha256, path, kind, scored_at, reference) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (scorer.sha256, str(scorer.path), scorer.kind, time.time(), digest),
         )
+    if digest is None or scorer.compares is None:
+        return None
+    row = conn.execute(
+        "SELECT sha256 FROM models WHERE reference = ? AND sha256 != ? LIMIT 1",
+        (digest, scorer.sha256),
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def store(
-    conn, scorer: Scorer, hashes: list[str], features: np.ndarray, familiar: np.ndarray
+    conn,
+    scorer: Scorer,
+    hashes: list[str],
+    features: np.ndarray,
+    familiar: np.ndarray | None,
+    familiarity: list | None = None,
 ) -> None:
-    """Write the scores of the given contents (inside the caller's transaction)."""
+    """Write the scores of the given contents (inside the caller's transaction);
+    ``familiarity`` when it is known already (a model with the same reference)."""
     if not hashes:
         return
-    p, fam = scorer.scores(features, familiar)
+    if familiarity is None:
+        p, fam = scorer.scores(features, familiar)
+    else:
+        p, fam = scorer.probabilities(features), familiarity
     conn.executemany(
         "INSERT OR REPLACE INTO scores (model, hash, p_cat, familiarity) VALUES (?, ?, ?, ?)",
         [(scorer.sha256, h, float(pi), f) for h, pi, f in zip(hashes, p, fam)],
@@ -103,7 +147,7 @@ def rescore_steps(
     them again). Yields the rows done; returns how many were scored. A row whose blobs are
     damaged is dropped (the files showing it are read again by the next scan)."""
     conn = index.conn
-    register(index, scorer)
+    twin = register(index, scorer)
     if everything:
         query = "SELECT hash FROM contents"
         params: tuple = ()
@@ -120,6 +164,16 @@ def rescore_steps(
         chunk = hashes[at : at + CHUNK]
         marks = ",".join("?" * len(chunk))
         extra = f", {column}" if column and column != "features" else ""
+        known = {}
+        if twin is not None:  # the same reference scored these already: its familiarity
+            known = dict(
+                conn.execute(
+                    f"SELECT hash, familiarity FROM scores WHERE model = ? AND hash IN ({marks})",
+                    (twin, *chunk),
+                ).fetchall()
+            )
+            if len(known) == len(chunk):
+                extra = ""
         rows = conn.execute(
             f"SELECT hash, features{extra} FROM contents WHERE hash IN ({marks})", chunk
         ).fetchall()
@@ -136,7 +190,10 @@ def rescore_steps(
         with index.transaction() as tx:
             if bad:
                 drop(tx, bad)
-            store(tx, scorer, good, features, familiar)
+            if extra or twin is None:
+                store(tx, scorer, good, features, familiar)
+            else:
+                store(tx, scorer, good, features, None, [known.get(h) for h in good])
         done += len(good)
         yield done
     return done

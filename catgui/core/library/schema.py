@@ -17,7 +17,8 @@ contents
 thumbnails
     A small JPEG per content, for the window (kept apart so feature reads stay small).
 models
-    Each model that scored the index, by its file's SHA-256.
+    Each model that scored the index, by its file's SHA-256, with the digest of its
+    familiarity reference (two models with the same reference give the same familiarity).
 scores
     Per model and content: P(cat) and familiarity (``NULL`` where the model has none).
 meta
@@ -69,6 +70,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (model, hash)
         ) WITHOUT ROWID""",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+    (  # version 2: a model's familiarity reference, by digest (equal references share scores)
+        "ALTER TABLE models ADD COLUMN reference TEXT",
     ),
 )
 VERSION = len(MIGRATIONS)

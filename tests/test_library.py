@@ -263,7 +263,7 @@ def test_an_older_index_is_migrated_and_a_reader_is_told_to_scan(tmp_path, score
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
-    with pytest.raises(CatguiError, match="run catgui scan first"):
+    with pytest.raises(CatguiError, match="older catgui .version 1.; run catgui scan once"):
         Index(old)
     photos = photo_folder(tmp_path / "photos", n=1)
     scan(old, [photos], scorer)

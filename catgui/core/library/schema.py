@@ -121,7 +121,12 @@ def check(conn: sqlite3.Connection, path: Path, writable: bool) -> int:
             f"this one reads up to {VERSION}); it was left as it is"
         )
     if version < VERSION and not writable:
-        raise CatguiError(f"{path}: the library index is empty or old; run catgui scan first")
+        if version == 0:
+            raise CatguiError(f"{path}: the library index is empty; run catgui scan first")
+        raise CatguiError(
+            f"{path}: the library index was made by an older catgui (version {version}); "
+            "run catgui scan once to bring it up to date"
+        )
     return version
 
 

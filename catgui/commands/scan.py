@@ -149,6 +149,8 @@ def _drive(steps, quiet: bool):
         try:
             step = next(steps)
         except StopIteration as end:
+            if shown:
+                print(file=sys.stderr)
             return end.value
         now = time.monotonic()
         if not quiet and step.total and now - shown >= 1.0 and sys.stderr.isatty():

@@ -98,6 +98,8 @@ def scan_steps(
             problems.append(item)
             continue
         summary.found += 1
+        if summary.found % 1000 == 0:
+            yield ScanStep("walking", summary.found, 0)
         row = rows.get(item.path)
         if (
             row is not None

@@ -66,6 +66,12 @@ def test_a_local_cluster_of_two_workers_gives_the_local_rows(tmp_path):
             summary = run_to_end(
                 scan_steps(index, [str(photos)], scorer, batch=4, reader=reader.reader)
             )
+        # the command line's way in: the scheduler's address
+        from catgui import cli
+
+        address = cluster.scheduler_address
+        args = ["scan", str(photos), "--index", str(tmp_path / "cli.sqlite"), "--cluster", address]
+        assert cli.main(args) == 1  # bad.jpg
         # each worker loaded the weights, once, however many batches it read
         loads = client.run(
             lambda: __import__("catgui.core.backbone", fromlist=["_"]).weights.cache_info().misses
@@ -74,6 +80,7 @@ def test_a_local_cluster_of_two_workers_gives_the_local_rows(tmp_path):
     assert sorted(loads.values()) == [1, 1]
     local, remote = _rows(tmp_path / "local.sqlite"), _rows(tmp_path / "cluster.sqlite")
     assert local[0] == remote[0]  # the same files, sizes, times, hashes and statuses
+    assert _rows(tmp_path / "cli.sqlite")[0] == local[0]
     assert local[1].keys() == remote[1].keys()
     for h, (w, ht, f, fam) in local[1].items():
         rw, rht, rf, rfam = remote[1][h]

@@ -46,10 +46,12 @@ def decode_checked(blobs: list[object]) -> tuple[np.ndarray, np.ndarray]:
     if not ok.any():
         return np.empty((0, FEATURES), dtype=np.float32), ok
     half = np.frombuffer(b"".join(b for b, good in zip(blobs, ok) if good), dtype=DTYPE)
-    half = half.reshape(-1, FEATURES)
-    finite = np.isfinite(half).all(axis=1)
-    ok[np.flatnonzero(ok)[~finite]] = False
-    return half[finite].astype(np.float32), ok
+    features = half.reshape(-1, FEATURES).astype(np.float32)
+    finite = np.isfinite(features).all(axis=1)
+    if not finite.all():
+        ok[np.flatnonzero(ok)[~finite]] = False
+        features = features[finite]
+    return features, ok
 
 
 def thumbnail_jpeg(pixels: np.ndarray) -> bytes:

@@ -205,7 +205,8 @@ def test_damaged_feature_rows_are_dropped_and_recomputed(tmp_path, scorer):
     assert summary.computed == 2 and summary.unchanged == 1
     after = {r.path: r.probability for r in _rows(index, scorer)}
     assert after.keys() == before.keys()
-    assert all(abs(after[p] - before[p]) < 1e-9 for p in before)
+    # the same features again; the head's float32 product may sum in another order
+    assert all(abs(after[p] - before[p]) < 1e-6 for p in before)
 
 
 def _rows(index_path, scorer):

@@ -111,3 +111,75 @@ def test_an_unreachable_scheduler_is_an_error_in_words():
     cluster.CONNECT_SECONDS = 2
     with pytest.raises(CatguiError, match="cannot reach the Dask scheduler"):
         cluster.connect("tcp://127.0.0.1:9")
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
+    """The first batch a worker takes, it announces (its pid in a file) and then waits;
+    the test kills that worker's process with SIGKILL: Dask runs the task again on a
+    worker, and the index has every row."""
+    distributed = pytest.importorskip(
+        "dask.distributed", reason="Dask is not installed (catgui[cluster])"
+    )
+    import os
+    import signal
+    import threading
+    import time
+
+    from catgui.core.library.cluster import ClusterReader
+
+    photos = photo_folder(tmp_path / "photos", n=6)
+    marker = str(tmp_path / "first-task-pid")
+
+    def stall_first_task():
+        import os as _os
+        import time as _time
+
+        from catgui.core.library import cluster as module
+
+        real = module.read_batch
+
+        def stalled(founds, known, threads):
+            try:
+                fd = _os.open(marker, _os.O_CREAT | _os.O_EXCL | _os.O_WRONLY)
+            except FileExistsError:
+                return real(founds, known, threads)
+            _os.write(fd, str(_os.getpid()).encode())
+            _os.close(fd)
+            _time.sleep(600)
+
+        module.read_batch = stalled
+
+    killed = []
+
+    def kill_when_announced():
+        for _ in range(1200):
+            if os.path.exists(marker) and os.path.getsize(marker):
+                pid = int(open(marker).read())
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                return
+            time.sleep(0.05)
+
+    scorer = Scorer.of_file(PHOTO_MODEL)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.run(stall_first_task)
+        killer = threading.Thread(target=kill_when_announced, daemon=True)
+        killer.start()
+        with Index(tmp_path / "cluster.sqlite", writable=True) as index:
+            summary = run_to_end(
+                scan_steps(
+                    index, [str(photos)], scorer, batch=6, reader=ClusterReader(client).reader
+                )
+            )
+        killer.join(5)
+    assert killed, "no worker took a batch"
+    assert (summary.found, summary.computed, summary.errors) == (6, 6, 0)
+    with Index(tmp_path / "cluster.sqlite") as index:
+        assert (
+            index.conn.execute("SELECT count(*) FROM files WHERE status = 'ok'").fetchone()[0] == 6
+        )

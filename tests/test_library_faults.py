@@ -363,3 +363,32 @@ def test_a_folder_that_cannot_be_reached_keeps_its_rows(tmp_path, scorer):
     with Index(index) as opened:
         kept = [r for r in query.rows(opened, scorer.sha256) if r.error is None]
     assert len(kept) == 3
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_and_listed_as_its_bytes(tmp_path, scorer):
+    photos = tmp_path / "photos"
+    write_photo(photos / "plain.jpg", seed=1)
+    odd = os.fsdecode(b"caf\xe9-latin1.jpg")  # a name in Latin-1, not UTF-8
+    write_photo(photos / odd, seed=2)
+    index = tmp_path / "lib.sqlite"
+    assert scan(index, [photos], scorer).computed == 2
+    assert scan(index, [photos], scorer).unchanged == 2  # found again by the same name
+    result = subprocess.run(
+        [sys.executable, "-m", "catgui.cli", "library", "list", "--index", str(index)],
+        capture_output=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert b"caf\xe9-latin1.jpg\t" in result.stdout  # the name's own bytes, as ls prints it
+    out = tmp_path / "out"
+    assert (
+        run_cli(
+            "library", "export", "--index", str(index), "--non-cats", "--to", str(out)
+        ).returncode
+        == 0
+    )
+    assert (
+        run_cli("library", "export", "--index", str(index), "--cats", "--to", str(out)).returncode
+        == 0
+    )
+    assert sorted(os.listdir(os.fsencode(out))) == [b"caf\xe9-latin1.jpg", b"plain.jpg"]

@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         rows = _rows(index, scorer, args)
     if args.action == "export":
         return _export(rows, args)
+    # a file name that is not valid UTF-8 is written back as its own bytes, as ls does
+    sys.stdout.reconfigure(errors="surrogateescape")
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], indent=2))
     elif args.csv:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from catgui.core import decision
 from catgui.core.familiarity import UNFAMILIAR_BELOW
 from catgui.core.library.index import Index
+from catgui.core.library.walk import loaded
 
 FILTERS = ("cats", "non-cats", "unsure", "unfamiliar", "errors")
 
@@ -66,7 +67,8 @@ def rows(
         "LEFT JOIN scores s ON s.model = ? AND s.hash = f.hash "
         f"WHERE {where} ORDER BY f.path"
     )
-    for path, status, p, fam in index.conn.execute(query, (model_sha256, *params)):
+    for value, status, p, fam in index.conn.execute(query, (model_sha256, *params)):
+        path = loaded(value)
         if status != "ok":
             yield Row(path, error=status, threshold=threshold)
         else:

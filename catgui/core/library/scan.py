@@ -21,7 +21,7 @@ from catgui.core.library import blobs, rescore
 from catgui.core.library.index import Index
 from catgui.core.library.reading import RETRY, Outcome, read_batch
 from catgui.core.library.rescore import Scorer
-from catgui.core.library.walk import Found, Problem, absolute, walk
+from catgui.core.library.walk import Found, Problem, absolute, loaded, stored, walk
 
 BATCH = 32
 #: Reads a batch of files: ``(founds, known hashes) -> outcomes`` (local, or a cluster's).
@@ -83,7 +83,7 @@ def scan_steps(
     )
     yield ScanStep("walking", 0, 0)
     rows = {
-        path: (size, mtime, digest, status)
+        loaded(path): (size, mtime, digest, status)
         for path, size, mtime, digest, status in conn.execute(
             "SELECT path, size, mtime_ns, hash, status FROM files"
         )
@@ -115,9 +115,9 @@ def scan_steps(
     with index.transaction() as tx:
         tx.executemany(
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, hash, status) VALUES (?, ?, ?, NULL, ?)",
-            [(p.path, RETRY, RETRY, p.error) for p in problems],
+            [(stored(p.path), RETRY, RETRY, p.error) for p in problems],
         )
-        tx.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
+        tx.executemany("DELETE FROM files WHERE path = ?", [(stored(p),) for p in gone])
     summary.removed = len(gone)
     for p in problems:
         _count(summary, p.error)
@@ -175,7 +175,7 @@ def _store(index: Index, scorer: Scorer, outcomes: list[Outcome], summary: Summa
         tx.executemany(
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, hash, status) VALUES (?, ?, ?, ?, ?)",
             [
-                (o.path, o.size, o.mtime_ns, None if o.error else o.hash, o.error or "ok")
+                (stored(o.path), o.size, o.mtime_ns, None if o.error else o.hash, o.error or "ok")
                 for o in outcomes
             ],
         )

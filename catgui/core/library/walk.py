@@ -30,6 +30,21 @@ class Problem:
     error: str
 
 
+def stored(path: str) -> str | bytes:
+    """A path as SQLite can keep it: the text, or its raw bytes when the name is not
+    valid UTF-8 (Linux allows any bytes; Python carries them as lone surrogates)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def loaded(value: str | bytes) -> str:
+    """A path read back from the index (the inverse of :func:`stored`)."""
+    return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
 def absolute(path: str | os.PathLike) -> str:
     """The path as the index keeps it: absolute and normalised, symlinks kept as named."""
     return os.path.normpath(os.path.abspath(os.fspath(path)))

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "export" and args.which == "errors":
         raise CatguiError("export takes a verdict (--cats, --non-cats, --unsure, --unfamiliar)")
     scorer = scorer_of(args)
-    with Index(args.index) as index:
+    with Index(args.index) as index, index.guard():
         _ensure_scored(index, scorer)
         rows = _rows(index, scorer, args)
     if args.action == "export":
@@ -115,7 +115,7 @@ def _ensure_scored(index, scorer) -> None:
     ).fetchone()[0]
     if not missing:
         return
-    with Index(index.path, writable=True) as writer:
+    with Index(index.path, writable=True) as writer, writer.guard():
         run_to_end(rescore_steps(writer, scorer))
 
 
@@ -143,7 +143,7 @@ def _stats(args) -> int:
     from catgui.core.library import query
     from catgui.core.library.index import Index
 
-    with Index(args.index) as index:
+    with Index(args.index) as index, index.guard():
         found = query.stats(index)
     if args.json:
         print(json.dumps(found, indent=2))

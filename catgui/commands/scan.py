@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         cluster = dask_cluster.connect(args.cluster, args.workers)
         reader = cluster.reader
     try:
-        with Index(args.index, writable=True) as index, _StopAtBatch() as stop:
+        with Index(args.index, writable=True) as index, index.guard(), _StopAtBatch() as stop:
             steps = scan_steps(
                 index,
                 args.folders,

@@ -104,6 +104,15 @@ class Index:
         except sqlite3.OperationalError as exc:
             raise CatguiError(self.explain(exc)) from None
 
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Any SQLite error met inside (a read of a file damaged since it was opened, a
+        disk error) becomes a :class:`CatguiError` naming the index."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise CatguiError(self.explain(exc)) from None
+
     def explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
         if "full" in text:
@@ -111,7 +120,7 @@ class Index:
                 f"{self.path}: the disk is full; the index keeps everything up to its last "
                 "saved batch: free some space and run the scan again to continue"
             )
-        return f"{self.path}: the library index could not be written ({text})"
+        return f"{self.path}: the library index could not be read or written ({text})"
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -392,3 +392,23 @@ def test_a_file_name_that_is_not_utf8_is_kept_and_listed_as_its_bytes(tmp_path, 
         == 0
     )
     assert sorted(os.listdir(os.fsencode(out))) == [b"caf\xe9-latin1.jpg", b"plain.jpg"]
+
+
+def test_an_index_changed_behind_our_back_is_an_error_in_words(tmp_path, scorer):
+    photos = photo_folder(tmp_path / "photos", n=1)
+    index_path = tmp_path / "lib.sqlite"
+    scan(index_path, [photos], scorer)
+    conn = sqlite3.connect(index_path)
+    conn.execute("DROP TABLE scores")  # another program edited it
+    conn.commit()
+    conn.close()
+    with (
+        Index(index_path) as index,
+        pytest.raises(CatguiError, match="could not be read") as caught,
+    ):
+        with index.guard():
+            list(query.rows(index, scorer.sha256))
+    assert str(index_path) in str(caught.value)
+    result = run_cli("library", "list", "--index", str(index_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert str(index_path) in result.stderr

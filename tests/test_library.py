@@ -105,13 +105,21 @@ def test_second_scan_reads_only_what_changed(tmp_path, scorer, monkeypatch):
         assert idx.conn.execute("SELECT count(*) FROM contents").fetchone()[0] == 5
 
 
-def test_duplicates_in_one_batch_share_one_pass(tmp_path, scorer, monkeypatch):
+@pytest.mark.parametrize("batch", [32, 1])
+def test_duplicates_share_one_pass(tmp_path, scorer, monkeypatch, batch):
+    """In one batch, or in the next ones (decoded ahead, before the first was stored)."""
     photos = tmp_path / "photos"
     write_photo(photos / "a.jpg", seed=1)
     for name in ("b.jpg", "c.jpg"):
         (photos / name).write_bytes((photos / "a.jpg").read_bytes())
-    summary = scan(tmp_path / "lib.sqlite", [photos], scorer)
+    calls = []
+    real = backbone.extract
+    monkeypatch.setattr(
+        backbone, "extract", lambda sq, **kw: calls.append(len(sq)) or real(sq, **kw)
+    )
+    summary = scan(tmp_path / "lib.sqlite", [photos], scorer, batch=batch)
     assert (summary.read, summary.computed, summary.reused) == (3, 1, 2)
+    assert calls == [2]
 
 
 def test_another_feature_model_rescores_without_the_network(tmp_path, scorer, monkeypatch, capsys):

@@ -216,17 +216,17 @@ def _rows(index_path, scorer):
 
 _SLOW_SCAN = """
 import sys, time
-from catgui.core.library import scan as s
-real = s.read_batch
+from catgui.core.library import reading
+real = reading.AheadReader.read
 count = [0]
-def slow(founds, known, threads=2):
-    out = real(founds, known, threads)
+def slow(self, founds, known, following=()):
+    out = real(self, founds, known, following)
     count[0] += 1
     print(f"batch {count[0]}", flush=True)
     if count[0] == int(sys.argv[2]):  # this batch is read, not yet stored: wait there
         time.sleep(float(sys.argv[1]))
     return out
-s.read_batch = slow
+reading.AheadReader.read = slow
 from catgui import cli
 sys.exit(cli.main(sys.argv[3:]))
 """

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Container, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,12 +102,25 @@ def _without_path(message: str, path: str) -> str:
 def read_batch(founds: Sequence[Found], known: Container[str], threads: int = 2) -> list[Outcome]:
     """Hash every file, decode the new contents (``threads`` at once) and run each distinct
     new picture through the backbone once."""
+    return network_batch(decode_batch(founds, known, threads), known, threads)
+
+
+Decoded = list[tuple[Outcome, "images.Picture | None"]]
+
+
+def decode_batch(founds: Sequence[Found], known: Container[str], threads: int = 2) -> Decoded:
+    """The first half of :func:`read_batch`: hashes, and the new contents decoded."""
     with ThreadPoolExecutor(max(1, threads), thread_name_prefix="catgui-library") as pool:
-        pairs = list(pool.map(lambda f: _read(f, known), founds))
+        return list(pool.map(lambda f: _read(f, known), founds))
+
+
+def network_batch(pairs: Decoded, known: Container[str], threads: int = 2) -> list[Outcome]:
+    """The second half: each distinct picture not in ``known`` (which may have grown
+    since the batch was decoded) through the backbone once."""
     todo: dict[str, images.Picture] = {}
     for out, picture in pairs:
-        if picture is not None and out.error is None and out.hash not in todo:
-            todo[out.hash] = picture
+        if picture is not None and out.error is None and out.hash not in known:
+            todo.setdefault(out.hash, picture)
     if todo:
         pooled, familiar = features_of(list(todo.values()), threads)
         for (digest, _), crop, square in zip(todo.items(), pooled, familiar):
@@ -130,3 +143,37 @@ def features_of(
     features = backbone.extract(np.concatenate([crops, squares]), threads=threads, cached=False)
     n = len(decoded)
     return features.pooled[:n], features.pooled[n:]
+
+
+class AheadReader:
+    """Reads batches as :func:`read_batch` does, decoding the next batch in the background
+    while the network runs on this one (decoding is ~15 % of a new photo's time)."""
+
+    def __init__(self, threads: int = 2) -> None:
+        self.threads = threads
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="catgui-library-ahead")
+        self._ahead: tuple[list[str], Future] | None = None
+
+    def read(
+        self, founds: Sequence[Found], known: Container[str], following: Sequence[Found] = ()
+    ) -> list[Outcome]:
+        paths = [f.path for f in founds]
+        if self._ahead is not None and self._ahead[0] == paths:
+            pairs = self._ahead[1].result()
+        else:
+            pairs = decode_batch(founds, known, self.threads)
+        self._ahead = None
+        if following:
+            ahead = list(following)
+            self._ahead = (
+                [f.path for f in ahead],
+                self._pool.submit(decode_batch, ahead, known, self.threads),
+            )
+        return network_batch(pairs, known, self.threads)
+
+    def close(self) -> None:
+        """Drop the batch decoded ahead (waits for it if it is being decoded)."""
+        if self._ahead is not None:
+            self._ahead[1].cancel()
+            self._ahead = None
+        self._pool.shutdown(wait=True)

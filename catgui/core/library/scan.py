@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from catgui.core import steps
 from catgui.core.library import blobs, rescore
 from catgui.core.library.index import Index
-from catgui.core.library.reading import RETRY, Outcome, read_batch
+from catgui.core.library.reading import RETRY, AheadReader, Outcome
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.walk import Found, Problem, absolute, loaded, stored, walk
 
@@ -74,7 +74,6 @@ def scan_steps(
     roots = [absolute(r) for r in roots]
     conn = index.conn
     summary = Summary()
-    reader = reader or (lambda founds, known: read_batch(founds, known, threads))
     _check_backbone(index)
     # what the index knows but the model has not scored comes first (from the stored
     # features); a damaged row found on the way is dropped, and its files read again below
@@ -123,15 +122,24 @@ def scan_steps(
         _count(summary, p.error)
     summary.total = len(todo)
     yield ScanStep("reading", 0, summary.total)
-    for at in range(0, len(todo), batch):
-        if should_stop is not None and should_stop():
-            summary.interrupted = True
-            break
-        outcomes = reader(todo[at : at + batch], known)
-        _store(index, scorer, outcomes, summary)
-        known.update(o.hash for o in outcomes if o.hash and o.error is None)
-        summary.done += len(outcomes)
-        yield ScanStep("reading", summary.done, summary.total)
+    ahead = AheadReader(threads) if reader is None else None
+    try:
+        for at in range(0, len(todo), batch):
+            if should_stop is not None and should_stop():
+                summary.interrupted = True
+                break
+            founds = todo[at : at + batch]
+            if ahead is not None:
+                outcomes = ahead.read(founds, known, todo[at + batch : at + 2 * batch])
+            else:
+                outcomes = reader(founds, known)
+            _store(index, scorer, outcomes, summary)
+            known.update(o.hash for o in outcomes if o.hash and o.error is None)
+            summary.done += len(outcomes)
+            yield ScanStep("reading", summary.done, summary.total)
+    finally:
+        if ahead is not None:
+            ahead.close()
     if not summary.interrupted:
         with index.transaction() as tx:
             tx.execute(

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from catgui.core import heatmap, persistence
 from catgui.ui.mistakes.image_viewer import ImageViewer
-from tests.test_ui_why_compare import _classified, _items, _previews, _tab
+from tests.why_helpers import classified, mistake_items, previews, wide_tab
 
 pytestmark = pytest.mark.gui
 DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default.npz"
@@ -27,13 +27,13 @@ def test_why_is_enabled_for_the_default_network_and_shows_its_occlusion_maps(
     state.set_model(persistence.load(DEFAULT))
     classifier = state.model.classifier
     assert classifier.kind == "dnn" and classifier.cannot_explain is None
-    tab = _tab(qtbot, state, settings)
-    _classified(qtbot, tab, tmp_path)
+    tab = wide_tab(qtbot, state, settings)
+    classified(qtbot, tab, tmp_path)
     why = tab.status_row.why_button
     assert why.isEnabled()
     qtbot.mouseClick(why, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
-    for row, (_key, shown) in enumerate(_previews(tab)):
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in previews(tab)), timeout=30_000)
+    for row, (_key, shown) in enumerate(previews(tab)):
         square = tab.results.entry(row).seen
         assert square.shape == (64, 64, 3)
         expected = heatmap.overlay(square, classifier.evidence(square, "occlusion"))
@@ -44,7 +44,7 @@ def test_why_is_enabled_for_the_default_network_and_shows_its_occlusion_maps(
 
 def test_the_large_view_explains_the_default_network(qtbot):
     classifier = persistence.load(DEFAULT).classifier
-    items = _items()
+    items = mistake_items()
     viewer = ImageViewer(items, 0, classifier=classifier)
     qtbot.addWidget(viewer)
     viewer.show()

@@ -7,7 +7,7 @@ import csv
 import json
 import sys
 
-from catgui.commands import EXIT_FAILED, EXIT_OK, check_threshold
+from catgui.commands import EXIT_FAILED, EXIT_OK, folder_name, threshold
 from catgui.commands.scan import add_index_options, scorer_of
 from catgui.core.errors import CatguiError
 
@@ -19,7 +19,7 @@ def add_parser(sub) -> None:
     listing = actions.add_parser("list", help="the files and their verdicts")
     add_index_options(listing)
     _add_filters(listing, required=False)
-    listing.add_argument("--threshold", type=float, default=0.5)
+    listing.add_argument("--threshold", type=threshold, default=0.5)
     shape = listing.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="one JSON list, as predict --json")
     shape.add_argument("--csv", action="store_true", help="CSV with a header line")
@@ -27,8 +27,10 @@ def add_parser(sub) -> None:
     export = actions.add_parser("export", help="copy or link the files of a verdict into a folder")
     add_index_options(export)
     _add_filters(export, required=True)
-    export.add_argument("--threshold", type=float, default=0.5)
-    export.add_argument("--to", required=True, metavar="DIR", help="the folder to fill")
+    export.add_argument("--threshold", type=threshold, default=0.5)
+    export.add_argument(
+        "--to", required=True, type=folder_name, metavar="DIR", help="the folder to fill"
+    )
     how = export.add_mutually_exclusive_group()
     how.add_argument("--copy", action="store_true", help="copy the files (the default)")
     how.add_argument("--link", action="store_true", help="make symbolic links instead")
@@ -55,7 +57,6 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action == "stats":
         return _stats(args)
-    check_threshold(args.threshold)
     if args.action == "export" and args.which == "errors":
         raise CatguiError("export takes a verdict (--cats, --non-cats, --unsure, --unfamiliar)")
     scorer = scorer_of(args)

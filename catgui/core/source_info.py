@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from catgui.core.data_source import Source, source_of
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
 from catgui.core.folder_images import FolderImages, content_sha256
@@ -26,10 +27,10 @@ def evaluation_split(imported: FolderImages, metadata: dict | None) -> tuple[Spl
     test = source.get("test") or {}
     split = source.get("split") or {}
     trained_on = any(
-        part.get("kind") == "folder" and part.get("path") == where
+        source_of(part) == Source.FOLDER and part.get("path") == where
         for part in source.get("train", [])
     )
-    if test.get("kind") == "holdout" and test.get("path") == where and split.get("test_files"):
+    if source_of(test) == Source.HOLDOUT and test.get("path") == where and split.get("test_files"):
         wanted = set(split["test_files"])
         index = [i for i, f in enumerate(imported.files) if f in wanted]
         gone = len(wanted) - len(index)
@@ -70,7 +71,7 @@ def summary_lines(data: DataSet) -> list[str]:
     for part in source["train"]:
         lines.append(_part_line("Training", part))
     test = source["test"]
-    if test["kind"] == "holdout":
+    if source_of(test) == Source.HOLDOUT:
         split = source["split"]
         lines.append(
             f"Test: {test['images']:,} images ({test['cats']:,} cats) held out of "
@@ -108,11 +109,11 @@ def _article_lines(data: DataSet) -> list[str]:
 
 def _part_line(role: str, part: dict) -> str:
     what = f"{part['images']:,} images ({part['cats']:,} cats)"
-    if part["kind"] == "article":
+    if source_of(part) == Source.ARTICLE:
         return f"{role}: the article's {role.lower()} set, {what}, {part['path']}"
     folders = ", ".join(f"{n}/ -> {label} ({k:,})" for n, label, k in part["class_folders"])
     text = f"{role}: {what} from {part['path']} [{folders or 'empty'}]"
-    if part["kind"] == "corrections":
+    if source_of(part) == Source.CORRECTIONS:
         text = f"Corrections (training): {what}, weight {part['weight']}, {part['path']}"
     if part.get("ignored_folders"):
         text += f"; ignored subfolders: {', '.join(part['ignored_folders'])}"

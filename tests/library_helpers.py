@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.data_helpers import ROOT
+
 PHOTO_MODEL = ROOT / "models" / "pretrained.npz"
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from library_helpers import PHOTO_MODEL, photo_folder, write_photo
 
 from catgui import cli
 from catgui.core import backbone, persistence
@@ -19,6 +18,7 @@ from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer, rescore_steps
 from catgui.core.library.scan import scan_steps
 from catgui.core.steps import run_to_end
+from tests.library_helpers import PHOTO_MODEL, photo_folder, write_photo
 
 pytestmark = pytest.mark.skipif(
     backbone.unavailable() is not None or not PHOTO_MODEL.is_file(),

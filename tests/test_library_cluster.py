@@ -8,7 +8,6 @@ import sys
 
 import numpy as np
 import pytest
-from library_helpers import PHOTO_MODEL, ROOT, photo_folder
 
 from catgui.core import backbone
 from catgui.core.errors import CatguiError
@@ -17,6 +16,7 @@ from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.scan import scan_steps
 from catgui.core.steps import run_to_end
+from tests.library_helpers import PHOTO_MODEL, ROOT, photo_folder
 
 pytestmark = pytest.mark.skipif(
     backbone.unavailable() is not None or not PHOTO_MODEL.is_file(),

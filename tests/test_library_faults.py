@@ -16,7 +16,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-from library_helpers import PHOTO_MODEL, ROOT, photo_folder, run_cli, write_photo
 
 from catgui.core import backbone, images
 from catgui.core.errors import CatguiError
@@ -25,6 +24,7 @@ from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.scan import scan_steps
 from catgui.core.steps import run_to_end
+from tests.library_helpers import PHOTO_MODEL, ROOT, photo_folder, run_cli, write_photo
 
 pytestmark = pytest.mark.skipif(
     backbone.unavailable() is not None or not PHOTO_MODEL.is_file(),

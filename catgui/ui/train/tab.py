@@ -228,6 +228,8 @@ class TrainTab(QWidget):
     def _model_changed(self, model: Model | None) -> None:
         if model is None or model is self.keeper.own_model or self.is_running():
             return
+        # the form beside "Active model: …" shows that model's kind and recipe
+        self.form.show_recipe(model)
         if self.plot_slot.is_built():  # else it shows the curve once built
             self._show_model_curve(model)
         if self.pending is None:

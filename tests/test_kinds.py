@@ -242,7 +242,7 @@ def test_a_registered_kind_works_in_every_tab(means, qtbot, tmp_path):
         window.tabs.setCurrentWidget(mistakes)
         result = evaluation.evaluate(model.classifier, data.test.x, data.test.y)
         assert len(result.mistakes) == 2
-        assert mistakes.count_label.text() == f"2 mistakes of {len(data.test)}"
+        assert mistakes.summary.count_label.text() == f"2 mistakes of {len(data.test)}"
         assert mistakes.view.model().rowCount() == 2
     finally:
         window.close()

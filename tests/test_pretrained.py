@@ -241,7 +241,7 @@ def test_a_pretrained_model_is_evaluated_and_rescored_off_the_gui_thread(
         outcome.model.classifier, state.dataset.test.x, state.dataset.test.y
     )
     assert mistakes.evaluation.mistakes == expected.mistakes
-    assert mistakes.count_label.text().startswith(f"{len(expected.mistakes)} mistake")
+    assert mistakes.summary.count_label.text().startswith(f"{len(expected.mistakes)} mistake")
     qtbot.waitUntil(
         lambda: (
             not classify.is_busy()

@@ -56,38 +56,38 @@ def test_slider_shows_exactly_what_evaluate_reports_at_each_threshold(qtbot, mis
     tab.thresholdChanged.connect(seen.append)
     matrices = set()
     for value in (5, 20, 35, 50, 65, 80, 95):
-        tab.threshold_panel.slider.setValue(value)
+        tab.summary.threshold_panel.slider.setValue(value)
         t = value / 100
         result = evaluation.evaluate(state.model.classifier, data.test.x, data.test.y, t)
         matrices.add(tuple(result.confusion.ravel()))
         assert tab.threshold == t
-        assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
+        assert tab.summary.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
         assert shown(tab) == [
             (m.index, m.label, m.predicted, m.probability) for m in result.mistakes
         ]
         head, _, rest = evaluation.accuracy_text(result.accuracy, result.n).partition(" (")
-        assert head in tab.accuracy_label.text() and rest in tab.accuracy_label.text()
-        assert tab.count_label.text().startswith(f"{len(result.mistakes)} mistake")
-        rates = tab.rates_label.text()
+        assert head in tab.summary.accuracy_label.text() and rest in tab.summary.accuracy_label.text()
+        assert tab.summary.count_label.text().startswith(f"{len(result.mistakes)} mistake")
+        rates = tab.summary.rates_label.text()
         if not np.isnan(result.precision):
             assert f"Precision {100 * result.precision:.0f} %" in rates
         assert f"Recall {100 * result.recall:.0f} %" in rates
-        assert f"{t:.2f}" in tab.threshold_panel.value_label.text()
+        assert f"{t:.2f}" in tab.summary.threshold_panel.value_label.text()
     assert len(matrices) >= 3, "the model should make the threshold matter on the tiny set"
     assert seen == [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95]
 
 
 def test_reset_and_set_threshold(qtbot, mistakes):
     state, tab, data = mistakes
-    assert not tab.threshold_panel.reset_button.isEnabled()
+    assert not tab.summary.threshold_panel.reset_button.isEnabled()
     with qtbot.waitSignal(tab.thresholdChanged) as blocker:
         tab.set_threshold(0.72)
-    assert blocker.args == [0.72] and tab.threshold_panel.slider.value() == 72
+    assert blocker.args == [0.72] and tab.summary.threshold_panel.slider.value() == 72
     assert "AT 0.72" in tab.summary.accuracy_caption.text()
-    qtbot.mouseClick(tab.threshold_panel.reset_button, Qt.MouseButton.LeftButton)
-    assert tab.threshold == 0.5 and not tab.threshold_panel.reset_button.isEnabled()
+    qtbot.mouseClick(tab.summary.threshold_panel.reset_button, Qt.MouseButton.LeftButton)
+    assert tab.threshold == 0.5 and not tab.summary.threshold_panel.reset_button.isEnabled()
     result = evaluation.evaluate(state.model.classifier, data.test.x, data.test.y)
-    assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
+    assert tab.summary.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
     tab.set_threshold(2.0)  # clamped to the slider's range
     assert tab.threshold == 0.95
     state.set_model(spread_model(seed=8))  # a new model keeps the chosen threshold

@@ -24,8 +24,9 @@ def _tab(window: MainWindow):
     return window.train_tab
 
 
-def _train(qtbot, window: MainWindow, iterations: int) -> None:
-    """Press Train with ``iterations`` and wait for the thread to end."""
+def _train(qtbot, window: MainWindow, iterations: int, use: bool = True) -> None:
+    """Press Train with ``iterations``, wait for the thread to end, then (``use``) press
+    Save and use."""
     tab = _tab(window)
     tab.form.set_field("iterations", str(iterations))
     assert tab.train_button.isEnabled()
@@ -35,6 +36,9 @@ def _train(qtbot, window: MainWindow, iterations: int) -> None:
         qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
         assert tab.worker is not None
     assert tab.worker is None
+    if use:  # the run waits, unsaved: Save and use it
+        assert tab.pending is not None and tab.summary.save_button.isVisibleTo(tab)
+        qtbot.mouseClick(tab.summary.save_button, Qt.MouseButton.LeftButton)
 
 
 def _model_files(state: AppState) -> list[Path]:
@@ -56,7 +60,7 @@ def test_short_run_finishes_and_the_plot_holds_every_point(qtbot, window, state)
     assert tab.train_button.isEnabled() and not tab.stop_button.isEnabled()
 
 
-def test_finished_run_is_saved_listed_and_active(qtbot, window, state):
+def test_saved_run_is_listed_and_active(qtbot, window, state):
     assert _model_files(state) == []
     _train(qtbot, window, 25)
     files = _model_files(state)
@@ -69,8 +73,8 @@ def test_finished_run_is_saved_listed_and_active(qtbot, window, state):
     assert selector.currentText() == files[0].stem
     summary = _tab(window).summary.details.text()
     assert "Train" in summary and "Test" in summary and "on 6 images" in summary
-    # a second run never overwrites the first
-    _train(qtbot, window, 25)
+    # a second (different) run never overwrites the first
+    _train(qtbot, window, 26)
     assert len(_model_files(state)) == 2
     assert state.model.path != files[0]
     assert selector.count() == 2
@@ -178,9 +182,9 @@ def test_logistic_regression_uses_the_course_recipe(qtbot, window, state):
 
 def test_previous_curve_stays_faded(qtbot, window):
     plot = _tab(window).plot
-    _train(qtbot, window, 20)
+    _train(qtbot, window, 20, use=False)
     first = plot.points()
-    _train(qtbot, window, 10)
+    _train(qtbot, window, 10, use=False)  # the unsaved run that waited gives way
     assert plot.previous_points() == (
         [float(x) for x in first[0]],
         pytest.approx(first[1]),
@@ -229,7 +233,7 @@ def test_worker_always_delivers_the_last_point(qtbot, tiny_data):
 def test_divergence_is_reported_and_the_last_finite_parameters_offered(qtbot, window):
     tab = _tab(window)
     tab.form.set_field("learning_rate", "10")  # far too large: a hidden layer dies
-    _train(qtbot, window, 300)
+    _train(qtbot, window, 300, use=False)
     assert tab.pending is not None
     assert 0 < tab.pending.model.metadata["iterations_done"] < 300
     assert "diverged" in tab.summary.headline.text().lower()

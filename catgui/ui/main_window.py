@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(StatusBar(state, self))
         self.exporter.started.connect(self.statusBar().showMessage)
         self.exporter.exported.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        self.model_files.saved.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
+        for files in (self.model_files, self.train_tab.files):
+            files.saved.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
         self.model_status = self.statusBar().model_label
         self.data_status = self.statusBar().data_label
         self.setAcceptDrops(True)

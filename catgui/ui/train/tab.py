@@ -11,6 +11,7 @@ from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
+from catgui.ui.model_files import ModelFiles
 from catgui.ui.train.buttons import TrainButtons
 from catgui.ui.train.controls_column import ControlsColumn
 from catgui.ui.train.cost_plot_slot import CostPlotSlot
@@ -82,14 +83,15 @@ class TrainTab(QWidget):
         self.defaults_button = buttons.defaults_button
         self.train_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
-        self.defaults_button.clicked.connect(self.form.restore_defaults)
+        self.defaults_button.clicked.connect(self.restore_defaults)
         self.sweep_button = buttons.sweep_button
         self.sweep_button.clicked.connect(self.open_sweep)
         self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
-        self.keeper = RunKeeper(self.state, self.summary, self.settings, self)
+        self.files = ModelFiles(self.state, self.settings, self)
+        self.keeper = RunKeeper(self.files, self.summary, self.settings, self)
         self.keeper.modelSaved.connect(self.modelSaved)
-        self.keeper.settled.connect(self._end_if_done)
+        self.keeper.discarded.connect(self._run_discarded)
         self.plot_slot = CostPlotSlot(page)
         self.plot_slot.built.connect(lambda _plot: self._show_model_curve(self.state.model))
 
@@ -123,8 +125,8 @@ class TrainTab(QWidget):
         return self.keeper.pending
 
     def is_running(self) -> bool:
-        """A run's thread is on, or its model is still being made the active one."""
-        return self.worker is not None or self.keeper.settling
+        """A run's thread is on."""
+        return self.worker is not None
 
     def start(self) -> None:
         """Train with the form's settings (importing chosen pictures first if need be)."""
@@ -138,10 +140,9 @@ class TrainTab(QWidget):
         if not self.data_box.is_current() or self.state.dataset is None:
             self._train_when_ready = self.data_box.prepare()
             return
-        if self.pending is not None:
-            self.keeper.discard_pending()
+        self.keeper.pending = None  # a new run replaces the one that waited, unsaved
         self.save_settings()
-        worker = self.run.begin(self.state.dataset, config, self.state.models_folder)
+        worker = self.run.begin(self.state.dataset, config)
         self._set_running(True)
         worker.start()
 
@@ -154,6 +155,11 @@ class TrainTab(QWidget):
         self.data_box.cancel()
         if self.run.stop():
             self.stop_button.setEnabled(False)
+
+    def restore_defaults(self) -> None:
+        """The recipe's hyper-parameters, and its data without corrections or augmentation."""
+        self.form.restore_defaults()
+        self.data_box.sources.restore_defaults()
 
     def open_sweep(self) -> None:
         """The Sweep… dialog on the data in use and the form's recipe."""
@@ -183,10 +189,21 @@ class TrainTab(QWidget):
         self.run.shutdown()
 
     def _end_if_done(self) -> None:
-        """The run is over once its thread has ended and its model is active."""
+        """The run is over once its thread has ended."""
         if not self.is_running():
             self.plot.end_run()
             self._set_running(False)
+
+    def _run_discarded(self) -> None:
+        """The discarded run's curve and numbers give way to the active model's."""
+        self.progress.reset_text()
+        model = self.state.model
+        if not self.plot_slot.is_built():
+            return
+        if model is None:
+            self.plot.clear()
+        else:
+            self.plot.show_model_curve([float(c) for c in model.metadata.get("costs") or []], model.name)
 
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
@@ -227,6 +244,8 @@ class TrainTab(QWidget):
     def _model_changed(self, model: Model | None) -> None:
         if model is None or model is self.keeper.own_model or self.is_running():
             return
+        if self.pending is None:  # the bar's last run is not this model's
+            self.progress.reset_text()
         if self.plot_slot.is_built():  # else it shows the curve once built
             self._show_model_curve(model)
         if self.pending is None:

@@ -1,0 +1,232 @@
+"""A newcomer's walks through the real window (issue 22): nothing changes what the user is
+looking at without the user saying so.
+
+1. A correction made in Classify does not join the article's recipe; Restore defaults
+   unticks it; a run that included corrections says so.
+2. The Mistakes tab says which test pictures it judges on, lets the user choose, and by
+   default agrees with the status bar whatever the Train tab imported.
+3. A finished run waits unsaved; Save and use saves it once; the same recipe trained twice
+   never writes a second identical file; "Don't ask again" keeps later runs at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from catgui.core import evaluation, persistence
+from catgui.core.evaluation import accuracy_text
+from catgui.ui import settings as remembered
+from catgui.ui.main_window import MainWindow
+from catgui.workers.base import running_workers
+from tests.folder_helpers import make_folder
+from tests.test_ui_classify import make_model, write_pictures
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def asking_window(qtbot, state, tmp_path):
+    """The window as a newcomer gets it: fresh settings (finished runs are not kept)."""
+    settings = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(state, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1100, 720)
+    win.show()
+    yield win
+    win.close()
+
+
+def _train(qtbot, window: MainWindow, iterations: int = 30) -> None:
+    tab = window.train_tab
+    tab.form.set_field("iterations", str(iterations))
+    with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
+        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+    assert tab.worker is None and not running_workers()
+
+
+def _correct_one_picture(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """In Classify: add a picture and press the row's contradicting button (C or N)."""
+    window.state.set_model(make_model(0))
+    classify = window.classify_tab
+    window.tabs.setCurrentWidget(classify)
+    classify.add_paths([str(p) for p in write_pictures(tmp_path / "mine", 1)])
+    qtbot.waitUntil(lambda: not classify.is_busy(), timeout=30_000)
+    view = classify.results_view
+    view.setFocus()
+    view.setCurrentIndex(classify.results.index(0))
+    label = classify.results.label_of(classify.results.entry(0))
+    qtbot.keyClick(view, Qt.Key.Key_N if label == "cat" else Qt.Key.Key_C)
+    assert classify.results.entry(0).corrected is not None
+    window.state.set_model(None)
+
+
+# -- 1. corrections --------------------------------------------------------------------------
+def test_a_correction_never_silently_joins_the_articles_recipe(
+    qtbot, asking_window, state, tmp_path
+):
+    window = asking_window
+    _correct_one_picture(qtbot, window, tmp_path)
+    window.tabs.setCurrentWidget(window.train_tab)
+    sources = window.train_tab.data_box.sources
+    assert sources.kind() == "article"
+    box = sources.corrections
+    assert box.text() == "Include my corrections (1)" and box.isEnabled()
+    assert not box.isChecked()  # the article's recipe stays the article's
+    # default settings on the article's pictures: trained on the article's pictures only
+    _train(qtbot, window)
+    run = window.train_tab.pending.model
+    assert [p["kind"] for p in (run.metadata.get("data_source") or {}).get("train", [])] in (
+        [],
+        ["article"],
+    )
+    assert "correction" not in window.train_tab.summary.details.text()
+    # the user chooses them: the run says so
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert box.isChecked()
+    _train(qtbot, window)
+    run = window.train_tab.pending.model
+    parts = run.metadata["data_source"]["train"]
+    assert [p["kind"] for p in parts] == ["article", "corrections"]
+    assert "Trained with 1 of your correction" in window.train_tab.summary.details.text()
+    # Restore defaults unticks them again
+    qtbot.mouseClick(window.train_tab.defaults_button, Qt.MouseButton.LeftButton)
+    assert not box.isChecked() and box.isEnabled()
+    # own pictures take them by default (the user's data, the user's corrections)
+    sources.source.setCurrentIndex(sources.source.findData("folder"))
+    assert box.isChecked()
+    sources.source.setCurrentIndex(sources.source.findData("article"))
+    assert not box.isChecked()
+
+
+# -- 2. the Mistakes tab's test set ------------------------------------------------------------
+def _percent(text: str) -> str:
+    return text.split(" (")[0]
+
+
+def test_the_mistakes_tab_says_which_test_set_and_agrees_with_the_status_bar(
+    qtbot, asking_window, state, tmp_path, monkeypatch
+):
+    window = asking_window
+    article = state.dataset
+    # a model trained on the article's pictures, saved and in use
+    _train(qtbot, window)
+    qtbot.mouseClick(window.train_tab.summary.save_button, Qt.MouseButton.LeftButton)
+    model = state.model
+    assert model is not None and model.path is not None
+    mistakes = window.mistakes_tab
+    choice = mistakes.test_choice
+    own = accuracy_text(model.test_accuracy, model.metadata["test_size"])
+    assert own in window.model_status.text()
+    assert choice.current().key == "own" and choice.currentText().startswith("Its own")
+    assert _percent(own) in mistakes.summary.accuracy_label.text()
+    assert "same pictures as the status bar" in mistakes.summary.source_label.text()
+    # the Train tab imports a folder: the Mistakes tab still tests on the model's own set
+    folder = make_folder(tmp_path / "my pictures", cats=12, non_cats=12)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    box = window.train_tab.data_box
+    with qtbot.waitSignal(box.preparingChanged, timeout=30_000, check_params_cb=lambda b: not b):
+        qtbot.mouseClick(box.sources.images_button, Qt.MouseButton.LeftButton)
+    assert state.dataset is not article and state.model is model
+    assert choice.current().key == "own"
+    assert _percent(own) in mistakes.summary.accuracy_label.text()
+    assert mistakes.summary.count_label.text().endswith(f"of {len(article.test)}")
+    assert own in window.model_status.text()
+    # the user chooses the Train tab's pictures: the tab says they are not the bar's
+    index = choice.findData("in use")
+    assert index >= 0 and choice.model().item(index).isEnabled()
+    choice.setCurrentIndex(index)
+    choice.activated.emit(index)
+    held_out = len(state.dataset.test)
+    assert mistakes.summary.count_label.text().endswith(f"of {held_out}")
+    expected = evaluation.evaluate(model.classifier, state.dataset.test.x, state.dataset.test.y)
+    assert _percent(accuracy_text(expected.accuracy, expected.n)) in (
+        mistakes.summary.accuracy_label.text()
+    )
+    assert "Not the pictures of the status bar" in mistakes.summary.source_label.text()
+    assert f"held out of {folder}" in mistakes.summary.source_label.text()
+    # back to its own: agreement again
+    index = choice.findData("own")
+    choice.setCurrentIndex(index)
+    choice.activated.emit(index)
+    assert _percent(own) in mistakes.summary.accuracy_label.text()
+
+
+def test_a_model_whose_test_set_is_not_loaded_says_so_and_uses_another(
+    qtbot, asking_window, state, tmp_path
+):
+    model = make_model(3)
+    model.metadata.update(
+        dataset={"test_sha256": "0" * 64}, test_accuracy=0.9, test_size=400
+    )
+    state.set_model(model)
+    choice = asking_window.mistakes_tab.test_choice
+    own = choice.model().item(choice.findData("own"))
+    assert not own.isEnabled() and "400 test pictures" in own.toolTip()
+    assert choice.current().key == "article"
+    source = asking_window.mistakes_tab.summary.source_label.text()
+    assert "the article's 6 test pictures" in source and "Not the pictures" in source
+
+
+# -- 3. a finished run waits, unsaved ----------------------------------------------------------
+def test_a_finished_run_waits_unsaved_and_is_never_saved_twice(qtbot, asking_window, state):
+    window = asking_window
+    before = state.model
+    tab = window.train_tab
+    _train(qtbot, window)
+    assert persistence.list_models(state.models_folder) == []
+    assert state.model is before  # nothing the user looks at has changed
+    summary = tab.summary
+    assert "Not saved and not in use yet" in summary.details.text()
+    for button in (summary.save_button, summary.save_as_button, summary.discard_button):
+        assert button.isVisibleTo(tab)
+    assert summary.keep_check.isVisibleTo(tab) and not summary.keep_check.isChecked()
+    qtbot.mouseClick(summary.save_button, Qt.MouseButton.LeftButton)
+    (saved,) = persistence.list_models(state.models_folder)
+    assert state.model.path == saved and tab.pending is None
+    assert not summary.save_button.isVisibleTo(tab)
+    assert f"Saved as “{saved.stem}”" in summary.details.text()
+    # the same recipe again: the same model, so no second file
+    _train(qtbot, window)
+    assert tab.pending is not None
+    qtbot.mouseClick(summary.save_button, Qt.MouseButton.LeftButton)
+    assert persistence.list_models(state.models_folder) == [saved]
+    assert state.model.path == saved
+    assert f"Already saved as “{saved.stem}”" in summary.details.text()
+    assert f"Already saved as “{saved.stem}”" in window.statusBar().currentMessage()
+    # another recipe, discarded: nothing written, the bar and the plot forget it
+    _train(qtbot, window, 12)
+    qtbot.mouseClick(summary.discard_button, Qt.MouseButton.LeftButton)
+    assert persistence.list_models(state.models_folder) == [saved]
+    assert tab.progress.format() == "Ready"
+    assert tab.plot.points()[0] == list(range(30))  # the active model's curve again
+    # "Don't ask again": the next finished run is saved and used at once
+    _train(qtbot, window, 14)
+    qtbot.mouseClick(summary.keep_check, Qt.MouseButton.LeftButton)
+    assert remembered.keep_runs(window.settings)
+    qtbot.mouseClick(summary.discard_button, Qt.MouseButton.LeftButton)
+    _train(qtbot, window, 16)
+    assert tab.pending is None and state.model.metadata["iterations_done"] == 16
+    assert len(persistence.list_models(state.models_folder)) == 2
+
+
+def test_save_as_elsewhere_names_the_new_file_and_the_list_keeps_it(
+    qtbot, asking_window, state, tmp_path, monkeypatch
+):
+    window = asking_window
+    _train(qtbot, window)
+    target = tmp_path / "elsewhere" / "mine.npz"
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    summary = window.train_tab.summary
+    qtbot.mouseClick(summary.save_as_button, Qt.MouseButton.LeftButton)
+    assert state.model.path == target and str(target) in summary.details.text()
+    selector = window.model_selector
+    assert selector.currentText() == "mine"
+    # another model becomes active: the file saved elsewhere stays in the list
+    other = make_model(5)
+    state.set_model(other)
+    assert target in selector.paths()

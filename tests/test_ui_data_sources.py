@@ -135,7 +135,7 @@ def test_train_imports_first_when_the_choice_is_not_in_use(qtbot, window, state,
     tab.form.set_field("hidden", "3")
     tab.form.set_field("iterations", "20")
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
     assert state.model.metadata["data_source"]["train"][0]["kind"] == "folder"
     assert len(state.dataset.test) == 8
 
@@ -147,7 +147,7 @@ def test_l2_logistic_regression_trains_through_the_worker(qtbot, window, state):
     for name in ("hidden", "learning_rate", "seed"):
         assert not form.edits[name].isEnabled()
         assert "no" in form.edits[name].toolTip().lower()
-    assert form.edits["iterations"].isEnabled() and tab.train_button.isEnabled()
+    assert form.edits["iterations"].isEnabled() and tab.buttons.train_button.isEnabled()
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
         tab.start()
     model = state.model

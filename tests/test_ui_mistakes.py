@@ -120,7 +120,10 @@ def test_default_model_on_the_real_data(qtbot, real_data):
     assert tab.filters.buttons["false positive"].text() == "False positives (7)"
     assert tab.filters.buttons["false negative"].text() == "False negatives (3)"
     assert tab.summary.confusion.counts() == [["10", "7"], ["3", "30"]]
-    assert "80 %" in tab.summary.accuracy_label.text() and "on 50 images" in tab.summary.accuracy_label.text()
+    assert (
+        "80 %" in tab.summary.accuracy_label.text()
+        and "on 50 images" in tab.summary.accuracy_label.text()
+    )
 
     qtbot.mouseClick(tab.filters.buttons["false positive"], Qt.MouseButton.LeftButton)
     assert _shown(tab) == _expected(model, data, "false positive")

@@ -66,7 +66,9 @@ def test_slider_shows_exactly_what_evaluate_reports_at_each_threshold(qtbot, mis
             (m.index, m.label, m.predicted, m.probability) for m in result.mistakes
         ]
         head, _, rest = evaluation.accuracy_text(result.accuracy, result.n).partition(" (")
-        assert head in tab.summary.accuracy_label.text() and rest in tab.summary.accuracy_label.text()
+        assert (
+            head in tab.summary.accuracy_label.text() and rest in tab.summary.accuracy_label.text()
+        )
         assert tab.summary.count_label.text().startswith(f"{len(result.mistakes)} mistake")
         rates = tab.summary.rates_label.text()
         if not np.isnan(result.precision):
@@ -147,7 +149,7 @@ def test_unsure_band_setting_changes_a_rows_label_and_is_remembered(qtbot, class
     combo.setCurrentIndex(texts.index(wanted))
     assert tab.half_width == 0.1
     assert index.data(Qt.ItemDataRole.UserRole + 2) == UNSURE
-    assert "unsure" in tab.summary.text()
+    assert "unsure" in tab.status_row.summary.text()
     assert label_for(p, band_around(t, 0.1), t) == UNSURE
 
     other = ClassifyTab(tab.state)  # the choice is remembered
@@ -168,4 +170,4 @@ def test_classify_threshold_moves_the_labels(qtbot, classify):
             entry = tab.results.entry(row)
             expected = "cat" if entry.probability > t else "non-cat"
             assert tab.results.index(row).data(Qt.ItemDataRole.UserRole + 2) == expected
-    assert tab.summary.text().endswith("3 non-cats")  # p(cat) of a random picture < 0.95
+    assert tab.status_row.summary.text().endswith("3 non-cats")  # p(cat) of a random picture < 0.95

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from catgui.core import evaluation, persistence
@@ -28,23 +28,11 @@ from tests.test_ui_classify import make_model, write_pictures
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def asking_window(qtbot, state, tmp_path):
-    """The window as a newcomer gets it: fresh settings (finished runs are not kept)."""
-    settings = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(state, settings=settings)
-    qtbot.addWidget(win)
-    win.resize(1100, 720)
-    win.show()
-    yield win
-    win.close()
-
-
 def _train(qtbot, window: MainWindow, iterations: int = 30) -> None:
     tab = window.train_tab
     tab.form.set_field("iterations", str(iterations))
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
     assert tab.worker is None and not running_workers()
 
 
@@ -93,7 +81,7 @@ def test_a_correction_never_silently_joins_the_articles_recipe(
     assert [p["kind"] for p in parts] == ["article", "corrections"]
     assert "Trained with 1 of your correction" in window.train_tab.summary.details.text()
     # Restore defaults unticks them again
-    qtbot.mouseClick(window.train_tab.defaults_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.train_tab.buttons.defaults_button, Qt.MouseButton.LeftButton)
     assert not box.isChecked() and box.isEnabled()
     # own pictures take them by default (the user's data, the user's corrections)
     sources.source.setCurrentIndex(sources.source.findData("folder"))
@@ -159,9 +147,7 @@ def test_a_model_whose_test_set_is_not_loaded_says_so_and_uses_another(
     qtbot, asking_window, state, tmp_path
 ):
     model = make_model(3)
-    model.metadata.update(
-        dataset={"test_sha256": "0" * 64}, test_accuracy=0.9, test_size=400
-    )
+    model.metadata.update(dataset={"test_sha256": "0" * 64}, test_accuracy=0.9, test_size=400)
     state.set_model(model)
     choice = asking_window.mistakes_tab.test_choice
     own = choice.model().item(choice.findData("own"))

@@ -80,10 +80,8 @@ class ClassifyTab(QWidget):
 
         self.status_row = ClassifyHeader()
         header = self.status_row
-        self.summary, self.status, self.progress = header.summary, header.status, header.progress
-        self.cancel_button, self.clear_button = header.cancel_button, header.clear_button
-        self.cancel_button.clicked.connect(self.cancel)
-        self.clear_button.clicked.connect(self.clear)
+        header.cancel_button.clicked.connect(self.cancel)
+        header.clear_button.clicked.connect(self.clear)
         header.corrections_button.clicked.connect(self.open_corrections)
         header.halfWidthChanged.connect(self.set_unsure_half_width)
         self.batches = ClassifyBatches(self._network, header, self)
@@ -256,5 +254,5 @@ class ClassifyTab(QWidget):
         self._refresh_summary()
 
     def _refresh_summary(self, *_args) -> None:
-        self.summary.setText(summary_text(self.results.counts()))
+        self.status_row.summary.setText(summary_text(self.results.counts()))
         self.labelled.update_from(self.results.entries(), self.threshold)

@@ -30,7 +30,7 @@ class TestSet:
     why_not: str = ""
 
     def describe(self) -> str:
-        """"the article's 50 test pictures", "the 24 test pictures of photos"."""
+        """ "the article's 50 test pictures", "the 24 test pictures of photos"."""
         if self.data is None:
             return self.label
         n = len(self.data.test)
@@ -51,7 +51,9 @@ def own_test_sha(model: Model | None) -> str | None:
     return sha if isinstance(sha, str) and sha else None
 
 
-def test_sets(model: Model | None, in_use: DataSet | None, article: DataSet | None) -> list[TestSet]:
+def test_sets(
+    model: Model | None, in_use: DataSet | None, article: DataSet | None
+) -> list[TestSet]:
     """The choices, in order: the model's own test set, the article's, the Train tab's."""
     wanted = own_test_sha(model)
     own = next(
@@ -121,7 +123,9 @@ class TestSetChoice(QComboBox):
             for i, choice in enumerate(sets):
                 label = choice.label if choice.data is None else _with_size(choice)
                 self.addItem(label, choice.key)
-                self.setItemData(i, choice.why_not or choice.describe(), Qt.ItemDataRole.ToolTipRole)
+                self.setItemData(
+                    i, choice.why_not or choice.describe(), Qt.ItemDataRole.ToolTipRole
+                )
                 items.item(i).setEnabled(choice.data is not None)
             current = self.current()
             if current is not None:

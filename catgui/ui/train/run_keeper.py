@@ -56,6 +56,8 @@ class RunKeeper(QObject):
         self._headline = ""
         #: The last model this tab saved (its own curve is already on the plot).
         self.own_model: Model | None = None
+        #: :meth:`keep` is saving (the active model changes on the way: not a new model).
+        self.saving = False
         files.failed.connect(self._save_failed)
         summary.saveRequested.connect(self.save_pending)
         summary.saveAsRequested.connect(self.save_pending_as)
@@ -90,7 +92,11 @@ class RunKeeper(QObject):
         """Save ``outcome`` (a new name in the models folder, or ``path``) and use it."""
         self.pending, self._headline = outcome, headline
         exists = path is not None and Path(path).exists()  # the dialog asked before replacing
-        saved = self.files.save(outcome.model, path, overwrite=exists)
+        self.saving = True
+        try:
+            saved = self.files.save(outcome.model, path, overwrite=exists)
+        finally:
+            self.saving = False
         if saved is None:
             return False  # _save_failed has said why; the run still waits
         self.pending = None

@@ -37,7 +37,7 @@ def _grey() -> str:
 
 
 def corrections_line(metadata: dict) -> str:
-    """"Trained with 3 of your corrections (weight 1)" when they were in the training
+    """ "Trained with 3 of your corrections (weight 1)" when they were in the training
     pictures, else ``""``."""
     for part in (metadata.get("data_source") or {}).get("train", []):
         if part.get("kind") == "corrections" and part.get("images"):

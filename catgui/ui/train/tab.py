@@ -75,17 +75,13 @@ class TrainTab(QWidget):
         self.data_box.locateRequested.connect(self.locate_dataset)
         self.data_box.preparingChanged.connect(self._preparing_changed)
         self.data_box.sources.changed.connect(lambda: self._set_running(self.is_running()))
-        self.dataset_bar = self.data_box.bar
         self.form = HyperparameterForm(page)
         self.form.validityChanged.connect(lambda _valid: self._set_running(self.is_running()))
-        buttons = TrainButtons(page)
-        self.train_button, self.stop_button = buttons.train_button, buttons.stop_button
-        self.defaults_button = buttons.defaults_button
-        self.train_button.clicked.connect(self.start)
-        self.stop_button.clicked.connect(self.stop)
-        self.defaults_button.clicked.connect(self.restore_defaults)
-        self.sweep_button = buttons.sweep_button
-        self.sweep_button.clicked.connect(self.open_sweep)
+        buttons = self.buttons = TrainButtons(page)
+        buttons.train_button.clicked.connect(self.start)
+        buttons.stop_button.clicked.connect(self.stop)
+        buttons.defaults_button.clicked.connect(self.restore_defaults)
+        buttons.sweep_button.clicked.connect(self.open_sweep)
         self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
         self.files = ModelFiles(self.state, self.settings, self)
@@ -154,7 +150,7 @@ class TrainTab(QWidget):
         self._train_when_ready = False
         self.data_box.cancel()
         if self.run.stop():
-            self.stop_button.setEnabled(False)
+            self.buttons.stop_button.setEnabled(False)
 
     def restore_defaults(self) -> None:
         """The recipe's hyper-parameters, and its data without corrections or augmentation."""
@@ -203,7 +199,9 @@ class TrainTab(QWidget):
         if model is None:
             self.plot.clear()
         else:
-            self.plot.show_model_curve([float(c) for c in model.metadata.get("costs") or []], model.name)
+            self.plot.show_model_curve(
+                [float(c) for c in model.metadata.get("costs") or []], model.name
+            )
 
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
@@ -242,13 +240,14 @@ class TrainTab(QWidget):
                 self.start()
 
     def _model_changed(self, model: Model | None) -> None:
-        if model is None or model is self.keeper.own_model or self.is_running():
-            return
-        if self.pending is None:  # the bar's last run is not this model's
+        if model is None or self.is_running() or self.keeper.saving:
+            return  # a run being kept: its own card says where it was saved
+        own = model is self.keeper.own_model  # its curve is on the plot already
+        if self.pending is None and not own:  # the bar's last run is not this model's
             self.progress.reset_text()
-        if self.plot_slot.is_built():  # else it shows the curve once built
+        if self.plot_slot.is_built() and not own:  # else it shows the curve once built
             self._show_model_curve(model)
-        if self.pending is None:
+        if self.pending is None:  # e.g. saved again elsewhere: the card names the new file
             self.summary.show_model(f"Active model: {model.name}", model)
 
     def _show_model_curve(self, model: Model | None) -> None:
@@ -261,11 +260,12 @@ class TrainTab(QWidget):
         # without the article's files, only own pictures can be trained on
         has_data = self.state.dataset is not None or self.data_box.sources.kind() != "article"
         can_train = not running and not preparing and self.form.is_valid() and has_data
-        self.train_button.setEnabled(can_train)
-        self.stop_button.setEnabled(running or preparing)
+        buttons = self.buttons
+        buttons.train_button.setEnabled(can_train)
+        buttons.stop_button.setEnabled(running or preparing)
         self.form.setEnabled(not running)
-        self.defaults_button.setEnabled(not running)
-        self.sweep_button.setEnabled(can_train and self.state.dataset is not None)
+        buttons.defaults_button.setEnabled(not running)
+        buttons.sweep_button.setEnabled(can_train and self.state.dataset is not None)
         self.data_box.setEnabled(not running)
         if running != self._was_running:
             self._was_running = running

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QStyle
 
 from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
 from catgui.ui.classify.row_painting import COLOURS, paint_chip, row_inks
@@ -102,7 +103,8 @@ def paint(
     parts = layout(area, label, corrected, font)
     if not parts:
         return
-    _text, dim = row_inks(option, False)
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    text, dim = row_inks(option, selected)  # readable on the row's ground, selected or not
     painter.save()
     painter.setFont(font)
     if corrected is not None:
@@ -124,7 +126,7 @@ def paint(
         link = QFont(font)
         link.setUnderline(hovered == UNDO)
         painter.setFont(link)
-        painter.setPen(option.palette.link().color())
+        painter.setPen(text if selected else option.palette.link().color())
         painter.drawText(parts[UNDO], Qt.AlignmentFlag.AlignLeft, TEXTS[UNDO])
         painter.restore()
         return

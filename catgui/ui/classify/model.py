@@ -249,6 +249,22 @@ class ResultsModel(QAbstractListModel):
         """How many rows carry each label (cat, non-cat, unsure, error)."""
         return Counter(self.label_of(e) for e in self._entries)
 
+    def agreement(self) -> tuple[int, int] | None:
+        """``(agree, compared)``: of the rows both models scored, how many they put on the
+        same side of the threshold; ``None`` without a comparison model."""
+        if self.second is None:
+            return None
+        t = self.threshold
+        pairs = [
+            (e.probability, e.second_probability)
+            for e in self._entries
+            if e.error is None
+            and e.probability is not None
+            and e.second_with is self.second
+            and e.second_probability is not None
+        ]
+        return sum((p > t) == (q > t) for p, q in pairs), len(pairs)
+
     # -- "Why?" heat maps and the comparison model ------------------------------------------
     def shows_why(self, entry: Entry) -> bool:
         """Whether ``entry``'s preview is to be its heat map (drawn once computed)."""

@@ -43,7 +43,7 @@ from catgui.ui.classify.model import (
     label_for,
 )
 from catgui.ui.classify.row_look import RowLook
-from catgui.ui.classify.row_painting import COLOURS
+from catgui.ui.classify.row_painting import COLOURS, with_readable_selection
 from catgui.ui.classify.row_text import paint_text
 from catgui.ui.common.qimages import to_pixmap
 
@@ -160,6 +160,7 @@ class ResultDelegate(QStyledItemDelegate):
         entry = index.data(EntryRole)
         if entry is None:
             return super().paint(painter, option, index)
+        option = with_readable_selection(option)
         style = option.widget.style() if option.widget else QApplication.style()
         panel = QStyleOptionViewItem(option)
         panel.text = ""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
 from catgui.ui.common import tones
+from catgui.ui.common.contrast import BODY, contrast_ratio, readable
 
 BAR_HEIGHT = 8
 #: Chip fills and bars (the same on any ground); as text, :func:`tones.tone_on` them.
@@ -17,6 +19,23 @@ COLOURS = {
     ERROR: QColor(tones.WRONG),
 }
 TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
+
+
+def with_readable_selection(option: QStyleOptionViewItem) -> QStyleOptionViewItem:
+    """``option`` with a selection colour its selected text reads on (4.5:1).
+
+    Some desktops' highlight is too light for white text (Fusion's #308cc6 gives 3.7:1):
+    the highlight is then darkened, keeping its hue, for the panel and the row alike.
+    """
+    palette = option.palette
+    ground, ink = palette.highlight().color(), palette.highlightedText().color()
+    if contrast_ratio(ground, ink) >= BODY:
+        return option
+    option = QStyleOptionViewItem(option)
+    palette = QPalette(palette)
+    palette.setColor(QPalette.ColorRole.Highlight, readable(ground, ink))
+    option.palette = palette
+    return option
 
 
 def row_ground(option, selected: bool) -> QColor:

@@ -254,5 +254,10 @@ class ClassifyTab(QWidget):
         self._refresh_summary()
 
     def _refresh_summary(self, *_args) -> None:
-        self.status_row.summary.setText(summary_text(self.results.counts()))
+        text = summary_text(self.results.counts())
+        agreement = self.results.agreement()
+        if agreement is not None and agreement[1]:
+            agree, compared = agreement
+            text += f" · agrees with {self.results.second_name} on {agree:,} of {compared:,}"
+        self.status_row.summary.setText(text)
         self.labelled.update_from(self.results.entries(), self.threshold)

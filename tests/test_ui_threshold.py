@@ -144,7 +144,7 @@ def test_unsure_band_setting_changes_a_rows_label_and_is_remembered(qtbot, class
     assert index.data(Qt.ItemDataRole.UserRole + 2) == label_for(p, (1, 0), round(p, 2))
     texts = [combo.itemText(i) for i in range(combo.count())]
     t = round(p, 2)
-    wanted = f"Unsure between {100 * (t - 0.1):.0f} % and {100 * (t + 0.1):.0f} %"
+    wanted = f"Unsure: {100 * (t - 0.1):.0f}–{100 * (t + 0.1):.0f} %"
     assert wanted in texts
     combo.setCurrentIndex(texts.index(wanted))
     assert tab.half_width == 0.1

@@ -216,3 +216,62 @@ def test_save_as_elsewhere_names_the_new_file_and_the_list_keeps_it(
     other = make_model(5)
     state.set_model(other)
     assert target in selector.paths()
+
+
+# -- 7. Compare ---------------------------------------------------------------------------------
+def test_compare_offers_the_other_models_names_the_shipped_ones_and_counts_agreement(
+    qtbot, asking_window, state, tmp_path
+):
+    from catgui.ui.classify.compare_selector import describe
+    from tests.model_helpers import save_model
+
+    mine = save_model(state.models_folder, "mine", seed=1)
+    other = save_model(state.models_folder, "other", seed=2)
+    state.notify_models_list_changed()
+    window = asking_window
+    window.open_model(str(mine))
+    classify = window.classify_tab
+    combo = classify.status_row.compare_combo
+    listed = [combo.itemData(i) for i in range(combo.count())]
+    assert str(other) in listed and str(mine) not in listed  # not the active model itself
+    assert describe(tmp_path / "default.npz") == "default (the article's network)"
+    classify.add_paths([str(p) for p in write_pictures(tmp_path / "pics", 6)])
+    qtbot.waitUntil(lambda: not classify.is_busy(), timeout=30_000)
+    combo.choose(str(other))
+    results = classify.results
+    qtbot.waitUntil(
+        lambda: all(e.second_with is results.second for e in results.entries()), timeout=30_000
+    )
+    same = sum((e.probability > 0.5) == (e.second_probability > 0.5) for e in results.entries())
+    assert f"agrees with other on {same} of 6" in classify.status_row.summary.text()
+
+
+def test_in_a_short_window_the_finished_run_s_buttons_scroll_into_view(qtbot, asking_window):
+    window = asking_window
+    window.resize(900, 600)
+    qtbot.wait(20)
+    tab = window.train_tab
+    save = tab.summary.save_button
+    _train(qtbot, window)
+    qtbot.waitUntil(lambda: not save.visibleRegion().isEmpty(), timeout=5_000)
+    viewport = tab.controls.viewport()
+    top_left = save.mapTo(viewport, save.rect().topLeft())
+    assert 0 <= top_left.y() and top_left.y() + save.height() <= viewport.height()
+
+
+# -- 10. History --------------------------------------------------------------------------------
+def test_history_shows_test_accuracy_first_the_data_and_a_short_run_s_seconds(qtbot, window, state):
+    from catgui.ui.train.run_history import COLUMNS, DATA, TEST, TIME, duration
+
+    tab = window.train_tab
+    _train(qtbot, window, 20)
+    history = tab.views.history
+    history.add(state.model)
+    assert COLUMNS[1] == "Test"
+    row = history.table.rowCount() - 1
+    assert history.text(row, TEST).startswith(
+        accuracy_text(state.model.test_accuracy, 6).split(" (")[0]
+    )
+    assert history.text(row, DATA) == "the article's (12 train / 6 test)"
+    assert history.text(row, TIME).endswith(" s") and history.text(row, TIME) != "0:00"
+    assert (duration(0.34), duration(75)) == ("0.3 s", "1:15")

@@ -51,6 +51,8 @@ IMAGE_BOX = 96
 PAD = 8
 GAP = 12
 ROW_HEIGHT = IMAGE_BOX + 2 * PAD
+#: A row's content is laid out in at most this width (the rest of a wide row stays empty).
+MAX_ROW_WIDTH = 1000
 PIXMAP_CACHE_SIZE = 400
 #: Qt's pixmap cache is 10 MB by default: about 20 rows at 1,100 px, 5 on a wide HiDPI
 #: screen. Rows need room for a screenful or two, so the delegate raises it to this (KB).
@@ -82,7 +84,9 @@ class ResultDelegate(QStyledItemDelegate):
     # -- geometry (kept in one place so later buttons can find their spot) -------------------
     @staticmethod
     def rects(rect: QRect) -> dict[str, QRect]:
-        """Where each part of a row goes inside ``rect``."""
+        """Where each part of a row goes inside ``rect`` (at most :data:`MAX_ROW_WIDTH`
+        wide: in a wide window the correction buttons stay near the verdict)."""
+        rect = QRect(rect.left(), rect.top(), min(rect.width(), MAX_ROW_WIDTH), rect.height())
         top = rect.top() + PAD
         thumb = QRect(rect.left() + GAP, top, IMAGE_BOX, IMAGE_BOX)
         model_input = QRect(thumb.right() + 1 + GAP, top, IMAGE_BOX, IMAGE_BOX)

@@ -64,7 +64,7 @@ def test_sets(
     sets = [
         TestSet(
             OWN,
-            "Its own test pictures (the status bar's figure)",
+            "Its own test pictures",
             own,
             ""
             if own is not None
@@ -83,7 +83,7 @@ def test_sets(
         ),
     ]
     if in_use is not None and in_use is not article:
-        sets.append(TestSet(IN_USE, "The test pictures in use on the Train tab", in_use))
+        sets.append(TestSet(IN_USE, "The Train tab's test pictures", in_use))
     return sets
 
 
@@ -148,4 +148,6 @@ class TestSetChoice(QComboBox):
 
 
 def _with_size(choice: TestSet) -> str:
-    return f"{choice.label}: {len(choice.data.test):,}"
+    """ "Its own test pictures (50), as in the status bar"."""
+    text = f"{choice.label} ({len(choice.data.test):,})"
+    return text + ", as in the status bar" if choice.key == OWN else text

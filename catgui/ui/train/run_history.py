@@ -23,22 +23,30 @@ from catgui.core.errors import CatguiError
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
+from catgui.ui.status_bar import source_text
 from catgui.ui.train.progress import clock
 from catgui.workers.generator import GeneratorWorker
 
+#: Test accuracy first (it is what runs are compared by), the model's file last.
 COLUMNS = (
     "Plot",
+    "Test",
+    "Train",
     "Kind",
+    "Data",
     "Hyper-parameters",
     "Seed",
     "Iterations",
     "Final cost",
-    "Train",
-    "Test",
     "Time",
     "Model",
 )
-PLOT, KIND, PARAMETERS, SEED, ITERATIONS, COST, TRAIN, TEST, TIME, NAME = range(len(COLUMNS))
+PLOT, TEST, TRAIN, KIND, DATA, PARAMETERS, SEED, ITERATIONS, COST, TIME, NAME = range(len(COLUMNS))
+
+
+def duration(seconds: float) -> str:
+    """``"0.3 s"``, ``"12.4 s"``, then ``"1:15"`` (a short run does not read "0:00")."""
+    return f"{seconds:.1f} s" if seconds < 60 else clock(seconds)
 
 
 def run_description(model: Model) -> tuple[str, str]:
@@ -88,7 +96,7 @@ class RunHistory(QDialog):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PARAMETERS, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # a long model name takes what is left
         self.table.itemChanged.connect(self._item_changed)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.activate(row))
         self.note = QLabel(
@@ -129,7 +137,12 @@ class RunHistory(QDialog):
             COST: f"{costs[-1]:.4f}" if costs else "",
             TRAIN: _accuracy(meta, "train"),
             TEST: _accuracy(meta, "test"),
-            TIME: clock(seconds) if isinstance(seconds, (int, float)) else "",
+            TIME: duration(seconds) if isinstance(seconds, (int, float)) else "",
+            DATA: source_text(
+                meta.get("data_source"), meta.get("train_size") or 0, meta.get("test_size") or 0
+            )
+            if meta.get("train_size")
+            else "",
             NAME: model.name,
         }
         row = self.table.rowCount()

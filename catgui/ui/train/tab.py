@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from catgui.core.errors import CatguiError
@@ -92,7 +92,8 @@ class TrainTab(QWidget):
         self.plot_slot.built.connect(lambda _plot: self._show_model_curve(self.state.model))
 
         layout = QHBoxLayout(page)
-        layout.addWidget(ControlsColumn(self.data_box, self.form, buttons, self.summary))
+        self.controls = ControlsColumn(self.data_box, self.form, buttons, self.summary)
+        layout.addWidget(self.controls)
         right = QVBoxLayout()
         self.views = TrainViews(self.state, self.plot_slot, page)
         right.addWidget(self.views, 1)
@@ -189,6 +190,12 @@ class TrainTab(QWidget):
         if not self.is_running():
             self.plot.end_run()
             self._set_running(False)
+            # a short window: scroll to the run's card (Save and use / Discard)
+            QTimer.singleShot(0, self, self.show_summary)
+
+    def show_summary(self) -> None:
+        """Scroll the controls so the run's card shows, its buttons first."""
+        self.controls.ensureWidgetVisible(self.summary, 0, 0)
 
     def _run_discarded(self) -> None:
         """The discarded run's curve and numbers give way to the active model's."""

@@ -55,3 +55,28 @@ def test_the_large_view_explains_the_default_network(qtbot):
     np.testing.assert_array_equal(viewer.explained[0].overlay, expected)
     viewer.reject()
     assert viewer.worker is None
+
+
+def test_clicking_a_heat_map_opens_it_large_with_its_legend_beside_it(
+    qtbot, state, settings, tmp_path
+):
+    from catgui.ui.classify.results import PREVIEW
+    from catgui.ui.classify.why_view import SIDE
+
+    state.set_model(persistence.load(DEFAULT))
+    tab = _tab(qtbot, state, settings)
+    _classified(qtbot, tab, tmp_path)
+    qtbot.mouseClick(tab.status_row.why_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
+    tab.results_view.click_button(0, PREVIEW)  # what a click on the preview does
+    view = tab.why_view
+    assert view is not None and view.isVisible()
+    assert view.picture.pixmap().width() == SIDE  # large, not the row's ~90 px
+    assert _previews(tab)[0][0].startswith("why")  # the row did not revert silently
+    legend = view.findChild(type(view.picture), "whyLegend").text()
+    assert "evidence for cat" in legend and tab.results.entry(0).name in legend
+    qtbot.mouseClick(view.hide_button, Qt.MouseButton.LeftButton)  # asked for: the plain picture
+    assert not _previews(tab)[0][0].startswith("why")
+    tab.results_view.click_button(0, PREVIEW)  # a plain picture: shows its heat map again
+    qtbot.waitUntil(lambda: _previews(tab)[0][0].startswith("why"), timeout=30_000)
+    tab.shutdown()

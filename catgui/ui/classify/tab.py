@@ -22,6 +22,8 @@ from catgui.ui.classify.model import band_around, summary_text
 from catgui.ui.classify.notice import NO_MODEL, ClassifyNotice  # noqa: F401
 from catgui.ui.classify.pasted_images import NOTHING_TO_PASTE, PastedImages  # noqa: F401
 from catgui.ui.classify.results import ClassifyResults
+from catgui.ui.classify.text import verdict_text
+from catgui.ui.classify.why_view import WhyView
 
 
 class ClassifyTab(QWidget):
@@ -101,7 +103,8 @@ class ClassifyTab(QWidget):
         self.controls = InsightControls(
             header, self.insights, self.state, self.settings, self.notice.show_text, self
         )
-        self.results_view.previewClicked.connect(self.insights.toggle_row)
+        self.results_view.previewClicked.connect(self.preview_clicked)
+        self.why_view: WhyView | None = None
         self.corrections = ClassifyCorrections(self.results, self)
         self.corrections.countChanged.connect(self._on_corrections_changed)
         self.corrections.noted.connect(self._on_note)
@@ -177,6 +180,23 @@ class ClassifyTab(QWidget):
     def set_comparison(self, path: str | Path | None) -> None:
         """Show the verdicts of the model saved at ``path`` beside each row's (""/None: off)."""
         self.controls.set_comparison(path)
+
+    def preview_clicked(self, row: int) -> None:
+        """A click on a row's preview: its heat map opens large; a plain picture shows
+        its heat map (computed if need be)."""
+        results = self.results
+        entry = results.entry(row)
+        shown = results.shows_why(entry) and entry.overlay_for is results.explainer
+        if not shown or entry.overlay is None:
+            self.insights.toggle_row(row)
+            return
+        label = results.label_of(entry)
+        verdict = verdict_text(entry.probability, label) if entry.probability is not None else ""
+        if self.why_view is not None:
+            self.why_view.close()
+        self.why_view = WhyView(entry.overlay, entry.name, verdict, self)
+        self.why_view.hideRequested.connect(lambda: self.insights.toggle_row(row))
+        self.why_view.open()
 
     def _apply_decision(self) -> None:
         self.results.set_decision(self.threshold, band_around(self.threshold, self.half_width))

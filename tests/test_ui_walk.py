@@ -275,3 +275,46 @@ def test_history_shows_test_accuracy_first_the_data_and_a_short_run_s_seconds(qt
     assert history.text(row, DATA) == "the article's (12 train / 6 test)"
     assert history.text(row, TIME).endswith(" s") and history.text(row, TIME) != "0:00"
     assert (duration(0.34), duration(75)) == ("0.3 s", "1:15")
+
+
+# -- 12. keyboard -------------------------------------------------------------------------------
+def test_tab_reaches_the_classify_toolbar_before_the_list(qtbot, asking_window, tmp_path):
+    window = asking_window
+    window.state.set_model(make_model(0))
+    classify = window.classify_tab
+    window.tabs.setCurrentWidget(classify)
+    classify.add_paths([str(p) for p in write_pictures(tmp_path / "pics", 2)])
+    qtbot.waitUntil(lambda: not classify.is_busy(), timeout=30_000)
+    header = classify.status_row
+    classify.drop_area.folder_button.setFocus()
+    seen = []
+    for _ in range(8):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(window.focusWidget())
+        if window.focusWidget() is classify.results_view:
+            break
+    assert seen[-1] is classify.results_view
+    assert header.clear_button in seen and header.band_combo in seen
+    assert seen.index(header.clear_button) < seen.index(classify.results_view)
+
+
+def test_the_focused_train_button_shows_a_ring(qtbot, asking_window):
+    from PySide6.QtWidgets import QApplication
+
+    from catgui.ui import application
+
+    app = QApplication.instance()
+    sheet = app.styleSheet()
+    application.apply_style_sheet(app)
+    try:
+        button = asking_window.train_tab.buttons.train_button
+        asking_window.train_tab.buttons.stop_button.setFocus()
+        qtbot.wait(10)
+        plain = button.grab().toImage()
+        button.setFocus()
+        qtbot.waitUntil(button.hasFocus)
+        qtbot.wait(10)
+        ringed = button.grab().toImage()
+        assert plain != ringed
+    finally:
+        app.setStyleSheet(sheet)

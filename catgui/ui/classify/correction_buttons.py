@@ -19,6 +19,8 @@ SPACING = 6
 #: Button keys: the class the user says the picture is, or undoing their correction.
 IS_CAT, IS_NOT_CAT, UNDO = "is cat", "is not cat", "undo"
 TEXTS = {IS_CAT: "It’s a cat", IS_NOT_CAT: "It’s not a cat", UNDO: "Undo"}
+#: The key that does what a button does (for the selected rows), shown on the button.
+KEYS = {IS_CAT: "C", IS_NOT_CAT: "N"}
 TIPS = {
     IS_CAT: "The model is wrong: this is a cat. A copy goes into your corrections (key C).",
     IS_NOT_CAT: "The model is wrong: this is not a cat. A copy goes into your corrections (key N).",
@@ -152,7 +154,12 @@ def _paint_button(
     painter.setBrush(colour)
     painter.drawEllipse(dot)
     painter.setPen(option.palette.text().color())
-    text_rect = rect.adjusted(24, 0, -6, 0)
+    text_rect = rect.adjusted(24, 0, -8, 0)
     painter.drawText(
         text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, TEXTS[key]
     )
+    if key in KEYS:  # the keyboard's way, in the button's dim ink (readable on its ground)
+        painter.setPen(row_inks(option, False)[1])
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, KEYS[key]
+        )

@@ -120,8 +120,21 @@ class ClassifyTab(QWidget):
         self.labelled = LabelledSummary()
         layout.addWidget(self.labelled)
         layout.addWidget(self.results_view, 1)
-        self.setTabOrder(self.drop_area.open_button, self.drop_area.folder_button)
-        self.setTabOrder(self.drop_area.folder_button, self.results_view)
+        # top to bottom, left to right: the toolbar before the list it acts on
+        header = self.status_row
+        chain = (
+            self.drop_area.open_button,
+            self.drop_area.folder_button,
+            header.cancel_button,
+            header.clear_button,
+            header.why_button,
+            header.compare_combo,
+            header.band_combo,
+            header.corrections_button,
+            self.results_view,
+        )
+        for first, second in zip(chain, chain[1:]):
+            self.setTabOrder(first, second)
 
     # -- public API -------------------------------------------------------------------------
     def add_paths(self, paths: list[str]) -> None:

@@ -318,3 +318,57 @@ def test_the_focused_train_button_shows_a_ring(qtbot, asking_window):
         assert plain != ringed
     finally:
         app.setStyleSheet(sheet)
+
+
+# -- 15. order, Open images…, the corrections dialog ---------------------------------------------
+def test_files_come_in_natural_order_and_an_opened_file_is_shown(
+    qtbot, asking_window, tmp_path, monkeypatch
+):
+    from PIL import Image
+
+    window = asking_window
+    window.state.set_model(make_model(0))
+    classify = window.classify_tab
+    folder = tmp_path / "numbered"
+    folder.mkdir()
+    for n in (10, 2, 1, 33, 3):
+        Image.new("RGB", (40, 30), (8 * n, 90, 160)).save(folder / f"cat.{n}.png")
+    window.add_paths([str(folder)])
+    qtbot.waitUntil(lambda: not classify.is_busy(), timeout=30_000)
+    names = [e.path.name for e in classify.results.entries()]
+    assert names == ["cat.1.png", "cat.2.png", "cat.3.png", "cat.10.png", "cat.33.png"]
+    more = write_pictures(tmp_path / "more", 12)
+    window.add_paths([str(p) for p in more[1:]])
+    qtbot.waitUntil(lambda: not classify.is_busy(), timeout=30_000)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(more[0])], ""))
+    window.open_images()
+    qtbot.waitUntil(lambda: not classify.is_busy(), timeout=30_000)
+    row = classify.results.row_of(more[0])
+    view = classify.results_view
+    assert view.currentIndex().row() == row == classify.results.rowCount() - 1
+    assert view.viewport().rect().intersects(view.visualRect(view.currentIndex()))
+
+
+def test_the_corrections_dialog_frames_the_chosen_picture(qtbot, asking_window, tmp_path):
+    import numpy as np
+
+    from tests.contrast_helpers import pixels
+
+    window = asking_window
+    _correct_one_picture(qtbot, window, tmp_path)
+    dialog = window.classify_tab.open_corrections()
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    item = dialog.list.item(0)
+    rect = dialog.list.visualItemRect(item)
+    dialog.list.clearSelection()
+    qtbot.wait(10)
+    before = pixels(dialog.list.viewport().grab().toImage(), rect)
+    item.setSelected(True)
+    qtbot.wait(10)
+    after = pixels(dialog.list.viewport().grab().toImage(), rect)
+    highlight = dialog.list.palette().highlight().color()
+    colour = np.array([highlight.red(), highlight.green(), highlight.blue()])
+    side = after[rect.height() // 2, :4]  # the frame's left edge, beside the picture
+    assert (np.abs(side.astype(int) - colour).max(axis=1) < 40).any()
+    assert not (np.abs(before[rect.height() // 2, :4].astype(int) - colour).max(axis=1) < 40).any()
+    dialog.close()

@@ -242,6 +242,8 @@ def iter_image_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path,
 
 
 def _walk(root: Path) -> Iterator[Path]:
+    from natsort import natsorted, ns  # 14 ms: not at start-up
+
     seen: set[str] = set()
     for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
         real = os.path.realpath(folder)
@@ -249,6 +251,6 @@ def _walk(root: Path) -> Iterator[Path]:
             dirs[:] = []
             continue
         seen.add(real)
-        dirs.sort()
-        for name in sorted(files):
+        dirs[:] = natsorted(dirs, alg=ns.IGNORECASE)
+        for name in natsorted(files, alg=ns.IGNORECASE):  # cat.2 before cat.10
             yield Path(folder) / name

@@ -104,6 +104,7 @@ class ClassifyTab(QWidget):
             header, self.insights, self.state, self.settings, self.notice.show_text, self
         )
         self.results_view.previewClicked.connect(self.preview_clicked)
+        self._reveal: Path | None = None  # a file opened with Open images…, until its row comes
         self.why_view: WhyView | None = None
         self.corrections = ClassifyCorrections(self.results, self)
         self.corrections.countChanged.connect(self._on_corrections_changed)
@@ -148,8 +149,12 @@ class ClassifyTab(QWidget):
         self._refresh()
 
     def open_images(self) -> None:
-        """Let the user pick picture files (several at once) and classify them."""
-        self.add_paths(ask_for_images(self, self.settings))
+        """Let the user pick picture files (several at once) and classify them; the first
+        one's row is scrolled to and selected when its answer comes."""
+        chosen = ask_for_images(self, self.settings)
+        if chosen:
+            self._reveal = Path(chosen[0])
+        self.add_paths(chosen)
 
     def open_folder(self) -> None:
         """Let the user pick a folder; every picture in it and its subfolders is classified."""
@@ -264,6 +269,12 @@ class ClassifyTab(QWidget):
     def _on_results(self, results: list) -> None:
         self.results.add_results(results, self._network())
         self.insights.poke()
+        row = self.results.row_of(self._reveal) if self._reveal is not None else None
+        if row is not None:  # the picture just opened: show where it went
+            self._reveal = None
+            index = self.results.index(row)
+            self.results_view.setCurrentIndex(index)
+            self.results_view.scrollTo(index)
         # Lay the rows out (and show the scroll bar) now: a progress bar repaints
         # synchronously next, and rows drawn at the old width would be drawn twice.
         self.results_view.doItemsLayout()

@@ -372,3 +372,41 @@ def test_the_corrections_dialog_frames_the_chosen_picture(qtbot, asking_window, 
     assert (np.abs(side.astype(int) - colour).max(axis=1) < 40).any()
     assert not (np.abs(before[rect.height() // 2, :4].astype(int) - colour).max(axis=1) < 40).any()
     dialog.close()
+
+
+# -- 17. the familiarity badge ------------------------------------------------------------------
+def test_the_familiarity_badge_says_what_it_means(qtbot, asking_window, tmp_path):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem, QToolTip
+
+    from catgui.ui.classify.row_text import badge_rect
+
+    window = asking_window
+    window.state.set_model(make_model(0))
+    classify = window.classify_tab
+    window.tabs.setCurrentWidget(classify)
+    classify.add_paths([str(p) for p in write_pictures(tmp_path / "odd", 1)])
+    qtbot.waitUntil(lambda: not classify.is_busy(), timeout=30_000)
+    entry = classify.results.entry(0)
+    entry.familiarity = 0.004  # as a backbone model would say of a line drawing
+    view = classify.results_view
+    index = classify.results.index(0)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(index)
+    delegate = view.itemDelegate()
+    badge = badge_rect(
+        entry, classify.results.label_of(entry), delegate.rects(option.rect)["text"], option
+    )
+    assert badge is not None
+    centre = badge.center()
+    event = QHelpEvent(QEvent.Type.ToolTip, centre, view.viewport().mapToGlobal(centre))
+    assert delegate.helpEvent(event, view, option, index)
+    tip = QToolTip.text()
+    assert "Unlike anything I was trained on" in tip and "0.4 %" in tip and "2 %" in tip
+    QToolTip.hideText()
+    away = QPoint(badge.left() - 40, badge.center().y())
+    event = QHelpEvent(QEvent.Type.ToolTip, away, view.viewport().mapToGlobal(away))
+    delegate.helpEvent(event, view, option, index)
+    assert "counts as unlike" not in QToolTip.text()  # the row's own tooltip there

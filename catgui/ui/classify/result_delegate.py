@@ -44,7 +44,7 @@ from catgui.ui.classify.model import (
 )
 from catgui.ui.classify.row_look import RowLook
 from catgui.ui.classify.row_painting import COLOURS, with_readable_selection
-from catgui.ui.classify.row_text import paint_text
+from catgui.ui.classify.row_text import badge_rect, familiarity_tip, paint_text
 from catgui.ui.common.qimages import to_pixmap
 
 IMAGE_BOX = 96
@@ -137,8 +137,11 @@ class ResultDelegate(QStyledItemDelegate):
             return super().helpEvent(event, view, option, index)
         parts = self.rects(option.rect)
         button = self.button_at(option, index, event.pos())
+        badge = badge_rect(entry, index.data(LabelRole), parts["text"], option)
         if button is not None:
             text = correction_buttons.TIPS[button]
+        elif badge is not None and badge.contains(event.pos()):
+            text = familiarity_tip(entry.familiarity)
         elif entry.pixels is not None and parts["input"].contains(event.pos()):
             model = index.model()
             if str(index.data(PreviewRole)[0]).startswith("why"):

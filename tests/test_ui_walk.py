@@ -410,3 +410,30 @@ def test_the_familiarity_badge_says_what_it_means(qtbot, asking_window, tmp_path
     event = QHelpEvent(QEvent.Type.ToolTip, away, view.viewport().mapToGlobal(away))
     delegate.helpEvent(event, view, option, index)
     assert "counts as unlike" not in QToolTip.text()  # the row's own tooltip there
+
+
+# -- 5, 6. no line that is not true, no stale text ---------------------------------------------
+def test_not_imported_yet_is_said_only_when_it_is_true(qtbot, asking_window, tmp_path):
+    box = asking_window.train_tab.data_box
+    sources = box.sources
+    assert sources.kind() == "article" and box.is_current()
+    assert "Not imported yet" not in box.status.text()
+    assert not box.status.apply_button.isVisibleTo(box)
+    sources.source.setCurrentIndex(sources.source.findData("folder"))  # no folder chosen yet
+    assert "Not imported yet" not in box.status.text()
+    assert not box.status.apply_button.isVisibleTo(box)
+    sources.set_images_folder(str(tmp_path))  # a folder chosen, not imported: now it is true
+    assert "Not imported yet" in box.status.text()
+    assert box.status.apply_button.isVisibleTo(box)
+
+
+def test_switching_models_clears_the_last_run_s_bar(qtbot, window, state):
+    from tests.model_helpers import save_model
+
+    tab = window.train_tab
+    _train(qtbot, window, 20)
+    assert tab.progress.format().startswith("Done")
+    other = save_model(state.models_folder, "another")
+    window.open_model(str(other))
+    assert tab.progress.format() == "Ready"
+    assert "another" in tab.summary.headline.text()

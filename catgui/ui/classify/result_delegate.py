@@ -52,7 +52,7 @@ PAD = 8
 GAP = 12
 ROW_HEIGHT = IMAGE_BOX + 2 * PAD
 #: A row's content is laid out in at most this width (the rest of a wide row stays empty).
-MAX_ROW_WIDTH = 1000
+MAX_ROW_WIDTH = 880
 PIXMAP_CACHE_SIZE = 400
 #: Qt's pixmap cache is 10 MB by default: about 20 rows at 1,100 px, 5 on a wide HiDPI
 #: screen. Rows need room for a screenful or two, so the delegate raises it to this (KB).

@@ -244,6 +244,17 @@ def test_compare_offers_the_other_models_names_the_shipped_ones_and_counts_agree
     )
     same = sum((e.probability > 0.5) == (e.second_probability > 0.5) for e in results.entries())
     assert f"agrees with other on {same} of 6" in classify.status_row.summary.text()
+    # the rows have room for the comparison's column at the window's usual width
+    from catgui.ui.classify.insight_painting import second_rect
+    from catgui.ui.classify.row_text import BAR_WIDTH
+
+    window.resize(1100, 760)
+    window.tabs.setCurrentWidget(classify)
+    qtbot.wait(50)
+    view = classify.results_view
+    text = view.itemDelegate().rects(view.visualRect(results.index(0)))["text"]
+    p_end = text.left() + BAR_WIDTH + 10 + view.fontMetrics().horizontalAdvance("p(cat) 0.000")
+    assert second_rect(text, p_end) is not None
 
 
 def test_in_a_short_window_the_finished_run_s_buttons_scroll_into_view(qtbot, asking_window):

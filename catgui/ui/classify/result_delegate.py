@@ -51,8 +51,9 @@ IMAGE_BOX = 96
 PAD = 8
 GAP = 12
 ROW_HEIGHT = IMAGE_BOX + 2 * PAD
-#: A row's content is laid out in at most this width (the rest of a wide row stays empty).
-MAX_ROW_WIDTH = 880
+#: A row's content is laid out in at most this width (room for the comparison column;
+#: the rest of a wider row stays empty, the correction buttons near the verdict).
+MAX_ROW_WIDTH = 1100
 PIXMAP_CACHE_SIZE = 400
 #: Qt's pixmap cache is 10 MB by default: about 20 rows at 1,100 px, 5 on a wide HiDPI
 #: screen. Rows need room for a screenful or two, so the delegate raises it to this (KB).

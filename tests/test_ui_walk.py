@@ -197,6 +197,12 @@ def test_a_finished_run_waits_unsaved_and_is_never_saved_twice(qtbot, asking_win
     _train(qtbot, window, 16)
     assert tab.pending is None and state.model.metadata["iterations_done"] == 16
     assert len(persistence.list_models(state.models_folder)) == 2
+    # the box stays in sight, ticked: unticking it brings the question back
+    assert summary.keep_check.isVisibleTo(tab) and summary.keep_check.isChecked()
+    qtbot.mouseClick(summary.keep_check, Qt.MouseButton.LeftButton)
+    assert not remembered.keep_runs(window.settings)
+    _train(qtbot, window, 18)
+    assert tab.pending is not None and len(persistence.list_models(state.models_folder)) == 2
 
 
 def test_save_as_elsewhere_names_the_new_file_and_the_list_keeps_it(

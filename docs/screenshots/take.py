@@ -107,6 +107,7 @@ def scene(name: str) -> None:
                 save(window, "train-units.png")
                 return
         if name == "train-folder":
+            window.open_model(default)
             window.tabs.setCurrentWidget(train)
             train.data_box.sources.set_images_folder(str(PHOTOS), "folder")
             run(600)
@@ -158,8 +159,7 @@ def scene(name: str) -> None:
             save(window, "classify-compare.png")
             return
         if name in ("mistakes", "dark"):
-            if name == "mistakes":
-                window.open_model(default)
+            window.open_model(default)  # the article's network: mistakes to show
             window.tabs.setCurrentWidget(mistakes)
             pump(until=lambda: mistakes.worker is None and mistakes.evaluation is not None)
             save(window, "mistakes.png" if name == "mistakes" else "dark-mistakes.png")

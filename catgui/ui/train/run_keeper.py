@@ -67,7 +67,8 @@ class RunKeeper(QObject):
     def finished(self, outcome: TrainOutcome, headline: str) -> None:
         """A run that completed: kept at once if the user said so, else it waits."""
         if self.settings is not None and remembered.keep_runs(self.settings):
-            self.keep(outcome, headline)
+            if self.keep(outcome, headline):  # the box stays in sight, ticked: untick to be asked
+                self._show_keep_box(True)
         else:
             self.hold(outcome, headline, UNSAVED, ask_again=True)
 
@@ -83,10 +84,8 @@ class RunKeeper(QObject):
         self.pending = outcome
         self._headline = headline
         self.summary.show_model(headline, outcome.model, note, error=error)
-        self.summary.keep_check.blockSignals(True)
-        self.summary.keep_check.setChecked(False)  # asked: the user has not said "keep" yet
-        self.summary.keep_check.blockSignals(False)
         self.summary.offer_choice(True, ask_again=ask_again)
+        self._show_keep_box(False, ask_again)  # asked: the user has not said "keep" yet
 
     def keep(self, outcome: TrainOutcome, headline: str, path: str | None = None) -> bool:
         """Save ``outcome`` (a new name in the models folder, or ``path``) and use it."""
@@ -136,6 +135,13 @@ class RunKeeper(QObject):
             error=True,
         )
         self.summary.offer_choice(True, retry=True)
+
+    def _show_keep_box(self, checked: bool, shown: bool = True) -> None:
+        box = self.summary.keep_check
+        box.blockSignals(True)
+        box.setChecked(checked)
+        box.blockSignals(False)
+        box.setVisible(shown)
 
     def _keep_toggled(self, keep: bool) -> None:
         if self.settings is not None:

@@ -137,6 +137,7 @@ def scene(name: str) -> None:
                 classify.results_view.setCurrentIndex(classify.results.index(row))
                 save(window, "classify-corrections.png")
                 dialog = classify.open_corrections()
+                dialog.list.item(0).setSelected(True)
                 save(dialog, "corrections-dialog.png")
                 return
             drop(cats + dogs + [str(broken)])

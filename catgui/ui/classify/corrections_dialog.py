@@ -100,7 +100,7 @@ class CorrectionsDialog(QDialog):
             "QListWidget#correctionsList::item { border: 3px solid transparent;"
             " border-radius: 8px; padding: 2px; }"
             " QListWidget#correctionsList::item:selected { border-color: palette(highlight);"
-            " background: transparent; }",
+            " background: transparent; color: palette(text); }",
         )
         self.empty_label = QLabel(
             "No corrections yet. In the Classify tab, click “It’s a cat” or “It’s not a cat” "
@@ -144,9 +144,10 @@ class CorrectionsDialog(QDialog):
         self.list.clear()
         entries = self.log.entries()
         for entry in entries:
-            item = QListWidgetItem(
-                QIcon(thumbnail(entry.path)), f"{entry.original_name}\n{entry.label}"
-            )
+            picture = thumbnail(entry.path)
+            icon = QIcon(picture)
+            icon.addPixmap(picture, QIcon.Mode.Selected)  # the frame says chosen, not a tint
+            item = QListWidgetItem(icon, f"{entry.original_name}\n{entry.label}")
             item.setData(EntryRole, entry)
             item.setForeground(
                 QColor(tones.tone(COLOURS[entry.label], role=QPalette.ColorRole.Base))

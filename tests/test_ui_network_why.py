@@ -80,3 +80,28 @@ def test_clicking_a_heat_map_opens_it_large_with_its_legend_beside_it(
     tab.results_view.click_button(0, PREVIEW)  # a plain picture: shows its heat map again
     qtbot.waitUntil(lambda: _previews(tab)[0][0].startswith("why"), timeout=30_000)
     tab.shutdown()
+
+
+def test_the_heat_maps_legend_is_beside_why_not_over_each_picture(qtbot, state, settings, tmp_path):
+    state.set_model(persistence.load(DEFAULT))
+    tab = _tab(qtbot, state, settings)
+    _classified(qtbot, tab, tmp_path)
+    legend = tab.status_row.why_legend
+    assert not legend.isVisible()
+    view = tab.results_view
+    index = tab.results.index(0)
+    box = view.itemDelegate().rects(view.visualRect(index))["input"]
+    corner = box.adjusted(box.width() - 50, box.height() - 16, 0, 0)  # where a legend sat
+
+    def corner_pixels():
+        from tests.contrast_helpers import pixels
+
+        return pixels(view.viewport().grab().toImage(), corner)
+
+    qtbot.mouseClick(tab.status_row.why_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
+    assert legend.isVisible() and "cat" in legend.text() and "not" in legend.text()
+    qtbot.wait(20)
+    dark = corner_pixels().reshape(-1, 3).sum(axis=1) < 60  # a legend's near-black plate
+    assert dark.mean() < 0.5, "the corner of the heat map is covered"
+    tab.shutdown()

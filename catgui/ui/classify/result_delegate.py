@@ -276,8 +276,10 @@ class ResultDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setPixelSize(10)
         painter.setFont(font)
-        if heat or row.why:
-            paint_badge(painter, box, font, ready=heat)
+        if heat:  # the legend is in the header, beside Why?: the picture stays whole
+            return
+        if row.why:
+            paint_badge(painter, box, font, ready=False)  # "why…": being computed
             return
         badge = QRect(box.right() - 49, box.bottom() - 15, 48, 14)
         painter.setPen(Qt.PenStyle.NoPen)

@@ -27,15 +27,28 @@ def with_readable_selection(option: QStyleOptionViewItem) -> QStyleOptionViewIte
     Some desktops' highlight is too light for white text (Fusion's #308cc6 gives 3.7:1):
     the highlight is then darkened, keeping its hue, for the panel and the row alike.
     """
-    palette = option.palette
-    ground, ink = palette.highlight().color(), palette.highlightedText().color()
-    if contrast_ratio(ground, ink) >= BODY:
+    key = option.palette.cacheKey()
+    if key not in _READABLE:
+        palette = option.palette
+        ground, ink = palette.highlight().color(), palette.highlightedText().color()
+        if contrast_ratio(ground, ink) >= BODY:
+            _READABLE[key] = None
+        else:
+            palette = QPalette(palette)
+            palette.setColor(QPalette.ColorRole.Highlight, readable(ground, ink))
+            _READABLE[key] = palette  # one palette, one cache key: the rows' pixmaps stay
+        while len(_READABLE) > 8:
+            _READABLE.pop(next(iter(_READABLE)))
+    readable_palette = _READABLE[key]
+    if readable_palette is None:
         return option
     option = QStyleOptionViewItem(option)
-    palette = QPalette(palette)
-    palette.setColor(QPalette.ColorRole.Highlight, readable(ground, ink))
-    option.palette = palette
+    option.palette = readable_palette
     return option
+
+
+#: Palettes made readable, by the cache key of the palette they came from.
+_READABLE: dict[int, QPalette | None] = {}
 
 
 def row_ground(option, selected: bool) -> QColor:

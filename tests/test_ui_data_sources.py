@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from catgui.core import evaluation, persistence
+from catgui.ui import model_files
 from catgui.workers.base import running_workers
 from tests.folder_helpers import make_folder
 
@@ -195,7 +196,7 @@ def test_save_failure_offers_save_as_and_keeps_the_model(
     assert str(blocker) in summary.details.text()
     assert summary.save_as_button.isVisibleTo(tab) and summary.discard_button.isVisibleTo(tab)
     target = tmp_path / "elsewhere" / "mine.npz"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(model_files, "choose_save_path", lambda *a, **k: str(target))
     qtbot.mouseClick(summary.save_as_button, Qt.MouseButton.LeftButton)
     assert target.is_file() and tab.pending is None
     assert state.model is not None and state.model.path == target

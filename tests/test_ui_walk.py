@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from catgui.core import evaluation, persistence
 from catgui.core.evaluation import accuracy_text
+from catgui.ui import model_files
 from catgui.ui import settings as remembered
 from catgui.ui.main_window import MainWindow
 from catgui.workers.base import running_workers
@@ -212,7 +213,7 @@ def test_save_as_elsewhere_names_the_new_file_and_the_list_keeps_it(
     _train(qtbot, window)
     target = tmp_path / "elsewhere" / "mine.npz"
     target.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(model_files, "choose_save_path", lambda *a, **k: str(target))
     summary = window.train_tab.summary
     qtbot.mouseClick(summary.save_as_button, Qt.MouseButton.LeftButton)
     assert state.model.path == target and str(target) in summary.details.text()
@@ -454,3 +455,25 @@ def test_switching_models_clears_the_last_run_s_bar(qtbot, window, state):
     window.open_model(str(other))
     assert tab.progress.format() == "Ready"
     assert "another" in tab.summary.headline.text()
+
+
+# -- 16. the Save dialog ------------------------------------------------------------------------
+def test_the_save_dialog_is_wide_enough_for_readable_names(qtbot, asking_window, tmp_path):
+    from PySide6.QtWidgets import QTreeView
+
+    from catgui.ui.model_files import DIALOG_SIZE, save_dialog
+
+    name = "dnn-20-7-5 2026-12-07 17.45 test 80% (stopped).npz"
+    (tmp_path / name).write_bytes(b"")  # listed in the dialog beside the proposed name
+    dialog = save_dialog(asking_window, str(tmp_path / name))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert (dialog.width(), dialog.height()) >= DIALOG_SIZE
+    assert dialog.selectedFiles() and dialog.selectedFiles()[0].endswith(name)
+    qtbot.waitUntil(lambda: dialog.findChildren(QTreeView) != [])
+    tree = next(t for t in dialog.findChildren(QTreeView) if t.isVisible())
+    qtbot.waitUntil(lambda: tree.model().rowCount(tree.rootIndex()) > 0, timeout=5_000)
+    wanted = tree.fontMetrics().horizontalAdvance(name)
+    assert tree.columnWidth(0) >= wanted  # the name column shows the whole name
+    dialog.reject()

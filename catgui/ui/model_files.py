@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QTreeView, QWidget
 
 from catgui.core import model_identity, persistence, runs
 from catgui.core.errors import CatguiError
@@ -20,6 +20,33 @@ from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
 
 FILTER = "catgui models (*.npz)"
+
+
+#: The Save dialog's least size: its file list cut readable model names mid-name at
+#: Qt's default (632 x 412).
+DIALOG_SIZE = (900, 560)
+#: The width of its Name column (a readable name with "(stopped)" is about 330 px).
+NAME_COLUMN = 420
+
+
+def save_dialog(parent: QWidget | None, start: str) -> QFileDialog:
+    """The Save Model As dialog on ``start`` (a folder and a proposed name), wide enough."""
+    dialog = QFileDialog(parent, "Save Model As", start, FILTER)
+    dialog.setObjectName("saveModelDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix(persistence.SUFFIX.lstrip("."))
+    dialog.selectFile(start)
+    dialog.resize(max(dialog.width(), DIALOG_SIZE[0]), max(dialog.height(), DIALOG_SIZE[1]))
+    for files in dialog.findChildren(QTreeView):  # Qt's own dialog (not the desktop's)
+        files.header().resizeSection(0, NAME_COLUMN)
+    return dialog
+
+
+def choose_save_path(parent: QWidget | None, start: str) -> str:
+    """Where the user wants the model saved ("" when cancelled); the dialog asks before
+    replacing a file."""
+    dialog = save_dialog(parent, start)
+    return dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else ""
 
 
 def suggested_name(model: Model) -> str:
@@ -72,8 +99,7 @@ class ModelFiles(QObject):
     def ask_path(self, model: Model) -> str | None:
         """Ask where to save ``model`` (the dialog asks before replacing a file)."""
         start = Path(self._folder(remembered.SAVE_FOLDER)) / suggested_name(model)
-        path, _ = QFileDialog.getSaveFileName(self.parent(), "Save Model As", str(start), FILTER)
-        return path or None
+        return choose_save_path(self.parent(), str(start)) or None
 
     def save_dialog(self, model: Model | None = None) -> Path | None:
         """Ask where to save ``model`` (default: the active one) and save it there."""

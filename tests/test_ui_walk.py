@@ -477,3 +477,15 @@ def test_the_save_dialog_is_wide_enough_for_readable_names(qtbot, asking_window,
     wanted = tree.fontMetrics().horizontalAdvance(name)
     assert tree.columnWidth(0) >= wanted  # the name column shows the whole name
     dialog.reject()
+
+
+def test_after_save_as_the_card_names_the_new_file(qtbot, window, state, tmp_path):
+    tab = window.train_tab
+    _train(qtbot, window, 20)
+    first = state.model.path
+    target = tmp_path / "elsewhere" / "renamed.npz"
+    target.parent.mkdir()
+    assert window.save_model_to(str(target))
+    assert state.model.path == target != first
+    assert "renamed" in tab.summary.headline.text()
+    assert target in window.model_selector.paths()

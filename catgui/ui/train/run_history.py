@@ -86,7 +86,7 @@ class RunHistory(QDialog):
         super().__init__(parent)
         self.setObjectName("runHistory")
         self.setWindowTitle("Run history")
-        self.resize(1000, 360)
+        self.resize(1180, 360)
         self.state = state
         self.models: list[Model] = []
         self.table = QTableWidget(0, len(COLUMNS), objectName="runHistoryTable")
@@ -94,9 +94,14 @@ class RunHistory(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line a run; a cut text ends in "…"
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)  # a long model name takes what is left
+        for column, width in ((KIND, 150), (DATA, 190), (PARAMETERS, 190)):
+            # long words are cut with "…" (whole in the tooltip) so the numbers stay in view
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.table.itemChanged.connect(self._item_changed)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.activate(row))
         self.note = QLabel(

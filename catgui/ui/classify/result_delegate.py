@@ -62,7 +62,7 @@ INPUT_TIP = (
     "What the model sees: the centre square of the picture, shrunk to 64 × 64 pixels "
     "(shown enlarged)"
 )
-CLICK_FOR_WHY = "Click to see why (a heat map); click again for the picture"
+CLICK_FOR_WHY = "Click to see why (a heat map); click a heat map to see it large"
 
 
 class ResultDelegate(QStyledItemDelegate):

@@ -41,7 +41,8 @@ class ClassifyTab(QWidget):
     :meth:`set_threshold` moves the decision threshold (the Mistakes tab's slider).
 
     "Why?" in the header shows every row's heat map instead of what the model sees (a
-    click on one preview flips that row); "Compare with" adds a second model's verdict to
+    click on a plain preview shows its heat map, a click on a heat map opens it large in a
+    :class:`WhyView`); "Compare with" adds a second model's verdict to
     each row (:meth:`set_comparison`, remembered). Both are computed off the GUI thread by
     :attr:`insights`.
     """

@@ -23,7 +23,6 @@ from catgui.ui.classify.notice import NO_MODEL, ClassifyNotice  # noqa: F401
 from catgui.ui.classify.pasted_images import NOTHING_TO_PASTE, PastedImages  # noqa: F401
 from catgui.ui.classify.results import ClassifyResults
 from catgui.ui.classify.text import verdict_text
-from catgui.ui.classify.why_view import WhyView
 
 
 class ClassifyTab(QWidget):
@@ -106,7 +105,7 @@ class ClassifyTab(QWidget):
         )
         self.results_view.previewClicked.connect(self.preview_clicked)
         self._reveal: Path | None = None  # a file opened with Open images…, until its row comes
-        self.why_view: WhyView | None = None
+        self.why_view = None  # the large heat map (a WhyView), once opened
         self.corrections = ClassifyCorrections(self.results, self)
         self.corrections.countChanged.connect(self._on_corrections_changed)
         self.corrections.noted.connect(self._on_note)
@@ -209,6 +208,8 @@ class ClassifyTab(QWidget):
         if not shown or entry.overlay is None:
             self.insights.toggle_row(row)
             return
+        from catgui.ui.classify.why_view import WhyView  # the first click pays, not start-up
+
         label = results.label_of(entry)
         verdict = verdict_text(entry.probability, label) if entry.probability is not None else ""
         if self.why_view is not None:

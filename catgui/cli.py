@@ -11,8 +11,8 @@ import sys
 
 from catgui import __version__
 from catgui.app import run_gui
-from catgui.commands import EXIT_FAILED, export
-from catgui.commands.kind_options import add_kind_options
+from catgui.commands import EXIT_FAILED, export, folder_name, threshold
+from catgui.commands.kind_options import add_kind_options, method_help
 from catgui.core.errors import CatguiError
 
 
@@ -64,13 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate on a folder of cat/ and non-cat/ pictures instead (only its held-out "
         "part if the model was trained on it)",
     )
-    evaluate.add_argument("--threshold", type=float, default=0.5)
+    evaluate.add_argument("--threshold", type=threshold, default=0.5)
     evaluate.add_argument("--json", action="store_true", help="print one JSON document")
 
     predict = sub.add_parser("predict", help="cat or not, for pictures and folders")
     predict.add_argument("model", help="model file (.npz), or 'default'")
     predict.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
-    predict.add_argument("--threshold", type=float, default=0.5)
+    predict.add_argument("--threshold", type=threshold, default=0.5)
     predict.add_argument("--json", action="store_true", help="print one JSON document")
 
     explain = sub.add_parser("explain", help="why cat? a heat map of one picture's evidence")
@@ -79,13 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--out", metavar="PNG", default="heat.png", help="where to write the heat map (heat.png)"
     )
-    explain.add_argument(
-        "--method",
-        metavar="METHOD",
-        help="how to explain: occlusion or gradient (the deep network), contribution, "
-        "gradient, occlusion or template (logistic regression), cam (pretrained); "
-        "default: the model's most faithful",
-    )
+    explain.add_argument("--method", metavar="METHOD", help=method_help())
     explain.add_argument("--json", action="store_true", help="print one JSON document")
     export.add_parser(sub)
 
@@ -101,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         desktop_action.add_argument(
             "--prefix",
             metavar="DIR",
+            type=folder_name,
             help="under DIR/share instead of $XDG_DATA_HOME (default ~/.local/share)",
         )
     return parser

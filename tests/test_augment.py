@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from folder_helpers import make_folder
 
 from catgui.core import persistence, runs
 from catgui.core.augment import AugmentConfig, augment
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe, prepare
 from catgui.core.training import TrainConfig
+from tests.folder_helpers import make_folder
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 from catgui.core import backbone, images
 from catgui.core.backbone import efficientnet, fast_path, torch_file
 from catgui.core.errors import CatguiError
+from tests.data_helpers import ROOT
 
 PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 CAT_CLASSES = range(281, 286)  # tabby, tiger cat, Persian, Siamese, Egyptian cat

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-from conftest import ROOT
+
+from tests.data_helpers import ROOT
 
 
 @pytest.fixture

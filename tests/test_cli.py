@@ -165,12 +165,12 @@ def test_predict_default_model_on_real_photos(capsys):
     assert code == 0 and len(rows) == 5 and all(0 <= r["probability"] <= 1 for r in rows)
 
 
-def test_main_py_help_runs_as_a_program():
+@pytest.mark.parametrize("program", [["main.py"], ["-m", "catgui"]])
+def test_main_py_and_python_m_catgui_run_as_a_program(program, tmp_path):
+    if program == ["main.py"]:
+        program = [cli.__file__.rsplit("/catgui/", 1)[0] + "/main.py"]
     result = subprocess.run(
-        [sys.executable, "main.py", "--help"],
-        capture_output=True,
-        text=True,
-        cwd=cli.__file__.rsplit("/catgui/", 1)[0],
+        [sys.executable, *program, "--help"], capture_output=True, text=True, cwd=tmp_path
     )
     assert result.returncode == 0 and "train" in result.stdout and "predict" in result.stdout
 
@@ -249,7 +249,7 @@ def test_sweep_needs_something_to_sweep(tiny_data, capsys):
 
 def test_a_reader_that_goes_away_ends_predict_quietly(tmp_path):
     """`catgui predict ... | head`: no BrokenPipeError traceback, exit 141 like `cat`."""
-    from conftest import ROOT
+    from tests.data_helpers import ROOT
 
     for i in range(3):
         Image.new("RGB", (40, 30), (i * 80, 90, 30)).save(tmp_path / f"p{i}.png")
@@ -263,3 +263,45 @@ def test_a_reader_that_goes_away_ends_predict_quietly(tmp_path):
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141, stderr
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_explain_method_help_lists_every_kinds_ways_from_the_table(capsys):
+    from catgui.core import kinds
+
+    with pytest.raises(SystemExit) as end:
+        cli.main(["explain", "--help"])
+    out = " ".join(capsys.readouterr().out.split())  # argparse wraps the lines
+    assert end.value.code == 0
+    for kind in kinds.all_kinds():
+        assert f"{', '.join(kind.explain_methods)} ({kind.name})" in out
+    assert "occlusion, gradient (dnn)" in out and "cam (pretrained)" in out
+
+
+def test_predict_piped_into_head_ends_quietly_with_many_files(tmp_path):
+    """`catgui predict default DIR | head -1` over more output than a pipe holds: head
+    leaves after one line while predict is still writing; no traceback, exit 141."""
+    import shutil
+
+    folder = tmp_path / ("long-folder-name-" * 4)
+    folder.mkdir()
+    first = folder / "picture-000.png"
+    Image.new("RGB", (40, 30), (200, 90, 30)).save(first)
+    for i in range(1, 1500):  # ~200 bytes a line: ~300 KB, several pipes full
+        shutil.copyfile(first, folder / f"picture-{i:03d}-{'x' * 60}.png")
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'set -o pipefail; "$0" -m catgui predict default "$1" | head -1',
+            sys.executable,
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert result.returncode == 141, result.stderr
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith(str(folder))
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert result.stderr == ""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import h5py
 import numpy as np
 import pytest
-from conftest import write_h5_pair
 
 from catgui.core import dataset, pictures
 from catgui.core.errors import CatguiError
+from tests.data_helpers import write_h5_pair
 
 
 def test_tiny_pair_loads(tiny_data):

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from catgui.core import kinds
 from catgui.core import network as nn
 from catgui.core.errors import CatguiError, TrainingDiverged
-from catgui.core.training import TrainConfig, Trainer, parse_hidden, train
+from catgui.core.training import DEAD_CHECK_EVERY, TrainConfig, Trainer, parse_hidden, train
 
 
 def _toy(m=20, n=30, seed=0):
@@ -86,7 +87,7 @@ def test_divergence_stops_with_a_clear_error_and_keeps_finite_parameters():
     with pytest.raises(TrainingDiverged, match="smaller learning rate") as info:
         for _ in trainer.steps():
             pass
-    assert info.value.iteration == 1
+    assert info.value.iteration == 1 and info.value.reason == TrainingDiverged.COST
     net = trainer.network()
     assert all(np.all(np.isfinite(w)) for w in net.weights)
     assert trainer.iterations_done == 0 and trainer.costs == []  # back to the last finite cost
@@ -103,7 +104,8 @@ def test_trainer_refuses_mismatched_or_empty_data():
 
 def test_logistic_regression_config():
     config = TrainConfig.logistic_regression()
-    assert config.kind == "logreg" and config.init == "zeros"
+    assert kinds.of_config(config).name == "logreg" and config.init == "zeros"
+    assert kinds.of_config(TrainConfig()).name == "dnn"
     assert (config.learning_rate, config.iterations) == (0.005, 2000)
     x, y = _toy()
     net, costs = train(x, y, TrainConfig.logistic_regression(iterations=5))
@@ -111,14 +113,18 @@ def test_logistic_regression_config():
 
 
 def test_a_dead_hidden_layer_stops_training_with_advice():
+    """Far too large a learning rate turns every unit of a hidden layer off for every
+    picture within a few updates: the run stops at the next check, saying so."""
     x, y = _toy()
-    config = TrainConfig(hidden=(3, 2), learning_rate=0.5, iterations=100)
+    config = TrainConfig(hidden=(3, 2), learning_rate=10, iterations=300, seed=2)
     trainer = Trainer(x, y, config)
-    trainer._weights[1] = -np.abs(trainer._weights[1])  # layer 2 can never fire: inputs >= 0
-    with pytest.raises(TrainingDiverged, match="hidden layer 2 is zero.*smaller") as info:
+    with pytest.raises(TrainingDiverged, match=r"hidden layer \d is zero.*smaller") as info:
         for _ in trainer.steps():
             pass
-    assert info.value.iteration == 0
+    assert info.value.reason == TrainingDiverged.DEAD_LAYER
+    assert info.value.iteration % DEAD_CHECK_EVERY == 0 and 0 < info.value.iteration < 300
+    assert trainer.iterations_done == info.value.iteration == len(trainer.costs)
+    assert all(np.all(np.isfinite(w)) for w in trainer.network().weights)
 
 
 def test_confident_correct_outputs_do_not_count_as_divergence():

@@ -6,14 +6,15 @@ import hashlib
 
 import numpy as np
 import pytest
-from folder_helpers import make_folder, picture
 from PIL import Image
 
 from catgui import cli
 from catgui.core import corrections, images, network, persistence
+from catgui.core.data_source import Source, source_of
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe, prepare
 from catgui.core.training import TrainConfig, Trainer
+from tests.folder_helpers import make_folder, picture
 
 
 def digest(path):
@@ -98,7 +99,11 @@ def test_corrections_join_the_training_part_only(tmp_path, odd):
     assert data.train_names[-1].startswith("corrections/cat/My Photo-")
     assert data.train.y[-1] == 1
     assert np.array_equal(data.train.x[-1], images.load(odd).pixels)
-    assert data.source["train"][-1]["kind"] == "corrections"
+    assert data.source["train"][-1]["source"] == "corrections"
+    # files saved before the key was named "source" said "kind": they read the same
+    assert source_of({"kind": "corrections"}) is source_of(data.source["train"][-1])
+    assert source_of({"kind": "corrections"}) is Source.CORRECTIONS
+    assert source_of({"source": "a camera"}) is None
     off = prepare(DataRecipe(images=folder, corrections=False))
     assert len(off.train) == len(without.train)
     weighted = prepare(DataRecipe(images=folder, corrections_weight=4))

@@ -12,12 +12,12 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pytest
-from conftest import ROOT
-from desktop_helpers import desktop_file_problems, entry_keys, metainfo_problems
 from PIL import Image
 
 import catgui
 from catgui.core import desktop_files, images
+from tests.data_helpers import ROOT
+from tests.desktop_helpers import desktop_file_problems, entry_keys, metainfo_problems
 
 if sys.version_info >= (3, 11):
     import tomllib

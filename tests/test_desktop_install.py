@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from desktop_helpers import desktop_file_problems, entry_keys, tool, tree_problems
 
 from catgui import cli
 from catgui.commands import desktop
 from catgui.core import desktop_files
 from catgui.core.errors import CatguiError
+from tests.data_helpers import ROOT
+from tests.desktop_helpers import desktop_file_problems, entry_keys, tool, tree_problems
 
 APP = "io.github.catgui.catgui"
 EXPECTED = sorted(

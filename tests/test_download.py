@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import write_h5_pair
 
 from catgui.core import dataset as ds
 from catgui.core import download
 from catgui.core.errors import CatguiError
 from catgui.core.steps import run_to_end
+from tests.data_helpers import write_h5_pair
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -240,7 +240,7 @@ def test_panel_cancel_leaves_nothing(qtbot, served_pair):
         qtbot.mouseClick(panel.download_button, Qt.MouseButton.LeftButton)
     assert panel.cancel_button.isVisible()
     worker = panel.worker
-    with qtbot.waitSignal(worker.cancelled, timeout=15000):
+    with qtbot.waitSignal(worker.interrupted, timeout=15000):
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
         served_pair.release.set()
     qtbot.waitUntil(lambda: panel.worker is None)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REAL_DATA, ROOT
 
 from catgui import cli
 from catgui.core import dataset, export, head, images, kinds, persistence
@@ -16,6 +15,7 @@ from catgui.core.errors import CatguiError
 from catgui.core.kinds.pretrained import PretrainedClassifier
 from catgui.core.kinds.zero_shot import ZeroShotClassifier
 from catgui.core.persistence import Model
+from tests.data_helpers import REAL_DATA, ROOT
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
@@ -152,6 +152,9 @@ def test_a_kind_that_cannot_export_says_so_and_leaves_no_file(tmp_path):
             raise NotImplementedError
 
         def trainer(self, train, config):  # pragma: no cover
+            raise NotImplementedError
+
+        def planned_steps(self, config, pictures):  # pragma: no cover
             raise NotImplementedError
 
         def arrays(self, classifier):  # pragma: no cover

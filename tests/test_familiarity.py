@@ -81,9 +81,8 @@ def test_the_article_s_kinds_do_not_claim_to_know(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_real_cat_photos_are_mostly_familiar_to_the_shipped_model():
-    from conftest import ROOT
-
     from catgui.core import images
+    from tests.data_helpers import ROOT
 
     files = sorted((ROOT.parent / "shared" / "datasets" / "photos" / "cat").glob("*.jpg"))[:60]
     if len(files) < 60:
@@ -121,9 +120,8 @@ def test_classify_marks_a_picture_unlike_the_training_ones(qtbot, tmp_path):
 def test_verdict_and_familiarity_come_from_one_run_of_the_backbone(tmp_path, monkeypatch):
     """A photo's crop and its 64x64 square go through the backbone together (its two
     threads side by side), with the same numbers as two separate runs."""
-    from conftest import ROOT
-
     from catgui.core import backbone, images, prediction
+    from tests.data_helpers import ROOT
 
     model = persistence.load(ROOT / "models" / "pretrained.npz")
     classifier = model.classifier

@@ -11,7 +11,7 @@ from catgui.core.training import TrainConfig, Trainer
 
 @pytest.fixture(scope="module")
 def article_data():
-    from conftest import REAL_DATA
+    from tests.data_helpers import REAL_DATA
 
     if REAL_DATA is None:
         pytest.skip("the cat/non-cat data set is not at ../shared/datasets or $CATGUI_DATA")

@@ -7,9 +7,8 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
-
 from catgui import app
+from tests.data_helpers import ROOT
 
 
 def test_a_missing_library_is_named_with_the_line_that_installs_it():

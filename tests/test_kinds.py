@@ -30,7 +30,6 @@ from tests.qt_helpers import drop_files
 @dataclass(frozen=True)
 class MeansConfig:
     temperature: float = 0.01
-    kind = "means"
 
     def validate(self) -> MeansConfig:
         if not (isinstance(self.temperature, float) and 0 < self.temperature <= 1):
@@ -90,9 +89,9 @@ class MeansKind(ModelKind):
             flag="--temperature",
             parse=lambda text: float(text),
             tip="Softness of the probabilities (toy: 0.01)",
+            unused="This model's probabilities have no temperature",
         ),
     )
-    unused = {"hidden": "The class means have no layers"}
 
     def default_config(self) -> MeansConfig:
         return MeansConfig()
@@ -124,7 +123,7 @@ def means():
 
 def _data_with_mistakes(folder: Path) -> Path:
     """A tiny pair whose test set has two pictures labelled against their looks."""
-    from conftest import write_h5_pair
+    from tests.data_helpers import write_h5_pair
 
     write_h5_pair(folder)
     with h5py.File(folder / "test_catvnoncat.h5", "r+") as f:
@@ -145,10 +144,11 @@ def _picture(path: Path, bright: bool) -> Path:
 
 def test_a_registered_kind_trains_saves_and_predicts_from_the_cli(means, tmp_path, capsys):
     data = _data_with_mistakes(tmp_path / "data")
-    parser = cli.build_parser()
-    train = parser._subparsers._group_actions[0].choices["train"]
-    choices = next(a.choices for a in train._actions if a.dest == "model")
-    assert "means" in choices and "dnn" in choices
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--help"])
+    usage = " ".join(capsys.readouterr().out.split())
+    assert "--model {dnn,logreg,logreg-l2,pretrained,zero-shot,means}" in usage
+    assert "--temperature TEMPERATURE" in usage and "[means]" in usage
     out = tmp_path / "means.npz"
     args = ["train", "--model", "means", "--data", str(data), "--temperature", "0.02"]
     assert cli.main([*args, "--out", str(out)]) == 0
@@ -168,9 +168,12 @@ def test_a_flag_of_another_kind_is_refused_with_the_reason(means, tmp_path, caps
     data = _data_with_mistakes(tmp_path / "data")
     assert cli.main(["train", "--model", "means", "--data", str(data), "--layers", "3"]) == 1
     err = capsys.readouterr().err
-    assert "--layers does not apply to means (the class means have no layers)" in err
+    # the reason is the field's own: the toy kind says nothing about layers
+    assert "--layers does not apply to means (this model has no hidden layers to choose)" in err
     assert cli.main(["train", "--model", "dnn", "--data", str(data), "--temperature", "1"]) == 1
-    assert "nearest class mean (toy) only (--model means)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--temperature does not apply to dnn (this model's probabilities have no temp" in err
+    assert "nearest class mean (toy) only (--model means)" in err
 
 
 def test_a_kind_unknown_to_this_catgui_is_refused_by_name(means, tmp_path):
@@ -205,12 +208,17 @@ def test_a_registered_kind_works_in_every_tab(means, qtbot, tmp_path):
         tab = window.train_tab
         form = tab.form
         index = form.kind.findData("means")
+        assert not form.edits["temperature"].isEnabled()  # the deep network has none
+        assert (
+            form.edits["temperature"].toolTip() == "This model's probabilities have no temperature"
+        )
         assert index >= 0 and form.kind.itemText(index) == "Nearest class mean (toy)"
         form.kind.setCurrentIndex(index)
         assert form.edits["temperature"].isEnabled()
         assert form.edits["temperature"].text() == "0.01"
         assert not form.edits["hidden"].isEnabled()
-        assert form.edits["hidden"].toolTip() == "The class means have no layers"
+        assert form.edits["hidden"].toolTip() == "This model has no hidden layers to choose"
+        assert form.edits["hidden"].placeholderText() == "none"
         assert not form.edits["learning_rate"].isEnabled()
         form.set_field("temperature", "5")
         assert "must be above 0 and at most 1" in form.errors["temperature"].text()
@@ -263,7 +271,7 @@ def test_the_built_in_kinds_are_listed_in_order():
     for kind in kinds.all_kinds():
         assert kind.label and kind.description
         config = kind.default_config()
-        assert config.kind == kind.name and kind.make_config() == config
+        assert kinds.of_config(config) is kind and kind.make_config() == config
         assert kind.config_from_texts(kind.texts()) == config
         assert math.isfinite(kind.planned_steps(config, 10))
 

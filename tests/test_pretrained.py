@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from PIL import Image
 from PySide6.QtCore import Qt
 
@@ -29,6 +28,7 @@ from catgui.core.kinds.pretrained import PretrainedClassifier, PretrainedConfig
 from catgui.core.kinds.zero_shot import ZeroShotClassifier, ZeroShotConfig
 from catgui.core.steps import run_to_end
 from catgui.core.training_run import TrainingRun
+from tests.data_helpers import ROOT
 
 PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 
@@ -58,13 +58,13 @@ def test_a_pretrained_kind_trains_saves_and_loads_a_small_head(
 ):
     path = tmp_path / "m.npz"
     data, outcome, progress = _train(tiny_data, config, save=path)
-    kind = kinds.get(config.kind)
+    kind = kinds.of_config(config)
     n = len(data.train)
     assert [p.iteration for p in progress] == list(range(len(progress)))
     assert progress[-1].total == kind.planned_steps(config, n) == len(progress)
     assert all(np.isnan(p.cost) for p in progress[:n]) and np.isfinite(progress[-1].cost)
     model = persistence.load(path)
-    assert isinstance(model.classifier, classifier) and model.kind == config.kind
+    assert isinstance(model.classifier, classifier) and model.kind == kind.name
     assert model.metadata["backbone"] == {"name": backbone.NAME, "sha256": backbone.SHA256}
     assert path.stat().st_size < 100_000  # the head only, never the backbone
     before = outcome.model.classifier.probabilities(
@@ -180,12 +180,12 @@ def test_both_kinds_on_photos_from_elsewhere():
         return Split(squares[idx], y[idx], PHOTOS, "photos")
 
     for config, target in ((PretrainedConfig(), 0.95), (ZeroShotConfig(), 0.93)):
-        kind = kinds.get(config.kind)
+        kind = kinds.of_config(config)
         trainer = kind.trainer(split(train), config)
         for _ in trainer.steps():
             pass
         result = evaluation.evaluate(trainer.classifier(), squares[held], y[held])
-        print(f"{config.kind}: {result.summary()} on photos held out from 1,600")
+        print(f"{kind.name}: {result.summary()} on photos held out from 1,600")
         assert result.accuracy >= target
 
 

@@ -29,6 +29,7 @@ from catgui.ui.model_selector import ModelSelector
 from catgui.workers import base
 from catgui.workers.base import running_workers
 from catgui.workers.train import TrainOutcome
+from tests.classify_helpers import shown_tab
 from tests.qt_helpers import drop_files
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -84,10 +85,7 @@ def tab(qtbot, tmp_path) -> ClassifyTab:
     state = AppState(tmp_path / "models")
     net = network.initialize((12288, 7, 1), seed=0)
     state.set_model(persistence.Model(NetworkClassifier(net), metadata={"name": "load test"}))
-    widget = ClassifyTab(state)
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
+    widget = shown_tab(qtbot, state)
     yield widget
     widget.shutdown()
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
 from catgui.core import dataset, evaluation, kinds, network, runs, splits, sweeps
-from catgui.core.errors import CatguiError
+from catgui.core.classifier import Classifier
+from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.kinds import fields
+from catgui.core.kinds.base import ModelKind
 from catgui.core.steps import run_to_end
 
 
@@ -142,3 +146,76 @@ def test_course_two_layer_model_reproduces_its_figures(real_data):
     assert math.isclose(record.final_cost, 0.0442150, abs_tol=5e-8)
     assert record.train_accuracy == 1.0
     assert record.test_accuracy == pytest.approx(0.72)
+
+
+class _Stalling:
+    """A trainer that learns nothing and stops after one step with a dead layer, in words
+    that do not say "hidden layer": the sweep must read the reason, not the text."""
+
+    path = "none"
+
+    def __init__(self, config) -> None:
+        self.config, self.costs, self.iterations_done = config, [], 0
+
+    def steps(self):
+        from catgui.core.training import Progress
+
+        self.costs.append(0.7)
+        self.iterations_done = 1
+        yield Progress(0, 0.7, 3)
+        raise TrainingDiverged("the units went quiet", 1, reason=TrainingDiverged.DEAD_LAYER)
+
+    def classifier(self):
+        return _Unsure()
+
+
+class _Unsure(Classifier):
+    kind = "stalling"
+
+    def probabilities(self, squares):
+        return np.full(len(squares), 0.25)
+
+
+@dataclasses.dataclass(frozen=True)
+class _StallConfig:
+    seed: int = 0
+
+    def validate(self):
+        return self
+
+    def as_dict(self):
+        return dataclasses.asdict(self)
+
+
+class _StallingKind(ModelKind):
+    name = "stalling"
+    fields = (dataclasses.replace(fields.SEED),)
+
+    def default_config(self):
+        return _StallConfig()
+
+    def planned_steps(self, config, pictures):
+        return 3
+
+    def trainer(self, train, config):
+        return _Stalling(config)
+
+    def arrays(self, classifier):  # pragma: no cover - never saved
+        return {}
+
+    def load(self, arrays, metadata, path):  # pragma: no cover
+        raise NotImplementedError
+
+
+def test_a_run_that_stops_is_recorded_by_its_reason_and_scored(tiny_data):
+    data = dataset.load(tiny_data)
+    with kinds.registered(_StallingKind()) as kind:
+        records = sweeps.run_all(sweeps.seed_sweep(data, kind.default_config(), [4, 5], folds=2))
+    assert [r.status for r in records] == [sweeps.DEAD_LAYER] * 2
+    assert [r.seed for r in records] == [4, 5] and records[0].message == "the units went quiet"
+    one = records[0]
+    assert one.iterations_done == 1 and one.final_cost == 0.7
+    # the model reached (always "non-cat") is scored on both splits and every fold
+    expected = float(np.mean(data.test.y == 0))
+    assert one.test_accuracy == pytest.approx(expected)
+    assert one.cv.statuses == (sweeps.DEAD_LAYER,) * 2 and sum(one.cv.sizes) == len(data.train)

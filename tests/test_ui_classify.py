@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 import shiboken6
-from PIL import Image
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QDragEnterEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QListView
 
-from catgui.core import network, persistence, prediction
-from catgui.core.kinds.network_kind import NetworkClassifier
+from catgui.core import prediction
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.drop_area import DropArea
 from catgui.ui.classify.model import (
@@ -29,57 +26,29 @@ from catgui.ui.classify.model import (
 )
 from catgui.ui.classify.tab import NO_MODEL, ClassifyTab
 from catgui.workers.base import running_workers
-from tests.qt_helpers import drag_enter, drop_files, file_mime
+from tests.classify_helpers import (
+    drop,
+    make_model,
+    shown_tab,
+    state_with_a_model,
+    wait_idle,
+    write_pictures,
+)
+from tests.qt_helpers import file_mime
 
 pytestmark = pytest.mark.gui
 
 
-def make_model(seed: int) -> persistence.Model:
-    net = network.initialize((12288, 4, 1), seed=seed)
-    return persistence.Model(
-        NetworkClassifier(net), metadata={"name": f"test model {seed}", "kind": "dnn"}
-    )
-
-
-def write_pictures(folder: Path, count: int, seed: int = 0, suffix: str = ".png") -> list[Path]:
-    rng = np.random.default_rng(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(count):
-        h, w = int(rng.integers(30, 150)), int(rng.integers(30, 150))
-        path = folder / f"photo {i:03d}{suffix}"  # a space, as real file names have
-        Image.fromarray(rng.integers(0, 256, size=(h, w, 3), dtype=np.uint8)).save(path)
-        paths.append(path)
-    return paths
-
-
 @pytest.fixture
 def state(tmp_path) -> AppState:
-    state = AppState(tmp_path / "models")
-    state.set_model(make_model(0))
-    return state
+    return state_with_a_model(tmp_path)
 
 
 @pytest.fixture
 def tab(qtbot, state) -> ClassifyTab:
-    widget = ClassifyTab(state)
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
+    widget = shown_tab(qtbot, state)
     yield widget
     widget.shutdown()
-
-
-def drop(area: DropArea, paths: list[Path]) -> None:
-    """Drop ``paths`` on ``area``; it is highlighted while they hover and not after."""
-    assert drag_enter(area, paths).isAccepted()
-    assert area.is_highlighted()
-    drop_files(area, paths)
-    assert not area.is_highlighted()
-
-
-def wait_idle(qtbot, tab: ClassifyTab) -> None:
-    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
 
 
 def rows(tab: ClassifyTab) -> list[dict]:

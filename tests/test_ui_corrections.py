@@ -9,26 +9,24 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
-from test_ui_classify import make_model, wait_idle, write_pictures
 
 from catgui.core import corrections, paths
 from catgui.ui.classify import correction_buttons as cb
 from catgui.ui.classify.corrections_dialog import CorrectionsDialog
 from catgui.ui.classify.tab import ClassifyTab
+from tests.classify_helpers import (
+    shown_tab,
+    state_with_a_model,
+    wait_idle,
+    write_pictures,
+)
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def tab(qtbot, tmp_path):
-    from catgui.ui.app_state import AppState
-
-    state = AppState(tmp_path / "models")
-    state.set_model(make_model(0))
-    widget = ClassifyTab(state)
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
+    widget = shown_tab(qtbot, state_with_a_model(tmp_path), size=(1000, 700))
     yield widget
     widget.shutdown()
 

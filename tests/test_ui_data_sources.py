@@ -68,9 +68,9 @@ def test_folder_import_reports_skips_activates_and_trains(
     assert model is not None and model.path is not None
     saved = persistence.load(model.path).metadata
     source = saved["data_source"]
-    assert source["train"][0]["kind"] == "folder"
+    assert source["train"][0]["source"] == "folder"
     assert source["train"][0]["path"] == str(pictures.absolute())
-    assert source["test"]["kind"] == "holdout" and saved["test_size"] == 8
+    assert source["test"]["source"] == "holdout" and saved["test_size"] == 8
     assert source["skipped_count"] == 1
     text = window.model_status.text()
     assert evaluation.accuracy_text(model.test_accuracy, 8) in text
@@ -137,7 +137,7 @@ def test_train_imports_first_when_the_choice_is_not_in_use(qtbot, window, state,
     tab.form.set_field("iterations", "20")
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
         qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
-    assert state.model.metadata["data_source"]["train"][0]["kind"] == "folder"
+    assert state.model.metadata["data_source"]["train"][0]["source"] == "folder"
     assert len(state.dataset.test) == 8
 
 
@@ -161,7 +161,7 @@ def test_l2_logistic_regression_trains_through_the_worker(qtbot, window, state):
 def test_the_l2_penalty_c_is_a_field_of_its_own(qtbot, window, state):
     form = window.train_tab.form
     assert not form.edits["c"].isEnabled()  # the deep network has no penalty
-    assert "only the l2" in form.edits["c"].toolTip().lower()
+    assert "no l2 penalty" in form.edits["c"].toolTip().lower()
     form.kind.setCurrentIndex(form.kind.findData("logreg-l2"))
     assert form.edits["c"].isEnabled() and form.edits["c"].text() == "1000"
     for text, reason in (("0", "above 0"), ("-3", "above 0"), ("lots", "a number like 1000")):

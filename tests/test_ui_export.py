@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from catgui.core import export, persistence
 from catgui.ui import model_exporter
+from tests.data_helpers import ROOT
 
 pytestmark = pytest.mark.gui
 ort = pytest.importorskip("onnxruntime")

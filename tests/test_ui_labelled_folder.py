@@ -9,25 +9,27 @@ from catgui.core import evaluation, labelled_folder, prediction
 from catgui.ui.app_state import AppState
 from catgui.ui.classify.drop_area import DropArea
 from catgui.ui.classify.tab import ClassifyTab
+from tests.classify_helpers import (
+    drop,
+    make_model,
+    shown_tab,
+    state_with_a_model,
+    wait_idle,
+    write_pictures,
+)
 from tests.folder_helpers import make_folder
-from tests.test_ui_classify import drop, make_model, wait_idle, write_pictures
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def state(tmp_path) -> AppState:
-    state = AppState(tmp_path / "models")
-    state.set_model(make_model(0))
-    return state
+    return state_with_a_model(tmp_path)
 
 
 @pytest.fixture
 def tab(qtbot, state) -> ClassifyTab:
-    widget = ClassifyTab(state)
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
+    widget = shown_tab(qtbot, state)
     yield widget
     widget.shutdown()
 

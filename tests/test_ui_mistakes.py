@@ -100,7 +100,7 @@ def test_model_change_refreshes(qtbot, tiny_data):
 
 
 def test_data_set_change_refreshes(qtbot, tiny_data, tmp_path):
-    from conftest import write_h5_pair
+    from tests.data_helpers import write_h5_pair
 
     state, tab = _tab(qtbot)
     state.open_dataset(tiny_data)

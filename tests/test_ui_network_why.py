@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from catgui.core import heatmap, persistence
 from catgui.ui.mistakes.image_viewer import ImageViewer
-from tests.test_ui_why_compare import _classified, _items, _previews, _tab
+from tests.why_helpers import classified, mistake_items, previews, wide_tab
 
 pytestmark = pytest.mark.gui
 DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default.npz"
@@ -27,13 +27,13 @@ def test_why_is_enabled_for_the_default_network_and_shows_its_occlusion_maps(
     state.set_model(persistence.load(DEFAULT))
     classifier = state.model.classifier
     assert classifier.kind == "dnn" and classifier.cannot_explain is None
-    tab = _tab(qtbot, state, settings)
-    _classified(qtbot, tab, tmp_path)
+    tab = wide_tab(qtbot, state, settings)
+    classified(qtbot, tab, tmp_path)
     why = tab.status_row.why_button
     assert why.isEnabled()
     qtbot.mouseClick(why, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
-    for row, (_key, shown) in enumerate(_previews(tab)):
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in previews(tab)), timeout=30_000)
+    for row, (_key, shown) in enumerate(previews(tab)):
         square = tab.results.entry(row).seen
         assert square.shape == (64, 64, 3)
         expected = heatmap.overlay(square, classifier.evidence(square, "occlusion"))
@@ -44,7 +44,7 @@ def test_why_is_enabled_for_the_default_network_and_shows_its_occlusion_maps(
 
 def test_the_large_view_explains_the_default_network(qtbot):
     classifier = persistence.load(DEFAULT).classifier
-    items = _items()
+    items = mistake_items()
     viewer = ImageViewer(items, 0, classifier=classifier)
     qtbot.addWidget(viewer)
     viewer.show()
@@ -64,28 +64,28 @@ def test_clicking_a_heat_map_opens_it_large_with_its_legend_beside_it(
     from catgui.ui.classify.why_view import SIDE
 
     state.set_model(persistence.load(DEFAULT))
-    tab = _tab(qtbot, state, settings)
-    _classified(qtbot, tab, tmp_path)
+    tab = wide_tab(qtbot, state, settings)
+    classified(qtbot, tab, tmp_path)
     qtbot.mouseClick(tab.status_row.why_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in previews(tab)), timeout=30_000)
     tab.results_view.click_button(0, PREVIEW)  # what a click on the preview does
     view = tab.why_view
     assert view is not None and view.isVisible()
     assert view.picture.pixmap().width() == SIDE  # large, not the row's ~90 px
-    assert _previews(tab)[0][0].startswith("why")  # the row did not revert silently
+    assert previews(tab)[0][0].startswith("why")  # the row did not revert silently
     legend = view.findChild(type(view.picture), "whyLegend").text()
     assert "evidence for cat" in legend and tab.results.entry(0).name in legend
     qtbot.mouseClick(view.hide_button, Qt.MouseButton.LeftButton)  # asked for: the plain picture
-    assert not _previews(tab)[0][0].startswith("why")
+    assert not previews(tab)[0][0].startswith("why")
     tab.results_view.click_button(0, PREVIEW)  # a plain picture: shows its heat map again
-    qtbot.waitUntil(lambda: _previews(tab)[0][0].startswith("why"), timeout=30_000)
+    qtbot.waitUntil(lambda: previews(tab)[0][0].startswith("why"), timeout=30_000)
     tab.shutdown()
 
 
 def test_the_heat_maps_legend_is_beside_why_not_over_each_picture(qtbot, state, settings, tmp_path):
     state.set_model(persistence.load(DEFAULT))
-    tab = _tab(qtbot, state, settings)
-    _classified(qtbot, tab, tmp_path)
+    tab = wide_tab(qtbot, state, settings)
+    classified(qtbot, tab, tmp_path)
     legend = tab.status_row.why_legend
     assert not legend.isVisible()
     view = tab.results_view
@@ -99,7 +99,7 @@ def test_the_heat_maps_legend_is_beside_why_not_over_each_picture(qtbot, state, 
         return pixels(view.viewport().grab().toImage(), corner)
 
     qtbot.mouseClick(tab.status_row.why_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in previews(tab)), timeout=30_000)
     assert legend.isVisible() and "cat" in legend.text() and "not" in legend.text()
     qtbot.wait(20)
     dark = corner_pixels().reshape(-1, 3).sum(axis=1) < 60  # a legend's near-black plate

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from folder_helpers import make_folder
 from PySide6.QtCore import Qt
-from test_ui_classify import make_model, wait_idle, write_pictures
 
 from catgui.core import evaluation, persistence, sources
 from catgui.core import network as nn
@@ -17,6 +15,8 @@ from catgui.ui.app_state import AppState
 from catgui.ui.classify.model import UNSURE, band_around, label_for
 from catgui.ui.classify.tab import ClassifyTab
 from catgui.ui.mistakes.tab import MistakesTab
+from tests.classify_helpers import make_model, wait_idle, write_pictures
+from tests.folder_helpers import make_folder
 
 pytestmark = pytest.mark.gui
 

@@ -23,8 +23,8 @@ from catgui.ui import model_files
 from catgui.ui import settings as remembered
 from catgui.ui.main_window import MainWindow
 from catgui.workers.base import running_workers
+from tests.classify_helpers import make_model, write_pictures
 from tests.folder_helpers import make_folder
-from tests.test_ui_classify import make_model, write_pictures
 
 pytestmark = pytest.mark.gui
 
@@ -61,14 +61,14 @@ def test_a_correction_never_silently_joins_the_articles_recipe(
     _correct_one_picture(qtbot, window, tmp_path)
     window.tabs.setCurrentWidget(window.train_tab)
     sources = window.train_tab.data_box.sources
-    assert sources.kind() == "article"
+    assert sources.chosen() == "article"
     box = sources.corrections
     assert box.text() == "Include my corrections (1)" and box.isEnabled()
     assert not box.isChecked()  # the article's recipe stays the article's
     # default settings on the article's pictures: trained on the article's pictures only
     _train(qtbot, window)
     run = window.train_tab.pending.model
-    assert [p["kind"] for p in (run.metadata.get("data_source") or {}).get("train", [])] in (
+    assert [p["source"] for p in (run.metadata.get("data_source") or {}).get("train", [])] in (
         [],
         ["article"],
     )
@@ -79,7 +79,7 @@ def test_a_correction_never_silently_joins_the_articles_recipe(
     _train(qtbot, window)
     run = window.train_tab.pending.model
     parts = run.metadata["data_source"]["train"]
-    assert [p["kind"] for p in parts] == ["article", "corrections"]
+    assert [p["source"] for p in parts] == ["article", "corrections"]
     assert "Trained with 1 of your correction" in window.train_tab.summary.details.text()
     # Restore defaults unticks them again
     qtbot.mouseClick(window.train_tab.buttons.defaults_button, Qt.MouseButton.LeftButton)
@@ -434,7 +434,7 @@ def test_the_familiarity_badge_says_what_it_means(qtbot, asking_window, tmp_path
 def test_not_imported_yet_is_said_only_when_it_is_true(qtbot, asking_window, tmp_path):
     box = asking_window.train_tab.data_box
     sources = box.sources
-    assert sources.kind() == "article" and box.is_current()
+    assert sources.chosen() == "article" and box.is_current()
     assert "Not imported yet" not in box.status.text()
     assert not box.status.apply_button.isVisibleTo(box)
     sources.source.setCurrentIndex(sources.source.findData("folder"))  # no folder chosen yet

@@ -6,22 +6,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import write_h5_pair
 from PySide6.QtCore import QSettings, Qt
 
 from catgui.core import backbone, dataset, explain, heatmap, persistence, pictures, prediction
-from catgui.core.evaluation import Mistake
 from catgui.core.kinds.pretrained import PretrainedConfig
 from catgui.core.steps import run_to_end
 from catgui.core.training_run import TrainingRun
 from catgui.ui import settings as remembered
-from catgui.ui.classify.model import PreviewRole, SecondRole
-from catgui.ui.classify.tab import ClassifyTab
+from catgui.ui.classify.model import SecondRole
 from catgui.ui.common.qimages import to_qimage
 from catgui.ui.mistakes.image_viewer import ImageViewer
-from catgui.ui.mistakes.model import MistakeItem
+from tests.classify_helpers import make_model
+from tests.data_helpers import write_h5_pair
 from tests.model_helpers import save_model
-from tests.test_ui_classify import make_model, write_pictures
+from tests.why_helpers import classified, mistake_items, previews, wide_tab
 
 pytestmark = [
     pytest.mark.gui,
@@ -53,31 +51,6 @@ def settings(tmp_path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def _tab(qtbot, state, settings) -> ClassifyTab:
-    tab = ClassifyTab(state, settings)
-    qtbot.addWidget(tab)
-    tab.resize(1100, 700)
-    tab.show()
-    return tab
-
-
-def _classified(qtbot, tab, tmp_path, count=2) -> list[Path]:
-    paths = write_pictures(tmp_path / "pics", count, seed=4)
-    tab.add_paths([str(p) for p in paths])
-    qtbot.waitUntil(
-        lambda: (
-            not tab.is_busy() and tab.results.rowCount() == count and not tab.insights.is_busy()
-        ),
-        timeout=30_000,
-    )
-    return paths
-
-
-def _previews(tab) -> list[tuple[str, np.ndarray]]:
-    results = tab.results
-    return [results.index(r).data(PreviewRole) for r in range(results.rowCount())]
-
-
 def _image_bytes(pixmap) -> bytes:
     image = pixmap.toImage().convertToFormat(to_qimage(np.zeros((1, 1, 3), np.uint8)).format())
     return bytes(image.constBits())[: image.sizeInBytes()]
@@ -88,16 +61,16 @@ def test_why_shows_each_rows_heat_map_and_one_row_can_be_plain_again(
 ):
     state.set_model(persistence.load(photo_model_path))
     classifier = state.model.classifier
-    tab = _tab(qtbot, state, settings)
-    _classified(qtbot, tab, tmp_path)
+    tab = wide_tab(qtbot, state, settings)
+    classified(qtbot, tab, tmp_path)
     why = tab.status_row.why_button
     assert why.isEnabled() and "red" in why.toolTip() and "blue" in why.toolTip()
-    plain = _previews(tab)
+    plain = previews(tab)
     assert all(key.startswith("input") for key, _ in plain)
 
     qtbot.mouseClick(why, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
-    for row, (_key, shown) in enumerate(_previews(tab)):
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in previews(tab)), timeout=30_000)
+    for row, (_key, shown) in enumerate(previews(tab)):
         entry = tab.results.entry(row)
         square = entry.seen  # the 224 square the pretrained model read from the file
         assert square.shape == (224, 224, 3)
@@ -116,12 +89,12 @@ def test_why_shows_each_rows_heat_map_and_one_row_can_be_plain_again(
     rect = view.delegate.rects(view.visualRect(tab.results.index(0)))["input"]
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert tab.why_view is not None and tab.why_view.isVisible()  # a click opens it large
-    assert all(k.startswith("why") for k, _ in _previews(tab))  # and reverts nothing
+    assert all(k.startswith("why") for k, _ in previews(tab))  # and reverts nothing
     qtbot.mouseClick(tab.why_view.hide_button, Qt.MouseButton.LeftButton)  # this row: plain
-    keys = [k for k, _ in _previews(tab)]
+    keys = [k for k, _ in previews(tab)]
     assert keys[0].startswith("input") and keys[1].startswith("why")
     qtbot.mouseClick(why, Qt.MouseButton.LeftButton)  # off: every row plain again
-    assert all(k.startswith("input") for k, _ in _previews(tab))
+    assert all(k.startswith("input") for k, _ in previews(tab))
     tab.shutdown()
 
 
@@ -129,8 +102,8 @@ def test_why_is_disabled_for_a_kind_that_cannot_explain_and_says_why(
     qtbot, state, settings, tmp_path
 ):
     state.set_model(unexplained_model(0))
-    tab = _tab(qtbot, state, settings)
-    _classified(qtbot, tab, tmp_path)
+    tab = wide_tab(qtbot, state, settings)
+    classified(qtbot, tab, tmp_path)
     why = tab.status_row.why_button
     assert not why.isEnabled()
     assert NO_WHY_REASON in why.toolTip()
@@ -138,33 +111,33 @@ def test_why_is_disabled_for_a_kind_that_cannot_explain_and_says_why(
     view = tab.results_view
     rect = view.delegate.rects(view.visualRect(tab.results.index(0)))["input"]
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert all(k.startswith("input") for k, _ in _previews(tab))
+    assert all(k.startswith("input") for k, _ in previews(tab))
     assert not tab.insights.is_busy()
     tab.shutdown()
 
 
 def test_heat_maps_follow_a_model_change(qtbot, state, settings, tmp_path, photo_model_path):
     state.set_model(persistence.load(photo_model_path))
-    tab = _tab(qtbot, state, settings)
-    _classified(qtbot, tab, tmp_path)
+    tab = wide_tab(qtbot, state, settings)
+    classified(qtbot, tab, tmp_path)
     tab.insights.set_why(True)
-    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in _previews(tab)), timeout=30_000)
-    first = [k for k, _ in _previews(tab)]
+    qtbot.waitUntil(lambda: all(k.startswith("why") for k, _ in previews(tab)), timeout=30_000)
+    first = [k for k, _ in previews(tab)]
 
     state.set_model(persistence.load(photo_model_path))  # another model (the same answers)
     new = state.model.classifier
-    assert all(not k.startswith("why") or k not in first for k, _ in _previews(tab))  # not stale
+    assert all(not k.startswith("why") or k not in first for k, _ in previews(tab))  # not stale
     qtbot.waitUntil(
         lambda: (
-            all(k.startswith("why") for k, _ in _previews(tab))
+            all(k.startswith("why") for k, _ in previews(tab))
             and all(tab.results.entry(r).overlay_for is new for r in range(2))
         ),
         timeout=30_000,
     )
-    assert not {k for k, _ in _previews(tab)} & set(first)
+    assert not {k for k, _ in previews(tab)} & set(first)
 
     state.set_model(unexplained_model(1))  # cannot explain: plain previews, the button says why
-    assert all(k.startswith("input") for k, _ in _previews(tab))
+    assert all(k.startswith("input") for k, _ in previews(tab))
     assert NO_WHY_REASON in tab.status_row.why_button.toolTip()
     qtbot.waitUntil(lambda: not tab.is_busy() and not tab.insights.is_busy(), timeout=30_000)
     tab.shutdown()
@@ -182,9 +155,9 @@ def test_compare_shows_the_second_models_answer_for_each_file(
     article = save_model(tmp_path / "models", "article", seed=2)
     active, second = (photo_model_path, article) if photo_active else (article, photo_model_path)
     state.set_model(persistence.load(active))
-    tab = _tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     assert tab.status_row.compare_combo.current_path() == ""  # off by default
-    paths = _classified(qtbot, tab, tmp_path, count=3)
+    paths = classified(qtbot, tab, tmp_path, count=3)
     assert _second(tab) == [None] * 3
 
     tab.status_row.compare_combo.choose(str(second))
@@ -208,13 +181,13 @@ def test_compare_shows_the_second_models_answer_for_each_file(
 def test_the_comparison_is_remembered(qtbot, state, settings, tmp_path):
     second = save_model(tmp_path / "models", "other", seed=3)
     state.set_model(make_model(0))
-    tab = _tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     tab.set_comparison(second)
     tab.shutdown()
-    again = _tab(qtbot, state, settings)
+    again = wide_tab(qtbot, state, settings)
     assert again.status_row.compare_combo.current_path() == str(second)
     assert again.insights.second_model is not None
-    _classified(qtbot, again, tmp_path)
+    classified(qtbot, again, tmp_path)
     qtbot.waitUntil(lambda: all(s and s[1] is not None for s in _second(again)), timeout=30_000)
     again.shutdown()
 
@@ -226,26 +199,16 @@ def test_a_comparison_model_that_cannot_be_read_is_explained_and_forgotten(
     bad.write_bytes(b"not a model")
     remembered.remember_compare_with(settings, bad)
     state.set_model(make_model(0))
-    tab = _tab(qtbot, state, settings)
+    tab = wide_tab(qtbot, state, settings)
     assert "Cannot compare with that model" in tab.notice.text()
     assert tab.status_row.compare_combo.current_path() == ""
     assert remembered.compare_with(settings) == ""
     tab.shutdown()
 
 
-def _items(count: int = 2) -> list[MistakeItem]:
-    rng = np.random.default_rng(7)
-    items = []
-    for i in range(count):
-        pixels = rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)
-        mistake = Mistake(index=i, label=1, predicted=0, probability=0.2)
-        items.append(MistakeItem(mistake, to_qimage(pixels), None, pixels))
-    return items
-
-
 def test_the_large_view_shows_why_off_the_gui_thread(qtbot, photo_model_path):
     classifier = persistence.load(photo_model_path).classifier
-    items = _items()
+    items = mistake_items()
     viewer = ImageViewer(items, 0, classifier=classifier)
     qtbot.addWidget(viewer)
     viewer.show()
@@ -266,7 +229,7 @@ def test_the_large_view_shows_why_off_the_gui_thread(qtbot, photo_model_path):
 
 
 def test_the_large_view_says_why_a_kind_cannot(qtbot):
-    viewer = ImageViewer(_items(), 0, classifier=unexplained_model(0).classifier)
+    viewer = ImageViewer(mistake_items(), 0, classifier=unexplained_model(0).classifier)
     qtbot.addWidget(viewer)
     assert not viewer.why_button.isEnabled()
     assert NO_WHY_REASON in viewer.why_button.toolTip()

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from PIL import Image
 
 from catgui import __version__ as catgui_version
+from tests.data_helpers import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -19,7 +20,7 @@ from pathlib import Path
 from shutil import which
 
 from catgui.commands import EXIT_OK
-from catgui.core import desktop_files
+from catgui.core import atomic, desktop_files
 from catgui.core.errors import CatguiError
 
 WINDOW_SCRIPT = "catgui-window"
@@ -31,7 +32,9 @@ def data_folder(prefix: str | None, env: dict | None = None) -> Path:
     """``PREFIX/share``; else ``$XDG_DATA_HOME`` (if absolute, as the spec asks), else
     ``~/.local/share``."""
     env = os.environ if env is None else env
-    if prefix:
+    if prefix is not None:
+        if not prefix.strip():
+            raise CatguiError("--prefix needs a folder (it was given an empty one)")
         return Path(prefix).expanduser().absolute() / "share"
     if sys.platform in ("darwin", "win32"):
         raise CatguiError(
@@ -80,14 +83,21 @@ def _contents(name: str, window: Path) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a hidden file in its folder, renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+    """Write ``data`` to ``path`` via a fresh hidden file in its folder, renamed into place
+    (a symbolic link planted at either name is replaced or never opened: never written
+    through)."""
+    atomic.write(path, lambda f: f.write(data), overwrite=True, what="file", durable=False)
+
+
+def _holds(path: Path, contents: bytes) -> bool:
+    """Whether ``path`` is already a plain file (not a link) holding exactly ``contents``."""
     try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(contents):
+        return False
+    return path.read_bytes() == contents
 
 
 def install(data: Path, window: Path) -> tuple[list[Path], list[Path]]:
@@ -96,16 +106,18 @@ def install(data: Path, window: Path) -> tuple[list[Path], list[Path]]:
     for name, relative in desktop_files.layout():
         path = data / relative
         contents = _contents(name, window)
+        done = f" ({len(written)} written before it: `catgui desktop uninstall` removes them)"
         try:
-            if path.is_file() and path.read_bytes() == contents:
+            if _holds(path, contents):
                 unchanged.append(path)
                 continue
             _write(path, contents)
         except OSError as exc:
-            done = f" ({len(written)} written before it: `catgui desktop uninstall` removes them)"
             raise CatguiError(
                 f"{path}: cannot write it ({exc.strerror or exc}){done if written else ''}"
             ) from None
+        except CatguiError as exc:
+            raise CatguiError(f"{exc}{done if written else ''}") from None
         written.append(path)
     return written, unchanged
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from catgui.core.errors import CatguiError
 def run(args: argparse.Namespace) -> int:
     from PIL import Image
 
-    from catgui.core import decision, heatmap, images, persistence
+    from catgui.core import atomic, decision, heatmap, images, persistence
 
     model = persistence.load(model_path(args.model))
     classifier = model.classifier
@@ -31,10 +32,13 @@ def run(args: argparse.Namespace) -> int:
     drawn = classifier.explanation_picture(square, method)
     p = float(classifier.classify([picture])[0])
     out = Path(args.out)
+    atomic.check_target(out, "heat map")
     try:
-        Image.fromarray(drawn).save(out)
-    except (OSError, ValueError) as exc:
+        buffer = io.BytesIO()
+        Image.fromarray(drawn).save(buffer, format=_format(out))
+    except (OSError, ValueError, KeyError) as exc:
         raise CatguiError(f"{out}: the heat map could not be written ({exc})") from None
+    atomic.write(out, lambda f: f.write(buffer.getvalue()), overwrite=True, what="heat map")
     label = decision.verdict(p)
     share = heatmap.share_for_cat(evidence)
     if args.json:
@@ -62,3 +66,16 @@ def run(args: argparse.Namespace) -> int:
                 f"blue against. Saved to {out}"
             )
     return EXIT_OK
+
+
+def _format(out: Path) -> str:
+    """Pillow's format for the file name's ending (PNG when it has none)."""
+    from PIL import Image
+
+    Image.init()
+    suffix = out.suffix.lower()
+    if not suffix:
+        return "PNG"
+    if suffix not in Image.EXTENSION:
+        raise ValueError(f"unknown picture ending {out.suffix!r}; use .png")
+    return Image.EXTENSION[suffix]

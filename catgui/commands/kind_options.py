@@ -34,6 +34,16 @@ def add_kind_options(train: argparse.ArgumentParser) -> None:
         )
 
 
+def method_help() -> str:
+    """``catgui explain --method``'s help: each kind's ways of answering "why cat?"."""
+    ways = "; ".join(
+        f"{', '.join(kind.explain_methods)} ({kind.name})"
+        for kind in kinds.all_kinds()
+        if kind.explain_methods
+    )
+    return f"how to explain: {ways}; default: the model's first, the most faithful"
+
+
 def _flag_help(field, table) -> str:
     """The field's tip and which kinds read it; a kind with a tip of its own says it."""
     users = [k for k in table if k.field(field.name) is not None]
@@ -75,7 +85,7 @@ def kind_config(args: argparse.Namespace):
 
 def _not_for(kind, field, table) -> str:
     users = [k for k in table if k.field(field.name) is not None]
-    why = kind.unused.get(field.name)
+    why = kind.why_unused(field)
     if len(users) == 1:
         label = users[0].label
         where = f"the {label[:1].lower()}{label[1:]} only (--model {users[0].name})"

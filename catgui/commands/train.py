@@ -10,18 +10,22 @@ import time
 from pathlib import Path
 
 from catgui.commands import EXIT_OK
-from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.errors import CatguiError
 
 
 def run(args: argparse.Namespace) -> int:
     from catgui.commands.kind_options import kind_config
-    from catgui.core import kinds, paths, persistence, runs
+    from catgui.core import kinds, persistence
+    from catgui.core.steps import run_to_end
+    from catgui.core.training_run import TrainingRun
 
     config = kind_config(args)
     kind = kinds.of_config(config)
+    out, into_folder = _check_out(args)  # before the training, not after
     recipe = _recipe(args)
     data = _prepare(recipe, quiet=args.json)
-    trainer = runs.make_trainer(data.train, config)
+    training = TrainingRun(data, config, save_in=out if into_folder else None)
+    trainer = training.trainer
     say = (lambda *a: None) if args.json else print
     if recipe.images is not None or len(data.source["train"]) > 1:  # not just the article's
         from catgui.core.source_info import summary_lines
@@ -33,29 +37,19 @@ def run(args: argparse.Namespace) -> int:
         f"({trainer.path} path), {kind.recipe_text(config)}"
     )
     every = kind.report_every
-    start = time.perf_counter()
-    diverged = None
-    try:
-        for step in trainer.steps():
-            if not math.isfinite(step.cost):  # preparing (e.g. reading pictures): no cost yet
-                if (step.iteration + 1) % 100 == 0:
-                    say(f"Prepared {step.iteration + 1} of {len(data.train)} pictures")
-            elif step.iteration % every == 0 or step.iteration == step.total - 1:
-                say(f"Cost after iteration {step.iteration}: {step.cost:.6f}")
-    except TrainingDiverged as exc:
-        diverged = exc
-    seconds = time.perf_counter() - start
-    if diverged is not None:
-        raise diverged
-    model = runs.build_model(trainer, data, seconds)
-    if args.out:
-        out = Path(args.out)
-        if out.is_dir():
-            path = runs.save_new(model, out)
-        else:
-            path = persistence.save(model, out, overwrite=args.overwrite)
-    else:
-        path = runs.save_new(model, paths.models_dir())
+
+    def report(step) -> None:
+        if not math.isfinite(step.cost):  # preparing (e.g. reading pictures): no cost yet
+            if (step.iteration + 1) % 100 == 0:
+                say(f"Prepared {step.iteration + 1} of {len(data.train)} pictures")
+        elif step.iteration % every == 0 or step.iteration == step.total - 1:
+            say(f"Cost after iteration {step.iteration}: {step.cost:.6f}")
+
+    outcome = run_to_end(training.steps(), report)  # TrainingDiverged: printed by main
+    if outcome.save_error is not None:
+        raise CatguiError(outcome.save_error)
+    model = outcome.model
+    path = outcome.saved or persistence.save(model, out, overwrite=args.overwrite)
     meta = model.metadata
     if args.json:
         print(
@@ -63,13 +57,13 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "costs": [
                         [i, c]
-                        for i, c in enumerate(trainer.costs)
+                        for i, c in enumerate(outcome.costs)
                         if i % every == 0 and math.isfinite(c)
                     ],
                     "train_accuracy": meta["train_accuracy"],
                     "test_accuracy": meta["test_accuracy"],
                     "test_interval_95": meta["test_interval_95"],
-                    "seconds": seconds,
+                    "seconds": outcome.seconds,
                     "training_path": trainer.path,
                     "model_path": str(path),
                     "train_size": meta["train_size"],
@@ -86,8 +80,25 @@ def run(args: argparse.Namespace) -> int:
         print(f"Test accuracy:  {accuracy_text(meta['test_accuracy'], meta['test_size'])}")
         for line in kind.findings(meta):
             print(line)
-        print(f"Trained in {seconds:.2f} s. Saved to {path}")
+        print(f"Trained in {outcome.seconds:.2f} s. Saved to {path}")
     return EXIT_OK
+
+
+def _check_out(args: argparse.Namespace) -> tuple[Path, bool]:
+    """Where the model will go and whether that is a folder (a new name inside it):
+    refused now, not after training, if it cannot be written there or an existing model
+    is in the way without ``--overwrite``."""
+    from catgui.core import atomic, paths, persistence
+
+    given = Path(args.out) if args.out else paths.models_dir()
+    if not args.out or given.is_dir():
+        atomic.check_writable(given, "model")
+        return given, True
+    out = persistence.target(given)
+    if out.exists() and not args.overwrite:
+        raise CatguiError(f"{out}: a model with this name exists already; add --overwrite")
+    atomic.check_writable(out, "model")
+    return given, False
 
 
 def _recipe(args: argparse.Namespace):
@@ -125,15 +136,19 @@ def _recipe(args: argparse.Namespace):
 
 def _prepare(recipe, quiet: bool):
     from catgui.core.sources import DataPreparation
+    from catgui.core.steps import run_to_end
 
-    prep = DataPreparation(recipe)
     live = not quiet and sys.stderr.isatty()
     last = 0.0
-    for p in prep.steps():
+
+    def show(p) -> None:
+        nonlocal last
         now = time.monotonic()
         if live and p.total and (now - last > 0.2 or p.done == p.total):
             last = now
             print(f"\rImporting {p.stage}: {p.done:,}/{p.total:,}", end="", file=sys.stderr)
+
+    data = run_to_end(DataPreparation(recipe).steps(), show)
     if live:
         print(file=sys.stderr)
-    return prep.result
+    return data

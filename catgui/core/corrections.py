@@ -21,6 +21,7 @@ from pathlib import Path
 from catgui.core import atomic, images
 from catgui.core.errors import CatguiError
 from catgui.core.paths import user_data_dir
+from catgui.core.regular_files import open_regular
 
 CLASS_DIRS = {True: "cat", False: "non-cat"}
 _HASH_DIGITS = 10
@@ -138,7 +139,7 @@ def count() -> int:
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
+        with open_regular(path, "a picture") as (f, _size):
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
@@ -164,7 +165,7 @@ def _suffix_from_content(path: Path) -> str:
 
 def _copy_atomic(source: Path, target: Path) -> None:
     def copy(out) -> None:
-        with open(source, "rb") as src:
+        with open_regular(source, "a picture") as (src, _size):
             shutil.copyfileobj(src, out)
 
     try:

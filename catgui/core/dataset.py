@@ -8,6 +8,7 @@ Each file holds ``{split}_set_x`` (m, 64, 64, 3) uint8 images and ``{split}_set_
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 from catgui.core import pictures
 from catgui.core.errors import CatguiError
 from catgui.core.paths import user_data_dir
+from catgui.core.regular_files import checked_stat
 
 IMAGE_SHAPE = (64, 64, 3)
 TRAIN_FILE = "train_catvnoncat.h5"
@@ -106,8 +108,9 @@ def load_split(path: str | os.PathLike, split: str) -> Split:
     import h5py  # local: keeps `import catgui.core.dataset` light
 
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise CatguiError(f"{path}: file not found")
+    checked_stat(path, "an HDF5 data set")  # a FIFO or a device is never opened
     try:
         h5 = h5py.File(path, "r")
     except OSError as exc:
@@ -141,13 +144,30 @@ def load_split(path: str | os.PathLike, split: str) -> Split:
     return Split(x=x, y=y.astype(np.int64), path=path, sha256=file_sha256(path))
 
 
+#: The most one array of an h5 data set may declare (the article's pictures: 7.7 MB),
+#: checked before it is read (a compressed file can declare far more than it holds).
+MAX_DATASET_BYTES = 4 << 30
+
+
 def _read(h5, path: Path, key: str) -> np.ndarray:
     if key not in h5:
         raise CatguiError(
             f"{path}: missing dataset {key!r} (has: {', '.join(h5.keys()) or 'nothing'})"
         )
+    item = h5[key]
+    shape, dtype = getattr(item, "shape", None), getattr(item, "dtype", None)
+    if shape is None or dtype is None:
+        raise CatguiError(f"{path}: {key!r} is not a dataset (a group?)")
+    declared = math.prod(shape) * dtype.itemsize
+    if declared > MAX_DATASET_BYTES:
+        raise CatguiError(
+            f"{path}: {key!r} declares shape {shape} ({declared / 2**30:.1f} GB), more than "
+            f"the {MAX_DATASET_BYTES >> 30} GB a data set may hold; not read"
+        )
     try:
-        return np.asarray(h5[key][()])
+        return np.asarray(item[()])
+    except MemoryError:
+        raise CatguiError(f"{path}: not enough memory to read {key!r}") from None
     except (OSError, TypeError, ValueError, AttributeError) as exc:
         raise CatguiError(f"{path}: cannot read {key!r} ({exc})") from None
 

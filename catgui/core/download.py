@@ -15,8 +15,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Generator
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
+from catgui.core import atomic
 from catgui.core import dataset as ds
 from catgui.core.errors import CatguiError
 from catgui.core.paths import user_data_dir
@@ -135,9 +136,9 @@ def _fetch(
                     f"than the data set; refused"
                 )
             sizes[name] = length
-        tmp = _temp_file(target)
+        tmp, out = _temp_file(target)
         try:
-            digest, received = yield from _stream(response, tmp, url)
+            digest, received = yield from _stream(response, out, tmp, url)
             if length is not None and received != length:
                 raise CatguiError(
                     f"could not download {url}: received {received} of {length} bytes "
@@ -160,15 +161,11 @@ def _fetch(
     sizes[name] = received
 
 
-def _stream(response, tmp: Path, url: str) -> Generator[int, None, tuple[str, int]]:
-    """Copy the body into ``tmp`` chunk by chunk, yielding the bytes so far; return
-    (sha256 hex, bytes)."""
+def _stream(response, out: BinaryIO, tmp: Path, url: str) -> Generator[int, None, tuple[str, int]]:
+    """Copy the body into ``out`` (the fresh temporary file ``tmp``, open) chunk by chunk,
+    yielding the bytes so far; return (sha256 hex, bytes). ``out`` is closed."""
     digest = hashlib.sha256()
     received = 0
-    try:
-        out = open(tmp, "wb")  # noqa: SIM115 (closed below, also on error)
-    except OSError as exc:
-        raise CatguiError(f"{tmp.parent}: cannot write here ({exc.strerror or exc})") from None
     with out:
         while True:
             try:
@@ -200,13 +197,14 @@ def _stream(response, tmp: Path, url: str) -> Generator[int, None, tuple[str, in
     return digest.hexdigest(), received
 
 
-def _temp_file(target: Path) -> Path:
+def _temp_file(target: Path) -> tuple[Path, BinaryIO]:
+    """A fresh temporary file beside ``target`` (never reopened by its name), open."""
     try:
+        atomic.sweep(target.parent)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as exc:
         raise CatguiError(f"{target.parent}: cannot write here ({exc.strerror or exc})") from None
-    os.close(fd)
-    return Path(name)
+    return Path(name), os.fdopen(fd, "wb")
 
 
 def _content_length(response) -> int | None:

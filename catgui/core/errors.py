@@ -12,8 +12,18 @@ class CatguiError(Exception):
 
 
 class TrainingDiverged(CatguiError):
-    """The cost became NaN or infinite; the last finite parameters are kept."""
+    """Training cannot go on; the last finite parameters are kept.
 
-    def __init__(self, message: str, iteration: int) -> None:
+    ``reason`` says why, as one of the class's constants: :attr:`COST` (the cost became NaN
+    or infinite) or :attr:`DEAD_LAYER` (every unit of a hidden layer is zero for every
+    picture, so the network can no longer learn). Callers tell the two apart by it, never
+    by the message.
+    """
+
+    COST = "diverged"
+    DEAD_LAYER = "dead layer"
+
+    def __init__(self, message: str, iteration: int, reason: str = COST) -> None:
         super().__init__(message)
         self.iteration = iteration
+        self.reason = reason

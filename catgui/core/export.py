@@ -116,6 +116,7 @@ def target(path: str | Path, name: str) -> Path:
     path = Path(path)
     if path.is_dir():
         return path / (name + SUFFIX)
+    atomic.check_target(path, "file")
     return path if path.suffix.lower() == SUFFIX else path.with_name(path.name + SUFFIX)
 
 

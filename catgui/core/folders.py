@@ -22,7 +22,7 @@ decoded picture at a time. The result is cached by :mod:`catgui.core.folder_cach
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from catgui.core.errors import CatguiError
 from catgui.core.folder_images import ClassFolder, FolderImages, content_sha256
 from catgui.core.folder_scan import CAT, CLASS_NAMES, NON_CAT, Skipped, class_of
 from catgui.core.parallel import default_workers, map_in_order
+from catgui.core.steps import run_to_end
 
 __all__ = [
     "CAT",
@@ -70,8 +71,9 @@ class FolderImport:
     and the corrections folder may hold one class, and the corrections folder may be
     missing (``missing_ok``).
 
-    Use ``for p in job.steps(): ...`` (stop whenever you like; nothing is cached then),
-    or :meth:`run`. After the steps end, :attr:`result` holds the :class:`FolderImages`.
+    :meth:`steps` yields progress and returns the :class:`FolderImages` (the generator
+    convention of :mod:`catgui.core.steps`; stop whenever you like, nothing is cached
+    then); :meth:`run` imports to the end without watching.
     """
 
     def __init__(
@@ -90,28 +92,24 @@ class FolderImport:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         #: Decoding threads (default: up to 4, one per processor); results keep file order.
         self.workers = max(1, workers) if workers is not None else default_workers()
-        self.result: FolderImages | None = None
         #: Set when the cache could not be written (the import itself succeeded).
         self.cache_warning: str | None = None
 
     def run(self) -> FolderImages:
         """Import to the end without watching; return the result."""
-        for _ in self.steps():
-            pass
-        assert self.result is not None
-        return self.result
+        return run_to_end(self.steps())
 
-    def steps(self) -> Iterator[ImportProgress]:
-        """Scan, then decode one file per step (or read the cache in one step)."""
+    def steps(self) -> Generator[ImportProgress, None, FolderImages]:
+        """Scan, then decode one file per step (or read the cache in one step); return
+        the imported pictures."""
         scan = folder_scan.scan(self.folder, self.require_both, self.missing_ok)
         total = len(scan.candidates)
         cache = folder_cache.path_for(self.folder, self.cache_dir) if self.use_cache else None
         if cache is not None:
             cached = folder_cache.read(cache, self.folder, scan.fingerprint)
             if cached is not None:
-                self.result = cached
                 yield ImportProgress(total, total, None)
-                return
+                return cached
         yield ImportProgress(0, total, None)
         x = np.empty((total, images.SIZE, images.SIZE, 3), dtype=np.uint8)
         y = np.empty(total, dtype=np.int64)
@@ -136,7 +134,7 @@ class FolderImport:
         counts = {name: 0 for name, _ in scan.class_folders}
         for rel in files:
             counts[rel.split("/", 1)[0]] += 1
-        self.result = FolderImages(
+        result = FolderImages(
             folder=self.folder,
             x=x,
             y=y,
@@ -146,8 +144,9 @@ class FolderImport:
             ignored_folders=tuple(scan.ignored),
             fingerprint=scan.fingerprint,
         )
-        if cache is not None and total and not folder_cache.write(cache, self.result):
+        if cache is not None and total and not folder_cache.write(cache, result):
             self.cache_warning = f"{cache}: the import cache could not be written"
+        return result
 
 
 def _decode(path: Path) -> tuple[np.ndarray | None, str]:

@@ -16,14 +16,17 @@ Geometry and colour, the same for the CLI, the GUI and folder data sets:
 from __future__ import annotations
 
 import os
+import stat
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from catgui.core.errors import CatguiError
+from catgui.core.regular_files import open_regular
 
 SIZE = 64
 #: File endings the folder walk picks up; files given one by one are tried whatever their name.
@@ -88,22 +91,38 @@ def load(
     Raises :class:`CatguiError` naming the file and the problem for anything that is not
     a readable image.
     """
-    from PIL import Image, ImageOps
+    from PIL import Image
 
     path = Path(path)
-    if path.is_dir():
-        raise CatguiError(f"{path}: is a folder, not an image")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise CatguiError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if size == 0:
-        raise CatguiError(f"{path}: the file is empty (0 bytes)")
+    with open_regular(path, "an image") as (f, size):
+        if size == 0:
+            raise CatguiError(f"{path}: the file is empty (0 bytes)")
+        rgb, width, height = _decode(path, f, sizes)
+    pixels = np.asarray(_square_resize(rgb, SIZE), dtype=np.uint8)
+    squares = {s: np.asarray(_square_resize(rgb, s), dtype=np.uint8) for s in set(sizes) - {SIZE}}
+    thumb = None
+    if thumbnail_size:
+        small = rgb.copy()
+        small.thumbnail((thumbnail_size, thumbnail_size), Image.Resampling.BILINEAR)
+        thumb = np.asarray(small, dtype=np.uint8)
+    return Picture(
+        path=path,
+        pixels=pixels,
+        original_size=(width, height),
+        thumbnail=thumb,
+        squares=squares,
+    )
+
+
+def _decode(path: Path, f: BinaryIO, sizes: tuple[int, ...]):
+    """The RGB image in the open file ``f`` and its original width and height."""
+    from PIL import Image, ImageOps
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")  # bad EXIF
-            with Image.open(path) as img:
+            with Image.open(f) as img:
                 width, height = img.size
                 if width * height > MAX_PIXELS:
                     raise CatguiError(
@@ -125,20 +144,7 @@ def load(
         raise CatguiError(f"{path}: not enough memory to decode this image") from None
     except Exception as exc:  # noqa: BLE001 - Pillow's decoders raise many types on bad data
         raise CatguiError(f"{path}: the image could not be decoded ({_describe(exc)})") from None
-    pixels = np.asarray(_square_resize(rgb, SIZE), dtype=np.uint8)
-    squares = {s: np.asarray(_square_resize(rgb, s), dtype=np.uint8) for s in set(sizes) - {SIZE}}
-    thumb = None
-    if thumbnail_size:
-        small = rgb.copy()
-        small.thumbnail((thumbnail_size, thumbnail_size), Image.Resampling.BILINEAR)
-        thumb = np.asarray(small, dtype=np.uint8)
-    return Picture(
-        path=path,
-        pixels=pixels,
-        original_size=(width, height),
-        thumbnail=thumb,
-        squares=squares,
-    )
+    return rgb, width, height
 
 
 def from_array(array: np.ndarray) -> np.ndarray:
@@ -218,39 +224,61 @@ def iter_image_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path,
     ``problem`` is ``None`` for a file to decode, else a message naming the path.
 
     Inside folders only files with an image ending are taken; symbolic-link loops are
-    followed once. A folder with no images yields a problem saying so, instead of
-    silently nothing.
+    followed once. A folder with no images yields a problem saying so, and a folder (or
+    subfolder) that cannot be read yields one saying why ("cannot be read (Permission
+    denied)"), instead of silently nothing.
     """
     # Files named directly are tried whatever their ending (the decoder decides).
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found, skipped = 0, 0
-            for item in _walk(path):
-                if item.suffix.lower() in IMAGE_SUFFIXES:
-                    found += 1
-                    yield item, None
-                else:
-                    skipped += 1
-            if not found:
-                detail = f" ({skipped:,} other files skipped)" if skipped else ""
-                yield path, f"{path}: no image files in this folder{detail}"
-        elif path.exists():
-            yield path, None
-        else:
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except FileNotFoundError:
             yield path, f"{path}: no such file or folder"
+            continue
+        except OSError as exc:
+            yield path, f"{path}: cannot be read ({exc.strerror or exc})"
+            continue
+        if not is_dir:
+            yield path, None
+            continue
+        found, skipped, unreadable = 0, 0, 0
+        for item, problem in _walk(path):
+            if problem:
+                unreadable += 1
+                yield item, problem
+            elif item.suffix.lower() in IMAGE_SUFFIXES:
+                found += 1
+                yield item, None
+            else:
+                skipped += 1
+        if not found and not unreadable:
+            detail = f" ({skipped:,} other files skipped)" if skipped else ""
+            yield path, f"{path}: no image files in this folder{detail}"
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Every file below ``root`` (``(path, None)``) in natural order (cat.2 before
+    cat.10), and ``(folder, problem)`` for each folder that cannot be read, in walk order."""
     from natsort import natsorted, ns  # 14 ms: not at start-up
 
     seen: set[str] = set()
-    for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, followlinks=True, onerror=errors.append):
+        yield from _unreadable(errors)
         real = os.path.realpath(folder)
         if real in seen:
             dirs[:] = []
             continue
         seen.add(real)
         dirs[:] = natsorted(dirs, alg=ns.IGNORECASE)
-        for name in natsorted(files, alg=ns.IGNORECASE):  # cat.2 before cat.10
-            yield Path(folder) / name
+        for name in natsorted(files, alg=ns.IGNORECASE):
+            yield Path(folder) / name, None
+    yield from _unreadable(errors)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[tuple[Path, str]]:
+    while errors:
+        exc = errors.pop(0)
+        where = Path(exc.filename) if exc.filename else Path("?")
+        yield where, f"{where}: cannot be read ({exc.strerror or exc})"

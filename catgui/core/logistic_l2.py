@@ -41,8 +41,6 @@ class L2Config:
     iterations: int = 100
     tolerance: float = 1e-8
 
-    kind = "logreg-l2"
-
     def validate(self) -> L2Config:
         if not (isinstance(self.c, (int, float)) and math.isfinite(self.c) and self.c > 0):
             raise CatguiError(f"the penalty strength C must be a number above 0, got {self.c!r}")

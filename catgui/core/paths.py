@@ -1,8 +1,15 @@
-"""Per-user folders, following each platform's convention (no Qt needed)."""
+"""Per-user folders, following each platform's convention (no Qt needed).
+
+One folder holds a profile: ``$CATGUI_HOME`` when it is set, else the platform's user
+data folder. Saved models (``models/``), the window's settings (``settings.ini``), the
+caches (``cache/``), corrections and the downloaded data set all live in it, so two
+profiles never mix. The models catgui ships stay read-only where they are installed.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -45,15 +52,63 @@ def shipped(checkout: Path, packaged: Path) -> Path:
 def models_dir() -> Path:
     """Where trained models are saved and listed.
 
-    ``$CATGUI_MODELS`` if set; otherwise the project's ``models/`` folder when it exists
-    (running from a checkout), else ``models/`` in the user's data folder.
+    ``$CATGUI_MODELS`` if set; else ``models/`` in ``$CATGUI_HOME`` when that is set (also
+    from a checkout: a profile keeps its own models); else the project's ``models/``
+    folder when running from a checkout; else ``models/`` in the user's data folder (an
+    installed catgui never writes into its package).
     """
     override = os.environ.get("CATGUI_MODELS")
     if override:
         return Path(override).expanduser()
+    if os.environ.get("CATGUI_HOME"):
+        return user_data_dir() / "models"
     if PROJECT_MODELS.is_dir():
         return PROJECT_MODELS
     return user_data_dir() / "models"
+
+
+SETTINGS_NAME = "settings.ini"
+
+
+def settings_path() -> Path:
+    """The window's settings file (INI): ``user_data_dir()/settings.ini``, in the profile."""
+    return user_data_dir() / SETTINGS_NAME
+
+
+def storage_problem() -> str | None:
+    """Why models, settings and caches cannot be kept in this profile, or ``None``.
+
+    A real trial in the profile folder and the models folder (each made if missing): a
+    fresh temporary file is created and removed, since permission bits do not tell for
+    root, read-only mounts or a full disk. Names the folder and the reason.
+    """
+    for folder in dict.fromkeys((user_data_dir(), models_dir())):
+        why = _cannot_write(folder)
+        if why:
+            setting = " ($CATGUI_HOME)" if os.environ.get("CATGUI_HOME") else ""
+            return (
+                f"Models, settings and caches cannot be kept: {why}{setting}. Trained models "
+                "stay open until catgui closes (File ▸ Save Model As… can save one elsewhere); "
+                "start catgui with CATGUI_HOME set to a folder you can write to keep them."
+            )
+    return None
+
+
+def _cannot_write(folder: Path) -> str | None:
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return f"{blocker} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".catgui-check.", suffix=".partial", dir=folder)
+    except OSError as exc:
+        return f"{folder} cannot be written ({exc.strerror or exc})"
+    os.close(fd)
+    try:
+        os.unlink(name)
+    except OSError:
+        pass
+    return None
 
 
 def default_model_path() -> Path:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from catgui.core import atomic, kinds
+from catgui.core import atomic, checked_npz, kinds
 from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
 
@@ -29,6 +28,15 @@ FORMAT = "catgui-model"
 #: 2: every file records its ``kind`` and stores that kind's arrays. 1: network arrays only.
 FORMAT_VERSION = 2
 SUFFIX = ".npz"
+#: The most a model file's metadata record may hold (a JSON text stored as UTF-32):
+#: checked before it is inflated or parsed. A run's cost curve is its largest part;
+#: :func:`save` thins a curve that would not fit (see :data:`COSTS_STEP`).
+METADATA_LIMIT = 32 << 20
+#: The most any one array, and all of them together, may hold.
+ARRAY_LIMIT = 2 << 30
+TOTAL_LIMIT = 4 << 30
+#: The metadata key saying every how many iterations a thinned cost curve keeps a cost.
+COSTS_STEP = "costs_step"
 
 
 @dataclass
@@ -61,9 +69,7 @@ def save(model: Model, path: str | os.PathLike, overwrite: bool = False) -> Path
     new one, never a partial model under the model's name. Without ``overwrite``, an
     existing file is never replaced.
     """
-    path = Path(path)
-    if path.suffix != SUFFIX:
-        path = path.with_name(path.name + SUFFIX)
+    path = target(path)
     kind = kinds.get(model.kind)
     meta = dict(model.metadata)
     meta.update(kind.file_metadata(model.classifier))
@@ -71,33 +77,63 @@ def save(model: Model, path: str | os.PathLike, overwrite: bool = False) -> Path
     arrays = dict(kind.arrays(model.classifier))
     if "metadata" in arrays:
         raise CatguiError(f"the {kind.name!r} kind stores an array called 'metadata'")
-    arrays["metadata"] = np.array(json.dumps(meta, sort_keys=True))
+    arrays["metadata"] = _metadata_record(meta)
     atomic.write(path, lambda f: np.savez(f, **arrays), overwrite=overwrite, what="model")
     model.path = path
     model.metadata = meta
     return path
 
 
+def target(path: str | os.PathLike) -> Path:
+    """The file a model given ``path`` is saved to: ``path``, with ``.npz`` added if it has
+    another suffix. A ``path`` that is neither a file nor a folder (``/dev/full``, a FIFO)
+    is refused rather than written beside."""
+    path = Path(path)
+    atomic.check_target(path, "model file")
+    return path if path.suffix == SUFFIX else path.with_name(path.name + SUFFIX)
+
+
+def _metadata_record(meta: dict) -> np.ndarray:
+    """``meta`` as the file's JSON record, within :data:`METADATA_LIMIT`.
+
+    Only a cost curve of hundreds of thousands of iterations makes it that large: it is
+    then thinned to every ``k``-th cost (the last one kept), and ``costs_step`` says ``k``.
+    """
+    text = json.dumps(meta, sort_keys=True)
+    costs = meta.get("costs")
+    step = 1
+    while 4 * len(text) > METADATA_LIMIT and isinstance(costs, list) and len(costs) > 1:
+        step *= 2
+        thinned = costs[::step]
+        if (len(costs) - 1) % step:
+            thinned.append(costs[-1])
+        meta = {**meta, "costs": thinned, COSTS_STEP: step}
+        text = json.dumps(meta, sort_keys=True)
+    if 4 * len(text) > METADATA_LIMIT:
+        raise CatguiError(
+            f"the model's metadata would take more than {METADATA_LIMIT >> 20} MB; "
+            "catgui would not open it again"
+        )
+    return np.array(text)
+
+
 def load(path: str | os.PathLike) -> Model:
     """Read and validate a model file. Anything wrong is a :class:`CatguiError`."""
     path = Path(path)
-    if path.is_dir():
-        raise CatguiError(f"{path}: is a folder, not a model file (.npz)")
-    if not path.is_file():
-        raise CatguiError(f"{path}: model file not found")
-    if not zipfile.is_zipfile(path):
-        raise CatguiError(f"{path}: not a readable model file (a catgui model is an .npz archive)")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise CatguiError(
-                f"{path}: holds Python objects; catgui only loads plain arrays"
-            ) from None
-        raise CatguiError(f"{path}: not a catgui model ({exc})") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise CatguiError(f"{path}: not a readable model file ({exc})") from None
+        arrays = checked_npz.read(
+            path,
+            what="model file",
+            limit=ARRAY_LIMIT,
+            limits={"metadata": METADATA_LIMIT},
+            total_limit=TOTAL_LIMIT,
+        )
+    except checked_npz.Refused as exc:
+        raise CatguiError(_as_model_error(path, str(exc))) from None
+    except CatguiError:
+        if not os.path.lexists(path):
+            raise CatguiError(f"{path}: model file not found") from None
+        raise
     meta = _metadata(path, arrays)
     kind = kinds.get(meta["kind"]) if meta["kind"] in kinds.names() else None
     if kind is None:
@@ -113,10 +149,17 @@ def _metadata(path: Path, arrays: dict) -> dict:
     """The file's metadata record, checked, with ``kind`` always set."""
     if "metadata" not in arrays:
         raise CatguiError(f"{path}: not a catgui model (no metadata record)")
+    record = arrays["metadata"]
+    if record.ndim != 0 or record.dtype.kind != "U":
+        raise CatguiError(f"{path}: not a catgui model (its metadata record is not text)")
     try:
-        meta = json.loads(str(arrays["metadata"][()]))
+        meta = json.loads(str(record[()]))
     except (ValueError, TypeError) as exc:
         raise CatguiError(f"{path}: the metadata record is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise CatguiError(f"{path}: not a catgui model (its metadata is nested too deep)") from None
+    except MemoryError:
+        raise CatguiError(f"{path}: not a catgui model (its metadata is too large)") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CatguiError(
             f"{path}: not a catgui model (format {meta.get('format')!r})"
@@ -137,6 +180,14 @@ def _metadata(path: Path, arrays: dict) -> dict:
         raise CatguiError(f"{path}: the metadata names no model kind")
     meta["kind"] = kind
     return meta
+
+
+def _as_model_error(path: Path, message: str) -> str:
+    """A refusal of the archive in the words model files use ("not a catgui model: …")."""
+    for said in (f"{path}: not a model file: ", f"{path}: not a model file "):
+        if message.startswith(said):
+            return f"{path}: not a catgui model: {message[len(said) :].strip('()')}"
+    return message
 
 
 def list_models(folder: str | os.PathLike) -> list[Path]:

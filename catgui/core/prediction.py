@@ -133,7 +133,7 @@ def classify_steps(
     """Walk ``paths`` (folders recursively), then classify every file found, in order.
 
     Yields one :class:`ClassifyStep` per file found, then one per file handled (its
-    :class:`~catgui.core.Result`: a verdict, or an error for a bad file).
+    :class:`Result`: a verdict, or an error for a bad file).
     Files are decoded ``decoders`` at a time ahead of the one yielded; closing the
     generator cancels the decoding not yet started.
     """

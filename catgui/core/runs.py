@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from pathlib import Path
-from typing import Any
 
 from catgui import __version__
 from catgui.core import evaluation, kinds, persistence
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
-from catgui.core.kinds.base import Training
+from catgui.core.kinds.base import Config, Training
 
 
-def make_trainer(train: Split, config: Any) -> Training:
+def make_trainer(train: Split, config: Config) -> Training:
     """The run of ``config`` (any kind's configuration) on the pictures of ``train``."""
     return kinds.of_config(config).trainer(train, config)
 
@@ -26,14 +25,15 @@ def build_model(
     classifier = trainer.classifier()
     config = trainer.config
     kind = kinds.of_config(config)
+    hyperparameters = config.as_dict()
     train_eval = evaluation.evaluate(classifier, data.train.x, data.train.y)
     test_eval = evaluation.evaluate(classifier, data.test.x, data.test.y)
     low, high = test_eval.interval()
     metadata = {
         "kind": kind.name,
         **kind.file_metadata(classifier),
-        "hyperparameters": config.as_dict(),
-        "seed": getattr(config, "seed", None),
+        "hyperparameters": hyperparameters,
+        "seed": hyperparameters.get("seed"),  # the run's seed, for a kind that has one
         "training_path": trainer.path,
         "iterations_done": trainer.iterations_done,
         "stopped_early": bool(stopped),

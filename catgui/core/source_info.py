@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from catgui.core.data_source import Source, source_of
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
 from catgui.core.folder_images import FolderImages, content_sha256
@@ -27,10 +28,10 @@ def evaluation_split(imported: FolderImages, metadata: dict | None) -> tuple[Spl
     test = source.get("test") or {}
     split = source.get("split") or {}
     trained_on = any(
-        part.get("kind") == "folder" and part.get("path") == where
+        source_of(part) == Source.FOLDER and part.get("path") == where
         for part in source.get("train", [])
     )
-    if test.get("kind") == "holdout" and test.get("path") == where and split.get("test_files"):
+    if source_of(test) == Source.HOLDOUT and test.get("path") == where and split.get("test_files"):
         wanted = set(split["test_files"])
         index = [i for i, f in enumerate(imported.files) if f in wanted]
         gone = len(wanted) - len(index)
@@ -71,7 +72,7 @@ def summary_lines(data: DataSet) -> list[str]:
     for part in source["train"]:
         lines.append(_part_line("Training", part))
     test = source["test"]
-    if test["kind"] == "holdout":
+    if source_of(test) == Source.HOLDOUT:
         split = source["split"]
         lines.append(
             f"Test: {counted(test['images'], 'image')} ({counted(test['cats'], 'cat')}) held out of "
@@ -111,11 +112,11 @@ def _article_lines(data: DataSet) -> list[str]:
 
 def _part_line(role: str, part: dict) -> str:
     what = f"{counted(part['images'], 'image')} ({counted(part['cats'], 'cat')})"
-    if part["kind"] == "article":
+    if source_of(part) == Source.ARTICLE:
         return f"{role}: the article's {role.lower()} set, {what}, {part['path']}"
     folders = ", ".join(f"{n}/ -> {label} ({k:,})" for n, label, k in part["class_folders"])
     text = f"{role}: {what} from {part['path']} [{folders or 'empty'}]"
-    if part["kind"] == "corrections":
+    if source_of(part) == Source.CORRECTIONS:
         text = f"Corrections (training): {what}, weight {part['weight']}, {part['path']}"
     if part.get("ignored_folders"):
         text += f"; ignored subfolders: {', '.join(part['ignored_folders'])}"

@@ -18,8 +18,9 @@ of all of the above for the model's metadata, and the name of every example.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +29,14 @@ import numpy as np
 from catgui.core import dataset, splits
 from catgui.core.augment import AugmentConfig, augment
 from catgui.core.corrections import Corrections
+from catgui.core.data_source import KEY, Source
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
 from catgui.core.folders import FolderImages, FolderImport, ImportProgress, Skipped, content_sha256
+from catgui.core.steps import mapped, run_to_end
 
-TEST_FROM = ("holdout", "folder", "article")
+#: Where test pictures may come from (a recipe's ``test_from``).
+TEST_FROM = (Source.HOLDOUT, Source.FOLDER, Source.ARTICLE)
 #: How many skipped files the metadata lists by name (all are counted).
 SKIPPED_LISTED = 100
 
@@ -42,7 +46,7 @@ class DataRecipe:
     """What to train and test on. The default is the article's h5 pair."""
 
     images: Path | None = None
-    test_from: str = "holdout"  # with images; without images the article's test set is used
+    test_from: str = Source.HOLDOUT  # with images; without images the article's test set is used
     test_images: Path | None = None
     holdout: float = splits.DEFAULT_SHARE
     data_seed: int = 0  # of the hold-out split (augmentation has its own seed)
@@ -57,13 +61,14 @@ class DataRecipe:
     def validate(self) -> DataRecipe:
         if self.test_from not in TEST_FROM:
             raise CatguiError(
-                f"test images come from {' / '.join(TEST_FROM)}, not {self.test_from!r}"
+                f"test images come from {' / '.join(s.value for s in TEST_FROM)}, "
+                f"not {self.test_from!r}"
             )
-        if self.test_from == "folder" and self.test_images is None:
+        if self.test_from == Source.FOLDER and self.test_images is None:
             raise CatguiError("a test folder is needed to take the test images from a folder")
-        if self.test_images is not None and self.test_from != "folder":
+        if self.test_images is not None and self.test_from != Source.FOLDER:
             raise CatguiError("a test folder was given, but the test images come from elsewhere")
-        if self.images is not None and self.test_from == "holdout":
+        if self.images is not None and self.test_from == Source.HOLDOUT:
             splits.check_share(self.holdout)
         if not isinstance(self.corrections_weight, int) or not 1 <= self.corrections_weight <= 100:
             raise CatguiError(
@@ -75,7 +80,7 @@ class DataRecipe:
 
     @property
     def uses_article(self) -> bool:
-        return self.images is None or self.article_train or self.test_from == "article"
+        return self.images is None or self.article_train or self.test_from == Source.ARTICLE
 
 
 @dataclass(frozen=True)
@@ -99,29 +104,24 @@ class _Part:
 class DataPreparation:
     """Import and assemble a :class:`DataRecipe`.
 
-    ``for p in prep.steps(): ...`` yields :class:`~catgui.core.folders.ImportProgress`
-    (with its ``stage``) once per imported file; stop iterating to cancel. After the
-    steps end, :attr:`result` is the :class:`ComposedDataSet`. :meth:`run` does it all.
+    :meth:`steps` yields :class:`~catgui.core.folders.ImportProgress` (with its ``stage``)
+    once per imported file and returns the :class:`ComposedDataSet` (stop iterating to
+    cancel); :meth:`run` does it all without watching.
     """
 
     def __init__(self, recipe: DataRecipe) -> None:
         self.recipe = recipe.validate()
-        self.result: ComposedDataSet | None = None
-        self.imports: dict[str, FolderImages] = {}
 
     def run(self) -> ComposedDataSet:
-        for _ in self.steps():
-            pass
-        assert self.result is not None
-        return self.result
+        return run_to_end(self.steps())
 
-    def steps(self) -> Iterator[ImportProgress]:
+    def steps(self) -> Generator[ImportProgress, None, ComposedDataSet]:
         r = self.recipe
         notes: list[str] = []
         jobs = []
         if r.images is not None:
             jobs.append(("images", FolderImport(r.images, use_cache=r.use_cache)))
-        if r.test_from == "folder" and r.test_images is not None:
+        if r.test_from == Source.FOLDER and r.test_images is not None:
             # A test folder may hold one class only (e.g. "how many of my cats does it get?").
             test_job = FolderImport(r.test_images, require_both=False, use_cache=r.use_cache)
             jobs.append(("test images", test_job))
@@ -130,23 +130,23 @@ class DataPreparation:
             jobs.append(
                 ("corrections", FolderImport(fix_folder, False, r.use_cache, missing_ok=True))
             )
+        imports: dict[str, FolderImages] = {}
         for stage, job in jobs:
-            for progress in job.steps():
-                yield dataclasses.replace(progress, stage=stage)
-            self.imports[stage] = job.result
+            imports[stage] = yield from mapped(
+                job.steps(), functools.partial(dataclasses.replace, stage=stage)
+            )
             if job.cache_warning:
                 notes.append(job.cache_warning)
-        self.result = self._assemble(notes)
-        self.imports.clear()  # the result holds copies; keep memory at one data set
+        return self._assemble(imports, notes)  # holds copies: the imports are let go
 
-    def _assemble(self, notes: list[str]) -> ComposedDataSet:
+    def _assemble(self, imports: dict[str, FolderImages], notes: list[str]) -> ComposedDataSet:
         r = self.recipe
         article_train = article_test = None
         if r.uses_article:
             found = dataset.find_folder(r.article_folder)
             if r.images is None or r.article_train:
                 article_train = dataset.load_split(found / dataset.TRAIN_FILE, "train")
-            if r.images is None or r.test_from == "article":
+            if r.images is None or r.test_from == Source.ARTICLE:
                 article_test = dataset.load_split(found / dataset.TEST_FILE, "test")
         train_parts: list[_Part] = []
         sources: list[dict] = []
@@ -155,10 +155,10 @@ class DataPreparation:
             n = len(article_train)
             names = [f"article train #{i}" for i in range(n)]
             train_parts.append(_Part(article_train.x, article_train.y, names))
-            sources.append(_describe_split("article", article_train))
-        folder = self.imports.get("images")
+            sources.append(_describe_split(Source.ARTICLE, article_train))
+        folder = imports.get("images")
         if folder is not None:
-            if r.test_from == "holdout":
+            if r.test_from == Source.HOLDOUT:
                 holdout = splits.stratified_holdout(folder.files, folder.y, r.holdout, r.data_seed)
                 idx = holdout.train_index
                 train_parts.append(
@@ -166,27 +166,30 @@ class DataPreparation:
                 )
             else:
                 train_parts.append(_Part(folder.x, folder.y, list(folder.files)))
-            sources.append(_describe_folder("folder", folder, train_parts[-1].y))
-        fixes = self.imports.get("corrections")
+            sources.append(_describe_folder(Source.FOLDER, folder, train_parts[-1].y))
+        fixes = imports.get("corrections")
         if fixes is not None and len(fixes):
             w = r.corrections_weight
             names = [f"corrections/{f}" for f in fixes.files] * w
             train_parts.append(_Part(np.tile(fixes.x, (w, 1, 1, 1)), np.tile(fixes.y, w), names))
-            sources.append({**_describe_folder("corrections", fixes, fixes.y), "weight": w})
+            sources.append({**_describe_folder(Source.CORRECTIONS, fixes, fixes.y), "weight": w})
         if holdout is not None:
             idx = holdout.test_index
             test = _Part(folder.x[idx], folder.y[idx], list(holdout.test_files))
-            test_source = _describe_folder("holdout", folder, test.y)
+            test_source = _describe_folder(Source.HOLDOUT, folder, test.y)
             test_path = folder.folder
-        elif r.test_from == "folder":
-            tf = self.imports["test images"]
+        elif r.test_from == Source.FOLDER:
+            tf = imports["test images"]
             test = _Part(tf.x, tf.y, list(tf.files))
-            test_source, test_path = _describe_folder("folder", tf, tf.y), tf.folder
+            test_source, test_path = _describe_folder(Source.FOLDER, tf, tf.y), tf.folder
         else:
             assert article_test is not None
             names = [f"article test #{i}" for i in range(len(article_test))]
             test = _Part(article_test.x, article_test.y, names)
-            test_source, test_path = _describe_split("article", article_test), article_test.path
+            test_source, test_path = (
+                _describe_split(Source.ARTICLE, article_test),
+                article_test.path,
+            )
         if fixes is not None and len(fixes):
             test = _without_corrected(test, fixes, notes)
         train = _concat(train_parts)
@@ -204,7 +207,7 @@ class DataPreparation:
                 f"{train.names[s]} (augmented {k // m})" for k, s in enumerate(src[m:], start=m)
             ]
             train = _Part(ax, ay, names)
-        skipped = tuple(s for job in self.imports.values() for s in job.skipped)
+        skipped = tuple(s for job in imports.values() for s in job.skipped)
         train_path = folder.folder if folder is not None else article_train.path
         unchanged = len(train_parts) == 1 and article_train is not None and r.augment is None
         train_split = (
@@ -266,10 +269,10 @@ def _without_corrected(test: _Part, fixes: FolderImages, notes: list[str]) -> _P
     return _Part(test.x[keep], test.y[keep], [n for n, k in zip(test.names, keep) if k])
 
 
-def _describe_folder(kind: str, images: FolderImages, y_used: np.ndarray) -> dict:
+def _describe_folder(source: Source, images: FolderImages, y_used: np.ndarray) -> dict:
     """What part of an imported folder is used: ``y_used`` (k,) are its labels."""
     return {
-        "kind": kind,
+        KEY: source.value,
         "path": str(images.folder),
         "images": int(len(y_used)),
         "cats": int(np.sum(y_used == 1)),
@@ -284,9 +287,9 @@ def _describe_folder(kind: str, images: FolderImages, y_used: np.ndarray) -> dic
     }
 
 
-def _describe_split(kind: str, split: Split) -> dict:
+def _describe_split(source: Source, split: Split) -> dict:
     return {
-        "kind": kind,
+        KEY: source.value,
         "path": str(split.path),
         "images": len(split),
         "cats": int(np.sum(split.y == 1)),

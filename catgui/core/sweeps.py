@@ -7,7 +7,8 @@ A run that diverges or whose hidden layer dies is recorded with that ``status`` 
 sweep goes on; only a configuration that cannot train at all is refused, before the
 first run.
 
-The runs go through the kinds table (:func:`catgui.core.runs.make_trainer`), so any kind
+Each run is a :class:`~catgui.core.training_run.TrainingRun` (the one run loop, through the
+kinds table), so any kind
 whose configuration has the swept field can be swept, and any kind cross-validated.
 """
 
@@ -18,22 +19,24 @@ import math
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from catgui.core import evaluation, kinds, runs
+from catgui.core import kinds, steps
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.kinds.base import Config
 from catgui.core.splits import stratified_folds
-from catgui.core.steps import run_to_end
+from catgui.core.training_run import TrainingRun, TrainOutcome
 
 #: Folds of a cross-validation unless told otherwise.
 FOLDS = 5
 #: Costs kept in a record: every this many iterations.
 COST_EVERY = 100
 #: What a run ended as.
-OK, DIVERGED, DEAD_LAYER = "ok", "diverged", "dead layer"
+OK, DIVERGED, DEAD_LAYER = "ok", TrainingDiverged.COST, TrainingDiverged.DEAD_LAYER
 
 
 class SweepProgress(NamedTuple):
@@ -116,7 +119,7 @@ class RunRecord:
         }
 
 
-def vary(config: Any, name: str, value: Any) -> Any:
+def vary(config: Config, name: str, value: Any) -> Config:
     """``config`` with field ``name`` set to ``value``, validated by its kind.
 
     :class:`CatguiError` if the kind has no such field (nothing to sweep).
@@ -127,25 +130,23 @@ def vary(config: Any, name: str, value: Any) -> Any:
     return dataclasses.replace(config, **{name: value}).validate()
 
 
-def status_of(exc: TrainingDiverged) -> str:
-    """:data:`DEAD_LAYER` when a hidden layer died, else :data:`DIVERGED`."""
-    return DEAD_LAYER if "hidden layer" in str(exc) else DIVERGED
-
-
 def train_once(
-    train: Split, config: Any, run: int = 0, runs_in_all: int = 1
-) -> Generator[SweepProgress, None, tuple[Any, str, str, float]]:
-    """Train ``config`` on ``train``, yielding every step; return ``(trainer, status,
-    message, seconds)``. A divergence ends the run with its status, not an exception."""
-    trainer = runs.make_trainer(train, config)
-    status, message = OK, ""
-    start = time.perf_counter()
+    data: DataSet, config: Config, run: int = 0, runs_in_all: int = 1
+) -> Generator[SweepProgress, None, tuple[TrainOutcome, str, str]]:
+    """Train ``config`` on ``data.train`` (a :class:`~catgui.core.training_run.TrainingRun`),
+    yielding every step; return ``(outcome, status, message)``: the model reached,
+    evaluated on both splits of ``data``. A divergence ends the run with its status (the
+    error's ``reason``) and the last finite model, not an exception."""
+    training = TrainingRun(data, config)
+
+    def progress(step) -> SweepProgress:
+        return SweepProgress(run, runs_in_all, step.iteration, step.total, step.cost)
+
     try:
-        for step in trainer.steps():
-            yield SweepProgress(run, runs_in_all, step.iteration, step.total, step.cost)
+        outcome = yield from steps.mapped(training.steps(), progress)
     except TrainingDiverged as exc:
-        status, message = status_of(exc), str(exc)
-    return trainer, status, message, time.perf_counter() - start
+        return training.partial or training.outcome(stopped=True), exc.reason, str(exc)
+    return outcome, OK, ""
 
 
 def subset(split: Split, index: np.ndarray) -> Split:
@@ -154,7 +155,7 @@ def subset(split: Split, index: np.ndarray) -> Split:
 
 
 def cross_validate(
-    train: Split, config: Any, k: int = FOLDS, seed: int = 0, run: int = 0, runs_in_all: int = 1
+    train: Split, config: Config, k: int = FOLDS, seed: int = 0, run: int = 0, runs_in_all: int = 1
 ) -> Generator[SweepProgress, None, CrossValidation]:
     """k-fold cross-validation of ``config`` on the training pictures ``train``.
 
@@ -173,18 +174,21 @@ def cross_validate(
     everything = np.arange(len(y))
     accuracies, sizes, statuses = [], [], []
     for held in folds:
-        rest = subset(train, np.setdiff1d(everything, held))
-        trainer, status, _, _ = yield from train_once(rest, config, run, runs_in_all)
-        scored = evaluation.evaluate(trainer.classifier(), train.x[held], y[held])
-        accuracies.append(scored.accuracy)
-        sizes.append(scored.n)
+        fold = DataSet(
+            train=subset(train, np.setdiff1d(everything, held)),
+            test=subset(train, held),
+            folder=Path(train.path).parent,
+        )
+        outcome, status, _ = yield from train_once(fold, config, run, runs_in_all)
+        accuracies.append(outcome.model.metadata["test_accuracy"])
+        sizes.append(outcome.model.metadata["test_size"])
         statuses.append(status)
     return CrossValidation(tuple(accuracies), tuple(sizes), tuple(statuses))
 
 
 def sweep(
     data: DataSet,
-    configs: Sequence[Any],
+    configs: Sequence[Config],
     folds: int | None = None,
     fold_seed: int = 0,
 ) -> Generator[SweepProgress, None, list[RunRecord]]:
@@ -193,43 +197,41 @@ def sweep(
     configs = [config.validate() for config in configs]
     records = []
     for n, config in enumerate(configs):
-        trainer, status, message, seconds = yield from train_once(
-            data.train, config, n, len(configs)
-        )
         start = time.perf_counter()
-        classifier = trainer.classifier()
-        on_train = evaluation.evaluate(classifier, data.train.x, data.train.y)
-        on_test = evaluation.evaluate(classifier, data.test.x, data.test.y)
-        seconds += time.perf_counter() - start
+        outcome, status, message = yield from train_once(data, config, n, len(configs))
         cv = None
         if folds:
-            start = time.perf_counter()
             cv = yield from cross_validate(data.train, config, folds, fold_seed, n, len(configs))
-            seconds += time.perf_counter() - start
-        costs = [float(c) for c in trainer.costs]
+        meta = outcome.model.metadata
+        tested = meta["test_size"] > 0
+        costs = [float(c) for c in outcome.costs]
         record = RunRecord(
             seed=getattr(config, "seed", None),
             lr=getattr(config, "learning_rate", None),
             costs=[(i, c) for i, c in enumerate(costs) if i % COST_EVERY == 0],
             final_cost=costs[-1] if costs else math.nan,
-            iterations_done=trainer.iterations_done,
-            train_accuracy=on_train.accuracy,
-            test_accuracy=on_test.accuracy if on_test.n else None,
-            test_size=on_test.n,
-            test_interval_95=on_test.interval() if on_test.n else None,
-            seconds=seconds,
+            iterations_done=meta["iterations_done"],
+            train_accuracy=meta["train_accuracy"],
+            test_accuracy=meta["test_accuracy"] if tested else None,
+            test_size=meta["test_size"],
+            test_interval_95=tuple(meta["test_interval_95"]) if tested else None,
+            seconds=time.perf_counter() - start,
             status=status,
             message=message,
             cv=cv,
         )
-        last = max(trainer.iterations_done - 1, 0)
+        last = max(record.iterations_done - 1, 0)
         yield SweepProgress(n, len(configs), last, last + 1, record.final_cost, record)
         records.append(record)
     return records
 
 
 def seed_sweep(
-    data: DataSet, config: Any, seeds: Sequence[int], folds: int | None = None, fold_seed: int = 0
+    data: DataSet,
+    config: Config,
+    seeds: Sequence[int],
+    folds: int | None = None,
+    fold_seed: int = 0,
 ) -> Generator[SweepProgress, None, list[RunRecord]]:
     """The recipe ``config`` once per seed of ``seeds`` (see :func:`sweep`)."""
     configs = [vary(config, "seed", int(s)) for s in seeds]
@@ -237,7 +239,11 @@ def seed_sweep(
 
 
 def learning_rate_sweep(
-    data: DataSet, config: Any, rates: Sequence[float], folds: int | None = None, fold_seed: int = 0
+    data: DataSet,
+    config: Config,
+    rates: Sequence[float],
+    folds: int | None = None,
+    fold_seed: int = 0,
 ) -> Generator[SweepProgress, None, list[RunRecord]]:
     """The recipe ``config`` once per learning rate of ``rates`` (see :func:`sweep`)."""
     configs = [vary(config, "learning_rate", float(r)) for r in rates]
@@ -266,4 +272,4 @@ def summarise(records: Sequence[RunRecord]) -> Summary | None:
 
 def run_all(generator: Generator[SweepProgress, None, Any]) -> Any:
     """Drive a sweep to the end without watching; its return value."""
-    return run_to_end(generator)
+    return steps.run_to_end(generator)

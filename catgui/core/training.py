@@ -88,10 +88,6 @@ class TrainConfig:
         values.update(overrides)
         return cls(**values)
 
-    @property
-    def kind(self) -> str:
-        return "logreg" if not self.hidden else "dnn"
-
     def validate(self) -> TrainConfig:
         """Raise :class:`CatguiError` with a reason for any value that cannot train."""
         if not (isinstance(self.learning_rate, (int, float)) and math.isfinite(self.learning_rate)):
@@ -256,6 +252,7 @@ class Trainer:
                 f"learn. This usually means the learning rate ({self.config.learning_rate}) "
                 f"is too large; try a smaller one (the article uses 0.0075).",
                 iteration=i,
+                reason=TrainingDiverged.DEAD_LAYER,
             )
 
     def run(self) -> nn.Network:

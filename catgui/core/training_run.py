@@ -1,8 +1,8 @@
 """One training run as a generator: the steps of any kind's trainer, then a model.
 
-Shared by the window's worker (which drives it in a thread) and anything headless: it
-stops when its steps are closed, keeps the last finite model when training diverges, and
-saves a completed run under a new name.
+The one run loop: the window's worker (which drives it in a thread), ``catgui train`` and
+the sweeps drive it. It stops when its steps are closed, keeps the last finite model when
+training diverges, and saves a completed run under a new name.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from catgui.core import runs, units
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError, TrainingDiverged
+from catgui.core.kinds.base import Config, Training
 from catgui.core.persistence import Model
 from catgui.core.training import Progress
 
@@ -51,34 +51,49 @@ class TrainOutcome:
 
 
 class TrainingRun:
-    """One training run of ``config`` on ``data``, step by step.
+    """One training run of ``config`` on ``data``, step by step: the one loop that trains.
 
-    :meth:`steps` yields the trainer's :class:`~catgui.core.training.Progress` and returns
-    the :class:`TrainOutcome` of the completed run (saved in ``save_in`` when given). A run
-    whose steps were closed early is finished with :meth:`finish`; a run that diverged
-    leaves its last finite parameters in :attr:`partial`.
+    The window's worker, ``catgui train`` and the sweeps all drive it. :meth:`steps` yields
+    the trainer's :class:`~catgui.core.training.Progress` and returns the
+    :class:`TrainOutcome` of the completed run (saved in ``save_in`` when given). A run
+    whose steps were closed early is finished with :meth:`finish`. A run that diverged
+    raises :class:`~catgui.core.errors.TrainingDiverged` (its ``reason`` says why) and
+    leaves its last finite parameters in :attr:`partial` (if an update completed);
+    :meth:`outcome` evaluates what was reached in any case.
     """
 
-    def __init__(self, data: DataSet, config: Any, save_in: Path | None) -> None:
+    def __init__(self, data: DataSet, config: Config, save_in: Path | None = None) -> None:
         self.data = data
         self.config = config
         self.save_in = save_in
         self.partial: TrainOutcome | None = None
-        self._trainer = None
+        self._trainer: Training | None = None
         self._last: Progress | None = None
-        self._start = 0.0
+        self._start: float | None = None
+        self._end: float | None = None
         self._no_units = False
 
+    @property
+    def trainer(self) -> Training:
+        """The kind's trainer of this run, made on first use (by :meth:`steps` at the
+        latest: making it prepares the training arrays, work for the run's thread)."""
+        if self._trainer is None:
+            self._trainer = runs.make_trainer(self.data.train, self.config)
+        return self._trainer
+
     def steps(self) -> Generator[Progress, None, TrainOutcome]:
-        self._trainer = trainer = runs.make_trainer(self.data.train, self.config)
-        self._start = time.perf_counter()
+        trainer = self.trainer
+        self._start, self._end = time.perf_counter(), None
         try:
-            for step in trainer.steps():
-                self._last = step
-                yield step
+            try:
+                for step in trainer.steps():
+                    self._last = step
+                    yield step
+            finally:  # ended, diverged or closed early: the clock stops
+                self._end = time.perf_counter()
         except TrainingDiverged:
             if trainer.iterations_done > 0:
-                self.partial = self._outcome(time.perf_counter() - self._start, stopped=True)
+                self.partial = self.outcome(stopped=True)
             raise
         return self.finish(stopped=False)
 
@@ -112,13 +127,12 @@ class TrainingRun:
         CatguiError
             No update was completed, so nothing was learnt.
         """
-        seconds = time.perf_counter() - self._start
         if self._trainer is None or self._trainer.iterations_done == 0:
             raise CatguiError("training was stopped before the first iteration; nothing was learnt")
         if stopped is None:
             last = self._last
             stopped = last is None or last.iteration + 1 < last.total
-        outcome = self._outcome(seconds, stopped)
+        outcome = self.outcome(stopped)
         if self.save_in is not None and not stopped:
             try:
                 outcome.saved = runs.save_new(outcome.model, self.save_in)
@@ -126,6 +140,17 @@ class TrainingRun:
                 outcome.save_error = str(exc)
         return outcome
 
-    def _outcome(self, seconds: float, stopped: bool) -> TrainOutcome:
-        model = runs.build_model(self._trainer, self.data, seconds, stopped=stopped)
-        return TrainOutcome(model, list(self._trainer.costs), stopped, seconds)
+    def outcome(self, stopped: bool) -> TrainOutcome:
+        """What the trainer reached so far, evaluated on both splits (unsaved); even with
+        no update done (the starting parameters), which :meth:`finish` refuses."""
+        seconds = self.seconds
+        trainer = self.trainer
+        model = runs.build_model(trainer, self.data, seconds, stopped=stopped)
+        return TrainOutcome(model, list(trainer.costs), stopped, seconds)
+
+    @property
+    def seconds(self) -> float:
+        """Time spent in the steps (so far, while they run; 0 before the first)."""
+        if self._start is None:
+            return 0.0
+        return (self._end or time.perf_counter()) - self._start

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from catgui.core import desktop_files, paths, persistence
 from catgui.core.errors import CatguiError
@@ -67,9 +67,11 @@ def first_model_path(models_folder: Path) -> Path | None:
 def _open_photo_model(state: AppState) -> bool:
     """Open the shipped pretrained model; ``False`` (quietly) when it is absent or cannot run.
 
-    A first start opens it rather than the article's network: a new user's first real
-    photo then gets a right verdict without training anything (the article's network is
-    one choice away in the model list, and a model the user saved wins over both).
+    The window opens it rather than the article's network whenever both are shipped (see
+    :func:`first_model_path`, which returns the shipped default while it exists): a new
+    user's first real photo then gets a right verdict without training anything. The
+    article's network and every model the user saved are one choice away in the model
+    list; a saved model opens first only where the shipped default is missing.
     """
     photo = paths.photo_model_path()
     if not photo.is_file():
@@ -108,18 +110,29 @@ def run(files: list[str]) -> int:
     reporter.install()
     from catgui.ui.main_window import MainWindow
 
-    settings = QSettings()
+    settings = remembered.open_settings()
     state, problems = initial_state(settings)
     window = MainWindow(state, settings)
     freeze_after_start(window)
     window.show()
     for problem in problems:
         window.show_error("Model not opened", problem)
+    tell_if_nothing_can_be_kept(window)
     window.add_paths([str(Path(f)) for f in files])
     try:
         return app.exec()
     finally:
         reporter.uninstall()
+
+
+def tell_if_nothing_can_be_kept(window) -> QMessageBox | None:
+    """Say once, at start, when the profile folder cannot be written (models, settings
+    and caches would be lost): a notice naming the folder, and the status bar."""
+    problem = paths.storage_problem()
+    if problem is None:
+        return None
+    window.statusBar().showMessage(problem.split(". ")[0] + ".")
+    return window.show_error("Nothing can be kept", problem)
 
 
 def freeze_after_start(window) -> None:

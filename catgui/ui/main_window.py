@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
         The active model and data set.
     settings
         Where geometry, last folders and hyper-parameters are remembered; tests pass an
-        INI file in a temporary folder. Defaults to the application's ``QSettings()``.
+        INI file in a temporary folder. Defaults to the profile's (``settings.open_settings()``).
     """
 
     def __init__(
@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
         self.state = state
-        self.settings = settings if settings is not None else QSettings()
+        self.settings = settings if settings is not None else remembered.open_settings()
         remembered.upgrade(self.settings)
         self._dialogs: list[QMessageBox] = []
         self._painted = False

@@ -10,10 +10,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
+from catgui.core import atomic
 from catgui.core.desktop_files import ICON_SIZES, icon_resource
 from catgui.core.paths import PROJECT_ROOT
 
@@ -38,9 +39,13 @@ def render_all(resources: Path) -> list[Path]:
     written = []
     for size in ICON_SIZES:
         out = resources / icon_resource(size)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if not render(resources / "icon.svg", size).save(str(out), "PNG"):
-            raise OSError(f"{out}: could not be written")
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not render(resources / "icon.svg", size).save(buffer, "PNG"):
+            raise OSError(f"{out}: could not be drawn")
+        png = bytes(data.data())
+        atomic.write(out, lambda f, png=png: f.write(png), overwrite=True, what="icon")
         written.append(out)
     return written
 

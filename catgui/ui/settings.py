@@ -1,19 +1,22 @@
 """Everything the window remembers between runs: every settings key, its default, the version.
 
-Every function takes the ``QSettings`` to use: the window's own (the one the main window
-was given), so tests and other front ends never touch the user's settings file. The key
+The window's settings live in the profile (:func:`open_settings`: ``settings.ini`` in
+``$CATGUI_HOME`` or the platform's data folder, beside the models), so two profiles never
+mix. Every function takes the ``QSettings`` to use: the window's own (the one the main
+window was given), so tests and other front ends never touch the user's settings file. The key
 strings never change (users' existing settings must still load); a change of what a key
 means raises :data:`VERSION` and :func:`upgrade` converts older settings once.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from catgui.core import decision, kinds, splits
+from catgui.core import decision, kinds, paths, splits
 
 #: 1: the selected tab was remembered by position (``window/tab``); 2: by name.
 VERSION = 2
@@ -69,6 +72,26 @@ DEFAULTS: dict[str, object] = {
     COMPARE_WITH: "",
     KEEP_RUNS: False,
 }
+
+
+def open_settings() -> QSettings:
+    """The window's settings: ``settings.ini`` in the profile (:func:`paths.settings_path`).
+
+    Settings an older catgui kept in Qt's own place (``~/.config/catgui/catgui.conf`` on
+    Linux) are copied once into a new file, when no ``$CATGUI_HOME`` is set; a profile
+    named by ``$CATGUI_HOME`` starts from its own file only.
+    """
+    path = paths.settings_path()
+    fresh = not path.exists()
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    if fresh and not os.environ.get("CATGUI_HOME"):
+        older = QSettings(
+            QSettings.Format.NativeFormat, QSettings.Scope.UserScope, "catgui", "catgui"
+        )
+        for key in older.allKeys():
+            settings.setValue(key, older.value(key))
+        settings.sync()
+    return settings
 
 
 def train_field(kind: str, name: str) -> str:

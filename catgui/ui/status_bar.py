@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from catgui.core.data_source import Source, source_of
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
@@ -21,12 +22,12 @@ def source_text(source: dict | None, train_n: int, test_n: int) -> str:
     """
     names = []
     for part in (source or {}).get("train", []):
-        kind = part.get("kind")
-        if kind == "folder":
+        source = source_of(part)
+        if source == Source.FOLDER:
             names.append(Path(part.get("path", "my pictures")).name or "my pictures")
-        elif kind == "article":
+        elif source == Source.ARTICLE:
             names.append("the article's")
-        elif kind == "corrections":
+        elif source == Source.CORRECTIONS:
             names.append("my corrections")
     what = " + ".join(names) or "the article's"
     return f"{what} ({train_n:,} train / {test_n:,} test)"

@@ -24,13 +24,12 @@ class DownloadWorker(GeneratorWorker):
         The folder that now holds both verified files.
     failed(str)
         A message for the user (network, HTTP, checksum or disk problem).
-    cancelled()
+    interrupted()
         The download stopped because :meth:`stop` was called; nothing partial was kept.
     """
 
     progressed = Signal(int, int)
     succeeded = Signal(str)
-    cancelled = Signal()
 
     max_per_second = MAX_PROGRESS_PER_S
     task = "the download"
@@ -58,6 +57,3 @@ class DownloadWorker(GeneratorWorker):
 
     def send_result(self, result: Path) -> None:
         self.succeeded.emit(str(result))
-
-    def send_interrupted(self) -> None:
-        self.cancelled.emit()

@@ -12,6 +12,14 @@ A core generator does long work step by step: it yields progress (a
 - ``isInterruptionRequested()`` is checked after each step; the generator is then closed,
   so its ``finally`` blocks run (temporary files removed, decoding threads stopped).
 
+One set of names for how a run ends, in every worker: its result (``returned``, or a
+worker's own typed ``succeeded``), ``failed(str)``, or ``interrupted()`` when :meth:`stop`
+ended it between two steps. Two workers say more, in the same words: training keeps what
+was learnt when stopped, so :class:`~catgui.workers.train.TrainWorker` sends it as its
+result (``succeeded``, the outcome marked ``stopped``) instead of ``interrupted``; and
+:class:`~catgui.workers.classify.ClassifyWorker` ends every run with ``ended(job,
+interrupted)``, the classify queue's cue to start the next job.
+
 Used as is, the worker emits the generic signals. A worker with its own public signals
 (:class:`~catgui.workers.train.TrainWorker`, ...) is a thin declaration: it names its
 generator in :meth:`~GeneratorWorker.steps` and maps progress, result and interruption

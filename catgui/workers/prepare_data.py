@@ -1,4 +1,5 @@
-"""Importing and assembling a data set off the GUI thread: runs ``DataPreparation.steps()``."""
+"""Importing and assembling a data set off the GUI thread: runs ``DataPreparation.steps()``,
+whose returned data set is the worker's result."""
 
 from __future__ import annotations
 
@@ -24,13 +25,12 @@ class PrepareDataWorker(GeneratorWorker):
         The :class:`~catgui.core.sources.ComposedDataSet`.
     failed(str)
         A message a person understands, naming the folder or file and the problem.
-    cancelled()
+    interrupted()
         :meth:`stop` was called before the data set was complete; nothing is produced.
     """
 
     progressed = Signal(int, int, str)
     succeeded = Signal(object)
-    cancelled = Signal()
 
     max_per_second = MAX_SIGNALS_PER_SECOND
     task = "preparing the data set"
@@ -40,9 +40,7 @@ class PrepareDataWorker(GeneratorWorker):
         self.recipe = recipe
 
     def steps(self) -> Steps:
-        prep = DataPreparation(self.recipe)
-        yield from prep.steps()  # closing this generator closes those steps (decoding stops)
-        return prep.result
+        return DataPreparation(self.recipe).steps()  # closed: decoding stops
 
     def sends_at_once(self, step: ImportProgress, first: bool) -> bool:
         return first or step.done == step.total
@@ -52,12 +50,9 @@ class PrepareDataWorker(GeneratorWorker):
 
     def send_result(self, result: ComposedDataSet) -> None:
         if self.isInterruptionRequested():  # stopped while the data set was assembled
-            self.cancelled.emit()
+            self.interrupted.emit()
         else:
             self.succeeded.emit(result)
-
-    def send_interrupted(self) -> None:
-        self.cancelled.emit()
 
     def failure_message(self, exc: BaseException) -> str:
         if isinstance(exc, MemoryError):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from catgui.core.dataset import DataSet
+from catgui.core.kinds.base import Config
 from catgui.core.training import Progress
 from catgui.core.training_run import TrainingRun, TrainOutcome  # noqa: F401 - re-exported
 from catgui.workers.generator import GeneratorWorker, Steps
@@ -64,14 +64,12 @@ class TrainWorker(GeneratorWorker):
     def __init__(
         self,
         data: DataSet,
-        config: Any,
+        config: Config,
         parent: QObject | None = None,
         save_in: Path | None = None,
     ) -> None:
         super().__init__(parent=parent)
         self.data = data
-        self.config = config
-        self.save_in = save_in
         self._run = TrainingRun(data, config, save_in)
         self._units_at: float | None = None
 
@@ -80,8 +78,11 @@ class TrainWorker(GeneratorWorker):
         """After a divergence, the run's last finite parameters (if any update completed)."""
         return self._run.partial
 
+    @property
+    def config(self) -> Config:
+        return self._run.config
+
     def steps(self) -> Steps:
-        self._run = TrainingRun(self.data, self.config, self.save_in)
         self._units_at = None
         return self._run.steps()
 

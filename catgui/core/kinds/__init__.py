@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from catgui.core.errors import CatguiError
 from catgui.core.kinds import dnn, logreg, logreg_l2, pretrained, zero_shot
-from catgui.core.kinds.base import Field, ModelKind
+from catgui.core.kinds.base import Config, Field, ModelKind
 
-__all__ = ["Field", "ModelKind", "all_kinds", "get", "names", "register", "registered"]
+__all__ = ["Config", "Field", "ModelKind", "all_kinds", "get", "names", "register", "registered"]
 
 #: The kinds that ship with catgui, in the order the Train tab lists them.
 BUILT_IN: tuple[ModelKind, ...] = (
@@ -60,9 +59,12 @@ def kind_of_format_1(metadata: dict) -> str:
     return logreg.KIND.name if one_layer else dnn.KIND.name
 
 
-def of_config(config: Any) -> ModelKind:
-    """The kind a training configuration belongs to (its ``kind`` attribute)."""
-    return get(config.kind)
+def of_config(config: Config) -> ModelKind:
+    """The kind a training configuration belongs to: the first that reads it."""
+    for kind in _table.values():
+        if kind.reads(config):
+            return kind
+    raise CatguiError(f"no model kind reads a {type(config).__name__}")
 
 
 def register(kind: ModelKind) -> None:

@@ -21,7 +21,7 @@ from catgui.core import backbone, familiarity, images, pictures, steps
 from catgui.core.classifier import Classifier
 from catgui.core.dataset import Split
 from catgui.core.errors import CatguiError
-from catgui.core.kinds.base import ModelKind
+from catgui.core.kinds.base import Config, ModelKind
 from catgui.core.training import Progress
 
 PREPROCESSING = {
@@ -128,17 +128,18 @@ class BackboneKind(ModelKind):
     """A kind whose models sit on the backbone."""
 
     preprocessing = PREPROCESSING
+    explain_methods = BackboneClassifier.methods
 
     def unavailable(self) -> str | None:
         return backbone.unavailable()
 
-    def planned_steps(self, config: Any, pictures: int) -> int:
+    def planned_steps(self, config: Config, pictures: int) -> int:
         return pictures + self.head_steps(config)
 
     def architecture(self, trainer: Any) -> str:
         return f"{backbone.NAME} features + a head"
 
-    def head_steps(self, config: Any) -> int:
+    def head_steps(self, config: Config) -> int:
         """Steps after the pictures are read."""
         return 1
 
@@ -181,7 +182,7 @@ class FeatureRun:
 
     path = "backbone features"
 
-    def __init__(self, train: Split, config: Any, head_steps: int) -> None:
+    def __init__(self, train: Split, config: Config, head_steps: int) -> None:
         reason = backbone.unavailable()
         if reason:
             raise CatguiError(reason)

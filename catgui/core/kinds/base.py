@@ -31,6 +31,11 @@ class Field:
     :class:`CatguiError` with a reason; the configuration's ``validate()`` checks the
     value's range (``range`` repeats it for help texts). Fields with the same ``name`` in
     several kinds share one row of the Train tab, in ``order``.
+
+    ``unused`` says why a kind that does not read the field ignores it (the disabled row's
+    tip, the CLI's refusal), in words that fit any such kind; ``unused_hint`` is then the
+    row's grey text. The field explains itself, so a new field means no edit to the kinds
+    that lack it.
     """
 
     name: str
@@ -44,12 +49,28 @@ class Field:
     choices: tuple[str, ...] | None = None
     in_form: bool = True
     order: int = 50
+    unused: str = ""
+    unused_hint: str = "not used"
 
     def hint(self) -> str:
         """The grey text of an empty field: ``placeholder`` or the tip's last parentheses."""
         if self.placeholder is not None:
             return self.placeholder
         return self.tip.split("(")[-1].rstrip(")") if "(" in self.tip else ""
+
+
+class Config(Protocol):
+    """A kind's training configuration: a frozen dataclass of its fields' values.
+
+    ``validate()`` raises :class:`CatguiError` with a reason for a value the engine cannot
+    train with and returns the configuration itself; ``as_dict()`` is what a model file
+    records as its hyper-parameters (JSON values). Which kind a configuration belongs to
+    is the kinds' business (:meth:`ModelKind.reads`), not the configuration's.
+    """
+
+    def validate(self) -> Any: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
 
 
 class Progress(Protocol):
@@ -65,7 +86,7 @@ class Training(Protocol):
     left at any step; ``classifier()`` is the model reached so far.
     """
 
-    config: Any
+    config: Config
     path: str
     costs: list[float]
     iterations_done: int
@@ -86,10 +107,8 @@ class ModelKind(ABC):
     description: str = ""
     #: The hyper-parameters it reads, in the configuration's attribute names.
     fields: tuple[Field, ...] = ()
-    #: Fields other kinds have that mean nothing here, with the reason (shown as a tip).
-    unused: Mapping[str, str] = {}
-    #: The grey text of such a field when it is not the generic "not used".
-    unused_hints: Mapping[str, str] = {}
+    #: The ways its models answer "why cat?" (:meth:`Classifier.evidence`), the default first.
+    explain_methods: tuple[str, ...] = ()
     #: The CLI prints the cost every this many steps.
     report_every: int = 100
     #: Stored with every model: how its pictures were prepared.
@@ -97,22 +116,33 @@ class ModelKind(ABC):
 
     # -- configuration -----------------------------------------------------------------------
     @abstractmethod
-    def default_config(self) -> Any:
-        """The recipe's configuration (a frozen dataclass with ``kind`` and ``validate()``)."""
+    def default_config(self) -> Config:
+        """The recipe's configuration (a frozen dataclass, see :class:`Config`)."""
 
-    def make_config(self, **values: Any) -> Any:
+    def reads(self, config: Config) -> bool:
+        """Whether ``config`` is a configuration of this kind (by default: of the type of
+        :meth:`default_config`'s). Kinds that share a configuration type say more."""
+        return type(config) is type(self.default_config())
+
+    def make_config(self, **values: Any) -> Config:
         """The default configuration with ``values`` replaced, validated."""
         return dataclasses.replace(self.default_config(), **values).validate()
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
-    def texts(self, config: Any | None = None) -> dict[str, str]:
+    def why_unused(self, field: Field) -> str | None:
+        """Why ``field`` (any kind's) means nothing here; ``None`` when this kind reads it."""
+        if self.field(field.name) is not None:
+            return None
+        return field.unused or f"{self.label} does not use this setting"
+
+    def texts(self, config: Config | None = None) -> dict[str, str]:
         """The form's texts for ``config`` (default: the recipe's), one per form field."""
         config = self.default_config() if config is None else config
         return {f.name: f.show(getattr(config, f.name)) for f in self.fields if f.in_form}
 
-    def config_from_texts(self, texts: Mapping[str, str]) -> Any:
+    def config_from_texts(self, texts: Mapping[str, str]) -> Config:
         """The configuration typed in the form; :class:`CatguiError` for a bad field."""
         values = {f.name: f.parse(texts[f.name]) for f in self.fields if f.name in texts}
         return self.make_config(**values)
@@ -123,15 +153,15 @@ class ModelKind(ABC):
         if field is not None:
             self.make_config(**{name: field.parse(text)})
 
-    def planned_steps(self, config: Any, pictures: int) -> int:
+    @abstractmethod
+    def planned_steps(self, config: Config, pictures: int) -> int:
         """How many steps ``steps()`` yields at most on ``pictures`` training pictures."""
-        return int(config.iterations)
 
     def unavailable(self) -> str | None:
         """Why this kind cannot train or run here (a missing package), else ``None``."""
         return None
 
-    def describe(self, config: Any) -> str:
+    def describe(self, config: Config) -> str:
         """A short name for a run: ``"20,7,5 · lr 0.0075 · seed 1"``."""
         return self.name
 
@@ -139,7 +169,7 @@ class ModelKind(ABC):
         """What is trained, for the CLI's first line (the network kinds: the layer sizes)."""
         return trainer.classifier().describe()
 
-    def recipe_text(self, config: Any) -> str:
+    def recipe_text(self, config: Config) -> str:
         """How it trains, for the CLI: ``"lr 0.0075, 2500 iterations"``."""
         return self.describe(config)
 
@@ -153,7 +183,7 @@ class ModelKind(ABC):
 
     # -- training and files ------------------------------------------------------------------
     @abstractmethod
-    def trainer(self, train: Split, config: Any) -> Training:
+    def trainer(self, train: Split, config: Config) -> Training:
         """A run of ``config`` on the pictures and labels of ``train``."""
 
     @abstractmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from catgui.core import pictures
 from catgui.core.dataset import Split
 from catgui.core.kinds import fields
-from catgui.core.kinds.network_kind import DEEP, NetworkKind, NetworkTraining
+from catgui.core.kinds.network_kind import DEEP, DEEP_METHODS, NetworkKind, NetworkTraining
 from catgui.core.training import TrainConfig, Trainer
 
 
@@ -23,7 +23,10 @@ class DeepNetwork(NetworkKind):
         fields.INIT,
         fields.PATH,
     )
-    unused = {"c": "Only the L2 logistic regression has a penalty C"}
+    explain_methods = DEEP_METHODS
+
+    def reads(self, config) -> bool:
+        return type(config) is TrainConfig and bool(config.hidden)
 
     def default_config(self) -> TrainConfig:
         return TrainConfig()

@@ -62,6 +62,8 @@ HIDDEN = Field(
     tip="Units per hidden layer, comma separated (article: 20,7,5)",
     range=(1, 100_000),
     order=10,
+    unused="This model has no hidden layers to choose",
+    unused_hint="none",
 )
 LEARNING_RATE = Field(
     name="learning_rate",
@@ -72,6 +74,7 @@ LEARNING_RATE = Field(
     tip="Step size of gradient descent (article: 0.0075)",
     range=LEARNING_RATE_RANGE,
     order=20,
+    unused="This model is not trained by gradient descent: there is no learning rate",
 )
 ITERATIONS = Field(
     name="iterations",
@@ -81,6 +84,7 @@ ITERATIONS = Field(
     tip="Full-batch gradient-descent steps (article: 2500)",
     range=(1, MAX_ITERATIONS),
     order=40,
+    unused="This model runs to convergence or trains nothing: no iterations to set",
 )
 SEED = Field(
     name="seed",
@@ -90,6 +94,7 @@ SEED = Field(
     tip="Random seed of the initial weights (article: 1)",
     range=(0, 2**32 - 1),
     order=50,
+    unused="This model draws nothing at random: the seed has no effect",
 )
 INIT = Field(
     name="init",
@@ -101,6 +106,7 @@ INIT = Field(
     choices=("scaled", "small"),
     in_form=False,
     order=60,
+    unused="This model does not draw its first weights at random",
 )
 PATH = Field(
     name="path",
@@ -111,4 +117,5 @@ PATH = Field(
     choices=PATHS,
     in_form=False,
     order=90,
+    unused="Only gradient descent has a computation path",
 )

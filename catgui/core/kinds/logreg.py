@@ -7,10 +7,13 @@ import dataclasses
 from catgui.core import pictures
 from catgui.core.dataset import Split
 from catgui.core.kinds import fields
-from catgui.core.kinds.network_kind import ONE_LAYER, NetworkKind, NetworkTraining
+from catgui.core.kinds.network_kind import (
+    ONE_LAYER,
+    ONE_LAYER_METHODS,
+    NetworkKind,
+    NetworkTraining,
+)
 from catgui.core.training import TrainConfig, Trainer
-
-NO_HIDDEN = "Logistic regression has no hidden layers: it is one sigmoid unit"
 
 
 class LogisticRegression(NetworkKind):
@@ -26,12 +29,10 @@ class LogisticRegression(NetworkKind):
         ),
         fields.PATH,
     )
-    unused_hints = {"hidden": "none: one sigmoid unit"}
-    unused = {
-        "c": "Only the L2 logistic regression has a penalty C",
-        "hidden": NO_HIDDEN,
-        "seed": "Logistic regression starts from zeros: the seed has no effect",
-    }
+    explain_methods = ONE_LAYER_METHODS
+
+    def reads(self, config) -> bool:
+        return type(config) is TrainConfig and not config.hidden
 
     def default_config(self) -> TrainConfig:
         return TrainConfig.logistic_regression()

@@ -6,8 +6,7 @@ from catgui.core import pictures
 from catgui.core.dataset import Split
 from catgui.core.kinds import fields
 from catgui.core.kinds.base import Field
-from catgui.core.kinds.logreg import NO_HIDDEN
-from catgui.core.kinds.network_kind import NetworkKind, NetworkTraining
+from catgui.core.kinds.network_kind import ONE_LAYER_METHODS, NetworkKind, NetworkTraining
 from catgui.core.logistic_l2 import L2Config, L2LogisticTrainer
 
 PENALTY = Field(
@@ -21,6 +20,7 @@ PENALTY = Field(
         "closely, smaller keeps the weights small (article: 1000)"
     ),
     order=30,
+    unused="This model has no L2 penalty: there is no C",
 )
 NEWTON_STEPS = Field(
     name="iterations",
@@ -46,13 +46,7 @@ class L2LogisticRegression(NetworkKind):
         "C = 1000, the article's setting)."
     )
     fields = (PENALTY, NEWTON_STEPS)
-    unused_hints = {"hidden": "none: one sigmoid unit"}
-    unused = {
-        "hidden": NO_HIDDEN,
-        "learning_rate": "Fitted by Newton's method: there is no learning rate",
-        "seed": "Newton's method starts from zeros and draws nothing at random: no seed",
-        "path": "Fitted by Newton's method on the kernel matrix: there is one path",
-    }
+    explain_methods = ONE_LAYER_METHODS
     report_every = 1
 
     def default_config(self) -> L2Config:

@@ -18,7 +18,7 @@ from catgui.core import network as nn
 from catgui.core import network_evidence as evidence
 from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
-from catgui.core.kinds.base import ModelKind, check_float_array
+from catgui.core.kinds.base import Config, ModelKind, check_float_array
 from catgui.core.network import Network
 from catgui.core.training import Progress
 
@@ -27,6 +27,10 @@ INPUT_SIZE = images.SIZE * images.SIZE * 3
 #: The names of the deep network's kind and of the one-layer (logistic regression) kind:
 #: a network nobody named is one of them, by its depth.
 DEEP, ONE_LAYER = "dnn", "logreg"
+#: "Why cat?": a deep network by occlusion (the default) or its input gradient; a network
+#: with no hidden layer exactly, weight x pixel (the default), and by its template too.
+DEEP_METHODS = ("occlusion", "gradient")
+ONE_LAYER_METHODS = ("contribution", "gradient", "occlusion", "template")
 
 
 class NetworkClassifier(Classifier):
@@ -40,13 +44,7 @@ class NetworkClassifier(Classifier):
     def __init__(self, network: Network, kind: str = "") -> None:
         self.network = network
         self.kind = kind or (DEEP if network.depth > 1 else ONE_LAYER)
-        #: A deep network is explained by occlusion (default) or its input gradient; one
-        #: with no hidden layer exactly, weight x pixel (default), and by its template too.
-        self.methods = (
-            ("occlusion", "gradient")
-            if network.depth > 1
-            else ("contribution", "gradient", "occlusion", "template")
-        )
+        self.methods = DEEP_METHODS if network.depth > 1 else ONE_LAYER_METHODS
 
     def evidence(self, square: np.ndarray, method: str | None = None) -> np.ndarray:
         """A ``(64, 64)`` grid, positive towards cat, in logit units (see
@@ -89,7 +87,7 @@ class NetworkTraining:
         self.kind = kind
 
     @property
-    def config(self) -> Any:
+    def config(self) -> Config:
         return self.trainer.config
 
     @property
@@ -113,6 +111,9 @@ class NetworkTraining:
 
 class NetworkKind(ModelKind):
     """A kind whose models are one :class:`~catgui.core.network.Network`."""
+
+    def planned_steps(self, config: Config, pictures: int) -> int:
+        return int(config.iterations)  # gradient descent's or Newton's steps, at most
 
     def arrays(self, classifier: Classifier) -> dict[str, np.ndarray]:
         net = _network(classifier)

@@ -38,8 +38,6 @@ class PretrainedConfig:
     c: float | None = None
     folds: int = head.FOLDS
 
-    kind = "pretrained"
-
     def validate(self) -> PretrainedConfig:
         if self.c is not None and not (
             isinstance(self.c, (int, float)) and math.isfinite(self.c) and self.c > 0
@@ -74,6 +72,7 @@ PENALTY = Field(
         "features to use, by 5-fold cross-validation on the training pictures (default: auto)"
     ),
     order=30,
+    unused="This model has no L2 penalty: there is no C",
 )
 
 
@@ -130,13 +129,6 @@ class Pretrained(BackboneKind):
         "of each picture, an L2 logistic regression on top (C chosen by cross-validation)."
     )
     fields = (PENALTY,)
-    unused = {
-        "hidden": "The network is pretrained: only the logistic regression on top is trained",
-        "learning_rate": "The logistic regression is fitted by Newton's method: no learning rate",
-        "iterations": "Newton's method runs to convergence: no iterations to set",
-        "seed": "Nothing is drawn at random (the folds are fixed): no seed",
-    }
-    unused_hints = {"hidden": "pretrained: EfficientNet-Lite0"}
 
     def default_config(self) -> PretrainedConfig:
         return PretrainedConfig()

@@ -49,8 +49,6 @@ def mass_logit(mass: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ZeroShotConfig:
-    kind = "zero-shot"
-
     def validate(self) -> ZeroShotConfig:
         return self
 
@@ -109,14 +107,6 @@ class ZeroShot(BackboneKind):
         "trained; the training pictures only calibrate the threshold."
     )
     fields = ()
-    unused = {
-        "hidden": "Nothing is trained: ImageNet's cat classes decide",
-        "learning_rate": "Nothing is trained: no learning rate",
-        "iterations": "Nothing is trained: no iterations",
-        "seed": "Nothing is drawn at random: no seed",
-        "c": "Nothing is trained: only the threshold is calibrated",
-    }
-    unused_hints = {"hidden": "pretrained: EfficientNet-Lite0"}
 
     def default_config(self) -> ZeroShotConfig:
         return ZeroShotConfig()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
+from catgui.core.data_source import Source, source_of
 from catgui.core.dataset import DataSet
 from catgui.core.persistence import Model
 
@@ -36,10 +37,10 @@ class TestSet:
         n = len(self.data.test)
         source = getattr(self.data, "source", None) or {}
         test = source.get("test") or {}
-        if self.key == ARTICLE or test.get("kind") in (None, "article"):
+        if self.key == ARTICLE or source_of(test) in (None, Source.ARTICLE):
             return f"the article's {n:,} test pictures"
         where = str(test.get("path") or self.data.test.path)
-        if test.get("kind") == "holdout":
+        if source_of(test) == Source.HOLDOUT:
             return f"{n:,} pictures held out of {where}"
         return f"{n:,} test pictures in {where}"
 

@@ -165,17 +165,18 @@ class CostPlot(FigureCanvasQTAgg):
         if not self._redraw.isActive():
             self._redraw.start()
 
-    def set_curve(self, costs: list[float]) -> None:
-        """Replace the current curve with the full one (``costs[i]`` at iteration ``i``)."""
-        pairs = [(i, c) for i, c in enumerate(costs) if math.isfinite(c)]
+    def set_curve(self, costs: list[float], step: int = 1) -> None:
+        """Replace the current curve with the full one (``costs[i]`` at iteration
+        ``i * step``: a saved curve of a very long run keeps every ``step``-th cost)."""
+        pairs = [(i * step, c) for i, c in enumerate(costs) if math.isfinite(c)]
         self._xs = [i for i, _ in pairs]
         self._ys = [c for _, c in pairs]
-        self._total = max(1, len(costs))  # a stopped run: zoom to what was done
+        self._total = max(1, (len(costs) - 1) * step + 1)  # a stopped run: zoom to what was done
         self.current.set_data(self._xs, self._ys)
         self._live = False
         self._fit()
 
-    def show_model_curve(self, costs: list[float], label: str = "this run") -> None:
+    def show_model_curve(self, costs: list[float], label: str = "this run", step: int = 1) -> None:
         """Show a saved model's curve (no previous run), e.g. when a model is opened.
 
         ``label`` names it in the legend (and as "previous: …" once the next run starts).
@@ -184,7 +185,7 @@ class CostPlot(FigureCanvasQTAgg):
         self.current.set_label(label)
         self._hint.set_visible(not costs)
         self._update_legend()
-        self.set_curve(costs)
+        self.set_curve(costs, step)
 
     def clear(self) -> None:
         self._xs, self._ys = [], []

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from catgui.core.corrections import Corrections
+from catgui.core.data_source import Source
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe
@@ -94,7 +95,7 @@ class DataBox(QGroupBox):
         self.worker.progressed.connect(self.status.show_progress)
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
-        self.worker.cancelled.connect(self._cancelled)
+        self.worker.interrupted.connect(self._cancelled)
         self.worker.finished.connect(self._finished)
         self.sources.set_importing(True)
         self.preparingChanged.emit(True)
@@ -112,7 +113,7 @@ class DataBox(QGroupBox):
         worker, self.worker = self.worker, None
         if worker is None:
             return
-        for signal in (worker.progressed, worker.succeeded, worker.failed, worker.cancelled):
+        for signal in (worker.progressed, worker.succeeded, worker.failed, worker.interrupted):
             signal.disconnect()
         worker.finished.disconnect()
         worker.stop_and_wait()
@@ -131,7 +132,7 @@ class DataBox(QGroupBox):
         (not for a folder not chosen yet, nor for the article's files not found)."""
         preparing = self.worker is not None
         self.status.set_pending(not preparing and self._importable() and not self.is_current())
-        self.bar.locate_button.setVisible(self.sources.kind() != "folder")
+        self.bar.locate_button.setVisible(self.sources.chosen() != Source.FOLDER)
 
     def show_details(self) -> DataSummaryDialog | None:
         if self.state.dataset is None:
@@ -159,7 +160,7 @@ class DataBox(QGroupBox):
             self.sources.recipe(self._article_folder)
         except CatguiError:
             return False
-        return self.sources.kind() != "article" or self._article_folder is not None
+        return self.sources.chosen() != Source.ARTICLE or self._article_folder is not None
 
     def _choices_changed(self) -> None:
         self.status.show_status("")  # what was said about the last import no longer applies

@@ -204,7 +204,7 @@ class DataSetupPanel(QWidget):
         self.worker.progressed.connect(self._on_progress)
         self.worker.succeeded.connect(self._on_succeeded)
         self.worker.failed.connect(self._on_failed)
-        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.interrupted.connect(self._on_cancelled)
         self.worker.finished.connect(self._on_finished)
         self.progress_bar.setRange(0, 0)  # busy until the first bytes arrive
         self.progress_label.setText("Connecting…")

@@ -21,27 +21,30 @@ from PySide6.QtWidgets import (
 
 from catgui.core import splits
 from catgui.core.augment import AugmentConfig
+from catgui.core.data_source import Source
 from catgui.core.errors import CatguiError
 from catgui.core.sources import DataRecipe
 from catgui.ui import settings as remembered
 from catgui.ui.train.import_status import ImportStatus
 
+#: The choices of training pictures: a data source, or my folder and the article's both.
+BOTH = "both"
 SOURCES = {
-    "article": "The article's pictures",
-    "folder": "My pictures (a folder)",
-    "both": "My pictures + the article's",
+    Source.ARTICLE: "The article's pictures",
+    Source.FOLDER: "My pictures (a folder)",
+    BOTH: "My pictures + the article's",
 }
 TESTS = {
-    "holdout": "Hold out a share of my pictures",
-    "folder": "A separate test folder",
-    "article": "The article's 50 test pictures",
+    Source.HOLDOUT: "Hold out a share of my pictures",
+    Source.FOLDER: "A separate test folder",
+    Source.ARTICLE: "The article's 50 test pictures",
 }
 _FOLDER_TIP = "A folder with a cat/ and a non-cat/ subfolder (also cats/, noncat/, other/, dog/…)"
 
 
-def _corrections_default(kind: str) -> bool:
+def _corrections_default(chosen: str) -> bool:
     """Corrections join the user's own pictures by default, never the article's recipe."""
-    return kind != "article"
+    return chosen != Source.ARTICLE
 
 
 class DataSourcePanel(QWidget):
@@ -76,7 +79,7 @@ class DataSourcePanel(QWidget):
         )
         self.source = QComboBox(objectName="dataSourceKind")
         for key, text in SOURCES.items():
-            self.source.addItem(text, key)
+            self.source.addItem(text, str(key))
         self.source.setToolTip(
             "Train on the article's 209 pictures, on a folder of your own pictures, or on both"
         )
@@ -85,7 +88,7 @@ class DataSourcePanel(QWidget):
         )
         self.test = QComboBox(objectName="testSourceKind")
         for key, text in TESTS.items():
-            self.test.addItem(text, key)
+            self.test.addItem(text, str(key))
         self.share = QSpinBox(objectName="holdoutShare", minimum=5, maximum=50, suffix=" %")
         self.share.setValue(round(100 * splits.DEFAULT_SHARE))
         self.share.setToolTip("How much of each class is kept apart for testing (stratified)")
@@ -145,14 +148,15 @@ class DataSourcePanel(QWidget):
         self._apply_rules()
 
     # -- the recipe -----------------------------------------------------------------------------
-    def kind(self) -> str:
+    def chosen(self) -> str:
+        """Where the training pictures come from: a :class:`Source` value or :data:`BOTH`."""
         return self.source.currentData()
 
     def recipe(self, article_folder: str | None = None) -> DataRecipe:
         """The choices as a recipe; :class:`CatguiError` saying what is missing."""
         corrections = self._corrections > 0 and self.corrections.isChecked()
         augment = AugmentConfig(copies=self.copies.value()) if self.augment.isChecked() else None
-        if self.kind() == "article":
+        if self.chosen() == Source.ARTICLE:
             return DataRecipe(
                 article_folder=article_folder, corrections=corrections, augment=augment
             ).validate()
@@ -161,29 +165,29 @@ class DataSourcePanel(QWidget):
             raise CatguiError("choose the folder of your pictures first (Choose folder…)")
         test_from = self.test.currentData()
         test_images = self.test_edit.text().strip() or None
-        if test_from == "folder" and test_images is None:
+        if test_from == Source.FOLDER and test_images is None:
             raise CatguiError("choose the folder of test pictures first (Choose…)")
         return DataRecipe(
             images=Path(images),
             test_from=test_from,
-            test_images=Path(test_images) if test_from == "folder" else None,
+            test_images=Path(test_images) if test_from == Source.FOLDER else None,
             holdout=self.share.value() / 100,
-            article_train=self.kind() == "both",
+            article_train=self.chosen() == BOTH,
             article_folder=article_folder,
             corrections=corrections,
             augment=augment,
         ).validate()
 
-    def set_images_folder(self, folder: str, kind: str | None = None) -> None:
-        """Use ``folder`` for my pictures (and switch the source to ``kind`` if given)."""
-        if kind is not None:
-            self.source.setCurrentIndex(self.source.findData(kind))
+    def set_images_folder(self, folder: str, chosen: str | None = None) -> None:
+        """Use ``folder`` for my pictures (and switch the choice to ``chosen`` if given)."""
+        if chosen is not None:
+            self.source.setCurrentIndex(self.source.findData(str(chosen)))
         self.images_edit.setText(folder)
         self.images_edit.setToolTip(folder or _FOLDER_TIP)
         self._choices_changed()
 
     def set_test_folder(self, folder: str) -> None:
-        self.test.setCurrentIndex(self.test.findData("folder"))
+        self.test.setCurrentIndex(self.test.findData(Source.FOLDER.value))
         self.test_edit.setText(folder)
         self.test_edit.setToolTip(folder)
         self._choices_changed()
@@ -224,7 +228,7 @@ class DataSourcePanel(QWidget):
 
     # -- settings -------------------------------------------------------------------------------
     def save_settings(self, settings: QSettings) -> None:
-        settings.setValue(remembered.DATA_SOURCE, self.kind())
+        settings.setValue(remembered.DATA_SOURCE, self.chosen())
         settings.setValue(remembered.DATA_TEST, self.test.currentData())
         settings.setValue(remembered.DATA_SHARE, self.share.value())
         settings.setValue(remembered.IMAGES_FOLDER, self.images_edit.text())
@@ -265,19 +269,21 @@ class DataSourcePanel(QWidget):
         if not folder:
             return
         if what == "images":
-            self.set_images_folder(folder, "folder" if self.kind() == "article" else None)
+            self.set_images_folder(
+                folder, Source.FOLDER if self.chosen() == Source.ARTICLE else None
+            )
         else:
             self.set_test_folder(folder)
         self.applyRequested.emit()
 
     def _corrections_toggled(self, checked: bool) -> None:
-        self._corrections_wanted[self.kind()] = checked
+        self._corrections_wanted[self.chosen()] = checked
         self._choices_changed()
 
     def _show_corrections_choice(self) -> None:
         """Tick the box as the user chose for this source, else as its default."""
-        kind = self.kind()
-        wanted = self._corrections_wanted.get(kind, _corrections_default(kind))
+        chosen = self.chosen()
+        wanted = self._corrections_wanted.get(chosen, _corrections_default(chosen))
         self.corrections.blockSignals(True)  # shown off while there are none
         self.corrections.setChecked(self._corrections > 0 and wanted)
         self.corrections.blockSignals(False)
@@ -288,7 +294,7 @@ class DataSourcePanel(QWidget):
 
     def _apply_rules(self) -> None:
         """Hide or disable what does not apply to the current choices, saying why."""
-        mine = self.kind() != "article"
+        mine = self.chosen() != Source.ARTICLE
         self._show_corrections_choice()
         enabled = self.isEnabled() and not self._importing
         self.images_edit.setEnabled(mine)
@@ -300,16 +306,16 @@ class DataSourcePanel(QWidget):
             else "The article's data set brings its own 50 test pictures"
         )
         self.test.blockSignals(True)  # show what the article source tests on; restore after
-        if not mine and self.test.currentData() != "article":
+        if not mine and self.test.currentData() != Source.ARTICLE:
             self._test_choice = self.test.currentIndex()
-            self.test.setCurrentIndex(self.test.findData("article"))
+            self.test.setCurrentIndex(self.test.findData(Source.ARTICLE.value))
         elif mine and self._test_choice is not None:
             self.test.setCurrentIndex(self._test_choice)
             self._test_choice = None
         self.test.blockSignals(False)
-        holdout = mine and self.test.currentData() == "holdout"
+        holdout = mine and self.test.currentData() == Source.HOLDOUT
         self.share.setVisible(holdout)
-        self.test_folder_widget.setVisible(mine and self.test.currentData() == "folder")
+        self.test_folder_widget.setVisible(mine and self.test.currentData() == Source.FOLDER)
         self.copies.setEnabled(self.augment.isChecked() and enabled)
         n = self.copies.value()
         self.copies.setSuffix(" extra copy" if n == 1 else " extra copies")

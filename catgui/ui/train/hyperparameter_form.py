@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from catgui.core import kinds
 from catgui.core.errors import CatguiError
-from catgui.core.kinds.base import ModelKind
 from catgui.ui import settings as remembered
 from catgui.ui.common import tones
 from catgui.ui.common.contrast import LARGE
@@ -26,13 +25,6 @@ from catgui.ui.common.palette_follower import keep_style_sheet
 def describe(config) -> str:
     """A short name for a run: ``"20,7,5 · lr 0.0075 · seed 1"``, ``"logistic · lr 0.005"``."""
     return kinds.of_config(config).describe(config)
-
-
-def _why_unused(kind: ModelKind, name: str) -> str | None:
-    """Why field ``name`` is off for ``kind`` (``None`` when the kind reads it)."""
-    if kind.field(name) is not None:
-        return None
-    return kind.unused.get(name) or f"{kind.label} does not use this setting"
 
 
 class HyperparameterForm(QWidget):
@@ -182,8 +174,9 @@ class HyperparameterForm(QWidget):
     def _apply_kind_rules(self) -> None:
         """Fields that do not apply to the kind are emptied, disabled and say why."""
         kind = self._kinds[self.current_kind()]
+        fields = {f.name: f for f in self._fields}
         for name, edit in self.edits.items():
-            why = _why_unused(kind, name)
+            why = kind.why_unused(fields[name])
             edit.setEnabled(self.isEnabled() and why is None)
             if why is None:
                 field = kind.field(name)
@@ -191,7 +184,7 @@ class HyperparameterForm(QWidget):
                 edit.setPlaceholderText(field.hint())
                 continue
             edit.setToolTip(why)
-            edit.setPlaceholderText(kind.unused_hints.get(name, "not used"))
+            edit.setPlaceholderText(fields[name].unused_hint)
             if edit.text():
                 edit.setText("")
 

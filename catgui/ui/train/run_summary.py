@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from catgui.core import kinds
+from catgui.core.data_source import Source, source_of
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.common import tones
@@ -40,7 +41,7 @@ def corrections_line(metadata: dict) -> str:
     """ "Trained with 3 of your corrections (weight 1)" when they were in the training
     pictures, else ``""``."""
     for part in (metadata.get("data_source") or {}).get("train", []):
-        if part.get("kind") == "corrections" and part.get("images"):
+        if source_of(part) == Source.CORRECTIONS and part.get("images"):
             n = int(part["images"])
             weight = part.get("weight", 1)
             return (

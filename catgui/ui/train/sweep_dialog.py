@@ -24,6 +24,7 @@ from catgui.commands.sweep import parse_rates
 from catgui.core import kinds, sweeps
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
+from catgui.core.kinds.base import Config
 from catgui.ui.common import tones
 from catgui.ui.train.hyperparameter_form import describe
 from catgui.ui.train.sweep_plot import SweepPlot
@@ -49,7 +50,7 @@ class SweepDialog(QDialog):
 
     ended = Signal()
 
-    def __init__(self, data: DataSet, config: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, data: DataSet, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sweepDialog")
         self.setWindowTitle("Sweep")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from catgui.core.data_source import Source
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui import settings as remembered
@@ -231,7 +232,7 @@ class TrainTab(QWidget):
         """Leave the first-start page for the Train page, set to a folder of pictures."""
         self._own_pictures = True
         self.data_box.sources.source.setCurrentIndex(
-            self.data_box.sources.source.findData("folder")
+            self.data_box.sources.source.findData(Source.FOLDER.value)
         )
         self.stack.setCurrentIndex(1)
 
@@ -260,12 +261,16 @@ class TrainTab(QWidget):
     def _show_model_curve(self, model: Model | None) -> None:
         if model is not None and model is not self.keeper.own_model:
             costs = [float(c) for c in model.metadata.get("costs") or []]
-            self.plot.show_model_curve(costs, model.name)
+            step = model.metadata.get("costs_step", 1)  # a very long run's curve, thinned
+            step = step if isinstance(step, int) and step > 0 else 1
+            self.plot.show_model_curve(costs, model.name, step)
 
     def _set_running(self, running: bool) -> None:
         preparing = self.data_box.is_preparing()
         # without the article's files, only own pictures can be trained on
-        has_data = self.state.dataset is not None or self.data_box.sources.kind() != "article"
+        has_data = (
+            self.state.dataset is not None or self.data_box.sources.chosen() != Source.ARTICLE
+        )
         can_train = not running and not preparing and self.form.is_valid() and has_data
         buttons = self.buttons
         buttons.train_button.setEnabled(can_train)

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 from PIL import Image
 
 from catgui.core import backbone
 from catgui.core.backbone import cache
+from tests.data_helpers import ROOT
 
 WIDTH = cache.WIDTH
 

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
 
 from catgui.commands import desktop
 from catgui.core import atomic, persistence
 from catgui.core.errors import CatguiError
+from tests.data_helpers import ROOT
 
 DEFAULT = ROOT / "models" / "default.npz"
 ENTRY = f"applications/{desktop.desktop_files.DESKTOP_ENTRY}"

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, write_h5_pair
 from other_user import run_unprivileged, shared_folder, warm_up
 from PIL import Image
 
 from catgui import cli
 from catgui.core import paths
+from tests.data_helpers import ROOT, write_h5_pair
 
 DEFAULT = str(ROOT / "models" / "default.npz")
 

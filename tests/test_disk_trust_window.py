@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -24,6 +23,7 @@ from catgui.core import paths
 from catgui.ui import application
 from catgui.ui import settings as remembered
 from catgui.ui.main_window import MainWindow
+from tests.data_helpers import ROOT
 
 
 @pytest.fixture

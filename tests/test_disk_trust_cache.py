@@ -177,10 +177,9 @@ def _rewrite(path: Path, **changes) -> None:
 
 
 def test_a_folder_cache_with_flipped_labels_is_rebuilt_not_used(tmp_path):
-    from folder_helpers import make_folder
-
     from catgui.core import folder_cache
     from catgui.core.folders import FolderImport
+    from tests.folder_helpers import make_folder
 
     pics = make_folder(tmp_path / "pics", cats=4, non_cats=3)
     first = FolderImport(pics).run()

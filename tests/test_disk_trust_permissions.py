@@ -2,7 +2,7 @@
 cannot write, each named with the reason, as a user without privileges meets them.
 
 The suite runs as root, which reads and writes everything: these tests run the command in
-a forked child that drops to ``nobody`` (``tests/other_user.py``); as an ordinary user
+a forked child that drops to ``nobody`` (``tests/other_user_helpers.py``); as an ordinary user
 the child keeps that user. Everything else in the folder is still classified, and the
 exit status is 1 because something was skipped.
 """
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from other_user import run_unprivileged, shared_folder, warm_up
 from PIL import Image
 
 from catgui import cli
 from catgui.core import paths
 from tests.data_helpers import ROOT, write_h5_pair
+from tests.other_user_helpers import run_unprivileged, shared_folder, warm_up
 
 DEFAULT = str(ROOT / "models" / "default.npz")
 

@@ -113,8 +113,8 @@ def test_mixed_batch_classifies_the_good_and_names_the_bad(tmp_path, net):
 
 
 def test_unreadable_file_permission():
-    """As a user without privileges (root reads everything: see ``tests/other_user.py``)."""
-    from other_user import run_unprivileged, shared_folder
+    """As a user without privileges (root reads everything: see ``tests/other_user_helpers.py``)."""
+    from tests.other_user_helpers import run_unprivileged, shared_folder
 
     def load(path):
         try:

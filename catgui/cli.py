@@ -12,11 +12,38 @@ import sys
 from catgui import __version__
 from catgui.app import run_gui
 from catgui.commands import EXIT_FAILED, export, folder_name, threshold
-from catgui.commands.kind_options import add_kind_options, method_help
 from catgui.core.errors import CatguiError
 
+#: The subcommands, as typed.
+COMMANDS = ("gui", "train", "sweep", "evaluate", "predict", "explain", "export", "desktop")
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command``, one to parse that subcommand's line.
+
+    The options of ``train`` and ``sweep`` and the help of ``explain --method`` come from
+    the kinds table, whose modules import NumPy (a tenth of a second or more): they are
+    read for the subcommand about to be parsed only, so ``catgui --help``,
+    ``catgui --version`` and the window's start do not pay for them. ``None`` builds every
+    subcommand in full (documentation, tests).
+    """
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
+    def add_kind_options(parser: argparse.ArgumentParser, name: str) -> None:
+        if wanted(name):
+            from catgui.commands.kind_options import add_kind_options as add
+
+            add(parser)
+
+    def method_help() -> str | None:
+        if not wanted("explain"):
+            return None
+        from catgui.commands.kind_options import method_help as read
+
+        return read()
+
     parser = argparse.ArgumentParser(
         prog="catgui",
         description="Cat or not cat? Train and use the article's NumPy networks. "
@@ -29,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("files", nargs="*", help="pictures or folders to classify at start")
 
     train = sub.add_parser("train", help="train a model and save it")
-    add_kind_options(train)
+    add_kind_options(train, "train")
     train.add_argument("--data", metavar="DIR", help="folder with the two .h5 files")
     _add_image_options(train)
     train.add_argument(
@@ -44,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep",
         help="one recipe over several seeds or learning rates (--lr a,b,c), with k-fold CV",
     )
-    add_kind_options(sweep)
+    add_kind_options(sweep, "sweep")
     sweep.add_argument("--seeds", metavar="N-M", help="train once per seed: 1-10, or 1,4,7")
     sweep.add_argument(
         "--folds",
@@ -156,9 +183,19 @@ def _add_image_options(train: argparse.ArgumentParser) -> None:
     )
 
 
+def command_in(argv: list[str]) -> str:
+    """The subcommand ``argv`` names (its first word that is not an option), else ``"gui"``.
+
+    The top level has no option that takes a value (``--help``, ``--version``), so the
+    first word without a leading dash is where argparse looks for the command too.
+    """
+    first = next((word for word in argv if not word.startswith("-")), "gui")
+    return first if first in COMMANDS else "gui"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     if args.command in (None, "gui"):
         return run_gui(getattr(args, "files", []))

@@ -175,6 +175,39 @@ def test_main_py_and_python_m_catgui_run_as_a_program(program, tmp_path):
     assert result.returncode == 0 and "train" in result.stdout and "predict" in result.stdout
 
 
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["desktop", "--help"]])
+def test_help_and_version_do_not_import_numpy(argv):
+    """``catgui --help`` is instant: nothing it prints needs NumPy (nor the kinds table)."""
+    code = (
+        "import sys\n"
+        "from catgui.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in "
+        "('numpy', 'PIL', 'h5py', 'PySide6', 'matplotlib')]\n"
+        "assert not heavy, heavy\n"
+        "assert 'catgui.core.kinds' not in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "catgui" in result.stdout
+
+
+def test_each_subcommand_gets_its_kind_options_when_it_is_the_one_parsed():
+    """Only the subcommand being parsed reads the kinds table; it then has every option."""
+    assert cli.command_in(["--json", "train", "--model", "logreg"]) == "train"
+    assert cli.command_in([]) == cli.command_in(["--help"]) == "gui"
+    assert cli.command_in(["nonsense"]) == "gui"
+    for command in ("train", "sweep"):
+        whole = cli.build_parser().parse_args([command])
+        alone = cli.build_parser(command).parse_args([command])
+        assert vars(alone) == vars(whole)
+    args = cli.build_parser("train").parse_args(["train", "--model", "logreg", "--lr", "0.01"])
+    assert args.model == "logreg" and args.kind_learning_rate == "0.01"
+
+
 def test_core_and_cli_never_import_qt_or_matplotlib():
     """Every module of catgui.core (and the CLI's commands) imports headless."""
     code = (

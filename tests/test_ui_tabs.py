@@ -65,13 +65,41 @@ def test_a_tab_remembered_by_position_opens_once_then_by_name(qtbot, state, ini,
     assert settings.value(remembered.TAB) == name
 
 
-def test_an_unknown_tab_name_opens_the_first_tab(qtbot, state, ini):
+def test_a_first_start_opens_on_classify_with_only_that_tab_built(qtbot, state, ini):
+    """A newcomer's first act is dropping a picture; the other tabs wait for the paint."""
+    win = MainWindow(state, _settings(ini))
+    qtbot.addWidget(win)
+    assert win.tabs.currentWidget().objectName() == "classifyTab"
+    assert not win.pages.is_built("train") and not win.pages.is_built("mistakes")
+    with qtbot.waitSignal(win.startedUp, timeout=30_000):
+        win.show()
+    assert win.pages.is_built("train") and win.train_tab.plot_slot.is_built()
+    assert win.tabs.currentWidget() is win.classify_tab  # building did not switch tabs
+    assert not win.pages.is_built("mistakes")
+    win.close()
+    assert _settings(ini).value(remembered.TAB) == "classify"
+
+
+def test_an_unknown_tab_name_opens_as_a_first_start(qtbot, state, ini):
     settings = _settings(ini)
     settings.setValue(remembered.VERSION_KEY, remembered.VERSION)
     settings.setValue(remembered.TAB, "gone")
     win = MainWindow(state, settings)
     qtbot.addWidget(win)
-    assert win.tabs.currentWidget() is win.train_tab
+    assert win.tabs.currentWidget() is win.classify_tab
+    win.close()
+
+
+def test_a_tab_selected_before_it_was_built_is_built_and_shown(qtbot, state, ini):
+    win = MainWindow(state, _settings(ini))
+    qtbot.addWidget(win)
+    index = win.pages.names.index("mistakes")
+    placeholder = win.tabs.widget(index)
+    assert placeholder.objectName() == "mistakesPlaceholder"
+    win.tabs.setCurrentIndex(index)  # as a click on its tab does
+    assert win.tabs.currentWidget().objectName() == "mistakesTab"
+    assert win.tabs.currentIndex() == index and win.tabs.tabText(index) == "Mista&kes"
+    assert win.tabs.count() == 3
     win.close()
 
 

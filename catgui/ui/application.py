@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import gc
+import logging
 import sys
+from collections.abc import Generator
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QSettings, qVersion
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from catgui.core import desktop_files, paths, persistence
+from catgui.core import dataset, desktop_files, paths, persistence
+from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
+from catgui.core.steps import run_to_end
 from catgui.ui import settings as remembered
 from catgui.ui import style_sheet
 from catgui.ui.app_state import AppState
 from catgui.ui.common.palette_follower import follow_palette
 from catgui.ui.crash_reporter import CrashReporter
+from catgui.workers.base import running_workers
+from catgui.workers.generator import GeneratorWorker
 
 ORGANIZATION = "catgui"
+
+log = logging.getLogger(__name__)
 
 
 def configure(app: QApplication) -> None:
@@ -83,8 +92,12 @@ def _open_photo_model(state: AppState) -> bool:
     return True
 
 
-def initial_state(settings: QSettings) -> tuple[AppState, list[str]]:
-    """The state the window opens with, and the problems met (shown, never fatal)."""
+def initial_state(settings: QSettings, data: bool = True) -> tuple[AppState, list[str]]:
+    """The state the window opens with, and the problems met (shown, never fatal).
+
+    With ``data=False`` the data set is left for :func:`open_data` (the window opens it
+    after its first paint, which does not show it: h5py and the files take 60-100 ms).
+    """
     state = AppState(paths.models_dir())
     problems = []
     first = first_model_path(state.models_folder)
@@ -95,11 +108,50 @@ def initial_state(settings: QSettings) -> tuple[AppState, list[str]]:
             state.open_model(first)
         except CatguiError as exc:
             problems.append(str(exc))
-    if state.try_open_dataset() is not None:
-        folder = remembered.folder(settings, remembered.DATA_FOLDER)
-        if folder:
-            state.try_open_dataset(folder)
+    if data:
+        open_data(state, settings)
     return state, problems
+
+
+def open_data(state: AppState, settings: QSettings) -> None:
+    """Open the data set where :func:`catgui.core.dataset.load` finds it, else in the
+    folder the user located last (quietly: without one, the Train tab says what to do)."""
+    data = run_to_end(data_steps(remembered.folder(settings, remembered.DATA_FOLDER)))
+    if data is not None:
+        state.set_dataset(data)
+
+
+def data_steps(located: str) -> Generator[str, None, DataSet | None]:
+    """Load the data set where :func:`catgui.core.dataset.load` finds it, else from the
+    folder ``located`` (the one the user located last; "" for none); ``None`` when
+    neither holds it. One step, so that a worker thread can do it."""
+    yield "opening the data set"
+    for folder in (None, located) if located else (None,):
+        try:
+            return dataset.load(folder)
+        except CatguiError:
+            continue
+    return None
+
+
+def open_data_in_background(window, state: AppState, settings: QSettings) -> GeneratorWorker:
+    """:func:`open_data` in a worker thread: the window goes on answering while h5py is
+    imported and the files are read; the status bar shows what came of it."""
+    located = remembered.folder(settings, remembered.DATA_FOLDER)
+    worker = GeneratorWorker(
+        lambda: data_steps(located), task="opening the data set", parent=window
+    )
+
+    def opened(data: DataSet | None) -> None:
+        if data is not None and state.dataset is None:  # the user may have opened one since
+            state.set_dataset(data)
+        window.statusBar().refresh()
+
+    worker.returned.connect(opened)
+    worker.failed.connect(lambda _message: window.statusBar().refresh())
+    worker.finished.connect(worker.deleteLater)
+    worker.start()
+    return worker
 
 
 def run(files: list[str]) -> int:
@@ -108,11 +160,20 @@ def run(files: list[str]) -> int:
     configure(app)
     reporter = CrashReporter(app)
     reporter.install()
+    log.info(
+        "catgui %s started: Python %s, Qt %s, PySide6 %s",
+        app.applicationVersion(),
+        sys.version.split()[0],
+        qVersion(),
+        pyside_version,
+    )
     from catgui.ui.main_window import MainWindow
 
     settings = remembered.open_settings()
-    state, problems = initial_state(settings)
+    state, problems = initial_state(settings, data=False)
     window = MainWindow(state, settings)
+    window.statusBar().show_opening_data()
+    window.firstPainted.connect(lambda: open_data_in_background(window, state, settings))
     freeze_after_start(window)
     window.show()
     for problem in problems:
@@ -122,6 +183,10 @@ def run(files: list[str]) -> int:
     try:
         return app.exec()
     finally:
+        if window.warm_up is not None:  # the loop may end without closing the window
+            window.warm_up.stop()
+        for worker in running_workers():
+            worker.stop_and_wait()
         reporter.uninstall()
 
 
@@ -136,8 +201,9 @@ def tell_if_nothing_can_be_kept(window) -> QMessageBox | None:
 
 
 def freeze_after_start(window) -> None:
-    """Once start-up is done (the plot is built just after the first paint), set what it
-    made aside from garbage collection (``gc.freeze``).
+    """Once start-up is done (the Train tab and its plot are built just after the first
+    paint: ``window.startedUp``), set what it made aside from garbage collection
+    (``gc.freeze``).
 
     Those modules, widgets and figures live as long as the app, but every full collection
     walked them: 45-60 ms with the interpreter held, whatever thread ran it, so the window
@@ -145,4 +211,4 @@ def freeze_after_start(window) -> None:
     Frozen, they are not walked: worst stall 8 ms. Called for the app's own window only
     (a test process builds hundreds of windows, which must stay collectable).
     """
-    window.train_tab.plot_slot.built.connect(lambda _plot: gc.freeze())
+    window.startedUp.connect(gc.freeze)

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from catgui.ui import settings as remembered
-from catgui.ui.about_dialog import AboutDialog
 from catgui.ui.app_state import AppState
-from catgui.ui.classify.tab import ClassifyTab
-from catgui.ui.mistakes.tab import MistakesTab
 from catgui.ui.model_exporter import ModelExporter
 from catgui.ui.model_files import ModelFiles
 from catgui.ui.model_selector import ModelSelector
 from catgui.ui.models_watcher import ModelsWatcher
 from catgui.ui.status_bar import StatusBar, model_text
 from catgui.ui.tab import Tab
-from catgui.ui.train.tab import TrainTab
+from catgui.ui.tab_pages import TabPages, TabSpec
+from catgui.ui.warm_up import MODULES, WarmUp
 from catgui.ui.window_menus import build_menus
 from catgui.workers.base import running_workers
+
+if TYPE_CHECKING:
+    from catgui.ui.classify.tab import ClassifyTab
+    from catgui.ui.mistakes.tab import MistakesTab
+    from catgui.ui.train.tab import TrainTab
 
 #: Qt adds the application's display name: the title bar reads "Cat or not cat? — catgui".
 TITLE = "Cat or not cat?"
@@ -35,7 +40,24 @@ class MainWindow(QMainWindow):
     settings
         Where geometry, last folders and hyper-parameters are remembered; tests pass an
         INI file in a temporary folder. Defaults to the profile's (``settings.open_settings()``).
+
+    Only the tab shown first is built before the window's first paint; right after it,
+    the modules the rest need are imported in a thread and the Train tab and its plot
+    are built (:class:`~catgui.ui.warm_up.WarmUp`). The Mistakes tab is built when it is
+    first shown (it evaluates the model on the test set as it starts). ``train_tab``,
+    ``classify_tab``, ``mistakes_tab`` and ``all_tabs`` build what they return if need be.
+
+    Signals
+    -------
+    firstPainted()
+        The window has just been painted for the first time (emitted from the event
+        loop, after the paint).
+    startedUp()
+        What the first paint did without is built (the Train tab and its plot).
     """
+
+    firstPainted = Signal()
+    startedUp = Signal()
 
     def __init__(
         self, state: AppState, settings: QSettings | None = None, parent: QWidget | None = None
@@ -48,14 +70,17 @@ class MainWindow(QMainWindow):
         remembered.upgrade(self.settings)
         self._dialogs: list[QMessageBox] = []
         self._painted = False
+        self.warm_up: WarmUp | None = None
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.setDocumentMode(True)
-        self.train_tab = TrainTab(state, self.settings, self)
-        self.classify_tab = ClassifyTab(state, self.settings, self)
-        self.mistakes_tab = MistakesTab(state, self.settings, self)
-        self.all_tabs: tuple[Tab, ...] = (self.train_tab, self.classify_tab, self.mistakes_tab)
-        for tab, title in zip(self.all_tabs, ("&Train", "&Classify", "Mista&kes")):
-            self.tabs.addTab(tab, title)
+        self.pages = TabPages(
+            self.tabs,
+            (
+                TabSpec("train", "&Train", self._make_train_tab),
+                TabSpec("classify", "&Classify", self._make_classify_tab),
+                TabSpec("mistakes", "Mista&kes", self._make_mistakes_tab),
+            ),
+        )
         self.model_selector = ModelSelector(state, self)
         self.model_selector.failed.connect(lambda msg: self.show_error("Model not opened", msg))
         self.model_selector.fileMissing.connect(self._model_file_missing)
@@ -82,12 +107,48 @@ class MainWindow(QMainWindow):
         self.model_status = self.statusBar().model_label
         self.data_status = self.statusBar().data_label
         self.setAcceptDrops(True)
-        self.train_tab.runningChanged.connect(self._running_changed)
         state.modelChanged.connect(self._describe_model)
         self._describe_model(state.model)
-        # the decision threshold tried on the test set applies to new pictures too
-        self.mistakes_tab.thresholdChanged.connect(self.classify_tab.set_threshold)
         self._restore_geometry()
+
+    # -- the tabs ------------------------------------------------------------------------------
+    def _make_train_tab(self) -> TrainTab:
+        from catgui.ui.train.tab import TrainTab
+
+        tab = TrainTab(self.state, self.settings, self)
+        tab.runningChanged.connect(self._running_changed)
+        tab.data_box.preparingChanged.connect(lambda _on: self._follow_stop_button(tab))
+        return tab
+
+    def _make_classify_tab(self) -> ClassifyTab:
+        from catgui.ui.classify.tab import ClassifyTab
+
+        return ClassifyTab(self.state, self.settings, self)
+
+    def _make_mistakes_tab(self) -> MistakesTab:
+        from catgui.ui.mistakes.tab import MistakesTab
+
+        tab = MistakesTab(self.state, self.settings, self)
+        # the decision threshold tried on the test set applies to new pictures too
+        tab.thresholdChanged.connect(self.classify_tab.set_threshold)
+        return tab
+
+    @property
+    def train_tab(self) -> TrainTab:
+        return self.pages.tab("train")
+
+    @property
+    def classify_tab(self) -> ClassifyTab:
+        return self.pages.tab("classify")
+
+    @property
+    def mistakes_tab(self) -> MistakesTab:
+        return self.pages.tab("mistakes")
+
+    @property
+    def all_tabs(self) -> tuple[Tab, ...]:
+        """Every tab, in the order of the pages (each built if it was not yet)."""
+        return tuple(self.pages.tab(name) for name in self.pages.names)
 
     # -- following the model and the run -------------------------------------------------------
     def _describe_model(self, model) -> None:
@@ -98,10 +159,15 @@ class MainWindow(QMainWindow):
         self.model_selector.setToolTip(tip)
 
     def _running_changed(self, running: bool) -> None:
-        self.stop_action.setEnabled(running)
         self.train_action.setEnabled(not running)
         for action in (self.open_data_action, self.open_model_action):
             action.setEnabled(not running)
+        self._follow_stop_button(self.train_tab)
+
+    def _follow_stop_button(self, tab: TrainTab) -> None:
+        """Stop Training can be chosen when there is something to stop: a run, or the
+        import of pictures before one (the Train tab's Stop button knows)."""
+        self.stop_action.setEnabled(tab.stop_button.isEnabled())
 
     # -- actions -------------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> QMessageBox:
@@ -158,6 +224,8 @@ class MainWindow(QMainWindow):
         return self.model_files.save_to(path, overwrite)
 
     def show_about(self) -> QMessageBox:
+        from catgui.ui.about_dialog import AboutDialog
+
         box = AboutDialog(self)
         self._dialogs.append(box)
         box.open()
@@ -185,11 +253,22 @@ class MainWindow(QMainWindow):
 
     # -- start-up, settings and closing ----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
-        """After the first paint, build what the window could show without (the plot)."""
+        """After the first paint, build what the window could show without."""
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self, self.train_tab.plot_slot.plot)
+            QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """The Train tab and its plot: imported in a thread, then built; and say so."""
+        self.warm_up = WarmUp(
+            MODULES,
+            (lambda: self.pages.build("train"), lambda: self.train_tab.plot_slot.plot()),
+            self,
+        )
+        self.warm_up.finished.connect(self.startedUp)
+        self.warm_up.start()
+        self.firstPainted.emit()
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value(remembered.GEOMETRY)
@@ -197,19 +276,24 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 720)
-        names = [tab.NAME for tab in self.all_tabs]
-        self.tabs.setCurrentIndex(names.index(remembered.tab(self.settings, names)))
+        names = self.pages.names
+        name = remembered.tab(self.settings, names)  # a first start: Classify
+        self.pages.build(name)
+        self.tabs.setCurrentIndex(names.index(name))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        for tab in self.all_tabs:
+        if self.warm_up is not None:
+            self.warm_up.stop()
+        built = self.pages.built_tabs()
+        for tab in built:
             tab.shutdown()
         self.exporter.shutdown()
         for worker in running_workers():
             worker.stop_and_wait()
         remembered.remember(self.settings, remembered.GEOMETRY, self.saveGeometry())
-        current = self.all_tabs[self.tabs.currentIndex()]
-        remembered.remember(self.settings, remembered.TAB, current.NAME)
-        for tab in self.all_tabs:
+        current = self.pages.name_at(self.tabs.currentIndex())
+        remembered.remember(self.settings, remembered.TAB, current)
+        for tab in built:
             tab.save_settings()
         self.settings.sync()
         event.accept()

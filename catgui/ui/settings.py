@@ -30,6 +30,8 @@ TAB = "window/tabName"
 TAB_POSITION = "window/tab"
 #: The order of the tabs while their position was remembered (version 1).
 TABS_IN_VERSION_1 = ("train", "classify", "mistakes")
+#: The tab a first start opens on: a newcomer's first act is dropping a picture.
+FIRST_TAB = "classify"
 
 # -- folders the file dialogs start in -------------------------------------------------------
 MODELS_FOLDER = "folders/models"  # File ▸ Open Model
@@ -58,7 +60,7 @@ COMPARE_WITH = "classify/compareWith"
 
 #: What a key gives when nothing is remembered (keys not listed give ``None``).
 DEFAULTS: dict[str, object] = {
-    TAB: TABS_IN_VERSION_1[0],
+    TAB: FIRST_TAB,
     MODELS_FOLDER: "",
     SAVE_FOLDER: "",
     EXPORT_FOLDER: "",
@@ -157,9 +159,12 @@ def remember_keep_runs(settings: QSettings, keep: bool) -> None:
 
 
 def tab(settings: QSettings, names: Sequence[str]) -> str:
-    """The name of the tab to select: the remembered one if it is among ``names``."""
+    """The name of the tab to select: the remembered one if it is among ``names``, else
+    the one a first start opens on (:data:`FIRST_TAB`; else the first of ``names``)."""
     remembered = str(value(settings, TAB))
-    return remembered if remembered in names else names[0]
+    if remembered in names:
+        return remembered
+    return FIRST_TAB if FIRST_TAB in names else names[0]
 
 
 def upgrade(settings: QSettings) -> None:

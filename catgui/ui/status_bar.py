@@ -68,6 +68,12 @@ class StatusBar(QStatusBar):
         state.datasetChanged.connect(self.refresh)
         self.refresh()
 
+    def show_opening_data(self) -> None:
+        """The data set is about to be opened (the window opens it after its first paint);
+        :meth:`refresh` shows what came of it."""
+        self.data_label.setText("Data set: opening…")
+        self.data_label.setToolTip("")
+
     def refresh(self, *_args) -> None:
         model = self.state.model
         if model is None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from catgui.ui.log_folder import open_log_folder
+from catgui.ui.shortcuts_dialog import show_shortcuts
+
 
 def add_action(window: QMainWindow, text: str, slot, shortcut=None, tip: str = "") -> QAction:
     """An action of ``window`` calling ``slot``; its shortcut works with the menu bar hidden."""
@@ -23,8 +26,11 @@ def build_menus(window: QMainWindow) -> None:
 
     Like a Designer form's ``setupUi``: sets ``window.open_images_action``,
     ``paste_action``, ``open_data_action``, ``open_model_action``, ``save_model_action``,
-    ``export_action``, ``quit_action``, ``train_action``, ``stop_action`` and
-    ``about_action``, each calling the window's method (or its Train tab's) of that name.
+    ``export_action``, ``quit_action``, ``train_action``, ``stop_action`` (disabled while
+    nothing runs) and ``about_action``, each calling the window's method (or its Train
+    tab's) of that name; and ``shortcuts_action`` and ``log_folder_action`` (Help),
+    calling :func:`~catgui.ui.shortcuts_dialog.show_shortcuts` and
+    :func:`~catgui.ui.log_folder.open_log_folder`.
     """
     key = QKeySequence.StandardKey
     window.open_images_action = add_action(
@@ -59,8 +65,25 @@ def build_menus(window: QMainWindow) -> None:
     )
     window.quit_action = add_action(window, "Quit", window.close, "Ctrl+Q")
     window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    window.train_action = add_action(window, "Train", window.train_tab.start, "Ctrl+Return")
-    window.stop_action = add_action(window, "Stop Training", window.train_tab.stop, "Esc")
+    # the Train tab is built after the first paint: look it up when the action fires
+    window.train_action = add_action(
+        window, "Train", lambda: window.train_tab.start(), "Ctrl+Return"
+    )
+    window.stop_action = add_action(window, "Stop Training", lambda: window.train_tab.stop(), "Esc")
+    window.stop_action.setEnabled(False)  # until a run starts
+    window.shortcuts_action = add_action(
+        window,
+        "Keyboard Shortcuts",
+        lambda: show_shortcuts(window),
+        key.HelpContents,
+        "Every shortcut of the window, and what it does",
+    )
+    window.log_folder_action = add_action(
+        window,
+        "Open Log Folder",
+        lambda: open_log_folder(window),
+        tip="The folder of catgui.log, where the details of errors are written",
+    )
     window.about_action = add_action(window, "About catgui", window.show_about)
     window.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -79,4 +102,7 @@ def build_menus(window: QMainWindow) -> None:
     train_menu = bar.addMenu("T&raining")
     train_menu.addAction(window.train_action)
     train_menu.addAction(window.stop_action)
-    bar.addMenu("&Help").addAction(window.about_action)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addActions([window.shortcuts_action, window.log_folder_action])
+    help_menu.addSeparator()
+    help_menu.addAction(window.about_action)

@@ -39,6 +39,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from catgui.core import log_file
 from catgui.core.errors import CatguiError
 from catgui.workers.base import Worker
 
@@ -148,7 +149,7 @@ class GeneratorWorker(Worker):
         detail = str(exc) or "no details"
         return (
             f"{_capitalised(self.task)} stopped because of an unexpected error "
-            f"({type(exc).__name__}: {detail}); the details were written to the log"
+            f"({type(exc).__name__}: {detail}); the details were written to {log_file.where()}"
         )
 
     # -- the loop --------------------------------------------------------------------------

@@ -66,6 +66,7 @@ class ClassifyTab(QWidget):
         self.controls.follow_model(state.model)
         undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_last)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.setWhatsThis("Undo the last correction")  # Help ▸ Keyboard Shortcuts lists it
         self.load_settings()
         self._on_corrections_changed(self.corrections.count())
         app = QApplication.instance()

@@ -23,6 +23,7 @@ class PaletteFollower(QObject):
 
     def __init__(self, widget: QObject, apply: Callable[[], None]) -> None:
         super().__init__(widget)
+        self._target = widget
         self._apply = apply
         self._applying = False
         widget.installEventFilter(self)
@@ -38,7 +39,8 @@ class PaletteFollower(QObject):
             self._applying = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() in _CHANGES:
+        # a filter on the application sees every object's events: only its own count
+        if watched is self._target and event.type() in _CHANGES:
             self.apply()
         return False
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from catgui.core import kinds
 from catgui.core.errors import CatguiError
+from catgui.core.kinds.base import ModelKind
+from catgui.core.persistence import Model
 from catgui.ui import settings as remembered
 from catgui.ui.common import tones
 from catgui.ui.common.contrast import LARGE
@@ -25,6 +29,26 @@ from catgui.ui.common.palette_follower import keep_style_sheet
 def describe(config) -> str:
     """A short name for a run: ``"20,7,5 · lr 0.0075 · seed 1"``, ``"logistic · lr 0.005"``."""
     return kinds.of_config(config).describe(config)
+
+
+def stored_recipe(model: Model) -> tuple[ModelKind, Any | None] | None:
+    """``(kind, configuration)`` ``model`` was trained with, read from its metadata.
+
+    The configuration is ``None`` when the stored one cannot be read back (a file of an
+    older recipe); ``None`` altogether when the model's kind is not in the table.
+    """
+    if model.kind not in kinds.names():
+        return None
+    kind = kinds.get(model.kind)
+    if not isinstance(model.metadata.get("hyperparameters"), dict):
+        return kind, None  # a model made in memory, not by a run
+    stored = dict(model.metadata["hyperparameters"])
+    stored.pop("kind", None)
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
+    try:
+        return kind, kind.make_config(**values)
+    except (CatguiError, TypeError, ValueError):
+        return kind, None
 
 
 class HyperparameterForm(QWidget):
@@ -120,6 +144,26 @@ class HyperparameterForm(QWidget):
                 self.edits[name].setFocus()
                 self.edits[name].selectAll()
                 return
+
+    def show_recipe(self, model: Model) -> bool:
+        """Select ``model``'s kind and show the recipe it was trained with (the other
+        kinds keep their values); ``False``, changing nothing, when its kind cannot be
+        chosen here. A recipe that cannot be read back leaves the kind's fields as they
+        were."""
+        found = stored_recipe(model)
+        index = self.kind.findData(found[0].name) if found else -1
+        if index < 0 or not self.kind.model().item(index).isEnabled():
+            return False
+        kind, config = found
+        self._remember()
+        if config is not None:
+            self._values[kind.name] = kind.texts(config)
+        self.kind.blockSignals(True)
+        self.kind.setCurrentIndex(index)
+        self.kind.blockSignals(False)
+        self._current_kind = self.current_kind()
+        self._show_values()
+        return True
 
     def restore_defaults(self) -> None:
         self._values[self.current_kind()] = self._kinds[self.current_kind()].texts()

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.core import kinds, persistence
-from catgui.core.errors import CatguiError
+from catgui.core import persistence
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
 from catgui.ui.status_bar import source_text
+from catgui.ui.train.hyperparameter_form import stored_recipe
 from catgui.ui.train.progress import clock
 from catgui.workers.generator import GeneratorWorker
 
@@ -51,16 +51,15 @@ def duration(seconds: float) -> str:
 
 def run_description(model: Model) -> tuple[str, str]:
     """``(kind label, hyper-parameters)`` of ``model``'s run, as its kind describes them."""
-    if model.kind not in kinds.names():
+    found = stored_recipe(model)
+    if found is None:
         return model.kind, ""
-    kind = kinds.get(model.kind)
-    stored = dict(model.metadata.get("hyperparameters") or {})
+    kind, config = found
+    if config is not None:
+        return kind.label, kind.describe(config)
+    stored = dict(model.metadata.get("hyperparameters") or {})  # a file of an older recipe
     stored.pop("kind", None)
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
-    try:
-        return kind.label, kind.describe(kind.make_config(**values))
-    except (CatguiError, TypeError, ValueError):  # a file of an older recipe
-        return kind.label, ", ".join(f"{k} {v}" for k, v in stored.items())
+    return kind.label, ", ".join(f"{k} {v}" for k, v in stored.items())
 
 
 def _accuracy(meta: dict, which: str) -> str:

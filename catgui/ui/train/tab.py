@@ -251,6 +251,8 @@ class TrainTab(QWidget):
         if model is None or self.is_running() or self.keeper.saving:
             return  # a run being kept: its own card says where it was saved
         own = model is self.keeper.own_model  # its curve is on the plot already
+        if not own:  # the form beside "Active model: …" shows that model's kind and recipe
+            self.form.show_recipe(model)
         if self.pending is None and not own:  # the bar's last run is not this model's
             self.progress.reset_text()
         if self.plot_slot.is_built() and not own:  # else it shows the curve once built

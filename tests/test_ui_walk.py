@@ -31,6 +31,7 @@ pytestmark = pytest.mark.gui
 
 def _train(qtbot, window: MainWindow, iterations: int = 30) -> None:
     tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)  # the user is on the Train tab (a first start opens Classify)
     tab.form.set_field("iterations", str(iterations))
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
         qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
     def _follow_stop_button(self, tab: TrainTab) -> None:
         """Stop Training can be chosen when there is something to stop: a run, or the
         import of pictures before one (the Train tab's Stop button knows)."""
-        self.stop_action.setEnabled(tab.stop_button.isEnabled())
+        self.stop_action.setEnabled(tab.buttons.stop_button.isEnabled())
 
     # -- actions -------------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> QMessageBox:

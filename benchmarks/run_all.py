@@ -33,6 +33,7 @@ SCRIPTS = [
     ("bench_backbone.py", [], ["--photos", "200", "--rounds", "2"]),
     ("bench_sweeps.py", [], ["--runs", "1"]),
     ("bench_onnx.py", [], ["--rounds", "2", "--photos", "8"]),
+    ("bench_library.py", [], ["--photos", "300", "--rows", "20000"]),
 ]
 
 
@@ -324,6 +325,82 @@ def summary(records: list[dict]) -> list[list[str]]:
             "<= 1e-5",
             lambda v: v <= 1e-5,
         )
+    library_rows = [
+        (
+            "cold scan, photos/s (shipped pretrained)",
+            "library_scan",
+            lambda r: r["photos_per_second"],
+            lambda v: f"{v:.1f}",
+            ">= 60",
+            lambda v: v >= 60,
+        ),
+        (
+            "cold scan: per photo / backbone per picture",
+            "library_scan",
+            lambda r: (r["ratio_to_backbone"], r["ms_per_photo"], r["backbone_ms_per_picture"]),
+            lambda v: f"{v[0]:.2f}x ({v[1]:.0f} / {v[2]:.0f} ms)",
+            "<= 1.3x",
+            lambda v: v[0] <= 1.3,
+        ),
+        (
+            "peak RSS of the scan",
+            "library_scan",
+            lambda r: r["peak_rss_mb"],
+            lambda v: f"{v:.0f} MB",
+            "<= 500 MB",
+            lambda v: v <= 500,
+        ),
+        (
+            "index bytes per photo",
+            "library_scan",
+            lambda r: r["bytes_per_photo"],
+            lambda v: f"{v:,.0f}",
+            "(say it)",
+            lambda v: True,
+        ),
+        (
+            "rescan of the unchanged library",
+            "library_rescan",
+            lambda r: r["seconds"],
+            sec,
+            "<= 5 s",
+            lambda v: v <= 5,
+        ),
+        (
+            "touch 100, scan: files read again",
+            "library_touch_100",
+            lambda r: r["read"],
+            lambda v: f"{v}",
+            "100",
+            lambda v: v == 100,
+        ),
+        (
+            "re-score the index rows with a new head",
+            "library_rescore",
+            lambda r: (r["seconds"], r["rows"]),
+            lambda v: f"{v[0]:.2f} s ({v[1]:,} rows)",
+            "<= 1 s (100,000)",
+            lambda v: v[0] * 100_000 / v[1] <= 1,
+        ),
+        (
+            "library list --cats (the query)",
+            "library_list_cats",
+            lambda r: (r["query_seconds"], r["rows"]),
+            lambda v: f"{v[0]:.2f} s ({v[1]:,} rows)",
+            "<= 0.5 s (100,000)",
+            lambda v: v[0] * 100_000 / v[1] <= 0.5,
+        ),
+        (
+            "float16 features: max |dP| vs float32",
+            "library_float16",
+            lambda r: r["max_p_change"],
+            lambda v: f"{v:.1e}",
+            "(say it)",
+            lambda v: True,
+        ),
+    ]
+    for what, name, value_of, fmt, target, ok in library_rows:
+        add(10, what, name, value_of, fmt, target, ok)
     return rows
 
 

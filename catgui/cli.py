@@ -1,4 +1,5 @@
-"""Command line: ``catgui [gui] | train | sweep | evaluate | predict | explain | desktop``.
+"""Command line: ``catgui [gui] | train | sweep | evaluate | predict | explain | export |
+scan | library | desktop``.
 
 Exit status: 0 all went well, 1 an input failed (bad file, bad model, missing data),
 2 wrong usage. ``--json`` prints one JSON document on stdout instead of text.
@@ -11,11 +12,22 @@ import sys
 
 from catgui import __version__
 from catgui.app import run_gui
-from catgui.commands import EXIT_FAILED, export, folder_name, threshold
+from catgui.commands import EXIT_FAILED, export, folder_name, library, scan, threshold
 from catgui.core.errors import CatguiError
 
 #: The subcommands, as typed.
-COMMANDS = ("gui", "train", "sweep", "evaluate", "predict", "explain", "export", "desktop")
+COMMANDS = (
+    "gui",
+    "train",
+    "sweep",
+    "evaluate",
+    "predict",
+    "explain",
+    "export",
+    "scan",
+    "library",
+    "desktop",
+)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -109,6 +121,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     explain.add_argument("--method", metavar="METHOD", help=method_help())
     explain.add_argument("--json", action="store_true", help="print one JSON document")
     export.add_parser(sub)
+    scan.add_parser(sub)
+    library.add_parser(sub)
 
     desktop = sub.add_parser(
         "desktop", help="add catgui to this user's applications menu, or remove it (no root)"
@@ -209,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         "predict": predict.run,
         "explain": explain.run,
         "export": export.run,
+        "scan": scan.run,
+        "library": library.run,
     }[args.command]
     try:
         code = handler(args)

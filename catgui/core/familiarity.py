@@ -50,9 +50,17 @@ class Reference:
     source_size: int = 64
 
     def _coordinates(self, pooled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        z = _unit(pooled) - self.mean
-        coords = z @ self.components
-        return coords, np.maximum((z * z).sum(axis=1) - (coords * coords).sum(axis=1), 0.0)
+        # z = x / |x| - mean, without making z: z . C = (x . C) / |x| - mean . C and
+        # |z|^2 = |u|^2 - 2 (x . mean) / |x| + |mean|^2 (one product of (m, d) by (d, k + 1)
+        # instead of three passes over (m, d); a library re-scores 100,000 rows by it)
+        x = np.asarray(pooled, dtype=np.float64)
+        norms = np.sqrt(np.einsum("ij,ij->i", x, x))
+        unit = (norms > 1e-12).astype(np.float64)  # |u|^2: 1, or 0 for an all-zero row
+        scale = 1.0 / np.maximum(norms, 1e-12)
+        both = (x @ np.column_stack([self.components, self.mean])) * scale[:, None]
+        coords = both[:, :-1] - self.mean @ self.components
+        zz = unit - 2.0 * both[:, -1] + float(self.mean @ self.mean)
+        return coords, np.maximum(zz - (coords * coords).sum(axis=1), 0.0)
 
     def distances(self, pooled: np.ndarray) -> np.ndarray:
         """Each picture's distance to the training set: ``(m,)``."""

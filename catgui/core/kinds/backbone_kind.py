@@ -105,6 +105,14 @@ class BackboneClassifier(Classifier):
     def from_features(self, features: backbone.Features) -> np.ndarray:
         raise NotImplementedError
 
+    def from_pooled(self, pooled: np.ndarray) -> np.ndarray:
+        """P(cat) from the pooled features ``(n, 1280)`` alone (the ImageNet logits are
+        computed from them): what a library index re-scores from. A kind whose head is
+        linear in them may answer without the ``(1280, 1000)`` product."""
+        pooled = np.asarray(pooled, dtype=np.float32)
+        logits = backbone.efficientnet.logits(pooled, backbone.weights())
+        return self.from_features(backbone.Features(pooled, logits))
+
     def pooled_weights(self) -> tuple[np.ndarray, float]:
         """``(v, c)`` with logit = pooled features . v + c (the head, linear in them)."""
         raise NotImplementedError

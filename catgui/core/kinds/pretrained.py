@@ -88,6 +88,18 @@ class PretrainedClassifier(BackboneClassifier):
     def pooled_weights(self) -> tuple[np.ndarray, float]:
         return head.pooled_weights(self.head, backbone.weights().fc)
 
+    def from_pooled(self, pooled: np.ndarray) -> np.ndarray:
+        """The head is linear in the pooled features (:func:`head.pooled_weights`): one
+        product of ``(n, 1280)`` by ``(1280,)``, whatever features it was fitted on."""
+        if getattr(self, "_pooled", None) is None:  # the head is fixed once fitted
+            self._pooled = self.pooled_weights()
+        v, c = self._pooled
+        pooled = np.asarray(pooled)
+        if pooled.dtype != np.float32:
+            pooled = pooled.astype(np.float64)
+        z = (pooled @ v.astype(pooled.dtype)).astype(np.float64) + c
+        return 0.5 * (1.0 + np.tanh(0.5 * z))
+
     def describe(self) -> str:
         h = self.head
         features = {

@@ -1,0 +1,210 @@
+"""Score stored pictures with a model, from their stored features: no backbone pass.
+
+A model of a kind on the backbone (:class:`~catgui.core.kinds.backbone_kind.BackboneClassifier`:
+``pretrained``, ``zero-shot`` and any later one) turns pooled features into P(cat)
+(``from_pooled``) and familiarity (its reference, against the features of the squares it
+compares: the 64x64 square for a reference of the article's pictures, the 224 crop for a
+reference of full-size photos). A model that reads pixels (the article's 64x64 networks)
+cannot be scored from features; it is refused with that reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from catgui.core import backbone, persistence
+from catgui.core.dataset import file_sha256
+from catgui.core.errors import CatguiError
+from catgui.core.kinds.backbone_kind import BackboneClassifier
+from catgui.core.library import blobs
+from catgui.core.library.index import Index
+
+#: Rows scored per transaction.
+CHUNK = 8192
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """A model as the index knows it: its classifier and its file's SHA-256."""
+
+    classifier: BackboneClassifier
+    sha256: str
+    path: Path
+    kind: str
+
+    @classmethod
+    def of_file(cls, path: str | Path) -> Scorer:
+        path = Path(path)
+        model = persistence.load(path)
+        classifier = model.classifier
+        if not isinstance(classifier, BackboneClassifier):
+            raise CatguiError(
+                f"{path}: a {classifier.kind} model reads the pictures' pixels, not the "
+                f"backbone's features the library index keeps; choose a model on "
+                f"{backbone.NAME} features (such as the shipped pretrained.npz)"
+            )
+        try:
+            digest = file_sha256(path)
+        except OSError as exc:
+            raise CatguiError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return cls(classifier, digest, path.resolve(), str(classifier.kind))
+
+    @property
+    def reference_digest(self) -> str | None:
+        """SHA-256 of the familiarity reference's arrays (``None``: no reference)."""
+        ref = self.classifier.reference
+        if ref is None:
+            return None
+        digest = hashlib.sha256()
+        for name, array in sorted(ref.arrays().items()):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
+
+    @property
+    def compares(self) -> str | None:
+        """Which stored features familiarity reads: ``"familiar"`` (the 64x64 squares),
+        ``"features"`` (the 224 crops), or ``None`` (this model has no such reference)."""
+        ref = self.classifier.reference
+        if ref is None:
+            return None
+        return {64: "familiar", backbone.INPUT_SIZE: "features"}.get(ref.source_size)
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return np.asarray(self.classifier.from_pooled(features), dtype=np.float64).reshape(-1)
+
+    def scores(self, features: np.ndarray, familiar: np.ndarray | None) -> tuple[np.ndarray, list]:
+        """P(cat) ``(n,)`` and familiarity (a list of floats, or of ``None``) of stored
+        features ``(n, 1280)`` of the 224 crops and of the 64x64 squares (``familiar``:
+        needed only when :attr:`compares` says so)."""
+        from threadpoolctl import threadpool_limits
+
+        p = self.probabilities(features)
+        which = self.compares
+        if which is None:
+            return p, [None] * len(p)
+        source = familiar if which == "familiar" else features
+        # products of a few thousand rows by a few columns: OpenBLAS's threads cost far
+        # more than they bring (33 ms against 0.8 ms for 32 rows on a busy 2-core machine)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return p, self.classifier.reference.score(source).tolist()
+
+
+def register(index: Index, scorer: Scorer) -> str | None:
+    """Record the model; returns another model with the same familiarity reference, whose
+    familiarity this one can reuse (``None`` if there is none)."""
+    digest = scorer.reference_digest
+    with index.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO models (sha256, path, kind, scored_at, reference) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (scorer.sha256, str(scorer.path), scorer.kind, time.time(), digest),
+        )
+    if digest is None or scorer.compares is None:
+        return None
+    row = conn.execute(
+        "SELECT sha256 FROM models WHERE reference = ? AND sha256 != ? LIMIT 1",
+        (digest, scorer.sha256),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def store(
+    conn,
+    scorer: Scorer,
+    hashes: list[str],
+    features: np.ndarray,
+    familiar: np.ndarray | None,
+    familiarity: list | None = None,
+) -> None:
+    """Write the scores of the given contents (inside the caller's transaction);
+    ``familiarity`` when it is known already (a model with the same reference)."""
+    if not hashes:
+        return
+    if familiarity is None:
+        p, fam = scorer.scores(features, familiar)
+    else:
+        p, fam = scorer.probabilities(features), familiarity
+    conn.executemany(
+        "INSERT OR REPLACE INTO scores (model, hash, p_cat, familiarity) VALUES (?, ?, ?, ?)",
+        [(scorer.sha256, h, float(pi), f) for h, pi, f in zip(hashes, p, fam)],
+    )
+
+
+def rescore_steps(
+    index: Index, scorer: Scorer, everything: bool = False
+) -> Generator[int, None, int]:
+    """Score every stored picture the model has not scored yet (``everything``: all of
+    them again). Yields the rows done; returns how many were scored. A row whose blobs are
+    damaged is dropped (the files showing it are read again by the next scan)."""
+    conn = index.conn
+    twin = register(index, scorer)
+    if everything:
+        query = "SELECT hash FROM contents"
+        params: tuple = ()
+    else:
+        query = (
+            "SELECT c.hash FROM contents c WHERE NOT EXISTS "
+            "(SELECT 1 FROM scores s WHERE s.model = ? AND s.hash = c.hash)"
+        )
+        params = (scorer.sha256,)
+    hashes = [row[0] for row in conn.execute(query, params)]
+    done = 0
+    column = scorer.compares
+    for at in range(0, len(hashes), CHUNK):
+        chunk = hashes[at : at + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        extra = f", {column}" if column and column != "features" else ""
+        known = {}
+        if twin is not None:  # the same reference scored these already: its familiarity
+            known = dict(
+                conn.execute(
+                    f"SELECT hash, familiarity FROM scores WHERE model = ? AND hash IN ({marks})",
+                    (twin, *chunk),
+                ).fetchall()
+            )
+            if len(known) == len(chunk):
+                extra = ""
+        rows = conn.execute(
+            f"SELECT hash, features{extra} FROM contents WHERE hash IN ({marks})", chunk
+        ).fetchall()
+        features, ok = blobs.decode_checked([r[1] for r in rows])
+        familiar = None
+        if extra:
+            familiar, ok_too = blobs.decode_checked([r[2] for r in rows])
+            both = ok & ok_too
+            features = features[both[ok]]
+            familiar = familiar[both[ok_too]]
+            ok = both
+        good = [r[0] for r, fine in zip(rows, ok) if fine]
+        bad = [r[0] for r, fine in zip(rows, ok) if not fine]
+        with index.transaction() as tx:
+            if bad:
+                drop(tx, bad)
+            if extra or twin is None:
+                store(tx, scorer, good, features, familiar)
+            else:
+                store(tx, scorer, good, features, None, [known.get(h) for h in good])
+        done += len(good)
+        yield done
+    return done
+
+
+def drop(conn, hashes: list[str]) -> None:
+    """Forget damaged contents; the files showing them are read again by the next scan."""
+    for table in ("contents", "thumbnails", "scores"):
+        conn.executemany(f"DELETE FROM {table} WHERE hash = ?", [(h,) for h in hashes])
+    conn.executemany(
+        "UPDATE files SET size = -1, hash = NULL, status = 'damaged in the index; read again' "
+        "WHERE hash = ?",
+        [(h,) for h in hashes],
+    )

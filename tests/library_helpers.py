@@ -1,0 +1,52 @@
+"""Small photo folders for the library index tests: real JPEGs, made here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from tests.data_helpers import ROOT
+
+PHOTO_MODEL = ROOT / "models" / "pretrained.npz"
+
+
+def write_photo(path: Path, seed: int, size: tuple[int, int] = (120, 90)) -> Path:
+    """A JPEG of smooth colour blobs (distinct per seed)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    h, w = size[1], size[0]
+    y, x = np.mgrid[0:h, 0:w]
+    img = np.zeros((h, w, 3))
+    for _ in range(4):
+        cy, cx, r = rng.uniform(0, h), rng.uniform(0, w), rng.uniform(10, 60)
+        colour = rng.uniform(0, 255, 3)
+        mask = np.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r))
+        img += mask[..., None] * colour
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(path, quality=90)
+    return path
+
+
+def photo_folder(root: Path, n: int = 8, start: int = 0) -> Path:
+    """``n`` distinct photos, some in a nested folder."""
+    for i in range(start, start + n):
+        sub = root / ("nested/deeper" if i % 3 == 0 else "")
+        write_photo(sub / f"photo{i}.jpg", seed=i)
+    return root
+
+
+def run_cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "catgui.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        timeout=300,
+        **kwargs,
+    )

@@ -71,10 +71,30 @@ def window(qtbot, state, tmp_path):
     """The main window on :func:`state`, with settings in a per-test file; closed after."""
     from PySide6.QtCore import QSettings
 
+    from catgui.ui import settings as remembered
     from catgui.ui.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    # These tests train to get a model: as a user who ticked "Don't ask again", finished
+    # runs are saved and used at once. ``asking_window`` is the window as first started.
+    remembered.remember_keep_runs(settings, True)
     win = MainWindow(state, settings=settings)
     qtbot.addWidget(win)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def asking_window(qtbot, state, tmp_path):
+    """The window with fresh settings: a finished run waits, unsaved, for the user."""
+    from PySide6.QtCore import QSettings
+
+    from catgui.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(state, settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1100, 720)
+    win.show()
     yield win
     win.close()

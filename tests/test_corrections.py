@@ -142,7 +142,7 @@ def test_cli_includes_corrections_by_default_and_not_with_no_corrections(
     common = ["train", "--data", str(tiny_data), "--layers", "3", "--iterations", "3"]
     assert cli.main([*common, "--out", str(tmp_path / "a.npz")]) == 0
     out = capsys.readouterr().out
-    assert "Corrections (training): 1 images (1 cats), weight 1" in out
+    assert "Corrections (training): 1 image (1 cat), weight 1" in out
     assert "on 13 images" in out  # 12 article-style training images + 1 correction
     meta = persistence.load(tmp_path / "a.npz").metadata
     assert meta["train_size"] == 13

@@ -222,13 +222,14 @@ def test_a_registered_kind_works_in_every_tab(means, qtbot, tmp_path):
         assert not form.edits["learning_rate"].isEnabled()
         form.set_field("temperature", "5")
         assert "must be above 0 and at most 1" in form.errors["temperature"].text()
-        assert not tab.train_button.isEnabled()
+        assert not tab.buttons.train_button.isEnabled()
         form.set_field("temperature", "0.02")
-        assert tab.train_button.isEnabled()
+        assert tab.buttons.train_button.isEnabled()
         with qtbot.waitSignal(
             tab.runningChanged, timeout=30_000, check_params_cb=lambda running: not running
         ):
-            qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.summary.save_button, Qt.MouseButton.LeftButton)  # Save and use
         model = state.model
         assert model is not None and model.kind == "means"
         assert model.path is not None and model.path.name.startswith("means ")
@@ -250,7 +251,7 @@ def test_a_registered_kind_works_in_every_tab(means, qtbot, tmp_path):
         window.tabs.setCurrentWidget(mistakes)
         result = evaluation.evaluate(model.classifier, data.test.x, data.test.y)
         assert len(result.mistakes) == 2
-        assert mistakes.count_label.text() == f"2 mistakes of {len(data.test)}"
+        assert mistakes.summary.count_label.text() == f"2 mistakes of {len(data.test)}"
         assert mistakes.view.model().rowCount() == 2
     finally:
         window.close()

@@ -46,6 +46,7 @@ from catgui.ui.common.dark_palette import dark_palette, use_dark_palette
 from catgui.ui.common.palette_follower import follow_palette
 from catgui.ui.main_window import MainWindow
 from catgui.ui.mistakes import delegate as mistake_card
+from tests.contrast_helpers import ground as ground_of
 from tests.contrast_helpers import ground_luminance, pixels, worst_text
 
 pytestmark = pytest.mark.gui
@@ -291,7 +292,8 @@ def test_the_window_scales_at_twice_the_pixels(tmp_path, tiny_data):
             for w in tab.findChildren(QLabel):
                 plain = w.text() and "<" not in w.text() and "\\n" not in w.text()
                 if w.isVisible() and plain and not w.wordWrap() and not isinstance(w, ElidedLabel):
-                    if w.fontMetrics().horizontalAdvance(w.text()) > w.contentsRect().width():
+                    shown = w.text().replace("&", "") if w.buddy() else w.text()  # mnemonic
+                    if w.fontMetrics().horizontalAdvance(shown) > w.contentsRect().width():
                         cut.append(w.text())
         print(json.dumps({
             "ratio": grab.devicePixelRatio(),
@@ -376,3 +378,47 @@ def test_the_style_sheet_has_a_colour_for_every_name(dark):
     text = palette.color(QPalette.ColorRole.Text)
     assert contrast_ratio(colours["chunk"], text) >= BODY  # the progress text on its chunk
     assert contrast_ratio(colours["stop"], palette.color(QPalette.ColorRole.Base)) >= BODY
+
+
+@pytest.mark.parametrize("look", ["light", "dark"], indirect=True)
+def test_a_selected_row_and_its_correction_are_readable(qtbot, filled, look):
+    """The blue selected row: its words, the correction note and *Undo* meet 4.5:1."""
+    window = filled
+    classify = window.classify_tab
+    window.tabs.setCurrentWidget(classify)
+    classify.corrections.correct_rows([0], True)
+    view = classify.results_view
+    view.setFocus()
+    view.setCurrentIndex(classify.results.index(0))
+    assert view.selectionModel().isSelected(classify.results.index(0))
+    qtbot.wait(50)
+    grab = window.grab().toImage()
+    scale = grab.devicePixelRatio()
+    row = view.visualRect(classify.results.index(0))
+    parts = ResultDelegate.rects(row)
+    words = QRect(parts["text"])
+    words.setHeight(3 * (QFontMetrics(view.font()).height() + 4) + 10)
+    problems = []
+    for what, rect in (("row words", words), ("correction", parts["corrections"])):
+        inside = _in_window(view.viewport(), window, rect)
+        region = pixels(
+            grab,
+            QRect(
+                *(
+                    round(v * scale)
+                    for v in (inside.x(), inside.y(), inside.width(), inside.height())
+                )
+            ),
+        )
+        base = view.palette().base().color()
+        unselected = np.array([base.red(), base.green(), base.blue()])
+        assert np.abs(ground_of(region).astype(int) - unselected).max() > 40, what  # selected
+        found = worst_text(region)
+        print(f"{look} selected {what}: worst contrast {found:.2f}")
+        if os.environ.get("PALETTE_DUMP"):
+            Image.fromarray(np.repeat(np.repeat(region, 2, 0), 2, 1)).save(
+                Path(os.environ["PALETTE_DUMP"]) / f"selected-{look}-{what.replace(' ', '')}.png"
+            )
+        if found < BODY:
+            problems.append(f"{what}: contrast {found:.2f} < {BODY}")
+    assert not problems, "\n".join(problems)

@@ -199,12 +199,12 @@ def test_the_window_trains_a_pretrained_kind_and_shows_what_it_sees(qtbot, windo
     assert form.edits["c"].isEnabled() and form.edits["c"].text() == "auto"
     assert not form.edits["hidden"].isEnabled() and not form.edits["iterations"].isEnabled()
     form.set_field("c", "-1")
-    assert not tab.train_button.isEnabled()
+    assert not tab.buttons.train_button.isEnabled()
     form.set_field("c", "auto")
     with qtbot.waitSignal(
         tab.runningChanged, timeout=60_000, check_params_cb=lambda running: not running
     ):
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
     model = window.state.model
     assert model is not None and model.kind == "pretrained" and model.path is not None
     assert tab.progress.value() == tab.progress.maximum()
@@ -241,7 +241,7 @@ def test_a_pretrained_model_is_evaluated_and_rescored_off_the_gui_thread(
         outcome.model.classifier, state.dataset.test.x, state.dataset.test.y
     )
     assert mistakes.evaluation.mistakes == expected.mistakes
-    assert mistakes.count_label.text().startswith(f"{len(expected.mistakes)} mistake")
+    assert mistakes.summary.count_label.text().startswith(f"{len(expected.mistakes)} mistake")
     qtbot.waitUntil(
         lambda: (
             not classify.is_busy()

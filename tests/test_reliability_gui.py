@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import shiboken6
 from PIL import Image
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from catgui.core import network, paths, persistence
@@ -219,7 +219,9 @@ def test_a_whole_session_makes_no_network_request(
     train.form.set_field("iterations", "15")
     with qtbot.waitSignal(train.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
         train.start()
-    assert len(state.model.metadata["costs"]) == 15
+    assert len(train.pending.model.metadata["costs"]) == 15
+    qtbot.mouseClick(train.summary.save_button, Qt.MouseButton.LeftButton)  # Save and use
+    assert state.model is train.keeper.own_model
     win.tabs.setCurrentWidget(win.mistakes_tab)
     qtbot.waitUntil(lambda: not running_workers(), timeout=30_000)
     win.model_selector.refresh()

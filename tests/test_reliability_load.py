@@ -101,8 +101,8 @@ def test_a_drop_of_1000_pictures_is_all_classified_with_progress_in_bounded_memo
 ):
     progress_values: list[int] = []
     statuses: list[str] = []
-    tab.progress.valueChanged.connect(progress_values.append)
-    tab.queue.progressed.connect(lambda *_a: statuses.append(tab.status.text()))
+    tab.status_row.progress.valueChanged.connect(progress_values.append)
+    tab.queue.progressed.connect(lambda *_a: statuses.append(tab.status_row.status.text()))
     gc.collect()
     before = rss_bytes()
     watch = Watch(tab)
@@ -116,7 +116,7 @@ def test_a_drop_of_1000_pictures_is_all_classified_with_progress_in_bounded_memo
     assert len(labels) == DROP
     assert all(e in (None, "") for e in errors)
     assert ERROR not in labels and None not in labels
-    assert tab.progress.maximum() == DROP and max(progress_values) == DROP
+    assert tab.status_row.progress.maximum() == DROP and max(progress_values) == DROP
     assert len({v for v in progress_values if 0 < v < DROP}) >= 2  # shown on the way
     assert any(s.startswith("Classifying ") and "of 1,000" in s for s in statuses)
     assert watch.ticks_while_busy >= 3  # the event loop kept turning during the batch
@@ -139,7 +139,7 @@ def test_a_second_drop_during_the_first_is_queued_and_classified(
     drop_files(tab.drop_area, extra)
     assert tab.queue.waiting() == 1 and tab.is_busy()  # queued, not lost, not run in parallel
     assert len(running_workers()) == 1
-    qtbot.waitUntil(lambda: "1 more drop waiting" in tab.status.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "1 more drop waiting" in tab.status_row.status.text(), timeout=30_000)
     qtbot.waitUntil(lambda: not tab.is_busy(), timeout=120_000)
     labels, errors = row_values(tab)
     assert len(labels) == DROP + 50 and all(e in (None, "") for e in errors)
@@ -172,13 +172,13 @@ def test_start_stop_50_times_leaks_no_thread_and_no_memory(qtbot, window):
     tab.form.set_field("iterations", "100000")
     rss = []
     for cycle in range(50):
-        assert tab.train_button.isEnabled()
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
-        assert tab.is_running() and tab.stop_button.isEnabled()
+        assert tab.buttons.train_button.isEnabled()
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
+        assert tab.is_running() and tab.buttons.stop_button.isEnabled()
         if cycle % 2 == 0:  # half the time stop mid-run, half the time at once
             qtbot.waitUntil(lambda: tab.progress.value() > 0, timeout=10_000)
         with qtbot.waitSignal(tab.runningChanged, timeout=30_000, check_params_cb=lambda r: not r):
-            qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(tab.buttons.stop_button, Qt.MouseButton.LeftButton)
         assert not tab.is_running()
         assert running_workers() == []
         if cycle in (9, 49):

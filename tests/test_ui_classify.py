@@ -92,8 +92,11 @@ def test_drop_of_files_fills_results_with_an_error_row_for_a_broken_file(
         assert row["label"] == label_for(expected.probability)
         assert f"{expected.probability:.3f}" in row["tooltip"]
     counts = Counter(r["label"] for r in shown)
-    assert tab.summary.text() == summary_text(counts)
-    assert tab.summary.text().startswith("6 pictures:") and "1 error" in tab.summary.text()
+    assert tab.status_row.summary.text() == summary_text(counts)
+    assert (
+        tab.status_row.summary.text().startswith("6 pictures:")
+        and "1 error" in tab.status_row.summary.text()
+    )
     assert tab.drop_area.is_compact()
 
 
@@ -141,7 +144,7 @@ def test_model_change_during_a_batch_scores_late_rows_with_the_new_model(
 def test_cancel_stops_the_worker_and_keeps_nothing_late(qtbot, tab, tmp_path):
     write_pictures(tmp_path / "many", 80)
     tab.add_paths([str(tmp_path / "many")])
-    assert tab.is_busy() and tab.cancel_button.isVisible()
+    assert tab.is_busy() and tab.status_row.cancel_button.isVisible()
     ended = []
     tab.queue.worker.ended.connect(lambda job, interrupted: ended.append(interrupted))
     tab.cancel()
@@ -150,8 +153,8 @@ def test_cancel_stops_the_worker_and_keeps_nothing_late(qtbot, tab, tmp_path):
     assert running_workers() == []
     qtbot.wait(20)
     assert tab.results.rowCount() == 0  # batches still in flight were dropped
-    assert tab.status.text().startswith("Cancelled")
-    assert not tab.progress.isVisible()
+    assert tab.status_row.status.text().startswith("Cancelled")
+    assert not tab.status_row.progress.isVisible()
 
 
 def test_second_drop_during_a_batch_is_queued_not_lost(qtbot, tab, tmp_path):
@@ -197,7 +200,7 @@ def test_clear_empties_the_list(qtbot, tab, tmp_path):
     tab.add_paths([str(p) for p in write_pictures(tmp_path / "in", 2)])
     wait_idle(qtbot, tab)
     assert tab.results.rowCount() == 2
-    qtbot.mouseClick(tab.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.status_row.clear_button, Qt.MouseButton.LeftButton)
     assert tab.results.rowCount() == 0
     assert not tab.drop_area.is_compact()
     assert not tab.results_view.isVisible()
@@ -315,12 +318,14 @@ def test_long_status_texts_never_widen_the_window(qtbot, tab, tmp_path):
     qtbot.wait(20)
     assert tab.width() == width
     short_minimum = tab.minimumSizeHint().width()
-    tab.summary.setText("12,345 pictures: 6,000 cats, 5,000 non-cats, 1,000 unsure, 345 errors")
-    tab.status.setText("Classifying 12,345 of 67,890… · 12 more drops waiting" * 3)
+    tab.status_row.summary.setText(
+        "12,345 pictures: 6,000 cats, 5,000 non-cats, 1,000 unsure, 345 errors"
+    )
+    tab.status_row.status.setText("Classifying 12,345 of 67,890… · 12 more drops waiting" * 3)
     qtbot.wait(20)
     assert tab.minimumSizeHint().width() == short_minimum
     assert tab.width() == width
-    assert tab.summary.text().startswith("12,345 pictures")  # cut when drawn, kept whole
+    assert tab.status_row.summary.text().startswith("12,345 pictures")  # cut when drawn, kept whole
 
 
 def test_an_idle_status_leaves_the_summary_its_whole_width(qtbot, tab, tmp_path):
@@ -329,11 +334,11 @@ def test_an_idle_status_leaves_the_summary_its_whole_width(qtbot, tab, tmp_path)
     tab.add_paths([str(p) for p in write_pictures(tmp_path / "few", 3)])
     wait_idle(qtbot, tab)
     tab.resize(1076, 700)  # the tab's width in a 1100-pixel window
-    tab.summary.setText("11 pictures: 5 cats, 3 non-cats, 2 unsure, 1 error")
-    tab.status.setText("")
+    tab.status_row.summary.setText("11 pictures: 5 cats, 3 non-cats, 2 unsure, 1 error")
+    tab.status_row.status.setText("")
     qtbot.wait(20)
-    needed = tab.summary.fontMetrics().horizontalAdvance(tab.summary.text())
-    assert tab.summary.contentsRect().width() >= needed
+    needed = tab.status_row.summary.fontMetrics().horizontalAdvance(tab.status_row.summary.text())
+    assert tab.status_row.summary.contentsRect().width() >= needed
 
 
 def test_a_cut_status_shows_whole_as_its_tooltip(qtbot, tab, tmp_path):
@@ -345,10 +350,12 @@ def test_a_cut_status_shows_whole_as_its_tooltip(qtbot, tab, tmp_path):
     wait_idle(qtbot, tab)
     tab.resize(700, 600)
     long_text = "“a photo with a very long name indeed.jpg”: not a cat · Ctrl+Z undoes"
-    tab.status.setText(long_text)
+    tab.status_row.status.setText(long_text)
     qtbot.wait(20)
-    assert tab.status.is_cut()
-    event = QHelpEvent(QEvent.Type.ToolTip, QPoint(2, 2), tab.status.mapToGlobal(QPoint(2, 2)))
-    QApplication.sendEvent(tab.status, event)
+    assert tab.status_row.status.is_cut()
+    event = QHelpEvent(
+        QEvent.Type.ToolTip, QPoint(2, 2), tab.status_row.status.mapToGlobal(QPoint(2, 2))
+    )
+    QApplication.sendEvent(tab.status_row.status, event)
     qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == long_text)
     QToolTip.hideText()

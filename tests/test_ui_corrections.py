@@ -94,7 +94,7 @@ def test_clicking_wrong_copies_the_picture_marks_the_row_counts_and_undoes(qtbot
     assert f"You said: {said}" in tab.results.index(1).data(Qt.ItemDataRole.ToolTipRole)
     assert tab.status_row.corrections_button.text() == "Corrections: 1"
     assert tab.status_row.corrections_button.isVisible()
-    assert "Ctrl+Z" in tab.status.text() and "photo 001" in tab.status.text()
+    assert "Ctrl+Z" in tab.status_row.status.text() and "photo 001" in tab.status_row.status.text()
 
     tab.results_view.setFocus()
     qtbot.keySequence(tab.results_view, QKeySequence(QKeySequence.StandardKey.Undo))
@@ -126,7 +126,7 @@ def test_keyboard_and_menu_path_corrects_the_selected_rows(qtbot, tab, tmp_path)
     assert stored() == {"cat": sorted(stored()["cat"])} and len(stored()["cat"]) == 3
     assert all(e.corrected is True for e in tab.results.entries())
     assert tab.status_row.corrections_button.text() == "Corrections: 3"
-    assert "3 pictures" in tab.status.text()
+    assert "3 pictures" in tab.status_row.status.text()
 
 
 def test_changing_ones_mind_moves_the_copy_and_undo_moves_it_back(qtbot, tab, tmp_path):

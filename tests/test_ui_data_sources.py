@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from catgui.core import evaluation, persistence
+from catgui.ui import model_files
 from catgui.workers.base import running_workers
 from tests.folder_helpers import make_folder
 
@@ -135,7 +136,7 @@ def test_train_imports_first_when_the_choice_is_not_in_use(qtbot, window, state,
     tab.form.set_field("hidden", "3")
     tab.form.set_field("iterations", "20")
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
     assert state.model.metadata["data_source"]["train"][0]["source"] == "folder"
     assert len(state.dataset.test) == 8
 
@@ -147,7 +148,7 @@ def test_l2_logistic_regression_trains_through_the_worker(qtbot, window, state):
     for name in ("hidden", "learning_rate", "seed"):
         assert not form.edits[name].isEnabled()
         assert "no" in form.edits[name].toolTip().lower()
-    assert form.edits["iterations"].isEnabled() and tab.train_button.isEnabled()
+    assert form.edits["iterations"].isEnabled() and tab.buttons.train_button.isEnabled()
     with qtbot.waitSignal(tab.runningChanged, timeout=60_000, check_params_cb=lambda r: not r):
         tab.start()
     model = state.model
@@ -195,7 +196,7 @@ def test_save_failure_offers_save_as_and_keeps_the_model(
     assert str(blocker) in summary.details.text()
     assert summary.save_as_button.isVisibleTo(tab) and summary.discard_button.isVisibleTo(tab)
     target = tmp_path / "elsewhere" / "mine.npz"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(model_files, "choose_save_path", lambda *a, **k: str(target))
     qtbot.mouseClick(summary.save_as_button, Qt.MouseButton.LeftButton)
     assert target.is_file() and tab.pending is None
     assert state.model is not None and state.model.path == target

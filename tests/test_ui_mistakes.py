@@ -74,11 +74,11 @@ def test_tiny_data_shows_exactly_the_evaluated_mistakes(qtbot, tiny_data):
     assert tab.pages.currentIndex() == 1
     assert _shown(tab) == expected
     n = len(data.test)
-    assert tab.count_label.text() == f"{len(expected)} mistakes of {n}"
+    assert tab.summary.count_label.text() == f"{len(expected)} mistakes of {n}"
     result = evaluation.evaluate(model.classifier, data.test.x, data.test.y)
-    assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
+    assert tab.summary.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
     head = evaluation.accuracy_text(result.accuracy, n).partition(" (")[0]
-    assert head in tab.accuracy_label.text()
+    assert head in tab.summary.accuracy_label.text()
 
 
 def test_model_change_refreshes(qtbot, tiny_data):
@@ -92,7 +92,7 @@ def test_model_change_refreshes(qtbot, tiny_data):
     never_cat = _logreg(-5.0)  # every cat becomes a false negative
     state.set_model(never_cat)
     assert [i for i, *_ in _shown(tab)] == list(np.flatnonzero(labels == 1))
-    assert tab.filter_buttons["false positive"].text() == "False positives (0)"
+    assert tab.filters.buttons["false positive"].text() == "False positives (0)"
     tab.set_filter("false positive")
     assert tab.view.model().rowCount() == 0
     assert tab.grid_pages.currentWidget() is tab.empty_label
@@ -105,9 +105,9 @@ def test_data_set_change_refreshes(qtbot, tiny_data, tmp_path):
     state, tab = _tab(qtbot)
     state.open_dataset(tiny_data)
     state.set_model(_logreg(+5.0))
-    assert tab.count_label.text() == "3 mistakes of 6"
+    assert tab.summary.count_label.text() == "3 mistakes of 6"
     state.open_dataset(write_h5_pair(tmp_path / "other", m_test=10, seed=2))
-    assert tab.count_label.text() == "5 mistakes of 10"
+    assert tab.summary.count_label.text() == "5 mistakes of 10"
 
 
 def test_default_model_on_the_real_data(qtbot, real_data):
@@ -115,20 +115,23 @@ def test_default_model_on_the_real_data(qtbot, real_data):
     data = state.open_dataset(real_data)
     model = state.open_model(paths.default_model_path())
     assert _shown(tab) == _expected(model, data)
-    assert tab.count_label.text() == "10 mistakes of 50"
-    assert tab.filter_buttons["all"].text() == "All (10)"
-    assert tab.filter_buttons["false positive"].text() == "False positives (7)"
-    assert tab.filter_buttons["false negative"].text() == "False negatives (3)"
-    assert tab.confusion.counts() == [["10", "7"], ["3", "30"]]
-    assert "80 %" in tab.accuracy_label.text() and "on 50 images" in tab.accuracy_label.text()
+    assert tab.summary.count_label.text() == "10 mistakes of 50"
+    assert tab.filters.buttons["all"].text() == "All (10)"
+    assert tab.filters.buttons["false positive"].text() == "False positives (7)"
+    assert tab.filters.buttons["false negative"].text() == "False negatives (3)"
+    assert tab.summary.confusion.counts() == [["10", "7"], ["3", "30"]]
+    assert (
+        "80 %" in tab.summary.accuracy_label.text()
+        and "on 50 images" in tab.summary.accuracy_label.text()
+    )
 
-    qtbot.mouseClick(tab.filter_buttons["false positive"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.filters.buttons["false positive"], Qt.MouseButton.LeftButton)
     assert _shown(tab) == _expected(model, data, "false positive")
     assert len(_shown(tab)) == 7
-    qtbot.mouseClick(tab.confusion.cells[(1, 0)], Qt.MouseButton.LeftButton)  # the FN cell
+    qtbot.mouseClick(tab.summary.confusion.cells[(1, 0)], Qt.MouseButton.LeftButton)  # the FN cell
     assert _shown(tab) == _expected(model, data, "false negative")
     assert [i for i, *_ in _shown(tab)] == [11, 19, 28]
-    assert tab.filter_buttons["false negative"].isChecked()
+    assert tab.filters.buttons["false negative"].isChecked()
     tab.set_filter("all")
     assert len(_shown(tab)) == 10
 

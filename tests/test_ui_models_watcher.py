@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from catgui.ui import model_files
 from catgui.ui.models_watcher import ModelsWatcher
 from tests.model_helpers import save_model
 
@@ -80,7 +81,7 @@ def test_the_active_model_opened_from_elsewhere_is_watched_too(qtbot, window, st
 def test_the_missing_model_notice_saves_it_again_in_one_click(
     qtbot, window, state, tmp_path, monkeypatch
 ):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+    from PySide6.QtWidgets import QMessageBox, QPushButton
 
     state.models_folder.mkdir(parents=True, exist_ok=True)
     model_path = save_model(state.models_folder, "precious.npz")
@@ -90,7 +91,7 @@ def test_the_missing_model_notice_saves_it_again_in_one_click(
     box = next(b for b in window.findChildren(QMessageBox, "errorDialog") if b.isVisible())
     assert box.windowTitle() == "Model file missing"
     target = state.models_folder / "precious again.npz"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(model_files, "choose_save_path", lambda *a, **k: str(target))
     box.findChild(QPushButton, "saveMissingModel").click()
     assert target.is_file()
     qtbot.waitUntil(lambda: window.model_selector.currentText() == "precious again", timeout=5000)

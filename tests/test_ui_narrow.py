@@ -42,7 +42,7 @@ def _train(qtbot, window: MainWindow) -> None:
     with qtbot.waitSignal(
         tab.runningChanged, timeout=30_000, check_params_cb=lambda running: not running
     ):
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not tab.is_running(), timeout=30_000)
 
 

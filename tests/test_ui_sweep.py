@@ -17,8 +17,8 @@ def _open(qtbot, window, hidden="3", iterations="50", learning_rate="0.05") -> S
     tab.form.set_field("hidden", hidden)
     tab.form.set_field("iterations", iterations)
     tab.form.set_field("learning_rate", learning_rate)
-    assert tab.sweep_button.isEnabled()
-    qtbot.mouseClick(tab.sweep_button, Qt.MouseButton.LeftButton)
+    assert tab.buttons.sweep_button.isEnabled()
+    qtbot.mouseClick(tab.buttons.sweep_button, Qt.MouseButton.LeftButton)
     dialog = tab.sweep_dialog
     assert dialog.isVisible()
     return dialog

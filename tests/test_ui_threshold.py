@@ -56,38 +56,40 @@ def test_slider_shows_exactly_what_evaluate_reports_at_each_threshold(qtbot, mis
     tab.thresholdChanged.connect(seen.append)
     matrices = set()
     for value in (5, 20, 35, 50, 65, 80, 95):
-        tab.threshold_panel.slider.setValue(value)
+        tab.summary.threshold_panel.slider.setValue(value)
         t = value / 100
         result = evaluation.evaluate(state.model.classifier, data.test.x, data.test.y, t)
         matrices.add(tuple(result.confusion.ravel()))
         assert tab.threshold == t
-        assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
+        assert tab.summary.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
         assert shown(tab) == [
             (m.index, m.label, m.predicted, m.probability) for m in result.mistakes
         ]
         head, _, rest = evaluation.accuracy_text(result.accuracy, result.n).partition(" (")
-        assert head in tab.accuracy_label.text() and rest in tab.accuracy_label.text()
-        assert tab.count_label.text().startswith(f"{len(result.mistakes)} mistake")
-        rates = tab.rates_label.text()
+        assert (
+            head in tab.summary.accuracy_label.text() and rest in tab.summary.accuracy_label.text()
+        )
+        assert tab.summary.count_label.text().startswith(f"{len(result.mistakes)} mistake")
+        rates = tab.summary.rates_label.text()
         if not np.isnan(result.precision):
             assert f"Precision {100 * result.precision:.0f} %" in rates
         assert f"Recall {100 * result.recall:.0f} %" in rates
-        assert f"{t:.2f}" in tab.threshold_panel.value_label.text()
+        assert f"{t:.2f}" in tab.summary.threshold_panel.value_label.text()
     assert len(matrices) >= 3, "the model should make the threshold matter on the tiny set"
     assert seen == [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95]
 
 
 def test_reset_and_set_threshold(qtbot, mistakes):
     state, tab, data = mistakes
-    assert not tab.threshold_panel.reset_button.isEnabled()
+    assert not tab.summary.threshold_panel.reset_button.isEnabled()
     with qtbot.waitSignal(tab.thresholdChanged) as blocker:
         tab.set_threshold(0.72)
-    assert blocker.args == [0.72] and tab.threshold_panel.slider.value() == 72
+    assert blocker.args == [0.72] and tab.summary.threshold_panel.slider.value() == 72
     assert "AT 0.72" in tab.summary.accuracy_caption.text()
-    qtbot.mouseClick(tab.threshold_panel.reset_button, Qt.MouseButton.LeftButton)
-    assert tab.threshold == 0.5 and not tab.threshold_panel.reset_button.isEnabled()
+    qtbot.mouseClick(tab.summary.threshold_panel.reset_button, Qt.MouseButton.LeftButton)
+    assert tab.threshold == 0.5 and not tab.summary.threshold_panel.reset_button.isEnabled()
     result = evaluation.evaluate(state.model.classifier, data.test.x, data.test.y)
-    assert tab.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
+    assert tab.summary.confusion.counts() == [[str(v) for v in row] for row in result.confusion]
     tab.set_threshold(2.0)  # clamped to the slider's range
     assert tab.threshold == 0.95
     state.set_model(spread_model(seed=8))  # a new model keeps the chosen threshold
@@ -142,12 +144,12 @@ def test_unsure_band_setting_changes_a_rows_label_and_is_remembered(qtbot, class
     assert index.data(Qt.ItemDataRole.UserRole + 2) == label_for(p, (1, 0), round(p, 2))
     texts = [combo.itemText(i) for i in range(combo.count())]
     t = round(p, 2)
-    wanted = f"Unsure between {100 * (t - 0.1):.0f} % and {100 * (t + 0.1):.0f} %"
+    wanted = f"Unsure: {100 * (t - 0.1):.0f}–{100 * (t + 0.1):.0f} %"
     assert wanted in texts
     combo.setCurrentIndex(texts.index(wanted))
     assert tab.half_width == 0.1
     assert index.data(Qt.ItemDataRole.UserRole + 2) == UNSURE
-    assert "unsure" in tab.summary.text()
+    assert "unsure" in tab.status_row.summary.text()
     assert label_for(p, band_around(t, 0.1), t) == UNSURE
 
     other = ClassifyTab(tab.state)  # the choice is remembered
@@ -168,4 +170,4 @@ def test_classify_threshold_moves_the_labels(qtbot, classify):
             entry = tab.results.entry(row)
             expected = "cat" if entry.probability > t else "non-cat"
             assert tab.results.index(row).data(Qt.ItemDataRole.UserRole + 2) == expected
-    assert tab.summary.text().endswith("3 non-cats")  # p(cat) of a random picture < 0.95
+    assert tab.status_row.summary.text().endswith("3 non-cats")  # p(cat) of a random picture < 0.95

@@ -17,24 +17,34 @@ from catgui.workers.train import TrainWorker
 
 pytestmark = pytest.mark.gui
 
-# ``state`` and ``window`` come from conftest.py.
+# ``state`` and ``asking_window`` come from conftest.py.
+
+
+@pytest.fixture
+def window(asking_window):
+    """The window as first started: a finished run waits for Save and use."""
+    return asking_window
 
 
 def _tab(window: MainWindow):
     return window.train_tab
 
 
-def _train(qtbot, window: MainWindow, iterations: int) -> None:
-    """Press Train with ``iterations`` and wait for the thread to end."""
+def _train(qtbot, window: MainWindow, iterations: int, use: bool = True) -> None:
+    """Press Train with ``iterations``, wait for the thread to end, then (``use``) press
+    Save and use."""
     tab = _tab(window)
     tab.form.set_field("iterations", str(iterations))
-    assert tab.train_button.isEnabled()
+    assert tab.buttons.train_button.isEnabled()
     with qtbot.waitSignal(
         tab.runningChanged, timeout=30_000, check_params_cb=lambda running: not running
     ):
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
         assert tab.worker is not None
     assert tab.worker is None
+    if use:  # the run waits, unsaved: Save and use it
+        assert tab.pending is not None and tab.summary.save_button.isVisibleTo(tab)
+        qtbot.mouseClick(tab.summary.save_button, Qt.MouseButton.LeftButton)
 
 
 def _model_files(state: AppState) -> list[Path]:
@@ -53,10 +63,10 @@ def test_short_run_finishes_and_the_plot_holds_every_point(qtbot, window, state)
     assert progress.value() == progress.maximum() == 40
     assert "40 iterations" in progress.format()
     assert tab.worker is None and not running_workers()
-    assert tab.train_button.isEnabled() and not tab.stop_button.isEnabled()
+    assert tab.buttons.train_button.isEnabled() and not tab.buttons.stop_button.isEnabled()
 
 
-def test_finished_run_is_saved_listed_and_active(qtbot, window, state):
+def test_saved_run_is_listed_and_active(qtbot, window, state):
     assert _model_files(state) == []
     _train(qtbot, window, 25)
     files = _model_files(state)
@@ -69,8 +79,8 @@ def test_finished_run_is_saved_listed_and_active(qtbot, window, state):
     assert selector.currentText() == files[0].stem
     summary = _tab(window).summary.details.text()
     assert "Train" in summary and "Test" in summary and "on 6 images" in summary
-    # a second run never overwrites the first
-    _train(qtbot, window, 25)
+    # a second (different) run never overwrites the first
+    _train(qtbot, window, 26)
     assert len(_model_files(state)) == 2
     assert state.model.path != files[0]
     assert selector.count() == 2
@@ -83,12 +93,12 @@ def test_stop_mid_run_keeps_what_was_learnt_and_save_keeps_it(qtbot, window, sta
     worker = tab.worker
     with qtbot.waitSignal(worker.progressed, timeout=10_000):
         pass
-    assert tab.stop_button.isEnabled()
+    assert tab.buttons.stop_button.isEnabled()
     text = tab.progress.format()  # iteration, current cost, elapsed and ETA
     assert "Iteration" in text and "of 10,000,000" in text and "cost 0." in text
     assert "elapsed" in text and "left" in text
     with qtbot.waitSignal(worker.finished, timeout=10_000):
-        qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.stop_button, Qt.MouseButton.LeftButton)
     assert not running_workers()
     assert tab.pending is not None and tab.pending.stopped
     done = len(tab.pending.costs)
@@ -145,20 +155,20 @@ def test_closing_the_window_mid_run_leaves_no_thread(qtbot, window):
 )
 def test_bad_hyperparameters_are_refused_at_the_field(qtbot, window, field, text, reason):
     tab = _tab(window)
-    assert tab.train_button.isEnabled()
+    assert tab.buttons.train_button.isEnabled()
     edit = tab.form.edits[field]
     edit.clear()
     qtbot.keyClicks(edit, text)
     error = tab.form.errors[field]
     assert not error.isHidden()
     assert reason in error.text().lower()
-    assert not tab.train_button.isEnabled()
+    assert not tab.buttons.train_button.isEnabled()
     tab.start()  # even when asked directly (Ctrl+Return), nothing runs
     window.train_action.trigger()
     assert tab.worker is None and not running_workers()
     edit.clear()
     qtbot.keyClicks(edit, {"hidden": "3", "learning_rate": "0.01"}.get(field, "5"))
-    assert error.isHidden() and tab.train_button.isEnabled()
+    assert error.isHidden() and tab.buttons.train_button.isEnabled()
 
 
 def test_logistic_regression_uses_the_course_recipe(qtbot, window, state):
@@ -178,9 +188,9 @@ def test_logistic_regression_uses_the_course_recipe(qtbot, window, state):
 
 def test_previous_curve_stays_faded(qtbot, window):
     plot = _tab(window).plot
-    _train(qtbot, window, 20)
+    _train(qtbot, window, 20, use=False)
     first = plot.points()
-    _train(qtbot, window, 10)
+    _train(qtbot, window, 10, use=False)  # the unsaved run that waited gives way
     assert plot.previous_points() == (
         [float(x) for x in first[0]],
         pytest.approx(first[1]),
@@ -229,7 +239,7 @@ def test_worker_always_delivers_the_last_point(qtbot, tiny_data):
 def test_divergence_is_reported_and_the_last_finite_parameters_offered(qtbot, window):
     tab = _tab(window)
     tab.form.set_field("learning_rate", "10")  # far too large: a hidden layer dies
-    _train(qtbot, window, 300)
+    _train(qtbot, window, 300, use=False)
     assert tab.pending is not None
     assert 0 < tab.pending.model.metadata["iterations_done"] < 300
     assert "diverged" in tab.summary.headline.text().lower()

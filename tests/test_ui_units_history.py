@@ -34,7 +34,7 @@ def _train(qtbot, window, iterations: int) -> None:
     with qtbot.waitSignal(
         tab.runningChanged, timeout=30_000, check_params_cb=lambda running: not running
     ):
-        qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
     assert tab.worker is None
 
 
@@ -67,7 +67,7 @@ def test_the_units_change_live_during_a_long_run(qtbot, window, state):
     tab = window.train_tab
     tab.form.set_field("iterations", "1000000")
     snapshots: list[np.ndarray] = []
-    qtbot.mouseClick(tab.train_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.buttons.train_button, Qt.MouseButton.LeftButton)
     tab.worker.unitsChanged.connect(lambda pictures: snapshots.append(pictures.copy()))
     view = tab.views.units
     qtbot.waitUntil(lambda: view.snapshots >= 3, timeout=20_000)
@@ -75,7 +75,7 @@ def test_the_units_change_live_during_a_long_run(qtbot, window, state):
     with qtbot.waitSignal(
         tab.runningChanged, timeout=30_000, check_params_cb=lambda running: not running
     ):
-        qtbot.mouseClick(tab.stop_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.buttons.stop_button, Qt.MouseButton.LeftButton)
     distinct = {s.tobytes() for s in snapshots}
     assert len(snapshots) >= 3 and len(distinct) >= 3
     assert tab.worker is None and not running_workers()

@@ -56,7 +56,7 @@ def _image_bytes(pixmap) -> bytes:
     return bytes(image.constBits())[: image.sizeInBytes()]
 
 
-def test_why_shows_each_rows_heat_map_and_a_click_flips_one_row(
+def test_why_shows_each_rows_heat_map_and_one_row_can_be_plain_again(
     qtbot, state, settings, tmp_path, photo_model_path
 ):
     state.set_model(persistence.load(photo_model_path))
@@ -88,6 +88,9 @@ def test_why_shows_each_rows_heat_map_and_a_click_flips_one_row(
     view = tab.results_view
     rect = view.delegate.rects(view.visualRect(tab.results.index(0)))["input"]
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert tab.why_view is not None and tab.why_view.isVisible()  # a click opens it large
+    assert all(k.startswith("why") for k, _ in previews(tab))  # and reverts nothing
+    qtbot.mouseClick(tab.why_view.hide_button, Qt.MouseButton.LeftButton)  # this row: plain
     keys = [k for k, _ in previews(tab)]
     assert keys[0].startswith("input") and keys[1].startswith("why")
     qtbot.mouseClick(why, Qt.MouseButton.LeftButton)  # off: every row plain again

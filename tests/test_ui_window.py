@@ -219,10 +219,10 @@ def test_data_setup_shown_without_a_data_set(qtbot, settings, tiny_data):
     win = MainWindow(state, settings=settings)
     qtbot.addWidget(win)
     tab = win.train_tab
-    assert tab.stack.currentIndex() == 0 and not tab.train_button.isEnabled()
+    assert tab.stack.currentIndex() == 0 and not tab.buttons.train_button.isEnabled()
     state.open_dataset(tiny_data)
-    assert tab.stack.currentIndex() == 1 and tab.train_button.isEnabled()
-    assert str(tiny_data) in tab.dataset_bar.lines.text()
+    assert tab.stack.currentIndex() == 1 and tab.buttons.train_button.isEnabled()
+    assert str(tiny_data) in tab.data_box.bar.lines.text()
     win.close()
 
 
@@ -266,7 +266,7 @@ def test_unexpected_exceptions_are_logged_and_shown(qtbot, window):
     assert Path(os.environ["CATGUI_HOME"]) in log_path().parents
     assert len(reporter.dialogs) == 2
     assert "boom in a slot" in reporter.dialogs[0].informativeText()
-    assert window.train_tab.train_button.isEnabled()  # the window keeps working
+    assert window.train_tab.buttons.train_button.isEnabled()  # the window keeps working
     for box in list(reporter.dialogs):
         box.close()
 

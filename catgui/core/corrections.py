@@ -91,7 +91,10 @@ class Corrections:
             for item in sorted(folder.iterdir()):
                 if item.is_file() and not item.name.startswith("."):
                     found.append(Correction(item, is_cat))
-        return sorted(found, key=lambda c: (not c.is_cat, c.path.name))
+        from natsort import natsort_keygen, ns  # 14 ms: not at start-up
+
+        by_name = natsort_keygen(alg=ns.IGNORECASE)
+        return sorted(found, key=lambda c: (not c.is_cat, by_name(c.path.name)))
 
     def remove(self, entry: Correction) -> None:
         """Delete one stored copy (only ever a file inside the corrections folder)."""

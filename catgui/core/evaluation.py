@@ -10,6 +10,7 @@ import numpy as np
 
 from catgui.core import decision
 from catgui.core.classifier import Classifier, probabilities_of
+from catgui.core.words import counted
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def accuracy_text(accuracy: float, n: int) -> str:
     if not n or math.isnan(accuracy):
         return "no test images"
     low, high = wilson_interval(round(accuracy * n), n)
-    return f"{_pct(accuracy)} % ({100 * low:.0f}–{100 * high:.0f} %) on {n} images"
+    return f"{_pct(accuracy)} % ({100 * low:.0f}–{100 * high:.0f} %) on {counted(n, 'image')}"
 
 
 def _pct(value: float) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from catgui.core.folder_scan import CAT, Skipped
+from catgui.core.words import counted
 
 __all__ = ["ClassFolder", "FolderImages", "content_sha256"]
 
@@ -59,7 +60,7 @@ class FolderImages:
     def describe_folders(self) -> str:
         """``"cat/ (1,000 images) -> cat, dog/ (1,000 images) -> non-cat"``."""
         parts = [
-            f"{c.name}/ ({c.images:,} images) -> {'cat' if c.label else 'non-cat'}"
+            f"{c.name}/ ({counted(c.images, 'image')}) -> {'cat' if c.label else 'non-cat'}"
             for c in self.class_folders
         ]
         return ", ".join(parts) if parts else "no class folders"

@@ -258,8 +258,10 @@ def iter_image_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[Path,
 
 
 def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
-    """Every file below ``root`` (``(path, None)``), and ``(folder, problem)`` for each
-    folder that cannot be read, in walk order."""
+    """Every file below ``root`` (``(path, None)``) in natural order (cat.2 before
+    cat.10), and ``(folder, problem)`` for each folder that cannot be read, in walk order."""
+    from natsort import natsorted, ns  # 14 ms: not at start-up
+
     seen: set[str] = set()
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, followlinks=True, onerror=errors.append):
@@ -269,8 +271,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
             dirs[:] = []
             continue
         seen.add(real)
-        dirs.sort()
-        for name in sorted(files):
+        dirs[:] = natsorted(dirs, alg=ns.IGNORECASE)
+        for name in natsorted(files, alg=ns.IGNORECASE):
             yield Path(folder) / name, None
     yield from _unreadable(errors)
 

@@ -14,6 +14,7 @@ from catgui.core.data_source import Source, source_of
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
 from catgui.core.folder_images import FolderImages, content_sha256
+from catgui.core.words import counted
 
 
 def evaluation_split(imported: FolderImages, metadata: dict | None) -> tuple[Split, list[str], str]:
@@ -42,7 +43,7 @@ def evaluation_split(imported: FolderImages, metadata: dict | None) -> tuple[Spl
             note += f" ({gone:,} of the recorded test files are no longer there)"
     else:
         index = list(range(len(imported)))
-        note = f"all {len(imported):,} images in {where}"
+        note = f"all {counted(len(imported), 'image')} in {where}"
         if trained_on:
             note += (
                 " - warning: the model was trained on these images, so this accuracy "
@@ -74,7 +75,7 @@ def summary_lines(data: DataSet) -> list[str]:
     if source_of(test) == Source.HOLDOUT:
         split = source["split"]
         lines.append(
-            f"Test: {test['images']:,} images ({test['cats']:,} cats) held out of "
+            f"Test: {counted(test['images'], 'image')} ({counted(test['cats'], 'cat')}) held out of "
             f"{test['path']} ({100 * split['share']:g} %, stratified, data seed {split['seed']})"
         )
     else:
@@ -101,14 +102,16 @@ def _article_lines(data: DataSet) -> list[str]:
     lines = [f"Data: the article's data set in {data.folder}"]
     for role, split in (("training", data.train), ("test", data.test)):
         cats = int(split.y.sum())
-        lines.append(f"  {role}: {split.path.name}, {len(split):,} images ({cats:,} cats)")
+        lines.append(
+            f"  {role}: {split.path.name}, {counted(len(split), 'image')} ({counted(cats, 'cat')})"
+        )
         lines.append(f"    SHA-256 {split.sha256}")
     lines.append("  pictures: 64 x 64 RGB, labelled 1 = cat, 0 = non-cat")
     return lines
 
 
 def _part_line(role: str, part: dict) -> str:
-    what = f"{part['images']:,} images ({part['cats']:,} cats)"
+    what = f"{counted(part['images'], 'image')} ({counted(part['cats'], 'cat')})"
     if source_of(part) == Source.ARTICLE:
         return f"{role}: the article's {role.lower()} set, {what}, {part['path']}"
     folders = ", ".join(f"{n}/ -> {label} ({k:,})" for n, label, k in part["class_folders"])

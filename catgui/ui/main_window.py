@@ -104,13 +104,16 @@ class MainWindow(QMainWindow):
         self.setStatusBar(StatusBar(state, self))
         self.exporter.started.connect(self.statusBar().showMessage)
         self.exporter.exported.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        self.model_files.saved.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
+        self.model_files.saved.connect(self._say_saved)
         self.model_status = self.statusBar().model_label
         self.data_status = self.statusBar().data_label
         self.setAcceptDrops(True)
         state.modelChanged.connect(self._describe_model)
         self._describe_model(state.model)
         self._restore_geometry()
+
+    def _say_saved(self, sentence: str) -> None:
+        self.statusBar().showMessage(sentence, 5000)
 
     # -- the tabs ------------------------------------------------------------------------------
     def _make_train_tab(self) -> TrainTab:
@@ -119,6 +122,7 @@ class MainWindow(QMainWindow):
         tab = TrainTab(self.state, self.settings, self)
         tab.runningChanged.connect(self._running_changed)
         tab.data_box.preparingChanged.connect(lambda _on: self._follow_stop_button(tab))
+        tab.files.saved.connect(self._say_saved)  # a run's Save: the same sentence
         return tab
 
     def _make_classify_tab(self) -> ClassifyTab:
@@ -184,7 +188,7 @@ class MainWindow(QMainWindow):
     def _follow_stop_button(self, tab: TrainTab) -> None:
         """Stop Training can be chosen when there is something to stop: a run, or the
         import of pictures before one (the Train tab's Stop button knows)."""
-        self.stop_action.setEnabled(tab.stop_button.isEnabled())
+        self.stop_action.setEnabled(tab.buttons.stop_button.isEnabled())
 
     # -- actions -------------------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> QMessageBox:

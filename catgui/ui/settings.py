@@ -47,6 +47,8 @@ DATA_SOURCE = "data/source"
 DATA_TEST = "data/test"
 DATA_SHARE = "data/share"
 TRAIN_KIND = "train/kind"
+#: A finished run is saved and made the active model without asking ("don't ask again").
+KEEP_RUNS = "train/keepFinishedRuns"
 
 # -- the Classify tab ------------------------------------------------------------------------
 UNSURE_HALF_WIDTH = "classify/unsureHalfWidth"
@@ -70,6 +72,7 @@ DEFAULTS: dict[str, object] = {
     TRAIN_KIND: kinds.default().name,
     UNSURE_HALF_WIDTH: DEFAULT_UNSURE_HALF_WIDTH,
     COMPARE_WITH: "",
+    KEEP_RUNS: False,
 }
 
 
@@ -144,6 +147,15 @@ def compare_with(settings: QSettings) -> str:
 
 def remember_compare_with(settings: QSettings, path: str | Path | None) -> None:
     settings.setValue(COMPARE_WITH, str(path or ""))
+
+
+def keep_runs(settings: QSettings) -> bool:
+    """Whether finished runs are saved and made active without asking (default: ask)."""
+    return str(value(settings, KEEP_RUNS)).lower() in ("true", "1")
+
+
+def remember_keep_runs(settings: QSettings, keep: bool) -> None:
+    settings.setValue(KEEP_RUNS, bool(keep))
 
 
 def tab(settings: QSettings, names: Sequence[str]) -> str:

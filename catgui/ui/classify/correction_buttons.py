@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QStyle
 
 from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
 from catgui.ui.classify.row_painting import COLOURS, paint_chip, row_inks
@@ -18,6 +19,8 @@ SPACING = 6
 #: Button keys: the class the user says the picture is, or undoing their correction.
 IS_CAT, IS_NOT_CAT, UNDO = "is cat", "is not cat", "undo"
 TEXTS = {IS_CAT: "It’s a cat", IS_NOT_CAT: "It’s not a cat", UNDO: "Undo"}
+#: The key that does what a button does (for the selected rows), shown on the button.
+KEYS = {IS_CAT: "C", IS_NOT_CAT: "N"}
 TIPS = {
     IS_CAT: "The model is wrong: this is a cat. A copy goes into your corrections (key C).",
     IS_NOT_CAT: "The model is wrong: this is not a cat. A copy goes into your corrections (key N).",
@@ -102,7 +105,8 @@ def paint(
     parts = layout(area, label, corrected, font)
     if not parts:
         return
-    _text, dim = row_inks(option, False)
+    selected = bool(option.state & QStyle.StateFlag.State_Selected)
+    text, dim = row_inks(option, selected)  # readable on the row's ground, selected or not
     painter.save()
     painter.setFont(font)
     if corrected is not None:
@@ -124,7 +128,7 @@ def paint(
         link = QFont(font)
         link.setUnderline(hovered == UNDO)
         painter.setFont(link)
-        painter.setPen(option.palette.link().color())
+        painter.setPen(text if selected else option.palette.link().color())
         painter.drawText(parts[UNDO], Qt.AlignmentFlag.AlignLeft, TEXTS[UNDO])
         painter.restore()
         return
@@ -150,7 +154,12 @@ def _paint_button(
     painter.setBrush(colour)
     painter.drawEllipse(dot)
     painter.setPen(option.palette.text().color())
-    text_rect = rect.adjusted(24, 0, -6, 0)
+    text_rect = rect.adjusted(24, 0, -8, 0)
     painter.drawText(
         text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, TEXTS[key]
     )
+    if key in KEYS:  # the keyboard's way, in the button's dim ink (readable on its ground)
+        painter.setPen(row_inks(option, False)[1])
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, KEYS[key]
+        )

@@ -93,6 +93,15 @@ class CorrectionsDialog(QDialog):
         self.list.setWordWrap(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.itemSelectionChanged.connect(self._update_buttons)
+        # a chosen correction is framed whole, its picture too (not only its caption); the
+        # caption keeps its colour on the list's ground
+        keep_style_sheet(
+            self.list,
+            "QListWidget#correctionsList::item { border: 3px solid transparent;"
+            " border-radius: 8px; padding: 2px; }"
+            " QListWidget#correctionsList::item:selected { border-color: palette(highlight);"
+            " background: transparent; color: palette(text); }",
+        )
         self.empty_label = QLabel(
             "No corrections yet. In the Classify tab, click “It’s a cat” or “It’s not a cat” "
             "on a picture the model gets wrong.",
@@ -135,9 +144,10 @@ class CorrectionsDialog(QDialog):
         self.list.clear()
         entries = self.log.entries()
         for entry in entries:
-            item = QListWidgetItem(
-                QIcon(thumbnail(entry.path)), f"{entry.original_name}\n{entry.label}"
-            )
+            picture = thumbnail(entry.path)
+            icon = QIcon(picture)
+            icon.addPixmap(picture, QIcon.Mode.Selected)  # the frame says chosen, not a tint
+            item = QListWidgetItem(icon, f"{entry.original_name}\n{entry.label}")
             item.setData(EntryRole, entry)
             item.setForeground(
                 QColor(tones.tone(COLOURS[entry.label], role=QPalette.ColorRole.Base))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QStyle, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 from catgui.ui.classify.compare_selector import CompareSelector
 from catgui.ui.classify.entry import band_around
+from catgui.ui.classify.insight_painting import AGAINST, FOR_CAT, HEAT_TIP
 from catgui.ui.classify.text import band_text
 from catgui.ui.common.elided_label import ElidedLabel
 from catgui.ui.common.narrow_combo import NarrowComboBox
@@ -75,6 +84,16 @@ class ClassifyHeader(QWidget):
         self.why_button = QPushButton("Why?", objectName="whyButton", checkable=True)
         self.why_button.setAccessibleName("Why: show heat maps")
         self.why_button.toggled.connect(self.whyToggled)
+        # the heat maps' legend, once for every row (over each picture it hid a corner)
+        self.why_legend = QLabel(objectName="classifyWhyLegend")
+        self.why_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.why_legend.setText(
+            f"<span style='color:{FOR_CAT.name()}'>●</span> cat "
+            f"<span style='color:{AGAINST.name()}'>●</span> not"
+        )
+        self.why_legend.setToolTip(HEAT_TIP)
+        self.why_legend.hide()
+        self.why_button.toggled.connect(self.why_legend.setVisible)
         self.set_why_reason(None)
         self.compare_combo = CompareSelector()
         self.corrections_button = QPushButton(objectName="correctionsButton")
@@ -99,6 +118,7 @@ class ClassifyHeader(QWidget):
         bar.addWidget(self.clear_button)
         bar.addSpacing(8)
         bar.addWidget(self.why_button)
+        bar.addWidget(self.why_legend)
         bar.addWidget(self.compare_combo)
         bar.addWidget(self.band_combo)
         bar.addWidget(self.corrections_button)

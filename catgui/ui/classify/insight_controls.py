@@ -42,6 +42,7 @@ class InsightControls(QObject):
         self.insights.follow_model(None if model is None else model.classifier)
         reason = "no model is active" if model is None else model.classifier.cannot_explain
         self.header.set_why_reason(reason)
+        self.list_comparable()  # the active model is not offered to compare with itself
 
     def set_comparison(self, path: str | Path | None) -> None:
         """Compare with the model saved at ``path`` (""/None: off); remembered."""
@@ -57,4 +58,5 @@ class InsightControls(QObject):
         """List the saved models in the chooser, the comparison model selected."""
         second = self.insights.second_model
         current = second.path if second is not None else ""
-        self.header.compare_combo.set_models(self.state.model_paths(), current)
+        active = self.state.model.path if self.state.model is not None else None
+        self.header.compare_combo.set_models(self.state.model_paths(), current, active)

@@ -3,12 +3,15 @@
 Each row is an :class:`Entry`: the file, the 64x64 model input, a small thumbnail and the
 probability of "cat" under the active model (or the reason the file could not be read).
 The decoded pixels are kept, so a new model re-scores every row without reading a file.
+The rows also carry what the tab shows beside the verdict: the "Why?" heat maps (of which
+classifier, on which rows) and a comparison model's verdict, brought back by the workers
+of :mod:`catgui.ui.classify.insights`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +29,6 @@ from catgui.ui.classify.entry import (  # noqa: F401 - re-exported for callers a
     band_around,
     label_for,
 )
-from catgui.ui.classify.insight_rows import InsightRows
 from catgui.ui.classify.text import (  # noqa: F401 - re-exported for callers and tests
     describe,
     summary_text,
@@ -52,7 +54,7 @@ PreviewRole = Qt.ItemDataRole.UserRole + 7
 SecondRole = Qt.ItemDataRole.UserRole + 8
 
 
-class ResultsModel(InsightRows, QAbstractListModel):
+class ResultsModel(QAbstractListModel):
     """Rows of :class:`Entry`; a path added again replaces its row instead of repeating it.
 
     Signals
@@ -79,7 +81,14 @@ class ResultsModel(InsightRows, QAbstractListModel):
         self.band = UNSURE_BAND
         #: The user's corrections of rows (path -> is cat); survives a row being re-added.
         self.corrected: dict[Path, bool] = {}
-        self.init_insights()
+        #: The classifier whose heat maps rows show (None: the active one cannot explain).
+        self.explainer: Classifier | None = None
+        #: Heat maps instead of previews on every row, but for the rows flipped (uids).
+        self.why_all = False
+        self._why_flipped: set[int] = set()
+        #: The comparison model and its name (None: no comparison).
+        self.second: Classifier | None = None
+        self.second_name = ""
 
     # -- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | None = None) -> int:  # noqa: N802 - Qt API
@@ -239,3 +248,92 @@ class ResultsModel(InsightRows, QAbstractListModel):
     def counts(self) -> Counter:
         """How many rows carry each label (cat, non-cat, unsure, error)."""
         return Counter(self.label_of(e) for e in self._entries)
+
+    def agreement(self) -> tuple[int, int] | None:
+        """``(agree, compared)``: of the rows both models scored, how many they put on the
+        same side of the threshold; ``None`` without a comparison model."""
+        if self.second is None:
+            return None
+        t = self.threshold
+        pairs = [
+            (e.probability, e.second_probability)
+            for e in self._entries
+            if e.error is None
+            and e.probability is not None
+            and e.second_with is self.second
+            and e.second_probability is not None
+        ]
+        return sum((p > t) == (q > t) for p, q in pairs), len(pairs)
+
+    # -- "Why?" heat maps and the comparison model ------------------------------------------
+    def shows_why(self, entry: Entry) -> bool:
+        """Whether ``entry``'s preview is to be its heat map (drawn once computed)."""
+        flipped = entry.uid in self._why_flipped
+        return self.explainer is not None and entry.pixels is not None and self.why_all != flipped
+
+    def preview_of(self, entry: Entry) -> tuple[str, np.ndarray | None]:
+        """``(key, pixels)`` of the row's preview: the heat map when shown and current."""
+        if self.shows_why(entry) and entry.overlay_for is self.explainer:
+            if entry.overlay is not None:
+                return f"why{entry.overlay_uid}", entry.overlay
+        seen = entry.pixels if entry.seen is None else entry.seen
+        return ("input" if seen is None else f"input{seen.shape[0]}"), seen
+
+    def set_explainer(self, classifier: Classifier | None) -> None:
+        """Show the heat maps of ``classifier`` (None: the plain previews)."""
+        self.explainer = classifier
+        self._all_changed()
+
+    def set_why(self, on: bool) -> None:
+        """Heat maps on every row (``on``) or none; a row's own choice is forgotten."""
+        self.why_all, self._why_flipped = bool(on), set()
+        self._all_changed()
+
+    def toggle_why(self, row: int) -> None:
+        """Flip one row between its heat map and its plain preview."""
+        uid = self._entries[row].uid
+        self._why_flipped ^= {uid}
+        self.dataChanged.emit(self.index(row), self.index(row))
+
+    def needing_overlays(self, rows: Iterable[int]) -> list[Entry]:
+        """Of ``rows``, the entries whose heat map is wanted and not computed by the explainer."""
+        wanted = (self._entries[r] for r in rows if 0 <= r < len(self._entries))
+        return [
+            e
+            for e in wanted
+            if self.shows_why(e)
+            and e.scored_with is self.explainer  # else it waits for the model's own square
+            and e.overlay_for is not self.explainer
+        ]
+
+    def set_overlay(self, uid: int, classifier: Classifier, overlay: np.ndarray | None) -> None:
+        """The heat map ``classifier`` made of row ``uid`` (dropped if either is gone)."""
+        self._update(
+            uid, classifier is self.explainer, lambda e: e.set_overlay(overlay, classifier)
+        )
+
+    def set_second(self, classifier: Classifier | None, name: str = "") -> None:
+        """Show ``classifier``'s verdict beside the active model's on each row (None: don't)."""
+        self.second, self.second_name = classifier, name if classifier is not None else ""
+        self._all_changed()
+
+    def needing_second(self, rows: Iterable[int]) -> list[Entry]:
+        """Of ``rows``, the entries not scored by the comparison model yet."""
+        wanted = (self._entries[r] for r in rows if 0 <= r < len(self._entries))
+        return [e for e in wanted if e.pixels is not None and e.second_with is not self.second]
+
+    def set_second_probability(self, uid: int, classifier: Classifier, p: float) -> None:
+        def store(entry: Entry) -> None:
+            entry.second_probability, entry.second_with = float(p), classifier
+
+        self._update(uid, classifier is self.second, store)
+
+    def _update(self, uid: int, current: bool, change: Callable[[Entry], None]) -> None:
+        row = next((i for i, e in enumerate(self._entries) if e.uid == uid), None)
+        if current and row is not None:
+            change(self._entries[row])
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def _all_changed(self) -> None:
+        if self._entries:
+            self.dataChanged.emit(self.index(0), self.index(len(self._entries) - 1))

@@ -43,14 +43,17 @@ from catgui.ui.classify.model import (
     label_for,
 )
 from catgui.ui.classify.row_look import RowLook
-from catgui.ui.classify.row_painting import COLOURS
-from catgui.ui.classify.row_text import paint_text
+from catgui.ui.classify.row_painting import COLOURS, with_readable_selection
+from catgui.ui.classify.row_text import badge_rect, familiarity_tip, paint_text
 from catgui.ui.common.qimages import to_pixmap
 
 IMAGE_BOX = 96
 PAD = 8
 GAP = 12
 ROW_HEIGHT = IMAGE_BOX + 2 * PAD
+#: A row's content is laid out in at most this width (room for the comparison column;
+#: the rest of a wider row stays empty, the correction buttons near the verdict).
+MAX_ROW_WIDTH = 1100
 PIXMAP_CACHE_SIZE = 400
 #: Qt's pixmap cache is 10 MB by default: about 20 rows at 1,100 px, 5 on a wide HiDPI
 #: screen. Rows need room for a screenful or two, so the delegate raises it to this (KB).
@@ -59,7 +62,7 @@ INPUT_TIP = (
     "What the model sees: the centre square of the picture, shrunk to 64 × 64 pixels "
     "(shown enlarged)"
 )
-CLICK_FOR_WHY = "Click to see why (a heat map); click again for the picture"
+CLICK_FOR_WHY = "Click to see why (a heat map); click a heat map to see it large"
 
 
 class ResultDelegate(QStyledItemDelegate):
@@ -82,7 +85,9 @@ class ResultDelegate(QStyledItemDelegate):
     # -- geometry (kept in one place so later buttons can find their spot) -------------------
     @staticmethod
     def rects(rect: QRect) -> dict[str, QRect]:
-        """Where each part of a row goes inside ``rect``."""
+        """Where each part of a row goes inside ``rect`` (at most :data:`MAX_ROW_WIDTH`
+        wide: in a wide window the correction buttons stay near the verdict)."""
+        rect = QRect(rect.left(), rect.top(), min(rect.width(), MAX_ROW_WIDTH), rect.height())
         top = rect.top() + PAD
         thumb = QRect(rect.left() + GAP, top, IMAGE_BOX, IMAGE_BOX)
         model_input = QRect(thumb.right() + 1 + GAP, top, IMAGE_BOX, IMAGE_BOX)
@@ -133,8 +138,11 @@ class ResultDelegate(QStyledItemDelegate):
             return super().helpEvent(event, view, option, index)
         parts = self.rects(option.rect)
         button = self.button_at(option, index, event.pos())
+        badge = badge_rect(entry, index.data(LabelRole), parts["text"], option)
         if button is not None:
             text = correction_buttons.TIPS[button]
+        elif badge is not None and badge.contains(event.pos()):
+            text = familiarity_tip(entry.familiarity)
         elif entry.pixels is not None and parts["input"].contains(event.pos()):
             model = index.model()
             if str(index.data(PreviewRole)[0]).startswith("why"):
@@ -160,6 +168,7 @@ class ResultDelegate(QStyledItemDelegate):
         entry = index.data(EntryRole)
         if entry is None:
             return super().paint(painter, option, index)
+        option = with_readable_selection(option)
         style = option.widget.style() if option.widget else QApplication.style()
         panel = QStyleOptionViewItem(option)
         panel.text = ""
@@ -267,8 +276,10 @@ class ResultDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setPixelSize(10)
         painter.setFont(font)
-        if heat or row.why:
-            paint_badge(painter, box, font, ready=heat)
+        if heat:  # the legend is in the header, beside Why?: the picture stays whole
+            return
+        if row.why:
+            paint_badge(painter, box, font, ready=False)  # "why…": being computed
             return
         badge = QRect(box.right() - 49, box.bottom() - 15, 48, 14)
         painter.setPen(Qt.PenStyle.NoPen)

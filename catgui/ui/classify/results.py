@@ -10,7 +10,7 @@ from catgui.ui.classify import correction_buttons as cb
 from catgui.ui.classify.model import Entry, EntryRole, ResultsModel
 from catgui.ui.classify.result_delegate import ROW_HEIGHT, ResultDelegate
 
-#: The key of a click on a row's preview (flips it between the picture and its heat map).
+#: The key of a click on a row's preview (its heat map, or the heat map large).
 PREVIEW = "preview"
 
 

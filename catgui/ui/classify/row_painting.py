@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from catgui.ui.classify.entry import CAT, ERROR, NON_CAT, UNSURE
 from catgui.ui.common import tones
+from catgui.ui.common.contrast import BODY, contrast_ratio, readable
 
 BAR_HEIGHT = 8
 #: Chip fills and bars (the same on any ground); as text, :func:`tones.tone_on` them.
@@ -17,6 +19,36 @@ COLOURS = {
     ERROR: QColor(tones.WRONG),
 }
 TITLES = {CAT: "Cat", NON_CAT: "Non-cat", UNSURE: "Unsure", ERROR: "Can't read"}
+
+
+def with_readable_selection(option: QStyleOptionViewItem) -> QStyleOptionViewItem:
+    """``option`` with a selection colour its selected text reads on (4.5:1).
+
+    Some desktops' highlight is too light for white text (Fusion's #308cc6 gives 3.7:1):
+    the highlight is then darkened, keeping its hue, for the panel and the row alike.
+    """
+    key = option.palette.cacheKey()
+    if key not in _READABLE:
+        palette = option.palette
+        ground, ink = palette.highlight().color(), palette.highlightedText().color()
+        if contrast_ratio(ground, ink) >= BODY:
+            _READABLE[key] = None
+        else:
+            palette = QPalette(palette)
+            palette.setColor(QPalette.ColorRole.Highlight, readable(ground, ink))
+            _READABLE[key] = palette  # one palette, one cache key: the rows' pixmaps stay
+        while len(_READABLE) > 8:
+            _READABLE.pop(next(iter(_READABLE)))
+    readable_palette = _READABLE[key]
+    if readable_palette is None:
+        return option
+    option = QStyleOptionViewItem(option)
+    option.palette = readable_palette
+    return option
+
+
+#: Palettes made readable, by the cache key of the palette they came from.
+_READABLE: dict[int, QPalette | None] = {}
 
 
 def row_ground(option, selected: bool) -> QColor:

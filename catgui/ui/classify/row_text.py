@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 
+from catgui.core.familiarity import UNFAMILIAR_BELOW
 from catgui.ui.classify.entry import ERROR, Entry
 from catgui.ui.classify.row_painting import (
     BAR_HEIGHT,
@@ -24,6 +25,41 @@ UNFAMILIAR = "unlike anything I was trained on"
 UNFAMILIAR_COLOUR = QColor(tones.AMBER)
 
 
+def familiarity_tip(familiarity: float) -> str:
+    """What the badge means and how it was decided, for its tooltip."""
+    return (
+        "Unlike anything I was trained on: this picture was compared with the model's "
+        "training pictures (the backbone's features of each, their nearest neighbours). "
+        f"Only {100 * familiarity:.1f} % of the training pictures are as far from the rest; "
+        f"below {100 * UNFAMILIAR_BELOW:g} % a picture counts as unlike them, and the "
+        "model's answer on it is little more than a guess."
+    )
+
+
+def _fonts(option) -> tuple[QFont, QFont]:
+    bold = QFont(option.font)
+    bold.setBold(True)
+    small = QFont(option.font)
+    small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+    return bold, small
+
+
+def badge_rect(entry: Entry, label: str, box: QRect, option) -> QRect | None:
+    """Where the "unlike anything I was trained on" badge is painted, if it is."""
+    if not entry.unfamiliar or label == ERROR or entry.probability is None:
+        return None
+    bold, small = _fonts(option)
+    fm_bold, fm_small, fm = QFontMetrics(bold), QFontMetrics(small), QFontMetrics(option.font)
+    top = box.top() + 2 + fm_bold.height() + 1 + fm_small.height() + 8
+    chip_right = box.left() + fm_bold.horizontalAdvance(TITLES[label]) + 16 - 1  # as paint_chip
+    verdict = verdict_text(float(entry.probability), label)
+    left = chip_right + 10 + fm.horizontalAdvance(verdict) + 12
+    width = fm_small.horizontalAdvance(UNFAMILIAR) + 16
+    if box.right() - left < width:
+        return None
+    return QRect(left, top, width, fm_small.height() + 4)
+
+
 def paint_text(
     painter: QPainter,
     entry: Entry,
@@ -35,10 +71,7 @@ def paint_text(
 ) -> tuple[int, int] | None:
     """Draws the words and the bar; returns where the probability ends and the chip's top."""
     text_colour, dim = row_inks(option, selected)
-    bold = QFont(option.font)
-    bold.setBold(True)
-    small = QFont(option.font)
-    small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.9))
+    bold, small = _fonts(option)
     fm_bold, fm_small = QFontMetrics(bold), QFontMetrics(small)
     y = box.top() + 2
     painter.setFont(bold)
@@ -83,10 +116,9 @@ def paint_text(
         Qt.AlignmentFlag.AlignVCenter,
         verdict,
     )
-    if entry.unfamiliar:  # the badge: the model has seen nothing like this picture
-        left = chip.right() + 10 + fm.horizontalAdvance(verdict) + 12
-        if box.right() - left >= QFontMetrics(small).horizontalAdvance(UNFAMILIAR) + 16:
-            paint_chip(painter, UNFAMILIAR, UNFAMILIAR_COLOUR, left, chip.top(), small)
+    badge = badge_rect(entry, label, box, option)
+    if badge is not None:  # the model has seen nothing like this picture
+        paint_chip(painter, UNFAMILIAR, UNFAMILIAR_COLOUR, badge.left(), badge.top(), small)
     bar_y = chip.bottom() + 12
     width = max(60, min(BAR_WIDTH, box.width() - fm.horizontalAdvance("p(cat) 0.000") - 12))
     paint_bar(painter, QRect(box.left(), bar_y, width, BAR_HEIGHT), p, label, decision, option)

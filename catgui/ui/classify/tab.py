@@ -22,6 +22,7 @@ from catgui.ui.classify.model import band_around, summary_text
 from catgui.ui.classify.notice import NO_MODEL, ClassifyNotice  # noqa: F401
 from catgui.ui.classify.pasted_images import NOTHING_TO_PASTE, PastedImages  # noqa: F401
 from catgui.ui.classify.results import ClassifyResults
+from catgui.ui.classify.text import verdict_text
 
 
 class ClassifyTab(QWidget):
@@ -39,7 +40,8 @@ class ClassifyTab(QWidget):
     :meth:`set_threshold` moves the decision threshold (the Mistakes tab's slider).
 
     "Why?" in the header shows every row's heat map instead of what the model sees (a
-    click on one preview flips that row); "Compare with" adds a second model's verdict to
+    click on a plain preview shows its heat map, a click on a heat map opens it large in a
+    :class:`WhyView`); "Compare with" adds a second model's verdict to
     each row (:meth:`set_comparison`, remembered). Both are computed off the GUI thread by
     :attr:`insights`.
     """
@@ -81,10 +83,8 @@ class ClassifyTab(QWidget):
 
         self.status_row = ClassifyHeader()
         header = self.status_row
-        self.summary, self.status, self.progress = header.summary, header.status, header.progress
-        self.cancel_button, self.clear_button = header.cancel_button, header.clear_button
-        self.cancel_button.clicked.connect(self.cancel)
-        self.clear_button.clicked.connect(self.clear)
+        header.cancel_button.clicked.connect(self.cancel)
+        header.clear_button.clicked.connect(self.clear)
         header.corrections_button.clicked.connect(self.open_corrections)
         header.halfWidthChanged.connect(self.set_unsure_half_width)
         self.batches = ClassifyBatches(self._network, header, self)
@@ -104,7 +104,9 @@ class ClassifyTab(QWidget):
         self.controls = InsightControls(
             header, self.insights, self.state, self.settings, self.notice.show_text, self
         )
-        self.results_view.previewClicked.connect(self.insights.toggle_row)
+        self.results_view.previewClicked.connect(self.preview_clicked)
+        self._reveal: Path | None = None  # a file opened with Open images…, until its row comes
+        self.why_view = None  # the large heat map (a WhyView), once opened
         self.corrections = ClassifyCorrections(self.results, self)
         self.corrections.countChanged.connect(self._on_corrections_changed)
         self.corrections.noted.connect(self._on_note)
@@ -120,8 +122,21 @@ class ClassifyTab(QWidget):
         self.labelled = LabelledSummary()
         layout.addWidget(self.labelled)
         layout.addWidget(self.results_view, 1)
-        self.setTabOrder(self.drop_area.open_button, self.drop_area.folder_button)
-        self.setTabOrder(self.drop_area.folder_button, self.results_view)
+        # top to bottom, left to right: the toolbar before the list it acts on
+        header = self.status_row
+        chain = (
+            self.drop_area.open_button,
+            self.drop_area.folder_button,
+            header.cancel_button,
+            header.clear_button,
+            header.why_button,
+            header.compare_combo,
+            header.band_combo,
+            header.corrections_button,
+            self.results_view,
+        )
+        for first, second in zip(chain, chain[1:]):
+            self.setTabOrder(first, second)
 
     # -- public API -------------------------------------------------------------------------
     def add_paths(self, paths: list[str]) -> None:
@@ -135,8 +150,12 @@ class ClassifyTab(QWidget):
         self._refresh()
 
     def open_images(self) -> None:
-        """Let the user pick picture files (several at once) and classify them."""
-        self.add_paths(ask_for_images(self, self.settings))
+        """Let the user pick picture files (several at once) and classify them; the first
+        one's row is scrolled to and selected when its answer comes."""
+        chosen = ask_for_images(self, self.settings)
+        if chosen:
+            self._reveal = Path(chosen[0])
+        self.add_paths(chosen)
 
     def open_folder(self) -> None:
         """Let the user pick a folder; every picture in it and its subfolders is classified."""
@@ -180,6 +199,25 @@ class ClassifyTab(QWidget):
     def set_comparison(self, path: str | Path | None) -> None:
         """Show the verdicts of the model saved at ``path`` beside each row's (""/None: off)."""
         self.controls.set_comparison(path)
+
+    def preview_clicked(self, row: int) -> None:
+        """A click on a row's preview: its heat map opens large; a plain picture shows
+        its heat map (computed if need be)."""
+        results = self.results
+        entry = results.entry(row)
+        shown = results.shows_why(entry) and entry.overlay_for is results.explainer
+        if not shown or entry.overlay is None:
+            self.insights.toggle_row(row)
+            return
+        from catgui.ui.classify.why_view import WhyView  # the first click pays, not start-up
+
+        label = results.label_of(entry)
+        verdict = verdict_text(entry.probability, label) if entry.probability is not None else ""
+        if self.why_view is not None:
+            self.why_view.close()
+        self.why_view = WhyView(entry.overlay, entry.name, verdict, self)
+        self.why_view.hideRequested.connect(lambda: self.insights.toggle_row(row))
+        self.why_view.open()
 
     def _apply_decision(self) -> None:
         self.results.set_decision(self.threshold, band_around(self.threshold, self.half_width))
@@ -234,6 +272,12 @@ class ClassifyTab(QWidget):
     def _on_results(self, results: list) -> None:
         self.results.add_results(results, self._network())
         self.insights.poke()
+        row = self.results.row_of(self._reveal) if self._reveal is not None else None
+        if row is not None:  # the picture just opened: show where it went
+            self._reveal = None
+            index = self.results.index(row)
+            self.results_view.setCurrentIndex(index)
+            self.results_view.scrollTo(index)
         # Lay the rows out (and show the scroll bar) now: a progress bar repaints
         # synchronously next, and rows drawn at the old width would be drawn twice.
         self.results_view.doItemsLayout()
@@ -257,5 +301,10 @@ class ClassifyTab(QWidget):
         self._refresh_summary()
 
     def _refresh_summary(self, *_args) -> None:
-        self.summary.setText(summary_text(self.results.counts()))
+        text = summary_text(self.results.counts())
+        agreement = self.results.agreement()
+        if agreement is not None and agreement[1]:
+            agree, compared = agreement
+            text += f" · agrees with {self.results.second_name} on {agree:,} of {compared:,}"
+        self.status_row.summary.setText(text)
         self.labelled.update_from(self.results.entries(), self.threshold)

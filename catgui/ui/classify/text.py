@@ -50,11 +50,12 @@ def verdict_text(p: float, label: str) -> str:
 
 
 def band_text(band: tuple[float, float]) -> str:
-    """``"Unsure between 40 % and 60 %"`` (or ``"Never unsure"`` for an empty band)."""
+    """``"Unsure: 40–60 %"`` (or ``"Never unsure"`` for an empty band); short, so the
+    Classify header keeps room for its summary in a narrow window."""
     low, high = band
     if high <= low:
         return "Never unsure"
-    return f"Unsure between {100 * low:.0f} % and {100 * high:.0f} %"
+    return f"Unsure: {100 * low:.0f}–{100 * high:.0f} %"
 
 
 def summary_text(counts: Counter) -> str:

@@ -103,9 +103,9 @@ class MistakesSummary(QFrame):
         self._shown: tuple | None = None
         follow_palette(self.accuracy_label, self._show_again)
 
-    def show_result(self, result: evaluation.Evaluation, model_name: str, test_path: str) -> None:
-        """Show the numbers of ``result`` (at its threshold)."""
-        self._shown = (result, model_name, test_path)
+    def show_result(self, result: evaluation.Evaluation, model_name: str, which: str) -> None:
+        """Show the numbers of ``result`` (at its threshold); ``which`` says what it tested."""
+        self._shown = (result, model_name, which)
         moved = abs(result.threshold - 0.5) > 1e-9
         caption = f"Test accuracy at {result.threshold:.2f}" if moved else "Test accuracy"
         self.accuracy_caption.setText(caption.upper())
@@ -122,7 +122,7 @@ class MistakesSummary(QFrame):
         self.count_label.setText(f"{mistakes} mistake{'s' * (mistakes != 1)} of {result.n}")
         self.confusion.set_matrix(result.confusion)
         self.rates_label.setText(precision_recall_text(result))
-        self.source_label.setText(f"Model: {model_name}\nTest set: {test_path}")
+        self.source_label.setText(f"Model: {model_name}\n{which}")
 
     def _show_again(self) -> None:
         """The numbers on show, in the colours of a new palette."""

@@ -25,6 +25,7 @@ from catgui.ui.mistakes.image_viewer import ImageViewer
 from catgui.ui.mistakes.messages import EMPTY, what_is_missing
 from catgui.ui.mistakes.model import FALSE_NEGATIVE, FALSE_POSITIVE, MistakesModel
 from catgui.ui.mistakes.summary import MistakesSummary
+from catgui.ui.mistakes.test_set_choice import OWN, TestSet, TestSetChoice, own_test_sha, test_sets
 from catgui.ui.mistakes.view import MistakesView
 from catgui.workers.generator import GeneratorWorker
 
@@ -32,9 +33,10 @@ from catgui.workers.generator import GeneratorWorker
 class MistakesTab(QWidget):
     """Summary (accuracy, confusion matrix, count) beside a filterable grid of mistakes.
 
-    It evaluates ``state.model`` on the test set of ``state.dataset`` with
-    :func:`catgui.core.evaluation.evaluate` (the very function ``catgui evaluate`` uses)
-    whenever either changes. 50 images take about a millisecond: no thread needed (a
+    It evaluates ``state.model`` on the test pictures chosen above the tab
+    (:class:`TestSetChoice`: by default the model's own test set, the one the status bar's
+    figure is from) with :func:`catgui.core.evaluation.evaluate` (the very function
+    ``catgui evaluate`` uses) whenever the model, the data sets or the choice change. 50 images take about a millisecond: no thread needed (a
     model that is not quick is evaluated in a thread: :class:`MistakesEvaluator`).
     The threshold slider re-labels the kept probabilities (no new forward pass), exactly
     as ``evaluate(..., threshold)`` would. Test pictures of folder data sets are named by
@@ -78,7 +80,17 @@ class MistakesTab(QWidget):
         self._message = ("", "")
         follow_palette(self.message_label, self._show_shown_message)
         self.pages.addWidget(self._build_content())
-        QVBoxLayout(self).addWidget(self.pages)
+        self.test_choice = TestSetChoice()
+        self.test_choice.chosen.connect(self.refresh)
+        caption = QLabel("&Test on:")
+        caption.setBuddy(self.test_choice)
+        top = QHBoxLayout()
+        top.addWidget(caption)
+        top.addWidget(self.test_choice)
+        top.addStretch(1)
+        column = QVBoxLayout(self)
+        column.addLayout(top)
+        column.addWidget(self.pages, 1)
         state.modelChanged.connect(self.refresh)
         state.datasetChanged.connect(self.refresh)
         self.refresh()
@@ -87,14 +99,10 @@ class MistakesTab(QWidget):
     # -- layout ------------------------------------------------------------------------------
     def _build_content(self) -> QWidget:
         side = self.summary = MistakesSummary()
-        self.accuracy_label, self.count_label = side.accuracy_label, side.count_label
-        self.confusion, self.source_label = side.confusion, side.source_label
-        self.rates_label, self.threshold_panel = side.rates_label, side.threshold_panel
-        self.confusion.cellClicked.connect(self._filter_from_cell)
-        self.threshold_panel.thresholdChanged.connect(self.set_threshold)
+        side.confusion.cellClicked.connect(self._filter_from_cell)
+        side.threshold_panel.thresholdChanged.connect(self.set_threshold)
 
         self.filters = FilterButtons(self.set_filter, self)
-        self.filter_group, self.filter_buttons = self.filters.group, self.filters.buttons
 
         self.grid_pages = QStackedWidget()
         self.grid_pages.addWidget(self.view)
@@ -128,15 +136,17 @@ class MistakesTab(QWidget):
         self.evaluation = None
         self.list_model.clear()
         self.view.card_delegate.clear_cache()
-        model, data = self.state.model, self.state.dataset
-        missing = what_is_missing(model is None, data is None)
+        model = self.state.model
+        chosen = self.test_choice.offer(test_sets(model, self.state.dataset, self.state.article))
+        missing = what_is_missing(model is None, chosen is None)
         if missing:
             self._show_message(*missing)
             return
+        data = chosen.data
         images, labels = data.test.x, data.test.y
         names = getattr(data, "test_names", None)
         names = tuple(names) if names and len(names) == len(labels) else None
-        self._shown_with = (images, names, model.name, str(data.test.path))
+        self._shown_with = (images, names, model.name, _which(chosen, model))
         self.evaluator.start(model, images, labels, self.threshold)
 
     def _evaluating(self, name: str, done: int, total: int) -> None:
@@ -166,9 +176,9 @@ class MistakesTab(QWidget):
             )
 
     def _show_result(self, result: evaluation.Evaluation) -> None:
-        images, names, model_name, test_path = self._shown_with
+        images, names, model_name, which = self._shown_with
         self.list_model.set_mistakes(result.mistakes, images, names)
-        self.summary.show_result(result, model_name, test_path)
+        self.summary.show_result(result, model_name, which)
         self._update_filter_buttons()
         self.pages.setCurrentIndex(1)
 
@@ -195,8 +205,9 @@ class MistakesTab(QWidget):
         The matrix, accuracy, precision, recall and mistakes then show what
         ``evaluation.evaluate(..., threshold)`` reports; :attr:`thresholdChanged` is emitted.
         """
-        self.threshold_panel.set_threshold(threshold)  # clamps; comes back here if it moved
-        threshold = self.threshold_panel.threshold()
+        panel = self.summary.threshold_panel
+        panel.set_threshold(threshold)  # clamps; comes back here if it moved
+        threshold = panel.threshold()
         if threshold == self.threshold:
             return
         self.threshold = threshold
@@ -245,6 +256,14 @@ class MistakesTab(QWidget):
             viewer.stop_worker()
             viewer.close()
             viewer.deleteLater()
+
+
+def _which(chosen: TestSet, model) -> str:
+    """Which pictures, and whether the status bar's figure is from them too."""
+    text = f"Test set: {chosen.describe()}."
+    if chosen.key == OWN or chosen.data.test.sha256 == own_test_sha(model):
+        return text + " The same pictures as the status bar's figure."
+    return text + " Not the pictures of the status bar's figure (its own test set)."
 
 
 def _scrolling(side: QWidget) -> QScrollArea:

@@ -22,7 +22,10 @@ class TrainButtons(QWidget):
         self.stop_button.setToolTip("Stop now and keep what was learnt so far (Esc)")
         self.defaults_button = QPushButton("Restore defaults", objectName="restoreDefaultsButton")
         self.defaults_button.setFlat(True)
-        self.defaults_button.setToolTip("Back to the recipe's hyper-parameters")
+        self.defaults_button.setToolTip(
+            "Back to the recipe's hyper-parameters, without augmentation, and without "
+            "your corrections on the article's pictures"
+        )
         self.sweep_button = QPushButton("Sweep…", objectName="sweepButton")
         self.sweep_button.setToolTip(
             "Train this recipe over several seeds or learning rates, or cross-validate it"

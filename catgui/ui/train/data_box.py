@@ -128,8 +128,10 @@ class DataBox(QGroupBox):
         self.refresh_pending()
 
     def refresh_pending(self) -> None:
+        """Offer *Use these pictures* only when the choices are complete and not in use
+        (not for a folder not chosen yet, nor for the article's files not found)."""
         preparing = self.worker is not None
-        self.status.set_pending(not preparing and not self.is_current())
+        self.status.set_pending(not preparing and self._importable() and not self.is_current())
         self.bar.locate_button.setVisible(self.sources.chosen() != Source.FOLDER)
 
     def show_details(self) -> DataSummaryDialog | None:
@@ -152,6 +154,14 @@ class DataBox(QGroupBox):
             self.refresh_corrections()
 
     # -- internals ------------------------------------------------------------------------------
+    def _importable(self) -> bool:
+        """Whether the choices name pictures that can be imported now."""
+        try:
+            self.sources.recipe(self._article_folder)
+        except CatguiError:
+            return False
+        return self.sources.chosen() != Source.ARTICLE or self._article_folder is not None
+
     def _choices_changed(self) -> None:
         self.status.show_status("")  # what was said about the last import no longer applies
         self.refresh_pending()

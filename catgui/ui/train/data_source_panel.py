@@ -42,6 +42,11 @@ TESTS = {
 _FOLDER_TIP = "A folder with a cat/ and a non-cat/ subfolder (also cats/, noncat/, other/, dog/…)"
 
 
+def _corrections_default(chosen: str) -> bool:
+    """Corrections join the user's own pictures by default, never the article's recipe."""
+    return chosen != Source.ARTICLE
+
+
 class DataSourcePanel(QWidget):
     """The data-source choices of the Train tab, and an :class:`ImportStatus` under them.
 
@@ -66,7 +71,9 @@ class DataSourcePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("dataSourcePanel")
         self._corrections = 0
-        self._corrections_wanted = True  # on by default once there are some
+        self._importing = False
+        #: The user's own choice of corrections, per source; unset: :func:`_corrections_default`.
+        self._corrections_wanted: dict[str, bool] = {}
         self._test_choice: int | None = (
             None  # the test choice kept while the source is the article's
         )
@@ -101,7 +108,6 @@ class DataSourcePanel(QWidget):
         self.copies = QSpinBox(objectName="augmentCopies", minimum=1, maximum=20)
         self.copies.setSuffix(" extra copy")
         self.corrections = QCheckBox(objectName="includeCorrections")
-        self.corrections.setChecked(True)
         options = QHBoxLayout()
         options.addWidget(self.augment)
         options.addWidget(self.copies)
@@ -139,7 +145,6 @@ class DataSourcePanel(QWidget):
         self.augment.toggled.connect(self._choices_changed)
         self.corrections.toggled.connect(self._corrections_toggled)
         self.set_corrections_count(0)
-        self._importing = False
         self._apply_rules()
 
     # -- the recipe -----------------------------------------------------------------------------
@@ -191,15 +196,22 @@ class DataSourcePanel(QWidget):
         """Show ``Include my corrections (n)``; off and disabled while there are none."""
         self._corrections = n
         self.corrections.setText(f"Include my corrections ({n:,})")
-        self.corrections.setEnabled(n > 0)
-        self.corrections.blockSignals(True)  # shown off while there are none; on by default
-        self.corrections.setChecked(n > 0 and self._corrections_wanted)
-        self.corrections.blockSignals(False)
+        self.corrections.setEnabled(n > 0 and not self._importing)
+        self._show_corrections_choice()
         self.corrections.setToolTip(
-            "Pictures you marked as wrong in Classify, added to the training pictures"
+            "Pictures you marked as wrong in Classify, added to the training pictures "
+            "(off by default for the article's pictures: its recipe stays the article's)"
             if n
             else "No corrections yet: in Classify, tell catgui when it is wrong to add one"
         )
+
+    def restore_defaults(self) -> None:
+        """The recipe's data choices: no augmentation, corrections as each source's default
+        (never added to the article's pictures unless the user ticks them again)."""
+        self._corrections_wanted.clear()
+        self.augment.setChecked(False)
+        self._show_corrections_choice()
+        self._choices_changed()
 
     # -- what the import is doing ---------------------------------------------------------------
     def set_importing(self, importing: bool) -> None:
@@ -265,8 +277,16 @@ class DataSourcePanel(QWidget):
         self.applyRequested.emit()
 
     def _corrections_toggled(self, checked: bool) -> None:
-        self._corrections_wanted = checked
+        self._corrections_wanted[self.chosen()] = checked
         self._choices_changed()
+
+    def _show_corrections_choice(self) -> None:
+        """Tick the box as the user chose for this source, else as its default."""
+        chosen = self.chosen()
+        wanted = self._corrections_wanted.get(chosen, _corrections_default(chosen))
+        self.corrections.blockSignals(True)  # shown off while there are none
+        self.corrections.setChecked(self._corrections > 0 and wanted)
+        self.corrections.blockSignals(False)
 
     def _choices_changed(self, *_args) -> None:
         self._apply_rules()
@@ -275,6 +295,7 @@ class DataSourcePanel(QWidget):
     def _apply_rules(self) -> None:
         """Hide or disable what does not apply to the current choices, saying why."""
         mine = self.chosen() != Source.ARTICLE
+        self._show_corrections_choice()
         enabled = self.isEnabled() and not self._importing
         self.images_edit.setEnabled(mine)
         self.images_button.setEnabled(enabled)  # choosing a folder switches to it

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from catgui.core.dataset import DataSet
 from catgui.core.source_info import summary_lines
+from catgui.core.words import counted
 from catgui.ui.common import tones
 from catgui.ui.common.palette_follower import follow_palette
 
@@ -85,7 +86,7 @@ class DatasetBar(QWidget):
         cats = int(data.train.y.sum())
         self.skipped = len(getattr(data, "skipped", ()))
         text = (
-            f"<b>In use:</b> {len(data.train):,} training ({cats:,} cats) · "
+            f"<b>In use:</b> {len(data.train):,} training ({counted(cats, 'cat')}) · "
             f"{len(data.test):,} test pictures"
         )
         if self.skipped:

@@ -22,6 +22,7 @@ from catgui.core.persistence import Model
 from catgui.ui import settings as remembered
 from catgui.ui.common import tones
 from catgui.ui.common.contrast import LARGE
+from catgui.ui.common.narrow_combo import NarrowComboBox
 from catgui.ui.common.palette_follower import keep_style_sheet
 
 
@@ -74,9 +75,15 @@ class HyperparameterForm(QWidget):
         self._fields = [f for f in kinds.form_fields() if f.in_form]
         self._values = {name: kind.texts() for name, kind in self._kinds.items()}
         self._valid = True
-        self.kind = QComboBox(objectName="modelKind")
+        # full width under its caption, a label that still does not fit ends in "…"
+        self.kind = NarrowComboBox(objectName="modelKind")
         for name, kind in self._kinds.items():
             self.kind.addItem(kind.label, name)
+            self.kind.setItemData(
+                self.kind.count() - 1,
+                f"{kind.label}: {kind.description}",
+                Qt.ItemDataRole.ToolTipRole,
+            )
             reason = kind.unavailable()
             if reason:  # listed, but cannot be chosen: say why
                 index = self.kind.count() - 1
@@ -93,7 +100,10 @@ class HyperparameterForm(QWidget):
         layout = QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout.addRow("Model type:", self.kind)
+        caption = QLabel("Model type:")
+        caption.setBuddy(self.kind)
+        layout.addRow(caption)
+        layout.addRow(self.kind)
         for field in self._fields:
             edit = QLineEdit(objectName=f"{field.name}Edit")
             edit.setToolTip(field.tip)

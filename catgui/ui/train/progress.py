@@ -25,6 +25,13 @@ class TrainProgress(QProgressBar):
         self.total = 0
         self._started = 0.0
 
+    def reset_text(self) -> None:
+        """Back to "Ready" (the run shown was discarded, or another model is active)."""
+        self.total = 0
+        self.setRange(0, 1)
+        self.setValue(0)
+        self.setFormat("Ready")
+
     def start(self, total: int) -> None:
         self.total = total
         self._started = time.monotonic()

@@ -17,9 +17,9 @@ from catgui.workers.train import TrainOutcome, TrainWorker
 class RunDriver(QObject):
     """Runs one :class:`TrainWorker` at a time (:attr:`worker`) and shows it.
 
-    Its steps go to the cost plot and the progress bar; a finished run goes to the
-    :class:`RunKeeper` (saved by the worker: made active), a stopped or diverged one is
-    held there for Save / Discard, and a failure is said in the run summary.
+    Its steps go to the cost plot and the progress bar; a finished, stopped or diverged
+    run goes to the :class:`RunKeeper` (it waits there, unsaved, for Save / Discard), and
+    a failure is said in the run summary.
 
     Signals
     -------
@@ -46,10 +46,10 @@ class RunDriver(QObject):
         self._last_worker: TrainWorker | None = None
         self._stop_asked = False  # the user pressed Stop during the current run
 
-    def begin(self, dataset, config, models_folder) -> TrainWorker:
+    def begin(self, dataset, config) -> TrainWorker:
         """Make the run's worker and show that it starts; the caller starts the thread."""
         self._stop_asked = False
-        self.worker = TrainWorker(dataset, config, save_in=models_folder)
+        self.worker = TrainWorker(dataset, config)
         self.worker.progressed.connect(self._progressed)
         self.worker.succeeded.connect(self._succeeded)
         self.worker.failed.connect(self._failed)
@@ -96,7 +96,7 @@ class RunDriver(QObject):
             note += "Save what was learnt, or discard it."
             self.keeper.hold(outcome, "Stopped early", note)
             return
-        self.keeper.settle(outcome, "Training finished")  # the worker saved it
+        self.keeper.finished(outcome, "Training finished")
 
     def _failed(self, message: str) -> None:
         partial = self.worker.partial if self.worker is not None else None

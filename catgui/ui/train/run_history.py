@@ -22,23 +22,31 @@ from catgui.core import persistence
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
+from catgui.ui.status_bar import source_text
 from catgui.ui.train.hyperparameter_form import stored_recipe
 from catgui.ui.train.progress import clock
 from catgui.workers.generator import GeneratorWorker
 
+#: Test accuracy first (it is what runs are compared by), the model's file last.
 COLUMNS = (
     "Plot",
+    "Test",
+    "Train",
     "Kind",
+    "Data",
     "Hyper-parameters",
     "Seed",
     "Iterations",
     "Final cost",
-    "Train",
-    "Test",
     "Time",
     "Model",
 )
-PLOT, KIND, PARAMETERS, SEED, ITERATIONS, COST, TRAIN, TEST, TIME, NAME = range(len(COLUMNS))
+PLOT, TEST, TRAIN, KIND, DATA, PARAMETERS, SEED, ITERATIONS, COST, TIME, NAME = range(len(COLUMNS))
+
+
+def duration(seconds: float) -> str:
+    """``"0.3 s"``, ``"12.4 s"``, then ``"1:15"`` (a short run does not read "0:00")."""
+    return f"{seconds:.1f} s" if seconds < 60 else clock(seconds)
 
 
 def run_description(model: Model) -> tuple[str, str]:
@@ -77,7 +85,7 @@ class RunHistory(QDialog):
         super().__init__(parent)
         self.setObjectName("runHistory")
         self.setWindowTitle("Run history")
-        self.resize(1000, 360)
+        self.resize(1180, 360)
         self.state = state
         self.models: list[Model] = []
         self.table = QTableWidget(0, len(COLUMNS), objectName="runHistoryTable")
@@ -85,9 +93,14 @@ class RunHistory(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line a run; a cut text ends in "…"
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PARAMETERS, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # a long model name takes what is left
+        for column, width in ((KIND, 150), (DATA, 190), (PARAMETERS, 190)):
+            # long words are cut with "…" (whole in the tooltip) so the numbers stay in view
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.table.itemChanged.connect(self._item_changed)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.activate(row))
         self.note = QLabel(
@@ -128,7 +141,12 @@ class RunHistory(QDialog):
             COST: f"{costs[-1]:.4f}" if costs else "",
             TRAIN: _accuracy(meta, "train"),
             TEST: _accuracy(meta, "test"),
-            TIME: clock(seconds) if isinstance(seconds, (int, float)) else "",
+            TIME: duration(seconds) if isinstance(seconds, (int, float)) else "",
+            DATA: source_text(
+                meta.get("data_source"), meta.get("train_size") or 0, meta.get("test_size") or 0
+            )
+            if meta.get("train_size")
+            else "",
             NAME: model.name,
         }
         row = self.table.rowCount()

@@ -6,9 +6,18 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from catgui.core import kinds
+from catgui.core.data_source import Source, source_of
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
 from catgui.ui.common import tones
@@ -28,15 +37,30 @@ def _grey() -> str:
     return _on_card(tones.secondary(role=_CARD))
 
 
+def corrections_line(metadata: dict) -> str:
+    """ "Trained with 3 of your corrections (weight 1)" when they were in the training
+    pictures, else ``""``."""
+    for part in (metadata.get("data_source") or {}).get("train", []):
+        if source_of(part) == Source.CORRECTIONS and part.get("images"):
+            n = int(part["images"])
+            weight = part.get("weight", 1)
+            return (
+                f"Trained with {n:,} of your correction{'s' * (n != 1)}"
+                + (f" (each counted {weight} times)" if weight != 1 else "")
+                + " besides the pictures chosen."
+            )
+    return ""
+
+
 class RunSummary(QFrame):
     """Train and test accuracy of a model, a status line, and Save / Discard buttons.
 
     Signals
     -------
     saveRequested()
-        The user wants to keep a stopped (or diverged) run.
+        The user wants to keep the run: saved in the models folder and made active.
     saveAsRequested()
-        The user wants to save the run in a folder of their choice (``models/`` failed).
+        The user wants to save the run in a file of their choice (and use it).
     discardRequested()
         The user does not want it.
     """
@@ -56,10 +80,18 @@ class RunSummary(QFrame):
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton("Save model", objectName="saveRunButton")
-        self.save_button.setToolTip("Keep what was learnt: save it and make it the active model")
+        self.save_button = QPushButton("Save and use", objectName="saveRunButton")
+        self.save_button.setToolTip(
+            "Keep what was learnt: save it in the models list and make it the active model"
+        )
         self.save_as_button = QPushButton("Save as…", objectName="saveRunAsButton")
-        self.save_as_button.setToolTip("Save the model in another folder of your choice")
+        self.save_as_button.setToolTip("Save the model in a file of your choice and use it")
+        self.keep_check = QCheckBox(
+            "Don't ask again: save and use every finished run", objectName="keepRunsCheck"
+        )
+        self.keep_check.setToolTip(
+            "From now on, a run that finishes is saved and made the active model at once"
+        )
         self.save_as_button.clicked.connect(self.saveAsRequested)
         self.discard_button = QPushButton("Discard", objectName="discardRunButton")
         self.discard_button.setToolTip("Forget this run; the active model stays as it is")
@@ -74,17 +106,20 @@ class RunSummary(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(self.headline)
         layout.addWidget(self.details)
+        layout.addWidget(self.keep_check)
         layout.addLayout(buttons)
         self.offer_choice(False)
         self.show_message("No run yet", "Set the hyper-parameters and press <b>Train</b>.")
         follow_palette(self.details, self._show_again)
 
-    def offer_choice(self, offered: bool, save_as: bool = False) -> None:
-        """Show or hide Save / Discard, and Save as… (when saving to ``models/`` failed)."""
+    def offer_choice(self, offered: bool, retry: bool = False, ask_again: bool = False) -> None:
+        """Show or hide Save and use / Save as… / Discard (*Try again* after a failed save),
+        and the "Don't ask again" box (for a run that finished)."""
         self.save_button.setVisible(offered)
-        self.save_button.setText("Try again" if save_as else "Save model")
-        self.save_as_button.setVisible(offered and save_as)
+        self.save_button.setText("Try again" if retry else "Save and use")
+        self.save_as_button.setVisible(offered)
         self.discard_button.setVisible(offered)
+        self.keep_check.setVisible(offered and ask_again)
 
     def show_message(self, headline: str, details: str = "", error: bool = False) -> None:
         """A headline (plain text) and details (rich text)."""
@@ -112,6 +147,9 @@ class RunSummary(QFrame):
                 f"<td><b>{html.escape(text)}</b></td></tr>"
             )
         details = "<table>" + "".join(rows) + "</table>"
+        fixes = corrections_line(meta)
+        if fixes:
+            details += f"<p><b>{html.escape(fixes)}</b></p>"
         kind = kinds.get(model.kind) if model.kind in kinds.names() else None
         for line in kind.findings(meta) if kind is not None else []:
             details += f"<p style='color:{grey}'>{html.escape(line)}</p>"

@@ -149,7 +149,7 @@ class SweepPlot(FigureCanvasQTAgg):
         if any(r.seed == marked for r in records):
             ax.plot([], [], "o", color=MARKED, label=f"recipe's seed ({marked})")
         ax.set_xticks([r.seed for r in records])
-        ax.set_ylim(0, 100)
+        _percent_axis(ax)
         if ax.get_legend_handles_labels()[0]:
             self._legend("lower right")
         self._draw_soon()
@@ -200,6 +200,12 @@ class SweepPlot(FigureCanvasQTAgg):
         ax.scatter(list(folds), [100 * a for a in cv.accuracies], c=colours, s=36, zorder=3)
         self._mean_band(100 * cv.mean, 100 * cv.spread)
         ax.set_xticks(list(folds))
-        ax.set_ylim(0, 100)
+        _percent_axis(ax)
         self._legend("lower right")
         self._draw_soon()
+
+
+def _percent_axis(ax) -> None:
+    """0-100 % with room above and below: a dot at 100 % (or 0 %) is drawn whole."""
+    ax.set_ylim(-3, 104)
+    ax.set_yticks(range(0, 101, 20))

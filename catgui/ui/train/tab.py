@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from catgui.core.data_source import Source
@@ -12,6 +12,7 @@ from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
 from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
+from catgui.ui.model_files import ModelFiles
 from catgui.ui.train.buttons import TrainButtons
 from catgui.ui.train.controls_column import ControlsColumn
 from catgui.ui.train.cost_plot_slot import CostPlotSlot
@@ -75,27 +76,25 @@ class TrainTab(QWidget):
         self.data_box.locateRequested.connect(self.locate_dataset)
         self.data_box.preparingChanged.connect(self._preparing_changed)
         self.data_box.sources.changed.connect(lambda: self._set_running(self.is_running()))
-        self.dataset_bar = self.data_box.bar
         self.form = HyperparameterForm(page)
         self.form.validityChanged.connect(lambda _valid: self._set_running(self.is_running()))
-        buttons = TrainButtons(page)
-        self.train_button, self.stop_button = buttons.train_button, buttons.stop_button
-        self.defaults_button = buttons.defaults_button
-        self.train_button.clicked.connect(self.start)
-        self.stop_button.clicked.connect(self.stop)
-        self.defaults_button.clicked.connect(self.form.restore_defaults)
-        self.sweep_button = buttons.sweep_button
-        self.sweep_button.clicked.connect(self.open_sweep)
+        buttons = self.buttons = TrainButtons(page)
+        buttons.train_button.clicked.connect(self.start)
+        buttons.stop_button.clicked.connect(self.stop)
+        buttons.defaults_button.clicked.connect(self.restore_defaults)
+        buttons.sweep_button.clicked.connect(self.open_sweep)
         self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
-        self.keeper = RunKeeper(self.state, self.summary, self.settings, self)
+        self.files = ModelFiles(self.state, self.settings, self)
+        self.keeper = RunKeeper(self.files, self.summary, self.settings, self)
         self.keeper.modelSaved.connect(self.modelSaved)
-        self.keeper.settled.connect(self._end_if_done)
+        self.keeper.discarded.connect(self._run_discarded)
         self.plot_slot = CostPlotSlot(page)
         self.plot_slot.built.connect(lambda _plot: self._show_model_curve(self.state.model))
 
         layout = QHBoxLayout(page)
-        layout.addWidget(ControlsColumn(self.data_box, self.form, buttons, self.summary))
+        self.controls = ControlsColumn(self.data_box, self.form, buttons, self.summary)
+        layout.addWidget(self.controls)
         right = QVBoxLayout()
         self.views = TrainViews(self.state, self.plot_slot, page)
         right.addWidget(self.views, 1)
@@ -124,8 +123,8 @@ class TrainTab(QWidget):
         return self.keeper.pending
 
     def is_running(self) -> bool:
-        """A run's thread is on, or its model is still being made the active one."""
-        return self.worker is not None or self.keeper.settling
+        """A run's thread is on."""
+        return self.worker is not None
 
     def start(self) -> None:
         """Train with the form's settings (importing chosen pictures first if need be)."""
@@ -139,10 +138,9 @@ class TrainTab(QWidget):
         if not self.data_box.is_current() or self.state.dataset is None:
             self._train_when_ready = self.data_box.prepare()
             return
-        if self.pending is not None:
-            self.keeper.discard_pending()
+        self.keeper.pending = None  # a new run replaces the one that waited, unsaved
         self.save_settings()
-        worker = self.run.begin(self.state.dataset, config, self.state.models_folder)
+        worker = self.run.begin(self.state.dataset, config)
         self._set_running(True)
         worker.start()
 
@@ -154,7 +152,12 @@ class TrainTab(QWidget):
         self._train_when_ready = False
         self.data_box.cancel()
         if self.run.stop():
-            self.stop_button.setEnabled(False)
+            self.buttons.stop_button.setEnabled(False)
+
+    def restore_defaults(self) -> None:
+        """The recipe's hyper-parameters, and its data without corrections or augmentation."""
+        self.form.restore_defaults()
+        self.data_box.sources.restore_defaults()
 
     def open_sweep(self) -> None:
         """The Sweep… dialog on the data in use and the form's recipe."""
@@ -184,10 +187,29 @@ class TrainTab(QWidget):
         self.run.shutdown()
 
     def _end_if_done(self) -> None:
-        """The run is over once its thread has ended and its model is active."""
+        """The run is over once its thread has ended."""
         if not self.is_running():
             self.plot.end_run()
             self._set_running(False)
+            # a short window: scroll to the run's card (Save and use / Discard)
+            QTimer.singleShot(0, self, self.show_summary)
+
+    def show_summary(self) -> None:
+        """Scroll the controls so the run's card shows, its buttons first."""
+        self.controls.ensureWidgetVisible(self.summary, 0, 0)
+
+    def _run_discarded(self) -> None:
+        """The discarded run's curve and numbers give way to the active model's."""
+        self.progress.reset_text()
+        model = self.state.model
+        if not self.plot_slot.is_built():
+            return
+        if model is None:
+            self.plot.clear()
+        else:
+            self.plot.show_model_curve(
+                [float(c) for c in model.metadata.get("costs") or []], model.name
+            )
 
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
@@ -226,13 +248,16 @@ class TrainTab(QWidget):
                 self.start()
 
     def _model_changed(self, model: Model | None) -> None:
-        if model is None or model is self.keeper.own_model or self.is_running():
-            return
-        # the form beside "Active model: …" shows that model's kind and recipe
-        self.form.show_recipe(model)
-        if self.plot_slot.is_built():  # else it shows the curve once built
+        if model is None or self.is_running() or self.keeper.saving:
+            return  # a run being kept: its own card says where it was saved
+        own = model is self.keeper.own_model  # its curve is on the plot already
+        if not own:  # the form beside "Active model: …" shows that model's kind and recipe
+            self.form.show_recipe(model)
+        if self.pending is None and not own:  # the bar's last run is not this model's
+            self.progress.reset_text()
+        if self.plot_slot.is_built() and not own:  # else it shows the curve once built
             self._show_model_curve(model)
-        if self.pending is None:
+        if self.pending is None:  # e.g. saved again elsewhere: the card names the new file
             self.summary.show_model(f"Active model: {model.name}", model)
 
     def _show_model_curve(self, model: Model | None) -> None:
@@ -249,11 +274,12 @@ class TrainTab(QWidget):
             self.state.dataset is not None or self.data_box.sources.chosen() != Source.ARTICLE
         )
         can_train = not running and not preparing and self.form.is_valid() and has_data
-        self.train_button.setEnabled(can_train)
-        self.stop_button.setEnabled(running or preparing)
+        buttons = self.buttons
+        buttons.train_button.setEnabled(can_train)
+        buttons.stop_button.setEnabled(running or preparing)
         self.form.setEnabled(not running)
-        self.defaults_button.setEnabled(not running)
-        self.sweep_button.setEnabled(can_train and self.state.dataset is not None)
+        buttons.defaults_button.setEnabled(not running)
+        buttons.sweep_button.setEnabled(can_train and self.state.dataset is not None)
         self.data_box.setEnabled(not running)
         if running != self._was_running:
             self._was_running = running

@@ -65,13 +65,24 @@ def test_scan_stores_one_row_per_file_and_matches_predict(tmp_path, scorer, caps
     # the same verdicts as catgui predict (float16 features: within 1e-3)
     assert cli.main(["predict", str(PHOTO_MODEL), str(photos), "--json"]) == 0
     predicted = {os.path.abspath(d["path"]): d for d in json.loads(capsys.readouterr().out)}
-    assert cli.main(["library", "list", "--index", str(index), "--json"]) == 0
+    listing = ["library", "list", "--index", str(index), "--json"]
+    assert cli.main([*listing, "--model", str(PHOTO_MODEL)]) == 0
     from_index = {d["path"]: d for d in json.loads(capsys.readouterr().out)}
     assert set(from_index) == set(predicted)
     for path, d in predicted.items():
         assert from_index[path]["label"] == d["label"]
         assert abs(from_index[path]["probability"] - d["probability"]) < 1e-3
         assert from_index[path]["familiarity"] == pytest.approx(d["familiarity"], abs=0.02)
+    # with no model named, the index is scored by the model predict uses then (the first
+    # model a new user meets), from the stored features
+    assert cli.main(["predict", str(photos), "--json"]) == 0
+    first = {os.path.abspath(d["path"]): d for d in json.loads(capsys.readouterr().out)}
+    assert cli.main(listing) == 0
+    by_default = {d["path"]: d for d in json.loads(capsys.readouterr().out)}
+    assert set(by_default) == set(first)
+    for path, d in first.items():
+        assert by_default[path]["label"] == d["label"]
+        assert abs(by_default[path]["probability"] - d["probability"]) < 1e-3
         assert set(from_index[path]) == set(d)
 
 

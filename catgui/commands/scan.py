@@ -49,8 +49,8 @@ def add_index_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
         metavar="MODEL",
-        help="a model file on the pretrained features (default: the window's first model, "
-        "the shipped pretrained.npz)",
+        help="a model file on the pretrained features (default: the model a first start "
+        "opens, the shipped ImageNet zero-shot)",
     )
 
 
@@ -60,10 +60,10 @@ def scorer_of(args: argparse.Namespace):
 
     if args.model:
         return Scorer.of_file(model_path(args.model))
-    photo = paths.photo_model_path()
-    if not photo.is_file():
-        raise CatguiError(f"{photo}: the shipped pretrained model is missing; give --model")
-    return Scorer.of_file(photo)
+    first = paths.first_model_path()
+    if not first.is_file():
+        raise CatguiError(f"{first}: the shipped first model is missing; give --model")
+    return Scorer.of_file(first)
 
 
 class _StopAtBatch:

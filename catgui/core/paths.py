@@ -121,7 +121,7 @@ def default_model_path() -> Path:
 
 
 def photo_model_path() -> Path:
-    """The shipped pretrained model, which a first start opens when it can run."""
+    """The shipped pretrained model (a head fitted on the article's 209 pictures)."""
     return shipped(PROJECT_MODELS / PHOTO_MODEL_NAME, PACKAGED_MODELS / PHOTO_MODEL_NAME)
 
 

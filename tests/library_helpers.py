@@ -8,10 +8,28 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from catgui.core import backbone
 from tests.data_helpers import ROOT
 
 PHOTO_MODEL = ROOT / "models" / "pretrained.npz"
+
+#: The library tests score with the shipped pretrained head on the real backbone.
+needs_photo_model = pytest.mark.skipif(
+    backbone.unavailable() is not None or not PHOTO_MODEL.is_file(),
+    reason="the pretrained weights or models/pretrained.npz are missing",
+)
+
+
+def scan(index_path: Path, roots, scorer, **kw):
+    """Scan ``roots`` into the index at ``index_path`` to the end; the scan's summary."""
+    from catgui.core.library.index import Index
+    from catgui.core.library.scan import scan_steps
+    from catgui.core.steps import run_to_end
+
+    with Index(index_path, writable=True) as index:
+        return run_to_end(scan_steps(index, [str(r) for r in roots], scorer, **kw))
 
 
 def write_photo(path: Path, seed: int, size: tuple[int, int] = (120, 90)) -> Path:

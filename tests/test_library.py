@@ -16,24 +16,15 @@ from catgui.core.errors import CatguiError
 from catgui.core.library import blobs, query
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer, rescore_steps
-from catgui.core.library.scan import scan_steps
 from catgui.core.steps import run_to_end
-from tests.library_helpers import PHOTO_MODEL, photo_folder, write_photo
+from tests.library_helpers import PHOTO_MODEL, needs_photo_model, photo_folder, scan, write_photo
 
-pytestmark = pytest.mark.skipif(
-    backbone.unavailable() is not None or not PHOTO_MODEL.is_file(),
-    reason="the pretrained weights or models/pretrained.npz are missing",
-)
+pytestmark = needs_photo_model
 
 
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
     return Scorer.of_file(PHOTO_MODEL)
-
-
-def scan(index_path: Path, roots, scorer: Scorer, **kw):
-    with Index(index_path, writable=True) as index:
-        return run_to_end(scan_steps(index, [str(r) for r in roots], scorer, **kw))
 
 
 def listed(index_path: Path, scorer: Scorer, which=None) -> dict[str, query.Row]:

@@ -9,19 +9,15 @@ import sys
 import numpy as np
 import pytest
 
-from catgui.core import backbone
 from catgui.core.errors import CatguiError
 from catgui.core.library import blobs
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.scan import scan_steps
 from catgui.core.steps import run_to_end
-from tests.library_helpers import PHOTO_MODEL, ROOT, photo_folder
+from tests.library_helpers import PHOTO_MODEL, ROOT, needs_photo_model, photo_folder
 
-pytestmark = pytest.mark.skipif(
-    backbone.unavailable() is not None or not PHOTO_MODEL.is_file(),
-    reason="the pretrained weights or models/pretrained.npz are missing",
-)
+pytestmark = needs_photo_model
 
 
 def _rows(path):

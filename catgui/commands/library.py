@@ -105,7 +105,7 @@ def _rows(index, scorer, args):
 def _ensure_scored(index, scorer) -> None:
     """A model the index has not seen is scored from the stored features (no network
     pass) when the index can be written; else the listing says how to."""
-    from catgui.core.library.index import Index
+    from catgui.core.library.index import Index, IndexBusy
     from catgui.core.library.rescore import rescore_steps
     from catgui.core.steps import run_to_end
 
@@ -116,7 +116,16 @@ def _ensure_scored(index, scorer) -> None:
     ).fetchone()[0]
     if not missing:
         return
-    with Index(index.path, writable=True) as writer, writer.guard():
+    try:
+        writer = Index(index.path, writable=True)
+    except IndexBusy as busy:  # a scan is writing: list what is scored, say why not the rest
+        print(
+            f"{busy}\n{missing} pictures are not scored by {scorer.path.name} yet; they are listed "
+            "without a verdict (run this again when the scan has finished)",
+            file=sys.stderr,
+        )
+        return
+    with writer, writer.guard():
         run_to_end(rescore_steps(writer, scorer))
 
 

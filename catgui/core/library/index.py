@@ -26,6 +26,10 @@ def default_path() -> Path:
     return paths.user_data_dir() / INDEX_NAME
 
 
+class IndexBusy(CatguiError):
+    """Another writer (a scan) holds the index."""
+
+
 class Index:
     """An open library index. Use as a context manager, or call :meth:`close`."""
 
@@ -74,7 +78,7 @@ class Index:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise CatguiError(
+            raise IndexBusy(
                 f"{self.path}: the index is busy (another catgui scan is writing it); "
                 "wait for it to finish, or use another --index"
             ) from None

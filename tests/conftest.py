@@ -98,3 +98,12 @@ def asking_window(qtbot, state, tmp_path):
     win.show()
     yield win
     win.close()
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    """The library tests' model: the shipped pretrained head, as the index knows it."""
+    from catgui.core.library.rescore import Scorer
+    from tests.library_helpers import PHOTO_MODEL
+
+    return Scorer.of_file(PHOTO_MODEL)

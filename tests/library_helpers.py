@@ -68,3 +68,17 @@ def run_cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Complet
         timeout=300,
         **kwargs,
     )
+
+
+def index_rows(index_path: Path, scorer, which: str | None = None) -> list:
+    """The index's rows as ``library list`` reads them (``which``: one of its filters)."""
+    from catgui.core.library import query
+    from catgui.core.library.index import Index
+
+    with Index(index_path) as index:
+        return list(query.rows(index, scorer.sha256, which))
+
+
+def index_errors(index_path: Path, scorer) -> dict[str, str]:
+    """Each file the index holds as a problem, with its cause in words."""
+    return {r.path: r.error for r in index_rows(index_path, scorer, "errors")}

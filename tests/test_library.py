@@ -22,11 +22,6 @@ from tests.library_helpers import PHOTO_MODEL, needs_photo_model, photo_folder, 
 pytestmark = needs_photo_model
 
 
-@pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.of_file(PHOTO_MODEL)
-
-
 def listed(index_path: Path, scorer: Scorer, which=None) -> dict[str, query.Row]:
     with Index(index_path) as index:
         return {r.path: r for r in query.rows(index, scorer.sha256, which)}

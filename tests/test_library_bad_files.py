@@ -77,7 +77,7 @@ def test_bad_files_are_recorded_with_their_cause_and_the_scan_goes_on(tmp_path, 
 def test_a_file_that_vanishes_or_changes_while_read(tmp_path, scorer, monkeypatch):
     photos = photo_folder(tmp_path / "photos", n=3)
     gone, changing = photos / "photo1.jpg", photos / "photo2.jpg"
-    real_hash, real_load = reading.file_hash, images.load
+    real_hash, real_load = reading.file_sha256, images.load
 
     def hash_after_delete(path):
         if path == str(gone):
@@ -91,7 +91,7 @@ def test_a_file_that_vanishes_or_changes_while_read(tmp_path, scorer, monkeypatc
                 f.write(b"more")
         return picture
 
-    monkeypatch.setattr(reading, "file_hash", hash_after_delete)
+    monkeypatch.setattr(reading, "file_sha256", hash_after_delete)
     monkeypatch.setattr(images, "load", load_then_change)
     index = tmp_path / "lib.sqlite"
     summary = scan(index, [photos], scorer)

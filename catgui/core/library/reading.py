@@ -10,7 +10,6 @@ so a Dask worker runs the same code (:mod:`.cluster`). Errors never raise: an
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Container, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catgui.core import backbone, images, pictures
+from catgui.core.dataset import file_sha256
 from catgui.core.errors import CatguiError
 from catgui.core.library import blobs
 from catgui.core.library.walk import Found
@@ -46,18 +46,10 @@ class Outcome:
     familiar: bytes | None = None
 
 
-def file_hash(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _read(found: Found, known: Container[str]) -> tuple[Outcome, images.Picture | None]:
     out = Outcome(found.path, found.size, found.mtime_ns)
     try:
-        out.hash = file_hash(found.path)
+        out.hash = file_sha256(found.path)
     except FileNotFoundError:
         out.error, out.size = "vanished during the scan (no such file)", RETRY
         return out, None

@@ -3,10 +3,13 @@ out at once), several selectable; a double-click opens one large."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from catgui.ui.library.tile_delegate import TILE, TileDelegate
+
+#: Tiles laid out per step of the layout (a few milliseconds each).
+BATCH = 500
 
 
 class LibraryGrid(QListView):
@@ -29,6 +32,9 @@ class LibraryGrid(QListView):
         self.setWrapping(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
+        # laid out a batch at a time between events: 100,000 tiles at once stall the loop
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(BATCH)
         self.setGridSize(TILE)
         self.setSpacing(0)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -45,13 +51,21 @@ class LibraryGrid(QListView):
         return sorted(i.row() for i in self.selectionModel().selectedIndexes())
 
     def visible_rows(self) -> range:
-        """The rows on screen (roughly: from the top-left tile to the bottom-right one)."""
+        """The rows whose tiles are on screen, in order."""
         model = self.model()
-        if model is None or not model.rowCount():
-            return range(0)
+        count = model.rowCount() if model is not None else 0
         area = self.viewport().rect()
-        first = self.indexAt(area.topLeft())
-        last = self.indexAt(area.bottomRight())
-        start = first.row() if first.isValid() else 0
-        end = last.row() if last.isValid() else model.rowCount() - 1
-        return range(start, end + 1)
+        first = None
+        for x, y in ((4, 4), (TILE.width() // 2, TILE.height() // 2), (4, TILE.height() - 4)):
+            at = self.indexAt(QPoint(x, y))
+            if at.isValid():
+                first = at.row()
+                break
+        if first is None:
+            return range(0)
+        last = first
+        while last + 1 < count and last - first < 2000:
+            if self.visualRect(model.index(last + 1)).top() > area.bottom():
+                break
+            last += 1
+        return range(first, last + 1)

@@ -80,7 +80,8 @@ def test_a_double_click_opens_the_picture_large_and_why_explains_it(qtbot, scann
     item = tab.model.item(1)
     assert view.item.path == item.path and item.name in view.caption.text()
     qtbot.waitUntil(lambda: not view.picture.pixmap().isNull(), timeout=20_000)
-    assert max(view.picture.pixmap().width(), view.picture.pixmap().height()) == 120
+    shown = view.picture.pixmap()  # the 120 x 90 photo, shown 3 times larger
+    assert (shown.width(), shown.height()) == (360, 270)
     view.why_button.click()
     qtbot.waitUntil(lambda: view.why_view is not None, timeout=60_000)
     assert view.why_view.isVisible() and view.why_view.windowTitle() == f"Why? — {item.name}"

@@ -31,6 +31,7 @@ SCENES = (
     "mistakes",
     "dark",
     "scale2-classify",
+    "library",
 )
 
 
@@ -159,6 +160,9 @@ def scene(name: str) -> None:
             pump(until=lambda: not classify.insights.is_busy())
             save(window, "classify-compare.png")
             return
+        if name == "library":
+            library_scene()
+            return
         if name in ("mistakes", "dark"):
             window.open_model(default)  # the article's network: mistakes to show
             window.tabs.setCurrentWidget(mistakes)
@@ -168,6 +172,31 @@ def scene(name: str) -> None:
                 window.resize(1280, 800)
                 mistakes.set_threshold(0.62)
                 save(window, "mistakes-threshold.png")
+
+    def library_scene() -> None:
+        """200 of the photos (and a file that is not one), scanned in the Library tab."""
+        folder = home / "Pictures" / "pets"
+        for kind in ("cat", "dog"):
+            (folder / f"{kind}s").mkdir(parents=True)
+            for i in range(1, 101):
+                os.link(photo(f"{kind}.{i}.jpg"), folder / f"{kind}s" / f"{kind}.{i}.jpg")
+        (folder / "notes.jpg").write_text("a shopping list, not a picture")
+        window.open_model(str(paths.photo_model_path()))
+        library = window.library_tab
+        window.tabs.setCurrentWidget(library)
+        library.add_folders([str(folder)])
+        pump(until=lambda: not library.is_scanning())
+        library.filters.choose_sort("probability")
+        pump(until=lambda: not library.browser.is_busy() and not library.follower.is_busy())
+        pump(1.0)
+        model = library.model  # where the verdicts turn from cat to not cat, unsure between
+        turn = next(r for r in range(model.rowCount()) if (model.item(r).probability or 0) < 0.7)
+        library.grid.scrollTo(model.index(turn), library.grid.ScrollHint.PositionAtCenter)
+        unsure = [model.item(r).path for r in range(model.rowCount()) if model.item(r).unsure]
+        library.select_paths(unsure[:2])
+        library.grid.scrollTo(model.index(turn), library.grid.ScrollHint.PositionAtCenter)
+        pump(until=lambda: not model.thumbnails.is_busy())
+        save(window, "library.png")
 
     try:
         shoot()

@@ -85,6 +85,17 @@ class LibraryModel(QAbstractListModel):
         wanted = np.fromiter(rowids, dtype=np.int64, count=len(rowids))
         return np.flatnonzero(np.isin(self.ids, wanted)).tolist()
 
+    def rows_for(self, paths=(), hashes=()) -> list[int]:
+        """The grid rows of the files with these paths, or showing these contents."""
+        index = self._connection()
+        if index is None:
+            return []
+        try:
+            return self.rows_of(browse.rowids_of(index, paths, hashes))
+        except CatguiError:
+            self._close_index()
+            return []
+
     def set_corrected(self, path: str, is_cat: bool | None) -> None:
         if is_cat is None:
             self.corrected.pop(path, None)

@@ -3,7 +3,7 @@ out at once), several selectable; a double-click opens one large."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from catgui.ui.library.tile_delegate import TILE, TileDelegate
@@ -49,6 +49,18 @@ class LibraryGrid(QListView):
     def selected_rows(self) -> list[int]:
         """The selected rows, in order."""
         return sorted(i.row() for i in self.selectionModel().selectedIndexes())
+
+    def select_rows(self, rows: list[int]) -> int:
+        """Select exactly these rows (the first one scrolled into view); how many."""
+        model = self.model()
+        selection = QItemSelection()
+        for row in rows:
+            at = model.index(row, 0)
+            selection.select(at, at)
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if rows:
+            self.scrollTo(model.index(rows[0], 0))
+        return len(rows)
 
     def visible_rows(self) -> range:
         """The rows whose tiles are on screen, in order."""

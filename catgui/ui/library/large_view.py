@@ -116,7 +116,18 @@ class LargeView(QDialog):
         what, value = step
         if what == "picture" and value is not None and self.picture.pixmap().isNull():
             self.picture.setText("")
-            self.picture.setPixmap(QPixmap.fromImage(to_qimage(value)))
+            pixmap = QPixmap.fromImage(to_qimage(value))
+            longest = max(pixmap.width(), pixmap.height(), 1)
+            if longest < SIDE:  # small photos shown larger (at most 3x), smoothly
+                scale = min(SIDE / longest, 3.0)
+                pixmap = pixmap.scaled(
+                    round(pixmap.width() * scale),
+                    round(pixmap.height() * scale),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            self.picture.setPixmap(pixmap)
+            self.adjustSize()
         elif what == "why":
             self._show_why(value)
 

@@ -131,7 +131,6 @@ class PictureActions(QObject):
         self.large = LargeView(item, self.model_path(), self.page)
         self.large.locateRequested.connect(lambda path: self.locate([path]))
         self.large.copyRequested.connect(lambda path: self.copy([path]))
-        self.large.resize(640, 720)
         self.large.open()
         return self.large
 

@@ -155,3 +155,17 @@ def _duration(seconds: float) -> str:
         return f"{max(1, round(seconds))} s"
     minutes = round(seconds / 60)
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
+
+
+def summary_text(summary: Summary) -> str:
+    """What a finished scan did, in a sentence."""
+    parts = [f"{summary.found:,} photos"]
+    if summary.read:
+        parts.append(f"{summary.read:,} read")
+    if summary.unchanged:
+        parts.append(f"{summary.unchanged:,} unchanged")
+    if summary.removed:
+        parts.append(f"{summary.removed:,} gone")
+    if summary.errors:
+        parts.append(f"{summary.errors:,} could not be read")
+    return f"Scanned in {summary.seconds:.1f} s: " + ", ".join(parts)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -41,7 +41,7 @@ from catgui.ui.library.grid_view import LibraryGrid
 from catgui.ui.library.model_follower import ModelFollower
 from catgui.ui.library.picture_actions import PictureActions
 from catgui.ui.library.scan_panel import ScanPanel
-from catgui.ui.library.scanner import Scanner
+from catgui.ui.library.scanner import Scanner, summary_text
 
 EMPTY_TEXT = (
     "<p style='font-size:15px'><b>Find the cats among your photos</b></p>"
@@ -204,7 +204,7 @@ class LibraryTab(QWidget):
             )
         else:
             remembered.remember_library_scan_unfinished(self.settings, False)
-            self.panel.say(_summary_text(summary))
+            self.panel.say(summary_text(summary))
         self.follower.rescore()  # a model changed during the scan: its scores now
         self.model.refresh()
         self.browser.reload()
@@ -265,31 +265,15 @@ class LibraryTab(QWidget):
 
     def select_paths(self, paths: list[str]) -> int:
         """Select the files with these paths that the grid shows; how many."""
-        return self._select(self._rowids(paths=paths))
+        return self.grid.select_rows(self.model.rows_for(paths=paths))
 
     def select_hashes(self, hashes: list[str]) -> int:
         """Select the files showing these contents (SHA-256) that the grid shows; how many."""
-        return self._select(self._rowids(hashes=hashes))
+        return self.grid.select_rows(self.model.rows_for(hashes=hashes))
 
     def selected_items(self) -> list[browse.Item]:
         """The selected files' details, in grid order."""
         return self.actions.selected_items()
-
-    def _rowids(self, paths=(), hashes=()) -> set[int]:
-        conn = self.model._connection()
-        return browse.rowids_of(conn, paths, hashes) if conn is not None else set()
-
-    def _select(self, rowids: set[int]) -> int:
-        rows = self.model.rows_of(rowids)
-        selection = QItemSelection()
-        for row in rows:
-            at = self.model.index(row)
-            selection.select(at, at)
-        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
-        self.grid.selectionModel().select(selection, flags)
-        if rows:
-            self.grid.scrollTo(self.model.index(rows[0]))
-        return len(rows)
 
     # -- drops ------------------------------------------------------------------------------
     @staticmethod
@@ -331,16 +315,3 @@ class LibraryTab(QWidget):
         self.browser.shutdown()
         self.actions.shutdown()
         self.model.close()
-
-
-def _summary_text(summary: Summary) -> str:
-    parts = [f"{summary.found:,} photos"]
-    if summary.read:
-        parts.append(f"{summary.read:,} read")
-    if summary.unchanged:
-        parts.append(f"{summary.unchanged:,} unchanged")
-    if summary.removed:
-        parts.append(f"{summary.removed:,} gone")
-    if summary.errors:
-        parts.append(f"{summary.errors:,} could not be read")
-    return f"Scanned in {summary.seconds:.1f} s: " + ", ".join(parts)

@@ -143,3 +143,24 @@ def test_files_dropped_on_the_tab_are_left_to_the_window(qtbot, photo_state, set
     tab = open_tab(qtbot, photo_state, settings)
     assert not drag_enter(tab, [picture]).isAccepted()
     tab.shutdown()
+
+
+def test_the_window_continues_an_unfinished_scan_after_it_starts(
+    qtbot, photo_state, settings, tmp_path
+):
+    from catgui.ui import settings as remembered
+    from catgui.ui.main_window import MainWindow
+
+    folder = photo_folder(tmp_path / "photos", n=3)
+    remembered.remember_library_folders(settings, [str(folder)])
+    remembered.remember_library_scan_unfinished(settings, True)
+    window = MainWindow(photo_state, settings)
+    qtbot.addWidget(window)
+    assert not window.pages.is_built("library")  # not before the first paint
+    with qtbot.waitSignal(window.startedUp, timeout=60_000):
+        window.show()
+    assert window.pages.is_built("library")
+    tab = window.library_tab
+    qtbot.waitUntil(lambda: settled(tab, 3), timeout=120_000)
+    assert not remembered.library_scan_unfinished(settings)
+    window.close()

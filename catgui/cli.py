@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:  # a bug: one sentence here, the traceback in the log
+    except Exception as exc:  # noqa: BLE001 - a bug: one sentence here, the traceback in the log
         place = _record_failure(argv, exc, details=True)
         print(
             f"catgui: unexpected error: {type(exc).__name__}: {exc}; "

@@ -98,12 +98,10 @@ def test_pages_thumbnails_and_rowids(library, scorer):
 
 def test_a_registered_filter_is_listed_and_counted(library, scorer):
     index, paths = library
-    browse.register_filter("firsts", "f.path LIKE ?", ("%photo1.jpg",))
-    try:
-        assert listed(index, browse.View(scorer.sha256, "firsts")) == [paths[1]]
-        assert browse.counts(index, browse.View(scorer.sha256))["firsts"] == 1
-    finally:
-        browse._EXTRA.pop("firsts")
+    firsts = (browse.Filter("firsts", "f.path LIKE ?", ("%photo1.jpg",)),)
+    assert listed(index, browse.View(scorer.sha256, "firsts", extra=firsts)) == [paths[1]]
+    assert browse.counts(index, browse.View(scorer.sha256, extra=firsts))["firsts"] == 1
+    assert "firsts" not in browse.counts(index, browse.View(scorer.sha256))
 
 
 def test_a_paused_scan_waits_and_a_stop_ends_it_at_a_batch(tmp_path):

@@ -170,3 +170,14 @@ def test_a_damaged_index_is_said_in_words(qtbot, photo_state, tmp_path):
     assert str(path) in tab.notice.text() and "not a catgui library index" in tab.notice.text()
     assert path.read_bytes() == b"not a database at all"
     tab.shutdown()
+
+
+def test_the_order_chosen_last_time_is_used_again(qtbot, photo_state, scorer, tmp_path):
+    paths = synthetic_index(library_index.default_path(), scorer, PROBABILITIES)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("library/sort", "probability")
+    settings.sync()
+    tab = open_tab(qtbot, photo_state, tmp_path, rows=len(paths))
+    assert tab.filters.sort_name() == "probability" and tab.browser.shown_view.sort == "probability"
+    assert tab.model.item(0).probability == max(PROBABILITIES)
+    tab.shutdown()

@@ -21,8 +21,8 @@ from catgui.core.familiarity import UNFAMILIAR_BELOW
 from catgui.core.library.index import Index
 from catgui.core.library.walk import loaded, stored
 
-#: The filters the tab offers (``None``: every file). ``duplicates`` is shown only once
-#: :func:`register_filter` gives it its SQL (the duplicate groups are built elsewhere).
+#: The filters the tab offers (``None``: every file). More (the *Duplicates* one, built
+#: elsewhere) come with a view as :class:`Filter`\ s.
 FILTERS = ("cats", "non-cats", "unsure", "unfamiliar", "errors")
 #: How the rows can be ordered: P(cat) highest first, newest first, by folder and name.
 SORTS = ("probability", "date", "folder")
@@ -33,14 +33,15 @@ _ORDER = {
     "folder": "f.path",
 }
 
-#: More filters, by name: ``name -> (SQL condition on f (files) and s (scores), params)``.
-_EXTRA: dict[str, tuple[str, tuple]] = {}
 
+@dataclass(frozen=True)
+class Filter:
+    """Another filter (the *Duplicates* one): an SQL condition over ``files f`` and
+    ``scores s`` (the model's row, or NULLs), with its parameters."""
 
-def register_filter(name: str, condition: str, params: tuple = ()) -> None:
-    """Add a filter (the *Duplicates* one): an SQL condition over ``files f`` and
-    ``scores s`` (the active model's row, or NULLs), with its parameters."""
-    _EXTRA[name] = (condition, tuple(params))
+    name: str
+    condition: str
+    params: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class View:
     text: str = ""  # shown: paths containing it (case-insensitive for ASCII)
     sort: str = "folder"
     threshold: float = 0.5
+    extra: tuple[Filter, ...] = ()  # more filters ``which`` can name
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ class Item:
         return low < self.probability < high
 
 
-def _conditions(which: str | None, threshold: float) -> tuple[str, tuple]:
+def _conditions(which: str | None, view: View) -> tuple[str, tuple]:
+    threshold = view.threshold
     low, high = decision.band_around(threshold, decision.UNSURE_HALF_WIDTH)
     table = {
         None: ("1", ()),
@@ -99,7 +102,7 @@ def _conditions(which: str | None, threshold: float) -> tuple[str, tuple]:
         "unsure": ("f.status = 'ok' AND s.p_cat > ? AND s.p_cat < ?", (low, high)),
         "unfamiliar": ("f.status = 'ok' AND s.familiarity < ?", (UNFAMILIAR_BELOW,)),
         "errors": ("f.status != 'ok'", ()),
-        **_EXTRA,
+        **{f.name: (f.condition, tuple(f.params)) for f in view.extra},
     }
     if which not in table:
         raise ValueError(f"unknown filter {which!r}; one of {sorted(k for k in table if k)}")
@@ -115,7 +118,7 @@ def matching(index: Index, view: View) -> np.ndarray:
     """The rowids ``(n,)`` int64 of the files ``view`` shows, in its order."""
     if view.sort not in _ORDER:
         raise ValueError(f"unknown order {view.sort!r}; one of {SORTS}")
-    condition, params = _conditions(view.which, view.threshold)
+    condition, params = _conditions(view.which, view)
     text = ""
     if view.text:
         text = " AND f.path LIKE ? ESCAPE '\\'"
@@ -133,11 +136,11 @@ def matching(index: Index, view: View) -> np.ndarray:
 def counts(index: Index, view: View) -> dict[str, int]:
     """How many files each filter shows (``"all"`` too), under ``view``'s model, threshold
     and text (its filter and order play no part)."""
-    names = ["all", *FILTERS, *_EXTRA]
+    names = ["all", *FILTERS, *(f.name for f in view.extra)]
     parts: list[str] = []
     params: list = []
     for name in names:
-        condition, extra = _conditions(None if name == "all" else name, view.threshold)
+        condition, extra = _conditions(None if name == "all" else name, view)
         parts.append(f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)")
         params.extend(extra)
     params.append(view.model or "")  # the join's, after the CASEs' in the text of the query

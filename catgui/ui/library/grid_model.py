@@ -168,8 +168,7 @@ class LibraryModel(QAbstractListModel):
 
     def _forget(self) -> None:
         self._pages.clear()
-        self._rows_of_hash.clear()
-        self._close_index()  # a fresh read sees the index's last commit
+        self._rows_of_hash.clear()  # (the connection stays: each read sees the last commit)
 
     def _thumbnail_ready(self, digest: str) -> None:
         for row in sorted(self._rows_of_hash.get(digest, ())):

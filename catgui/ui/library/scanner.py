@@ -120,7 +120,7 @@ class Scanner(QObject):
             self._rate = (now, step.done)
         start, done_then = self._rate
         text = f"Reading {step.done:,} of {step.total:,} photos"
-        if now - start > 0.5 and step.done > done_then:
+        if now - start > 0.5 and step.done > done_then and step.done < step.total:
             per_second = (step.done - done_then) / (now - start)
             left = (step.total - step.done) / per_second
             text += f" · {per_second:.0f} photos/s · about {_duration(left)} left"

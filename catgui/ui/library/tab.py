@@ -16,10 +16,11 @@ and select pictures with :meth:`LibraryTab.select_paths` / :meth:`LibraryTab.sel
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -258,10 +259,10 @@ class LibraryTab(QWidget):
     ) -> None:
         """A filter button (``name``, ``title``) showing the files for which the SQL
         ``condition`` over ``files f`` and ``scores s`` holds (see
-        :func:`catgui.core.library.browse.register_filter`); counted like the others."""
-        browse.register_filter(name, condition, params)
+        :class:`catgui.core.library.browse.Filter`); counted like the others."""
+        extra = browse.Filter(name, condition, tuple(params))
         self.filters.add_filter(name, title, tip)
-        self.browser.reload()
+        self.browser.change(extra=(*self.browser.view.extra, extra))
 
     def select_paths(self, paths: list[str]) -> int:
         """Select the files with these paths that the grid shows; how many."""
@@ -302,8 +303,9 @@ class LibraryTab(QWidget):
         self.panel.set_folders(self.folders)
         sort = str(remembered.value(self.settings, remembered.LIBRARY_SORT))
         if sort in browse.SORTS:
-            self.filters.choose_sort(sort)
-            self.browser.view = browse.View(sort=sort)
+            with QSignalBlocker(self.filters.sort):  # read once the model is known
+                self.filters.choose_sort(sort)
+            self.browser.view = dataclasses.replace(self.browser.view, sort=sort)
 
     def save_settings(self) -> None:
         remembered.remember_library_folders(self.settings, self.folders)

@@ -44,6 +44,7 @@ class ThumbnailCache(QObject):
         self._pixmaps: collections.OrderedDict[str, QPixmap | None] = collections.OrderedDict()
         self._waiting: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._closed = False  # shut down: nothing more is loaded
+        self._loading: set[str] = set()  # the running worker's
         self._holder = WorkerHolder()
         self.destroyed.connect(functools.partial(WorkerHolder.stop_and_wait, self._holder))
         self._kick = QTimer(self, singleShot=True, interval=0)
@@ -51,6 +52,8 @@ class ThumbnailCache(QObject):
 
     def pixmap(self, digest: str) -> QPixmap | None:
         """The thumbnail (a null pixmap: the index has none), or ``None`` while it loads."""
+        if digest in self._loading:
+            return None
         if digest in self._pixmaps:
             self._pixmaps.move_to_end(digest)
             found = self._pixmaps[digest]
@@ -84,6 +87,7 @@ class ThumbnailCache(QObject):
         wanted = list(self._waiting)[-BATCH:][::-1]  # the latest first
         for digest in wanted:
             del self._waiting[digest]
+        self._loading = set(wanted)
         path = self.index_path
         worker = ThumbnailWorker(lambda: jobs.thumbnail_job(path, wanted), parent=self)
         worker.decoded.connect(self._decoded)
@@ -93,6 +97,7 @@ class ThumbnailCache(QObject):
         worker.start()
 
     def _decoded(self, digest: str, image: QImage) -> None:
+        self._loading.discard(digest)
         self._pixmaps[digest] = None if image.isNull() else QPixmap.fromImage(image)
         while len(self._pixmaps) > KEEP:
             self._pixmaps.popitem(last=False)
@@ -107,6 +112,7 @@ class ThumbnailCache(QObject):
         worker = self.sender()
         if worker is self._holder.worker:
             self._holder.worker = None
+            self._loading = set()
         if isinstance(worker, ThumbnailWorker):
             worker.deleteLater()
         if self._waiting:

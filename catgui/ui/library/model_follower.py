@@ -122,8 +122,8 @@ class ModelFollower(QObject):
             self.modelKnown.emit(self.sha256)
         elif what == "busy":
             self.noted.emit(
-                f"{self.note} The library is being scanned by another catgui; its verdicts "
-                "are updated when that scan ends.".strip()
+                f"{self.note} The library index is busy (another catgui is scanning it); "
+                "its verdicts are updated when that scan ends.".strip()
             )
 
     def _finished(self) -> None:

@@ -159,6 +159,14 @@ def test_other_features_select_by_path_or_hash_and_add_filters(qtbot, library):
     tab.filters.buttons["firsts"].click()
     qtbot.waitUntil(lambda: shows(tab, 1))
     assert names(tab) == ["photo1.jpg"]
+    from catgui.core.library.index import Index
+
+    with Index(library_index.default_path(), writable=True) as index, index.transaction() as tx:
+        tx.execute(
+            "UPDATE files SET path = '/library/cats/photo11.jpg' WHERE path LIKE '%photo1.jpg'"
+        )
+    tab.refresh()  # another feature wrote to the index
+    qtbot.waitUntil(lambda: shows(tab, 0))
 
 
 def test_a_damaged_index_is_said_in_words(qtbot, photo_state, tmp_path):

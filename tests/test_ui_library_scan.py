@@ -164,3 +164,34 @@ def test_the_window_continues_an_unfinished_scan_after_it_starts(
     qtbot.waitUntil(lambda: settled(tab, 3), timeout=120_000)
     assert not remembered.library_scan_unfinished(settings)
     window.close()
+
+
+def test_progress_says_photos_per_second_and_the_time_left(qtbot, monkeypatch, tmp_path):
+    from catgui.core.library.scan import ScanStep
+    from catgui.ui.library import scanner as scanning
+
+    clock = [100.0]
+    monkeypatch.setattr(scanning.time, "monotonic", lambda: clock[0])
+    scanner = scanning.Scanner(tmp_path / "library.sqlite")
+    said = []
+    scanner.progressed.connect(lambda done, total, text: said.append((done, total, text)))
+    scanner._stepped(ScanStep("walking", 1000, 0))
+    scanner._stepped(ScanStep("reading", 0, 3000))
+    clock[0] += 10
+    scanner._stepped(ScanStep("reading", 600, 3000))
+    clock[0] += 10
+    scanner._stepped(ScanStep("reading", 3000, 3000))
+    assert said[0] == (0, 0, "Looking for pictures: 1,000 so far")
+    assert said[1] == (0, 3000, "Reading 0 of 3,000 photos")
+    assert said[2] == (600, 3000, "Reading 600 of 3,000 photos · 60 photos/s · about 40 s left")
+    assert said[3] == (3000, 3000, "Reading 3,000 of 3,000 photos")
+    scanner.pause(True)
+    assert said[-1][2].startswith("Paused. Reading 3,000")
+    from catgui.core.library.scan import Summary
+
+    assert (
+        scanning.summary_text(
+            Summary(found=10, read=4, unchanged=6, removed=1, errors=2, seconds=1.25)
+        )
+        == "Scanned in 1.2 s: 10 photos, 4 read, 6 unchanged, 1 gone, 2 could not be read"
+    )

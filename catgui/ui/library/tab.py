@@ -11,7 +11,9 @@ features when it changes).
 
 Other features add their widgets with :meth:`LibraryTab.add_widget_above` /
 :meth:`LibraryTab.add_widget_beside`, their filters with :meth:`LibraryTab.add_filter`,
-and select pictures with :meth:`LibraryTab.select_paths` / :meth:`LibraryTab.select_hashes`.
+select pictures with :meth:`LibraryTab.select_paths` / :meth:`LibraryTab.select_hashes`,
+read the selection with :meth:`LibraryTab.selected_items`, and have the grid read the
+index again with :meth:`LibraryTab.refresh` (after writing to it).
 """
 
 from __future__ import annotations
@@ -263,6 +265,12 @@ class LibraryTab(QWidget):
         extra = browse.Filter(name, condition, tuple(params))
         self.filters.add_filter(name, title, tip)
         self.browser.change(extra=(*self.browser.view.extra, extra))
+
+    def refresh(self) -> None:
+        """Read the index again (something else wrote to it: scores, groups, a retrain)."""
+        self.follower.rescore()
+        self.model.refresh()
+        self.browser.reload()
 
     def select_paths(self, paths: list[str]) -> int:
         """Select the files with these paths that the grid shows; how many."""

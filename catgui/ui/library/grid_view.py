@@ -3,7 +3,7 @@ out at once), several selectable; a double-click opens one large."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from catgui.ui.library.tile_delegate import TILE, TileDelegate
@@ -49,6 +49,14 @@ class LibraryGrid(QListView):
     def selected_rows(self) -> list[int]:
         """The selected rows, in order."""
         return sorted(i.row() for i in self.selectionModel().selectedIndexes())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """The columns share the width (no strip left empty at the right)."""
+        super().resizeEvent(event)
+        width = self.viewport().width()
+        cell = QSize(max(TILE.width(), width // max(1, width // TILE.width())), TILE.height())
+        if cell != self.gridSize():
+            self.setGridSize(cell)
 
     def select_rows(self, rows: list[int]) -> int:
         """Select exactly these rows (the first one scrolled into view); how many."""

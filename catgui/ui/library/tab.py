@@ -49,8 +49,8 @@ from catgui.ui.library.scanner import Scanner, summary_text
 EMPTY_TEXT = (
     "<p style='font-size:15px'><b>Find the cats among your photos</b></p>"
     "<p>Drop folders of photos here, or click <b>Add folder…</b>.<br>"
-    "Every photo is read once; its verdict, its thumbnail and what the model saw are kept "
-    "in the library, so the next visit and another model are instant.</p>"
+    "Every photo is read once: its verdict, its thumbnail and what the model saw<br>"
+    "are kept in the library, so the next visit and another model are instant.</p>"
 )
 
 

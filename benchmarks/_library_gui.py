@@ -55,7 +55,8 @@ def build_index(path, model_sha: str, model_path: str, rows: int) -> float:
 
 
 def probe_library(window, rows: int) -> list[dict]:
-    """Open the Library tab on ``rows`` files, scroll it, filter it; three records."""
+    """Open the Library tab on ``rows`` files, scroll it (a page a frame, as a dragged scroll
+    bar does; and as a fast mouse wheel does), filter it; four records."""
     from catgui.core.library import index as library_index
     from catgui.core.library.rescore import Scorer
     from catgui.ui.library.model_follower import scoring_model
@@ -97,6 +98,14 @@ def probe_library(window, rows: int) -> list[dict]:
         wait_until(lambda: _thumbnails_ready(tab), timeout=10)
     scrolling = {**probe.stop(), "seconds": time.perf_counter() - start}
 
+    # a mouse wheel turned fast: three steps a notch, a notch a frame, for 2 s
+    probe.start()
+    start = time.perf_counter()
+    for _ in range(120):
+        bar.setValue(bar.value() + 3 * bar.singleStep())
+        wait_until(lambda: False, timeout=0.016)
+    wheel = {**probe.stop(), "seconds": time.perf_counter() - start}
+
     # filtering: each filter, each order, a path typed key by key
     probe.start()
     start = time.perf_counter()
@@ -120,6 +129,7 @@ def probe_library(window, rows: int) -> list[dict]:
     return [
         {"figure": 3, "name": "library_open", **opening},
         {"figure": 3, "name": "stalls_library_scrolling", **scrolling},
+        {"figure": 3, "name": "stalls_library_wheel", **wheel},
         {"figure": 3, "name": "stalls_library_filtering", **filtering},
     ]
 

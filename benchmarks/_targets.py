@@ -44,7 +44,8 @@ _STALLS = (
     ("stalls_classifying", "classifying"),
     ("stalls_pretrained", "reading pictures through the backbone"),
     ("stalls_sweep", "a 10-seed sweep runs"),
-    ("stalls_library_scrolling", "scrolling a 100,000-photo library"),
+    ("stalls_library_scrolling", "scrolling a 100,000-photo library a page a frame"),
+    ("stalls_library_wheel", "scrolling it with a fast mouse wheel"),
     ("stalls_library_filtering", "filtering and ordering it"),
 )
 _ONNX_KINDS = ("dnn", "logreg", "logreg-l2", "pretrained", "zero-shot")

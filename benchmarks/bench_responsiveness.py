@@ -13,7 +13,8 @@ have waited. Measured during
   the time to classify them inside the window, with progress shown, and
 * the Library tab on a synthetic library of 100,000 files (``_library_gui.py``): the time
   from selecting the tab to its grid showing them (and to the visible thumbnails), then
-  the stalls while it is scrolled and while it is filtered, re-ordered and searched.
+  the stalls while it is scrolled (a page a frame; a fast mouse wheel) and while it is
+  filtered, re-ordered and searched.
 
 Printed: worst stall and 99th percentile per activity.
 

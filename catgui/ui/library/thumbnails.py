@@ -19,8 +19,9 @@ from catgui.core.library import jobs
 from catgui.workers.base import WorkerHolder
 from catgui.workers.thumbnails import ThumbnailWorker
 
-#: Thumbnails kept (each at most 96 x 96: about 36 KB as a pixmap).
-KEEP = 4000
+#: Thumbnails kept (each at most 96 x 96: at most 36 KB as a pixmap, 54 MB in all): some
+#: fifteen screens of tiles.
+KEEP = 1500
 #: Thumbnails read by one worker run; requests waiting beyond this many are forgotten
 #: (a row still on screen asks again when it is painted).
 BATCH = 48

@@ -234,3 +234,17 @@ def test_a_model_that_reads_pixels_is_said_in_words(qtbot, scanned):
     assert tab.notice.isVisible() and "reads the pictures' pixels" in tab.notice.text()
     assert not [w for w in QGuiApplication.topLevelWindows() if w.title() == "Model not opened"]
     assert all(tab.model.item(r).probability is not None for r in range(4))
+
+
+def test_notes_of_different_sources_never_hide_each_other(qtbot, scanned):
+    from catgui.core import persistence
+
+    tab = scanned
+    tab.state.set_model(persistence.load(ROOT / "models" / "default.npz"))
+    qtbot.waitUntil(lambda: "reads the pictures' pixels" in tab.notice.text(), timeout=20_000)
+    select(tab, [0])
+    tab.actions.copy_action.trigger()
+    assert "reads the pictures' pixels" in tab.notice.text() and "Copied" in tab.notice.text()
+    tab.state.set_model(persistence.load(PHOTO_MODEL))  # the model's note is taken back
+    qtbot.waitUntil(lambda: "pixels" not in tab.notice.text(), timeout=20_000)
+    assert tab.notice.text().startswith("Copied") and tab.notice.isVisible()

@@ -78,7 +78,9 @@ class LibraryTab(QWidget):
         self.settings = settings if settings is not None else QSettings()
         self.index_path: Path = index.default_path()
         self.folders: list[str] = []
-        self._read_error = ""  # the notice says the index could not be read
+        #: What the notice line says, by what said it ("model", "read", "scan", "action"):
+        #: one never hides another, and each is taken back by its own source.
+        self.notes: dict[str, str] = {}
         self._scan_waiting = False  # a scan starts when the re-scoring ends
         self.setAcceptDrops(True)
         self.panel = ScanPanel()
@@ -140,9 +142,9 @@ class LibraryTab(QWidget):
         self.browser.failed.connect(self._read_failed)
         self.follower.modelKnown.connect(lambda sha: self.browser.change(model=sha))
         self.follower.rescored.connect(lambda _sha, n: n and self.browser.reload())
-        self.follower.noted.connect(self._say)
+        self.follower.noted.connect(lambda text: self._say(text, "model"))
         self.follower.ended.connect(self._follower_ended)
-        self.follower.failed.connect(self._say)
+        self.follower.failed.connect(lambda text: self._say(text, "model"))
         self.state.modelChanged.connect(self._model_changed)
         self.grid.opened.connect(self.actions.open_large)
 
@@ -180,6 +182,7 @@ class LibraryTab(QWidget):
         if not self.scanner.start(self.folders, model_path):
             return False
         remembered.remember_library_scan_unfinished(self.settings, True)
+        self._say("", "scan")  # the last scan's problem, if any, is behind us
         self.panel.set_progress(0, 0, "Starting the scan…")
         return True
 
@@ -215,7 +218,7 @@ class LibraryTab(QWidget):
 
     def _scan_failed(self, message: str) -> None:
         self.panel.say("The scan did not run.")
-        self._say(message)
+        self._say(message, "scan")
         self.browser.reload()
 
     # -- the grid ----------------------------------------------------------------------------
@@ -224,9 +227,7 @@ class LibraryTab(QWidget):
         self.browser.change(sort=name)
 
     def _shown(self, counts: dict) -> None:
-        if self._read_error and self.notice.text() == self._read_error:
-            self._say("")
-        self._read_error = ""
+        self._say("", "read")
         self.filters.set_counts(counts)
         has_rows = bool(counts.get("all"))
         self.stack.setCurrentWidget(self.grid if has_rows or self.folders else self.empty)
@@ -237,15 +238,17 @@ class LibraryTab(QWidget):
         self.stack.setCurrentWidget(self.empty if not self.folders else self.grid)
         # no index yet, or one a scan is making, is no problem: nothing to show yet
         if self.index_path.exists() and not self.is_scanning():
-            self._read_error = message
-            self._say(message)
+            self._say(message, "read")
 
     def _model_changed(self, model) -> None:
         self.follower.follow(model)
 
-    def _say(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
+    def _say(self, text: str, source: str = "action") -> None:
+        """Show ``text`` as what ``source`` has to say now ("" takes it back)."""
+        self.notes[source] = text
+        shown = "\n".join(t for t in self.notes.values() if t)
+        self.notice.setText(shown)
+        self.notice.setVisible(bool(shown))
 
     # -- seams for other features ------------------------------------------------------------
     def add_widget_above(self, widget: QWidget) -> None:

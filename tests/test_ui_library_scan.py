@@ -124,8 +124,8 @@ def test_pause_then_stop_keeps_the_scan_for_the_next_start(qtbot, photo_state, s
 
 def test_a_scan_of_a_busy_index_is_said_in_words(qtbot, photo_state, settings, tmp_path):
     folder = photo_folder(tmp_path / "photos", n=2)
-    tab = open_tab(qtbot, photo_state, settings)
     with library_index.Index(library_index.default_path(), writable=True):  # another scan
+        tab = open_tab(qtbot, photo_state, settings)
         with qtbot.waitSignal(tab.scanner.failed, timeout=30_000):
             tab.add_folders([str(folder)])
     assert "busy" in tab.notice.text() and tab.notice.isVisible()
@@ -195,3 +195,28 @@ def test_progress_says_photos_per_second_and_the_time_left(qtbot, monkeypatch, t
         )
         == "Scanned in 1.2 s: 10 photos, 4 read, 6 unchanged, 1 gone, 2 could not be read"
     )
+
+
+def test_remove_a_folder_takes_its_files_out_of_the_library(qtbot, photo_state, settings, tmp_path):
+    from catgui.ui import settings as remembered
+
+    first = photo_folder(tmp_path / "first", n=2)
+    second = photo_folder(tmp_path / "second", n=3, start=10)
+    tab = open_tab(qtbot, photo_state, settings)
+    with qtbot.waitSignal(tab.scanFinished, timeout=120_000):
+        tab.add_folders([str(first), str(second)])
+    qtbot.waitUntil(lambda: settled(tab, 5))
+    menu = tab.panel.remove_button.menu()
+    assert [a.text() for a in menu.actions()] == [
+        f"Remove {first} from the library",
+        f"Remove {second} from the library",
+    ]
+    menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: settled(tab, 3) and "Removed" in tab.panel.status.text())
+    assert all(str(second) in tab.model.item(r).path for r in range(3))
+    assert tab.folders == [str(second)]
+    assert remembered.library_folders(settings) == [str(second)]
+    assert "2 files; the files stay" in tab.panel.status.text()
+    assert len(list(first.rglob("*.jpg"))) == 2  # the photos are untouched
+    assert not tab.is_scanning() and tab.panel.add_button.isEnabled()
+    tab.shutdown()

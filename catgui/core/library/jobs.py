@@ -141,3 +141,30 @@ def picture_job(
     yield "picture", picture.thumbnail
     if classifier is not None:
         yield "why", explain.explain(classifier, picture.square(classifier.input_size), str(path))
+
+
+def forget_job(
+    index_path: str | os.PathLike,
+    folder: str | os.PathLike,
+    keep: Sequence[str | os.PathLike] = (),
+) -> Generator[int, None, int]:
+    """Take ``folder`` out of the library: the rows of its files leave the index (not those
+    also under a folder of ``keep``, the library's other folders). Files on disk are not
+    touched; the features, thumbnails and scores no file shows any more are dropped by the
+    next whole scan, as a scan drops those of deleted files. Yields and returns how many
+    rows left."""
+    from catgui.core.library.walk import absolute, loaded, stored
+
+    root = absolute(folder)
+    kept = [absolute(k) for k in keep]
+    with Index(index_path, writable=True) as index, index.guard():
+        paths = [loaded(p) for (p,) in index.conn.execute("SELECT path FROM files")]
+        gone = [p for p in paths if _inside(p, [root]) and not _inside(p, kept)]
+        with index.transaction() as tx:
+            tx.executemany("DELETE FROM files WHERE path = ?", [(stored(p),) for p in gone])
+        yield len(gone)
+    return len(gone)
+
+
+def _inside(path: str, roots: Sequence[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)

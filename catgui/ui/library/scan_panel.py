@@ -1,11 +1,20 @@
-"""The Library tab's top row: *Add folder…*, the folders, the scan's progress, *Pause*, *Stop*."""
+"""The Library tab's top row: *Add folder…*, the folders (*Remove…* one), the scan's
+progress, *Pause*, *Stop*."""
 
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 from catgui.ui.common.elided_label import ElidedLabel
 
@@ -17,6 +26,8 @@ class ScanPanel(QWidget):
     -------
     addRequested()
         *Add folder…* was clicked.
+    removeRequested(str)
+        This folder should leave the library (its files stay on disk).
     rescanRequested()
         *Scan again* was clicked (new and changed files are read; the others are not).
     pauseToggled(bool)
@@ -25,6 +36,7 @@ class ScanPanel(QWidget):
     """
 
     addRequested = Signal()
+    removeRequested = Signal(str)
     rescanRequested = Signal()
     pauseToggled = Signal(bool)
     stopRequested = Signal()
@@ -37,6 +49,10 @@ class ScanPanel(QWidget):
         self.rescan_button = QPushButton("Scan a&gain", objectName="libraryRescan")
         self.rescan_button.setToolTip("Read the new and changed photos of the library's folders")
         self.folders_label = ElidedLabel(objectName="libraryFolders")
+        self.remove_button = QToolButton(objectName="libraryRemoveFolder", text="Remove…")
+        self.remove_button.setToolTip("Take a folder out of the library (its files stay)")
+        self.remove_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.remove_button.setMenu(QMenu(self.remove_button))
         self.progress = QProgressBar(objectName="libraryProgress")
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(160)
@@ -52,6 +68,7 @@ class ScanPanel(QWidget):
         row.addWidget(self.add_button)
         row.addWidget(self.rescan_button)
         row.addWidget(self.folders_label, 1)
+        row.addWidget(self.remove_button)
         row.addWidget(self.progress)
         row.addWidget(self.status, 2)
         row.addWidget(self.pause_button)
@@ -69,11 +86,18 @@ class ScanPanel(QWidget):
         self.folders_label.setText(", ".join(shown) if shown else "No folders yet")
         self.folders_label.setToolTip("\n".join(folders))
         self.rescan_button.setEnabled(bool(folders) and not self.stop_button.isVisible())
+        menu = self.remove_button.menu()
+        menu.clear()
+        for folder in folders:
+            action = menu.addAction(f"Remove {folder} from the library")
+            action.triggered.connect(lambda _on=False, f=folder: self.removeRequested.emit(f))
+        self.remove_button.setEnabled(bool(folders) and not self.stop_button.isVisible())
 
     def set_running(self, running: bool) -> None:
         for widget in (self.progress, self.pause_button, self.stop_button):
             widget.setVisible(running)
         self.rescan_button.setEnabled(not running and bool(self.folders_label.toolTip()))
+        self.remove_button.setEnabled(not running and bool(self.folders_label.toolTip()))
         if not running:
             self.pause_button.setChecked(False)
             self.progress.setRange(0, 1)

@@ -38,12 +38,15 @@ class Scanner(QObject):
         The scan could not run or stopped on an error (the index busy, a damaged index,
         a model that reads pixels); the message says so in words.
     runningChanged(bool)
+    forgotten(str, int)
+        A folder left the library: its path, and how many rows left the index.
     """
 
     progressed = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(str)
     runningChanged = Signal(bool)
+    forgotten = Signal(str, int)
 
     def __init__(self, index_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +84,22 @@ class Scanner(QObject):
         worker.returned.connect(self._returned)
         worker.failed.connect(self._failed)
         worker.interrupted.connect(self._interrupted)
+        self._holder.worker = worker
+        worker.start()
+        self.runningChanged.emit(True)
+        return True
+
+    def forget(self, folder: str, keep: list[str]) -> bool:
+        """Take ``folder``'s files out of the index (those under ``keep`` stay), in the
+        worker; ``False`` if a scan runs."""
+        if self.is_running() or self._closed:
+            return False
+        index_path = self.index_path
+        worker = GeneratorWorker(
+            lambda: jobs.forget_job(index_path, folder, keep), "removing the folder", 0, self
+        )
+        worker.returned.connect(lambda n: (self._end(), self.forgotten.emit(folder, n)))
+        worker.failed.connect(self._failed)
         self._holder.worker = worker
         worker.start()
         self.runningChanged.emit(True)
@@ -142,9 +161,7 @@ class Scanner(QObject):
         self.failed.emit(message)
 
     def _end(self) -> None:
-        worker = self.sender()
-        if worker is self._holder.worker:
-            self._holder.worker = None
+        self._holder.worker = None  # one job at a time: the one that just ended
         self.paused.clear()
         self.runningChanged.emit(False)
 

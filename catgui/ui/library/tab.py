@@ -131,6 +131,8 @@ class LibraryTab(QWidget):
         self.panel.rescanRequested.connect(self.scan)
         self.panel.pauseToggled.connect(self.scanner.pause)
         self.panel.stopRequested.connect(self.stop_scan)
+        self.panel.removeRequested.connect(self.remove_folder)
+        self.scanner.forgotten.connect(self._forgotten)
         self.scanner.progressed.connect(self.panel.set_progress)
         self.scanner.runningChanged.connect(self.panel.set_running)
         self.scanner.finished.connect(self._scan_finished)
@@ -167,6 +169,19 @@ class LibraryTab(QWidget):
             remembered.remember_library_folders(self.settings, self.folders)
             self.panel.set_folders(self.folders)
         self.scan()
+
+    def remove_folder(self, folder: str) -> bool:
+        """Take ``folder`` out of the library (its files on disk are not touched)."""
+        if folder not in self.folders or self.is_scanning():
+            return False
+        self.folders.remove(folder)
+        remembered.remember_library_folders(self.settings, self.folders)
+        self.panel.set_folders(self.folders)
+        return self.scanner.forget(folder, self.folders)
+
+    def _forgotten(self, folder: str, rows: int) -> None:
+        self.panel.say(f"Removed {folder} from the library ({rows:,} files; the files stay).")
+        self.browser.reload()
 
     def scan(self) -> bool:
         """Scan the library's folders (continues where an unfinished scan stopped)."""

@@ -248,3 +248,19 @@ def test_notes_of_different_sources_never_hide_each_other(qtbot, scanned):
     tab.state.set_model(persistence.load(PHOTO_MODEL))  # the model's note is taken back
     qtbot.waitUntil(lambda: "pixels" not in tab.notice.text(), timeout=20_000)
     assert tab.notice.text().startswith("Copied") and tab.notice.isVisible()
+
+
+def test_arrows_in_the_large_view_walk_through_the_grid(qtbot, scanned):
+    tab = scanned
+    first = tab.actions.open_large(1)
+    qtbot.keyClick(first.why_button, Qt.Key.Key_Right)  # a button has the focus
+    second = tab.actions.large
+    assert second is not first and second.item == tab.model.item(2)
+    assert tab.grid.currentIndex().row() == 2
+    qtbot.keyClick(second, Qt.Key.Key_Left)
+    qtbot.keyClick(tab.actions.large, Qt.Key.Key_Left)
+    assert tab.actions.large.item == tab.model.item(0)
+    last = tab.actions.large
+    qtbot.keyClick(last, Qt.Key.Key_Left)  # nothing before the first
+    assert tab.actions.large is last
+    last.close()

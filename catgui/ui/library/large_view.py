@@ -11,7 +11,7 @@ import functools
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -42,10 +42,13 @@ class LargeView(QDialog):
         *Open file location* for this path.
     copyRequested(str)
         *Copy path* for this path.
+    stepped(int)
+        ← (-1) or → (+1): show the previous or next picture of the grid.
     """
 
     locateRequested = Signal(str)
     copyRequested = Signal(str)
+    stepped = Signal(int)
 
     def __init__(self, item: Item, model_path: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +78,8 @@ class LargeView(QDialog):
         self.copy_button = QPushButton("&Copy path", objectName="libraryCopyPath")
         for button in (self.why_button, self.locate_button, self.copy_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        for widget in (self, *buttons.buttons()):
+            widget.installEventFilter(self)
         buttons.rejected.connect(self.reject)
         self.why_button.clicked.connect(self.explain)
         self.locate_button.clicked.connect(lambda: self.locateRequested.emit(item.path))
@@ -93,6 +98,15 @@ class LargeView(QDialog):
             self.why_button.setEnabled(False)
             self.why_button.setText("Working out why…")
             self._run(self.model_path)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        """← and → step through the grid, whichever button has the focus."""
+        if event.type() == QEvent.Type.KeyPress and not event.modifiers():
+            step = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}.get(event.key())
+            if step is not None:
+                self.stepped.emit(step)
+                return True
+        return super().eventFilter(watched, event)
 
     def is_busy(self) -> bool:
         worker = self._holder.worker

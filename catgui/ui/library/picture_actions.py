@@ -129,10 +129,18 @@ class PictureActions(QObject):
         if self.large is not None:
             self.large.close()
         self.large = LargeView(item, self.model_path(), self.page)
+        self.large.setToolTip("← → the previous and next picture of the grid")
+        self.large.stepped.connect(lambda delta, r=row: self._step(r + delta))
         self.large.locateRequested.connect(lambda path: self.locate([path]))
         self.large.copyRequested.connect(lambda path: self.copy([path]))
         self.large.open()
         return self.large
+
+    def _step(self, row: int) -> None:
+        """The large view moves to ``row`` of the grid (and the grid follows it)."""
+        if 0 <= row < self.model.rowCount():
+            self.grid.setCurrentIndex(self.model.index(row))
+            self.open_large(row)
 
     # -- paths -------------------------------------------------------------------------------
     def copy_selected(self) -> None:

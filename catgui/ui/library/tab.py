@@ -25,7 +25,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QSplitter,
     QStackedWidget,
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from catgui.core.library import browse, index
-from catgui.core.library.scan import Summary
 from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
 from catgui.ui.library.browser import Browser
@@ -44,7 +42,7 @@ from catgui.ui.library.grid_view import LibraryGrid
 from catgui.ui.library.model_follower import ModelFollower
 from catgui.ui.library.picture_actions import PictureActions
 from catgui.ui.library.scan_panel import ScanPanel
-from catgui.ui.library.scanner import Scanner, summary_text
+from catgui.ui.library.scans import LibraryScans
 
 EMPTY_TEXT = (
     "<p style='font-size:15px'><b>Find the cats among your photos</b></p>"
@@ -77,7 +75,6 @@ class LibraryTab(QWidget):
         self.state = state
         self.settings = settings if settings is not None else QSettings()
         self.index_path: Path = index.default_path()
-        self.folders: list[str] = []
         #: What the notice line says, by what said it ("model", "read", "scan", "action"):
         #: one never hides another, and each is taken back by its own source.
         self.notes: dict[str, str] = {}
@@ -107,7 +104,10 @@ class LibraryTab(QWidget):
         layout.addLayout(self._above)
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
-        self.scanner = Scanner(self.index_path, self)
+        self.scans = LibraryScans(
+            self.index_path, self.settings, self.panel, lambda: self.follower, self
+        )
+        self.scanner = self.scans.scanner
         self.browser = Browser(self.model, self)
         self.follower = ModelFollower(self.index_path, self.is_scanning, self)
         self.actions = PictureActions(
@@ -121,22 +121,15 @@ class LibraryTab(QWidget):
         self._wire()
         self.load_settings()
         self.follower.follow(state.model)
-        if self.folders and remembered.library_scan_unfinished(self.settings):
-            self.scan()  # the last scan did not end: it continues
+        if self.scans.unfinished():
+            self.scans.scan()  # the last scan did not end: it continues
         else:
             self.browser.reload()
 
     def _wire(self) -> None:
-        self.panel.addRequested.connect(self.add_folder_dialog)
-        self.panel.rescanRequested.connect(self.scan)
-        self.panel.pauseToggled.connect(self.scanner.pause)
-        self.panel.stopRequested.connect(self.stop_scan)
-        self.panel.removeRequested.connect(self.remove_folder)
-        self.scanner.forgotten.connect(self._forgotten)
-        self.scanner.progressed.connect(self.panel.set_progress)
-        self.scanner.runningChanged.connect(self.panel.set_running)
-        self.scanner.finished.connect(self._scan_finished)
-        self.scanner.failed.connect(self._scan_failed)
+        self.scans.finished.connect(self.scanFinished)
+        self.scans.indexChanged.connect(self._index_changed)
+        self.scans.said.connect(lambda text: self._say(text, "scan"))
         self.filters.filterChanged.connect(lambda name: self.browser.change(which=name or None))
         self.filters.sortChanged.connect(self._sort_changed)
         self.filters.textChanged.connect(self.browser.type_text)
@@ -145,95 +138,28 @@ class LibraryTab(QWidget):
         self.follower.modelKnown.connect(lambda sha: self.browser.change(model=sha))
         self.follower.rescored.connect(lambda _sha, n: n and self.browser.reload())
         self.follower.noted.connect(lambda text: self._say(text, "model"))
-        self.follower.ended.connect(self._follower_ended)
+        self.follower.ended.connect(self.scans.follower_ended)
         self.follower.failed.connect(lambda text: self._say(text, "model"))
         self.state.modelChanged.connect(self._model_changed)
         self.grid.opened.connect(self.actions.open_large)
 
-    # -- folders and scans ---------------------------------------------------------------
-    def add_folder_dialog(self) -> None:
-        start = self.folders[-1] if self.folders else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos", start)
-        if folder:
-            self.add_folders([folder])
+    # -- folders and scans (see LibraryScans) -----------------------------------------------
+    @property
+    def folders(self) -> list[str]:
+        return self.scans.folders
 
     def add_folders(self, folders: list[str]) -> None:
-        """Add these folders to the library and scan (new and changed files only)."""
-        added = False
-        for folder in folders:
-            path = os.path.abspath(folder)
-            if path not in self.folders:
-                self.folders.append(path)
-                added = True
-        if added:
-            remembered.remember_library_folders(self.settings, self.folders)
-            self.panel.set_folders(self.folders)
-        self.scan()
-
-    def remove_folder(self, folder: str) -> bool:
-        """Take ``folder`` out of the library (its files on disk are not touched)."""
-        if folder not in self.folders or self.is_scanning():
-            return False
-        self.folders.remove(folder)
-        remembered.remember_library_folders(self.settings, self.folders)
-        self.panel.set_folders(self.folders)
-        return self.scanner.forget(folder, self.folders)
-
-    def _forgotten(self, folder: str, rows: int) -> None:
-        self.panel.say(f"Removed {folder} from the library ({rows:,} files; the files stay).")
-        self.browser.reload()
+        """Add these folders to the library and scan them (new and changed files only)."""
+        self.scans.add_folders(folders)
 
     def scan(self) -> bool:
-        """Scan the library's folders (continues where an unfinished scan stopped)."""
-        model_path = self.follower.model_path
-        if model_path is None or not self.folders or self.scanner.is_running():
-            return False
-        if self.follower.is_busy():  # it holds the index for a moment
-            self._scan_waiting = True
-            self.panel.set_running(True)
-            self.panel.set_progress(0, 0, "Starting the scan…")
-            return True
-        self._scan_waiting = False
-        if not self.scanner.start(self.folders, model_path):
-            return False
-        remembered.remember_library_scan_unfinished(self.settings, True)
-        self._say("", "scan")  # the last scan's problem, if any, is behind us
-        self.panel.set_progress(0, 0, "Starting the scan…")
-        return True
-
-    def stop_scan(self) -> None:
-        if self._scan_waiting and not self.scanner.is_running():
-            self._scan_waiting = False
-            self.panel.set_running(False)
-            self._scan_finished(Summary(interrupted=True))
-            return
-        self.scanner.stop()
-        self.panel.say("Stopping after this batch…")
+        return self.scans.scan()
 
     def is_scanning(self) -> bool:
-        return self._scan_waiting or self.scanner.is_running()
+        return self.scans.is_scanning()
 
-    def _follower_ended(self) -> None:
-        if self._scan_waiting:
-            self.scan()
-
-    def _scan_finished(self, summary: Summary) -> None:
-        if summary.interrupted:
-            self.panel.say(
-                f"Stopped: {summary.done:,} of {summary.total:,} read; "
-                "Scan again (or the next start) continues".replace(": 0 of 0 read;", ";")
-            )
-        else:
-            remembered.remember_library_scan_unfinished(self.settings, False)
-            self.panel.say(summary_text(summary))
-        self.follower.rescore()  # a model changed during the scan: its scores now
+    def _index_changed(self) -> None:
         self.model.refresh()
-        self.browser.reload()
-        self.scanFinished.emit(summary)
-
-    def _scan_failed(self, message: str) -> None:
-        self.panel.say("The scan did not run.")
-        self._say(message, "scan")
         self.browser.reload()
 
     # -- the grid ----------------------------------------------------------------------------
@@ -325,8 +251,6 @@ class LibraryTab(QWidget):
 
     # -- the Tab protocol ---------------------------------------------------------------------
     def load_settings(self) -> None:
-        self.folders = remembered.library_folders(self.settings)
-        self.panel.set_folders(self.folders)
         sort = str(remembered.value(self.settings, remembered.LIBRARY_SORT))
         if sort in browse.SORTS:
             with QSignalBlocker(self.filters.sort):  # read once the model is known
@@ -338,7 +262,7 @@ class LibraryTab(QWidget):
         remembered.remember(self.settings, remembered.LIBRARY_SORT, self.filters.sort_name())
 
     def shutdown(self) -> None:
-        self.scanner.shutdown()
+        self.scans.shutdown()
         self.follower.shutdown()
         self.browser.shutdown()
         self.actions.shutdown()

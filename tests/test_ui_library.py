@@ -4,7 +4,7 @@ order, thumbnails, and the seams other features use (select by path or hash, fil
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from catgui.core.library import index as library_index
 from tests.library_helpers import PHOTO_MODEL, needs_photo_model, synthetic_index
@@ -100,6 +100,9 @@ def test_filters_show_their_counts_and_rows(qtbot, library):
 
 def test_the_text_filter_keeps_paths_containing_it(qtbot, library):
     tab, _paths = library
+    tab.grid.setFocus()
+    qtbot.keyClick(tab.grid, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert tab.filters.text.hasFocus()
     qtbot.keyClicks(tab.filters.text, "broken")
     qtbot.waitUntil(lambda: shows(tab, 2))
     assert all("broken" in n for n in names(tab))

@@ -100,7 +100,7 @@ def test_pause_then_stop_keeps_the_scan_for_the_next_start(qtbot, photo_state, s
     tab.scanner.progressed.connect(lambda _d, _t, text: texts.append(text))
     tab.add_folders([str(folder)])
     tab.panel.pause_button.click()  # held at the first batch boundary
-    assert tab.panel.pause_button.text() == "&Resume"
+    assert tab.panel.pause_button.text() == "R&esume"
     assert texts and texts[-1].startswith("Paused")
     qtbot.wait(300)
     assert tab.is_scanning()  # paused, not ended

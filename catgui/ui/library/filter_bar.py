@@ -82,6 +82,11 @@ class FilterBar(QWidget):
         self.sort.currentIndexChanged.connect(lambda _i: self.sortChanged.emit(self.sort_name()))
         self.text.textChanged.connect(self.textChanged)
 
+    def find(self) -> None:
+        """Put the cursor in the path text (Ctrl+F in the tab)."""
+        self.text.setFocus()
+        self.text.selectAll()
+
     def add_filter(self, name: str, title: str, tip: str = "") -> QToolButton:
         """A filter button (the *Duplicates* one is added this way), after the others."""
         button = QToolButton(objectName=f"libraryFilter_{name or 'all'}", text=title)

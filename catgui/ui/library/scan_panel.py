@@ -44,7 +44,7 @@ class ScanPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("libraryScanPanel")
-        self.add_button = QPushButton("&Add folder…", objectName="libraryAddFolder")
+        self.add_button = QPushButton("A&dd folder…", objectName="libraryAddFolder")
         self.add_button.setToolTip("Add a folder of photos to the library (or drop folders here)")
         self.rescan_button = QPushButton("Scan a&gain", objectName="libraryRescan")
         self.rescan_button.setToolTip("Read the new and changed photos of the library's folders")
@@ -59,7 +59,7 @@ class ScanPanel(QWidget):
         self.status = QLabel(objectName="libraryScanStatus")
         self.pause_button = QPushButton("&Pause", objectName="libraryPause", checkable=True)
         self.pause_button.setToolTip("Hold the scan after this batch (Resume goes on)")
-        self.stop_button = QPushButton("S&top", objectName="libraryStop")
+        self.stop_button = QPushButton("&Stop", objectName="libraryStop")
         self.stop_button.setToolTip(
             "Stop after this batch; what was read is kept, and the next scan continues"
         )
@@ -114,5 +114,5 @@ class ScanPanel(QWidget):
         self.status.setText(text)
 
     def _paused(self, on: bool) -> None:
-        self.pause_button.setText("&Resume" if on else "&Pause")
+        self.pause_button.setText("R&esume" if on else "&Pause")
         self.pauseToggled.emit(on)

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
@@ -142,6 +142,8 @@ class LibraryTab(QWidget):
         self.follower.failed.connect(lambda text: self._say(text, "model"))
         self.state.modelChanged.connect(self._model_changed)
         self.grid.opened.connect(self.actions.open_large)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.filters.find)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # -- folders and scans (see LibraryScans) -----------------------------------------------
     @property

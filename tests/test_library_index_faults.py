@@ -109,7 +109,8 @@ def test_damaged_feature_rows_are_dropped_and_recomputed(tmp_path, scorer):
     conn = sqlite3.connect(index)
     short, nan = [h for (h,) in conn.execute("SELECT hash FROM contents ORDER BY hash LIMIT 2")]
     conn.execute("UPDATE contents SET features = x'0000' WHERE hash = ?", (short,))
-    conn.execute("UPDATE contents SET familiar = ? WHERE hash = ?", (b"\x00\x7e" * 1280, nan))
+    # NaN features (the 224 crop's: what P(cat) and the shipped models' familiarity read)
+    conn.execute("UPDATE contents SET features = ? WHERE hash = ?", (b"\x00\x7e" * 1280, nan))
     conn.execute("DELETE FROM scores WHERE hash = ?", (nan,))  # so it is read back to score
     conn.commit()
     conn.close()

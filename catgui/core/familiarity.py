@@ -99,6 +99,16 @@ def fit(pooled: np.ndarray, source_size: int = 64, components: int = COMPONENTS)
     return Reference(mean, comps, points, residuals, loo, int(source_size))
 
 
+def calibrated(reference: Reference, pooled: np.ndarray) -> Reference:
+    """``reference`` ranking new pictures against held-out pictures' distances ``(n, d)``
+    (``n >= 2``) instead of its training pictures' own (leave-one-out), and compared
+    through the backbone's 224 input."""
+    loo = np.sort(reference.distances(pooled))
+    return Reference(
+        reference.mean, reference.components, reference.points, reference.residuals, loo, 224
+    )
+
+
 def from_arrays(arrays: Mapping[str, np.ndarray], prefix: str = "familiarity_") -> Reference | None:
     """The reference a model file stores, or ``None`` if it has none (or a broken one)."""
     if not all(prefix + name in arrays for name in _NAMES):

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from catgui.core import steps
 from catgui.core.library import blobs, rescore
 from catgui.core.library.index import Index
-from catgui.core.library.reading import RETRY, AheadReader, Outcome
+from catgui.core.library.reading import RETRY, Outcome, keeps_squares, read_batches
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.walk import Found, Problem, absolute, loaded, stored, walk
 
 BATCH = 32
-#: Reads a batch of files: ``(founds, known hashes) -> outcomes`` (local, or a cluster's).
-Reader = Callable[[Sequence[Found], set], list[Outcome]]
+#: Reads a batch of files: ``(founds, known hashes, squares) -> outcomes`` (a cluster's;
+#: ``squares``: whether the index keeps the 64x64 squares' features too).
+Reader = Callable[[Sequence[Found], set, bool], list[Outcome]]
 
 
 @dataclass(frozen=True)
@@ -122,24 +123,25 @@ def scan_steps(
         _count(summary, p.error)
     summary.total = len(todo)
     yield ScanStep("reading", 0, summary.total)
-    ahead = AheadReader(threads) if reader is None else None
+    squares = keeps_squares(conn)
+    if reader is None:
+        batches = read_batches(todo, known, batch, threads, squares)
+    else:
+        batches = (
+            reader(todo[at : at + batch], known, squares) for at in range(0, len(todo), batch)
+        )
     try:
-        for at in range(0, len(todo), batch):
+        for _ in range(0, len(todo), batch):
             if should_stop is not None and should_stop():
                 summary.interrupted = True
                 break
-            founds = todo[at : at + batch]
-            if ahead is not None:
-                outcomes = ahead.read(founds, known, todo[at + batch : at + 2 * batch])
-            else:
-                outcomes = reader(founds, known)
+            outcomes = next(batches)
             _store(index, scorer, outcomes, summary)
             known.update(o.hash for o in outcomes if o.hash and o.error is None)
             summary.done += len(outcomes)
             yield ScanStep("reading", summary.done, summary.total)
     finally:
-        if ahead is not None:
-            ahead.close()
+        batches.close()  # the decoding ahead is cancelled
     if not summary.interrupted:
         with index.transaction() as tx:
             tx.execute(

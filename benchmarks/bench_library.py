@@ -79,11 +79,47 @@ def float16_change(files: list[Path]) -> tuple[float, float]:
 
     model = persistence.load(MODEL).classifier
     decoded = [images.load(f, sizes=(224,)) for f in files]
-    crop, square = reading.features_of(decoded)
+    crop, _ = reading.features_of(decoded)  # familiarity reads the same features
     half = lambda x: blobs.decode_many([blobs.encode(v) for v in x])  # noqa: E731
     dp = np.abs(model.from_pooled(crop) - model.from_pooled(half(crop))).max()
-    df = np.abs(model.reference.score(square) - model.reference.score(half(square))).max()
+    df = np.abs(model.reference.score(crop) - model.reference.score(half(crop))).max()
     return float(dp), float(df)
+
+
+def reading_rate(files: list[Path], batch: int, squares: bool = False) -> dict:
+    """The scan's reading pipeline alone (``reading.read_batches``: hash, decode, thumbnail,
+    the backbone; decoding overlapped, no SQLite) over ``files``, in this process."""
+    from catgui.core.library import reading, walk
+
+    founds = [walk.Found(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    start = time.perf_counter()
+    done = sum(len(b) for b in reading.read_batches(founds, set(), batch, squares=squares))
+    seconds = time.perf_counter() - start
+    return {"photos": done, "seconds": seconds, "ms_per_photo": seconds / done * 1000}
+
+
+def reading_figures(library: Path, photos: int, batches: list[int]) -> None:
+    """Photos/s of the reading pipeline for each batch size, one pass against two (the
+    64x64 square too), each beside the backbone's own time measured around it."""
+    files = sorted(library.rglob("photo-*.jpg"))
+    for k, batch in enumerate(batches):
+        for squares in (False, True) if k == 0 else (False,):
+            part = files[:photos] if not squares else files[photos : 2 * photos]
+            before = backbone_ms()
+            rate = reading_rate(part, batch, squares)
+            own = (before + backbone_ms()) / 2
+            emit(
+                {
+                    "figure": 10,
+                    "name": "library_reading",
+                    "batch": batch,
+                    "passes": 2 if squares else 1,
+                    **rate,
+                    "photos_per_second": rate["photos"] / rate["seconds"],
+                    "backbone_ms_per_picture": own,
+                    "ratio_to_backbone": rate["ms_per_photo"] / own,
+                }
+            )
 
 
 def grow(index: Path, rows: int) -> None:
@@ -203,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dask-photos", type=int, default=400, help="photos scanned on a 2-worker LocalCluster"
     )
+    parser.add_argument(
+        "--reading-only",
+        action="store_true",
+        help="only the reading pipeline's figures (no index): batch sizes, one vs two passes",
+    )
+    parser.add_argument("--batches", default="4,8,16,32", help="batch sizes for --reading-only")
     args = parser.parse_args(argv)
     print("machine:", machine())
     if not sources():
@@ -228,6 +270,11 @@ def run(args, top: Path) -> int:
     start = time.perf_counter()
     made = make(library, args.photos)
     print(f"library: {made} in {time.perf_counter() - start:.0f} s", flush=True)
+    if args.reading_only:
+        os.environ["CATGUI_HOME"] = str(top / "home")
+        batches = [int(b) for b in args.batches.split(",")]
+        reading_figures(library, args.photos // 2, batches)
+        return 0
     env = {**os.environ, "CATGUI_HOME": str(top / "home")}
     index = top / "library.sqlite"
     base = ["--index", str(index), "--model", str(MODEL), "--json"]

@@ -134,11 +134,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
 
         real = module.read_batch
 
-        def stalled(founds, known, threads):
+        def stalled(founds, known, threads, squares=False):
             try:
                 fd = _os.open(marker, _os.O_CREAT | _os.O_EXCL | _os.O_WRONLY)
             except FileExistsError:
-                return real(founds, known, threads)
+                return real(founds, known, threads, squares)
             _os.write(fd, str(_os.getpid()).encode())
             _os.close(fd)
             _time.sleep(600)

@@ -123,7 +123,9 @@ def scan_steps(
         _count(summary, p.error)
     summary.total = len(todo)
     yield ScanStep("reading", 0, summary.total)
-    squares = keeps_squares(conn)
+    # one backbone pass a photo (its 224 crop), unless the index's schema still requires
+    # the 64x64 squares' features or the model compares those (a reference of 64x64 pictures)
+    squares = keeps_squares(conn) or scorer.compares == "familiar"
     if reader is None:
         batches = read_batches(todo, known, batch, threads, squares)
     else:

@@ -17,7 +17,14 @@ from catgui.core.library import blobs, query
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer, rescore_steps
 from catgui.core.steps import run_to_end
-from tests.library_helpers import PHOTO_MODEL, needs_photo_model, photo_folder, scan, write_photo
+from tests.library_helpers import (
+    PHOTO_MODEL,
+    needs_photo_model,
+    photo_folder,
+    pictures_a_photo,
+    scan,
+    write_photo,
+)
 
 pytestmark = needs_photo_model
 
@@ -93,7 +100,8 @@ def test_second_scan_reads_only_what_changed(tmp_path, scorer, monkeypatch):
     summary = scan(index, [photos], scorer)
     assert summary.unchanged == 2
     assert (summary.read, summary.computed, summary.reused, summary.removed) == (4, 1, 3, 2)
-    assert calls == [2]  # one picture: its crop and its 64x64 square
+    # one picture, one run: its crop (and its 64x64 square where the index keeps those)
+    assert calls == [pictures_a_photo(index, scorer)]
     rows = listed(index, scorer)
     assert str(photos / "renamed.jpg") in rows and str(files[1]) not in rows
     assert str(files[3]) not in rows and len(rows) == 6
@@ -116,7 +124,7 @@ def test_duplicates_share_one_pass(tmp_path, scorer, monkeypatch, batch):
     )
     summary = scan(tmp_path / "lib.sqlite", [photos], scorer, batch=batch)
     assert (summary.read, summary.computed, summary.reused) == (3, 1, 2)
-    assert calls == [2]
+    assert calls == [pictures_a_photo(tmp_path / "lib.sqlite", scorer)]
 
 
 def test_another_feature_model_rescores_without_the_network(tmp_path, scorer, monkeypatch, capsys):

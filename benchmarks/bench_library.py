@@ -5,9 +5,12 @@
 * The backbone's own time per 224 picture (2 threads, feature cache off), measured in
   this run just before and just after the cold scan (the mean of both).
 * Cold scan with the shipped pretrained model (``catgui scan`` in a subprocess): photos/s,
-  time per photo against the backbone's per picture (each new photo takes two pictures
-  through it: its 224 crop and its 64x64 square for familiarity), peak RSS of the scan
-  process (``ru_maxrss`` of the child), index bytes per photo.
+  time per photo against the backbone's per picture (a new photo takes its 224 crop
+  through it, and its 64x64 square too only where the index's schema requires those
+  features: ``reading.keeps_squares``), peak RSS of the scan process (``ru_maxrss`` of
+  the child), index bytes per photo.
+* ``--reading-only``: the scan's reading pipeline alone (hash, decode, thumbnail, the
+  backbone; no SQLite) for each of ``--batches``, one pass against two.
 * Rescan of the unchanged library; then 100 files touched and scanned again (how many
   were read, and the time).
 * float16 against float32 features: the largest change of P(cat) and of familiarity

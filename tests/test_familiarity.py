@@ -176,3 +176,33 @@ def test_a_reference_of_64x64_pictures_still_reads_their_squares_in_the_same_run
     assert calls == [6]  # one run: 3 crops and 3 squares
     np.testing.assert_allclose(together[0], apart[0], rtol=1e-12)
     np.testing.assert_allclose(together[1], apart[1], rtol=1e-12)
+
+
+def test_the_shipped_reference_is_rewritten_without_touching_the_head(tmp_path):
+    """``make pretrained-model`` / ``make first-model``: the reference of the 209 pictures and
+    photos 1-500 of each class (224 inputs) written into the model; P(cat) unchanged."""
+    import importlib.util
+    import shutil
+
+    from tests.data_helpers import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "familiarity_eval", ROOT / "benchmarks" / "familiarity_eval.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    model = shutil.copy(ROOT / "models" / "pretrained.npz", tmp_path / "m.npz")
+    numbers = np.tile(np.arange(1, 1001), 2)
+    features = {
+        "train_pooled": _cloud(20, 4),
+        "photos_pooled": _cloud(2000, 5),
+        "photos_number": numbers,
+    }
+    script.write(features, [model])
+    before = persistence.load(ROOT / "models" / "pretrained.npz").classifier
+    after = persistence.load(model)
+    probe = _cloud(5, 6).astype(np.float32)
+    np.testing.assert_array_equal(after.classifier.from_pooled(probe), before.from_pooled(probe))
+    ref = after.classifier.reference
+    assert ref.source_size == 224 and len(ref.loo) == 20 + 1000  # photos 1-500 of each class
+    assert "photos 1-500" in after.metadata["familiarity"]["reference"]

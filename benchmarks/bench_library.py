@@ -26,7 +26,6 @@ import json
 import os
 import resource
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -87,30 +86,45 @@ def float16_change(files: list[Path]) -> tuple[float, float]:
 
 
 def grow(index: Path, rows: int) -> None:
-    """Copy the index's contents (and their scores) under new hashes until it holds
-    ``rows`` files."""
-    conn = sqlite3.connect(index)
-    have = conn.execute("SELECT hash, width, height, features, familiar FROM contents").fetchall()
-    scores = {}
-    for model, h, p, fam in conn.execute("SELECT model, hash, p_cat, familiarity FROM scores"):
-        scores.setdefault(h, []).append((model, p, fam))
-    count = conn.execute("SELECT count(*) FROM files").fetchone()[0]
-    with conn:
+    """Copy the index's pictures (features, sizes and scores) under new hashes until it
+    holds ``rows`` files, in full chunks as a finished scan leaves them."""
+    from catgui.core.library import chunks
+    from catgui.core.library.index import Index
+
+    with Index(index, writable=True) as opened:
+        conn = opened.conn
+        have = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
+        hashes = [h for h, _, _ in have]
+        features = chunks.features_of(conn, hashes)[0].astype(np.float16)
+        familiar = chunks.features_of(conn, hashes, familiar=True)[0].astype(np.float16)
+        scores: dict[str, list] = {}
+        for model, h, p, fam in conn.execute("SELECT model, hash, p_cat, familiarity FROM scores"):
+            scores.setdefault(h, []).append((model, p, fam))
+        count = conn.execute("SELECT count(*) FROM files").fetchone()[0]
         n = 0
         while count < rows:
-            h, w, hh, f, fam = have[n % len(have)]
-            new = f"{n:08x}" + h[8:]
-            conn.execute("INSERT INTO contents VALUES (?, ?, ?, ?, ?)", (new, w, hh, f, fam))
-            conn.execute(
-                "INSERT INTO files VALUES (?, 1, 1, ?, 'ok')", (f"/synthetic/{n:07d}.jpg", new)
-            )
-            conn.executemany(
-                "INSERT INTO scores VALUES (?, ?, ?, ?)",
-                [(model, new, p, fam) for model, p, fam in scores.get(h, [])],
-            )
-            n += 1
-            count += 1
-    conn.close()
+            take = [(n + i) % len(have) for i in range(min(chunks.ROWS, rows - count))]
+            new = [f"{n + i:08x}" + hashes[j][8:] for i, j in enumerate(take)]
+            with opened.transaction() as tx:
+                chunk = chunks.write(tx, new, features[take].tobytes(), familiar[take].tobytes())
+                tx.executemany(
+                    "INSERT INTO contents (hash, width, height, chunk, slot) VALUES (?, ?, ?, ?, ?)",
+                    [(h, *have[j][1:], chunk, slot) for slot, (h, j) in enumerate(zip(new, take))],
+                )
+                tx.executemany(
+                    "INSERT INTO files VALUES (?, 1, 1, ?, 'ok')",
+                    [(f"/synthetic/{n + i:07d}.jpg", h) for i, h in enumerate(new)],
+                )
+                tx.executemany(
+                    "INSERT INTO scores VALUES (?, ?, ?, ?)",
+                    [
+                        (m, h, p, f)
+                        for h, j in zip(new, take)
+                        for m, p, f in scores.get(hashes[j], [])
+                    ],
+                )
+            n += len(take)
+            count += len(take)
 
 
 def new_head(folder: Path) -> Path:
@@ -334,7 +348,11 @@ def run(args, top: Path) -> int:
 
     writer = writer_rows_per_second(top)
     emit({"figure": 10, "name": "library_writer", **writer})
-    dask_record = dask_scan(top, library, args.dask_photos)
+    dask_record = (
+        dask_scan(top, library, args.dask_photos)
+        if args.dask_photos
+        else {"skipped": "--dask-photos 0"}
+    )
     emit({"figure": 10, "name": "library_dask", **dask_record})
     dask_text = dask_record.get("skipped") or (
         f"{dask_record['photos_per_second']:.1f} photos/s "

@@ -101,6 +101,34 @@ def test_damaged_chunks_are_dropped_and_their_pictures_recomputed(tmp_path, scor
     assert (len(good), bad, broken) == (10, [], [])
 
 
+def test_a_picture_whose_stored_features_are_not_numbers_is_read_again(tmp_path, scorer):
+    """Written with a right checksum (by whatever wrote it): the re-score finds the NaN."""
+    photos = photo_folder(tmp_path / "photos", n=3)
+    index = tmp_path / "lib.sqlite"
+    scan(index, [photos], scorer)
+    before = {r.path: r.probability for r in index_rows(index, scorer)}
+    conn = sqlite3.connect(index)
+    chunk, packed, features, slot = conn.execute(
+        "SELECT ch.id, ch.hashes, ch.features, c.slot FROM chunks ch "
+        "JOIN contents c ON c.chunk = ch.id ORDER BY c.hash LIMIT 1"
+    ).fetchone()
+    start = slot * blobs.BYTES
+    bad = features[:start] + b"\x00\x7e" * blobs.FEATURES + features[start + blobs.BYTES :]
+    conn.execute(
+        "UPDATE chunks SET features = ?, crc = ? WHERE id = ?",
+        (bad, chunks.crc(packed, bad), chunk),
+    )
+    conn.execute("DELETE FROM scores")  # so they are all read back to score
+    conn.commit()
+    conn.close()
+    summary = scan(index, [photos], scorer)
+    # two scored from their features, the third read again and scored as it is stored
+    assert (summary.scored, summary.computed, summary.unchanged) == (2, 1, 2)
+    after = {r.path: r.probability for r in index_rows(index, scorer)}
+    assert after.keys() == before.keys()
+    assert all(abs(after[p] - before[p]) < 1e-6 for p in before)
+
+
 def _retrained(folder, factor: float):
     from tests.library_helpers import PHOTO_MODEL
 

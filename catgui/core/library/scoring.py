@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -58,7 +59,7 @@ class Known:
             (model,),
         ).fetchall()
         try:
-            numbers = np.array(values, dtype=np.float64).reshape(-1)
+            numbers = np.fromiter(chain.from_iterable(values), np.float64, count=len(values))
             packed = (joined or "").encode("ascii")
         except (ValueError, TypeError, UnicodeEncodeError):  # not what catgui wrote
             numbers, packed = np.empty(0), b""

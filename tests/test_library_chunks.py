@@ -171,7 +171,11 @@ def test_pictures_without_64x64_features_are_stored_and_scored(tmp_path, scorer,
         hashes = [h for (h,) in idx.conn.execute("SELECT hash FROM contents ORDER BY hash")]
         features, found = chunks.features_of(idx.conn, hashes)
         _, with_squares = chunks.features_of(idx.conn, hashes, familiar=True)
+        every, all_features = chunks.all_features(idx.conn)
+        squared, _ = chunks.all_features(idx.conn, familiar=True)
     assert found.all() and with_squares.sum() == 3
+    assert every == hashes and np.array_equal(all_features, features)
+    assert len(squared) == 3 and set(squared) < set(hashes)
     listed = {r.path: r.probability for r in index_rows(index, other)}
     expected = dict(zip(hashes, other.probabilities(features)))
     conn = sqlite3.connect(index)

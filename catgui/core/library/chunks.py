@@ -253,3 +253,25 @@ def features_of(
     if not rows:
         return np.empty((0, blobs.FEATURES), dtype=np.float32), have
     return np.stack(rows).astype(np.float32), have
+
+
+def all_features(conn: sqlite3.Connection, familiar: bool = False) -> tuple[list[str], np.ndarray]:
+    """Every stored picture's features, for any reader of the index: ``(hashes, features
+    (n, 1280) float32)`` sorted by hash. A picture in a damaged chunk (or stored without
+    64x64 features, with ``familiar``) is left out; the next scan reads it again."""
+    names: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    for chunk_id, placed in placements(conn).items():
+        chunk = read(conn, chunk_id, familiar)
+        if chunk is None or (familiar and chunk.familiar is None):
+            continue
+        fine = chunk.holding(placed)
+        names.append(placed.hashes[fine])
+        rows.append(
+            blobs.widen((chunk.familiar if familiar else chunk.features)[placed.slots[fine]])
+        )
+    if not names:
+        return [], np.empty((0, blobs.FEATURES), dtype=np.float32)
+    hashes = np.concatenate(names)
+    order = np.argsort(hashes, kind="stable")
+    return hashes[order].astype(f"U{HASH}").tolist(), np.concatenate(rows)[order]

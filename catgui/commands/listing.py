@@ -17,23 +17,27 @@ from json.encoder import encode_basestring_ascii as _quote
 from typing import TextIO
 
 from catgui.core import decision
-from catgui.core.familiarity import UNFAMILIAR_BELOW
+from catgui.core.decision import UNFAMILIAR_BELOW
 
 NOTE = "\tunlike anything I was trained on"
 
 
 def text(rows: Sequence[tuple], threshold: float, out: TextIO) -> None:
     """One line a file: path, verdict and P(cat) (3 decimals), or the error."""
-    lines = []
-    for path, status, p, fam in rows:
-        if status != "ok":
-            lines.append(f"{path}\terror: {status}\n")
-        elif p is None:
-            lines.append(f"{path}\tnot scored yet\n")
-        else:
-            note = NOTE if fam is not None and fam < UNFAMILIAR_BELOW else ""
-            lines.append(f"{path}\t{decision.verdict(p, threshold)}\t{p:.3f}{note}\n")
-    out.write("".join(lines))
+    verdict = decision.verdict
+    out.write(
+        "".join(
+            [
+                f"{path}\t{verdict(p, threshold)}\t{p:.3f}"
+                f"{NOTE if fam is not None and fam < UNFAMILIAR_BELOW else ''}\n"
+                if status == "ok" and p is not None
+                else f"{path}\tnot scored yet\n"
+                if status == "ok"
+                else f"{path}\terror: {status}\n"
+                for path, status, p, fam in rows
+            ]
+        )
+    )
 
 
 def _number(value: object) -> str:

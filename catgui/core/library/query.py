@@ -3,7 +3,7 @@
 The filters are SQL over the ``files`` x ``scores`` join, so listing the cats of 100,000
 rows reads only the rows it prints. Verdicts follow :mod:`catgui.core.decision` (cat when
 ``p > threshold``; unsure strictly inside the band around it) and
-:data:`catgui.core.familiarity.UNFAMILIAR_BELOW`.
+:data:`catgui.core.decision.UNFAMILIAR_BELOW`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from catgui.core import decision
-from catgui.core.familiarity import UNFAMILIAR_BELOW
+from catgui.core.decision import UNFAMILIAR_BELOW
 from catgui.core.library.index import Index
 
 FILTERS = ("cats", "non-cats", "unsure", "unfamiliar", "errors")

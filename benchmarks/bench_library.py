@@ -57,6 +57,12 @@ def backbone_ms(rounds: int = 3, pictures: int = 32) -> float:
     return median(times) * 1000
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def cli(*args: str, env: dict) -> tuple[float, dict | str]:
     start = time.perf_counter()
     proc = subprocess.run(
@@ -324,14 +330,15 @@ def run(args, top: Path) -> int:
     )
 
     grow(index, args.rows)
-    rescore_runs = []
+    rescore_runs, rescore_cpu = [], []  # wall and CPU (both threads) seconds
     for factor in (1.01, 1.02, 1.03):  # a new head each time (the same reference)
         scorer = Scorer.of_file(new_head(top, factor))
         with Index(index, writable=True) as opened:
             rows = opened.conn.execute("SELECT count(*) FROM files").fetchone()[0]
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             scored = run_to_end(rescore_steps(opened, scorer))
             rescore_runs.append(time.perf_counter() - start)
+            rescore_cpu.append(time.process_time() - cpu)
     rescore_s = median(rescore_runs)
     emit(
         {
@@ -341,6 +348,7 @@ def run(args, top: Path) -> int:
             "scored": scored,
             "seconds": rescore_s,
             "runs": rescore_runs,
+            "cpu_seconds": median(rescore_cpu),
         }
     )
     # a head with a reference of its own: its familiarity computed from the features too
@@ -363,7 +371,9 @@ def run(args, top: Path) -> int:
         cats = query.listing(opened, Scorer.of_file(MODEL).sha256, "cats")
         query_s = time.perf_counter() - start
     listing = ["library", "list", "--cats", "--index", str(index), "--model", str(MODEL)]
+    cpu = children_cpu()
     walls = [cli(*listing, env=env)[0] for _ in range(3)]
+    list_cpu = (children_cpu() - cpu) / 3
     json_walls = [cli(*listing, "--json", env=env)[0] for _ in range(3)]
     wall = median(walls)
     emit(
@@ -375,6 +385,7 @@ def run(args, top: Path) -> int:
             "query_seconds": query_s,
             "wall_seconds": wall,
             "wall_runs": walls,
+            "cpu_seconds": list_cpu,
             "json_wall_seconds": median(json_walls),
         }
     )
@@ -408,12 +419,16 @@ def run(args, top: Path) -> int:
                     "<= 5 s",
                 ],
                 ["touch 100", f"{touched['read']} read, {touched['seconds']:.2f} s", "100 read"],
-                ["re-score", f"{rows} rows in {rescore_s:.2f} s", "<= 1 s"],
+                [
+                    "re-score",
+                    f"{rows} rows in {rescore_s:.2f} s (CPU {median(rescore_cpu):.2f} s)",
+                    "<= 1 s",
+                ],
                 ["re-score, familiarity computed", f"{familiarity_s:.2f} s", "-"],
                 [
                     "list --cats",
-                    f"command {wall:.2f} s (--json {median(json_walls):.2f} s; "
-                    f"the query {query_s:.2f} s)",
+                    f"command {wall:.2f} s (CPU {list_cpu:.2f} s; --json "
+                    f"{median(json_walls):.2f} s; the query {query_s:.2f} s)",
                     "<= 0.5 s",
                 ],
                 ["peak RSS of the scan", f"{rss_mb:.0f} MB", "<= 500 MB"],

@@ -42,6 +42,10 @@ def test_small_chunks_are_merged_and_dead_slots_dropped(tmp_path, scorer):
     index = tmp_path / "lib.sqlite"
     scan(index, [photos], scorer, batch=2)
     assert [r[1:] for r in _chunk_rows(index)] == [(7, 1)]  # 4 batches' chunks, one now
+    conn = sqlite3.connect(index)  # and the pages the small ones held went back
+    assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+    conn.close()
     before = {r.path: r.probability for r in index_rows(index, scorer)}
     gone = sorted(photos.rglob("*.jpg"))[:3]
     for f in gone:
@@ -281,4 +285,5 @@ def test_a_new_index_has_large_pages_and_a_migrated_one_is_repacked(tmp_path, sc
         assert conn.execute("PRAGMA page_size").fetchone()[0] == schema.PAGE_SIZE
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
         conn.close()

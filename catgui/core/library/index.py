@@ -88,7 +88,7 @@ class Index:
         try:
             if self.writable:
                 if not self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                    self.conn.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")  # a new file
+                    schema.new_file(self.conn)
                 mode = self.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise CatguiError(f"{self.path}: cannot use write-ahead logging here ({mode})")

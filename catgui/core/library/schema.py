@@ -187,13 +187,22 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
         repack(conn)
 
 
+def new_file(conn: sqlite3.Connection) -> None:
+    """Before the first table: pages of :data:`PAGE_SIZE`, and free pages given back on
+    request (``PRAGMA incremental_vacuum``: after chunks are merged, :mod:`.compact`)."""
+    conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+
+
 def repack(conn: sqlite3.Connection) -> None:
-    """Rewrite the file without its free pages, in pages of :data:`PAGE_SIZE` (a page
-    size can change only outside WAL mode: when another connection is open it stays)."""
+    """Rewrite the file without its free pages, in pages of :data:`PAGE_SIZE`, able to
+    give free pages back later (a page size can change only outside WAL mode: when
+    another connection is open it stays)."""
     with contextlib.suppress(sqlite3.Error):
         mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         if str(mode).lower() == "delete":
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         conn.execute("VACUUM")
     with contextlib.suppress(sqlite3.Error):
         conn.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,1 @@
+"""The Library tab: a photo collection scanned into the library index, as a grid."""

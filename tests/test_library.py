@@ -13,7 +13,7 @@ import pytest
 from catgui import cli
 from catgui.core import backbone, persistence
 from catgui.core.errors import CatguiError
-from catgui.core.library import blobs, query
+from catgui.core.library import blobs, chunks, query
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer, rescore_steps
 from catgui.core.steps import run_to_end
@@ -45,11 +45,15 @@ def test_scan_stores_one_row_per_file_and_matches_predict(tmp_path, scorer, caps
     )
     conn = sqlite3.connect(index)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    # the two batches' chunks merged into one once the scan finished: 6 pictures' features
+    # in one blob, and their 64x64 squares' in another
     lengths = conn.execute(
-        "SELECT DISTINCT length(features), length(familiar) FROM contents"
+        "SELECT rows, length(hashes), length(features), length(familiar) FROM chunks"
     ).fetchall()
-    assert lengths == [(blobs.BYTES, blobs.BYTES)] and blobs.BYTES == 2560
+    assert lengths == [(6, 6 * 64, 6 * blobs.BYTES, 6 * blobs.BYTES)] and blobs.BYTES == 2560
+    slots = conn.execute("SELECT DISTINCT chunk FROM contents").fetchall()
+    assert len(slots) == 1
     w, h = conn.execute("SELECT width, height FROM contents LIMIT 1").fetchone()
     assert (w, h) == (120, 90)
     thumb = conn.execute("SELECT jpeg FROM thumbnails LIMIT 1").fetchone()[0]
@@ -281,7 +285,7 @@ def test_an_older_index_is_migrated_and_a_reader_is_told_to_scan(tmp_path, score
     photos = photo_folder(tmp_path / "photos", n=1)
     scan(old, [photos], scorer)
     conn = sqlite3.connect(old)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 3
     assert conn.execute("SELECT reference FROM models").fetchone()[0] == scorer.reference_digest
     conn.close()
 
@@ -301,9 +305,9 @@ def test_a_retrained_head_with_the_same_reference_reuses_familiarity(tmp_path, s
     )
     with Index(index, writable=True) as idx:
         assert run_to_end(rescore_steps(idx, retrained)) == 4
-        features = blobs.decode_many(
-            [f for (f,) in idx.conn.execute("SELECT features FROM contents ORDER BY hash")]
-        )
+        hashes = [h for (h,) in idx.conn.execute("SELECT hash FROM contents ORDER BY hash")]
+        features, found = chunks.features_of(idx.conn, hashes)
+        assert found.all()
     assert calls == []  # familiarity copied from the shipped model's rows
     base, new = listed(index, scorer), listed(index, retrained)
     assert {p: r.familiarity for p, r in new.items()} == {p: r.familiarity for p, r in base.items()}

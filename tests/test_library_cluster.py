@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from catgui.core.errors import CatguiError
-from catgui.core.library import blobs
+from catgui.core.library import chunks
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.scan import scan_steps
@@ -25,11 +25,13 @@ def _rows(path):
     files = conn.execute(
         "SELECT path, size, mtime_ns, hash, status FROM files ORDER BY path"
     ).fetchall()
+    sizes = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
+    hashes = [h for h, _, _ in sizes]
+    features, found = chunks.features_of(conn, hashes)
+    familiar, found_too = chunks.features_of(conn, hashes, familiar=True)
+    assert found.all() and found_too.all()
     contents = {
-        h: (w, ht, blobs.decode_many([f])[0], blobs.decode_many([fam])[0])
-        for h, w, ht, f, fam in conn.execute(
-            "SELECT hash, width, height, features, familiar FROM contents"
-        )
+        h: (w, ht, f, fam) for (h, w, ht), f, fam in zip(sizes, features, familiar, strict=True)
     }
     scores = dict(
         ((h, (p, fam)) for h, p, fam in conn.execute("SELECT hash, p_cat, familiarity FROM scores"))

@@ -51,12 +51,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Below this familiarity a picture is "unlike anything I was trained on": the threshold
+# lives with the other decision thresholds, in a module that lists without NumPy
+from catgui.core.decision import UNFAMILIAR_BELOW  # noqa: F401
+
 #: Principal coordinates kept per training picture.
 COMPONENTS = 32
 #: Training pictures a distance averages over.
 NEIGHBOURS = 5
-#: Below this familiarity a picture is "unlike anything I was trained on".
-UNFAMILIAR_BELOW = 0.02
 _NAMES = ("mean", "components", "points", "residuals", "loo")
 
 

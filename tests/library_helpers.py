@@ -32,6 +32,18 @@ def scan(index_path: Path, roots, scorer, **kw):
         return run_to_end(scan_steps(index, [str(r) for r in roots], scorer, **kw))
 
 
+def pictures_a_photo(index_path: Path, scorer) -> int:
+    """Pictures a new photo takes through the backbone in a scan of this index: its 224 crop
+    alone, or with its 64x64 square when the index's schema requires those features or the
+    model compares them (:func:`catgui.core.library.reading.keeps_squares`)."""
+    from catgui.core.library.index import Index
+    from catgui.core.library.reading import keeps_squares
+
+    with Index(index_path) as index:
+        squares = keeps_squares(index.conn) or scorer.compares == "familiar"
+    return 2 if squares else 1
+
+
 def write_photo(path: Path, seed: int, size: tuple[int, int] = (120, 90)) -> Path:
     """A JPEG of smooth colour blobs (distinct per seed)."""
     from PIL import Image
@@ -88,7 +100,7 @@ def synthetic_index(index_path: Path, scorer, probabilities, errors: int = 0) ->
     """An index whose files have the given P(cat) under ``scorer``'s model (no backbone
     pass): file ``i`` is ``/library/{folder}/photo{i}.jpg`` with a real JPEG thumbnail,
     familiarity low for every fifth file; then ``errors`` unreadable files. The paths."""
-    from catgui.core.library import blobs
+    from catgui.core.library import blobs, chunks
     from catgui.core.library.index import Index
 
     rng = np.random.default_rng(0)
@@ -104,9 +116,7 @@ def synthetic_index(index_path: Path, scorer, probabilities, errors: int = 0) ->
             path = f"/library/{'cats' if i % 2 else 'others'}/photo{i}.jpg"
             thumb = blobs.thumbnail_jpeg(rng.integers(0, 256, (24, 32, 3), dtype=np.uint8))
             tx.execute("INSERT INTO files VALUES (?, 1000, ?, ?, 'ok')", (path, i, digest))
-            tx.execute(
-                "INSERT INTO contents VALUES (?, 32, 24, ?, ?)", (digest, features, features)
-            )
+            chunks.add(tx, [(digest, 32, 24, features, features)])
             tx.execute("INSERT INTO thumbnails VALUES (?, ?)", (digest, thumb))
             familiarity = 0.0 if i % 5 == 0 else 1.0
             tx.execute(

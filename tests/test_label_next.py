@@ -16,48 +16,15 @@ from catgui.core.library.index import Index
 from catgui.core.library.retrain import retrain_steps
 from catgui.core.sources import DataRecipe
 from catgui.core.steps import run_to_end
-from tests.library_helpers import needs_photo_model, photo_folder, scan
+from tests.label_next_helpers import LEAST_SURE_ORDER, known_library
+from tests.library_helpers import needs_photo_model, scan
 
 pytestmark = needs_photo_model
 
 
-def set_scores(index_path: Path, scorer, by_name: dict[str, tuple[float, float | None]]) -> None:
-    """Give the named files' contents the P(cat) and familiarity wanted (known answers)."""
-    conn = sqlite3.connect(index_path)
-    for name, (p, fam) in by_name.items():
-        (digest,) = conn.execute(
-            "SELECT hash FROM files WHERE path LIKE ?", (f"%/{name}",)
-        ).fetchone()
-        conn.execute(
-            "UPDATE scores SET p_cat = ?, familiarity = ? WHERE model = ? AND hash = ?",
-            (p, fam, scorer.sha256, digest),
-        )
-    conn.commit()
-    conn.close()
-
-
 @pytest.fixture
 def library(tmp_path, scorer) -> Path:
-    """An index of 8 photos with known scores: photo0 is sure, photo5 is unsure and
-    unfamiliar, the others at known distances from 0.5."""
-    photos = photo_folder(tmp_path / "photos", n=8)
-    index = tmp_path / "lib.sqlite"
-    scan(index, [photos], scorer)
-    set_scores(
-        index,
-        scorer,
-        {
-            "photo0.jpg": (0.99, 0.9),
-            "photo1.jpg": (0.52, 0.9),
-            "photo2.jpg": (0.40, 0.9),
-            "photo3.jpg": (0.10, 0.9),
-            "photo4.jpg": (0.70, 0.9),
-            "photo5.jpg": (0.45, 0.01),
-            "photo6.jpg": (0.47, None),
-            "photo7.jpg": (0.02, 0.01),
-        },
-    )
-    return index
+    return known_library(tmp_path, scorer)
 
 
 def names(chosen) -> list[str]:
@@ -68,7 +35,7 @@ def test_least_sure_first_unfamiliar_unsure_ones_before_the_rest(library, scorer
     with Index(library) as index:
         chosen = label_next.least_sure(index, scorer.sha256, count=5)
     # photo5 is unfamiliar and inside the unsure band; photo7 is unfamiliar but sure
-    assert names(chosen) == ["photo5.jpg", "photo1.jpg", "photo6.jpg", "photo2.jpg", "photo4.jpg"]
+    assert names(chosen) == LEAST_SURE_ORDER[:5]
     assert chosen[0].unfamiliar and chosen[0].probability == pytest.approx(0.45)
     with Index(library) as index:  # another threshold moves the middle
         assert names(label_next.least_sure(index, scorer.sha256, 2, threshold=0.7)) == [

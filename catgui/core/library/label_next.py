@@ -13,13 +13,15 @@ rows that pass are all that is read, whatever the library's size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 
 from catgui.core import decision
 from catgui.core.corrections import Corrections
 from catgui.core.familiarity import UNFAMILIAR_BELOW
-from catgui.core.library.index import Index
+from catgui.core.library.index import Index, IndexBusy
+from catgui.core.library.rescore import Scorer, rescore_steps
 from catgui.core.library.walk import loaded
 
 #: How many pictures the strip and ``catgui library next`` offer by default.
@@ -101,3 +103,46 @@ def least_sure(
         if len(chosen) == count:
             break
     return chosen
+
+
+def strip_steps(
+    index_path: str | os.PathLike | None,
+    scorer: Scorer,
+    count: int = COUNT,
+    threshold: float = 0.5,
+    skip: Iterable[str] = (),
+) -> Generator[int, None, list[tuple[Candidate, bytes | None]]]:
+    """What the label-next strip shows: :func:`least_sure` with each picture's stored
+    thumbnail (JPEG bytes, or ``None``). A model that has not scored the index yet scores
+    it first from the stored features (yields the rows done), unless a scan holds the
+    index (then the pictures it has scored are offered)."""
+    with Index(index_path) as index, index.guard():
+        missing = index.conn.execute(
+            "SELECT count(*) FROM contents c WHERE NOT EXISTS "
+            "(SELECT 1 FROM scores s WHERE s.model = ? AND s.hash = c.hash)",
+            (scorer.sha256,),
+        ).fetchone()[0]
+    if missing:
+        try:
+            writer = Index(index_path, writable=True)
+        except IndexBusy:
+            writer = None
+        if writer is not None:
+            with writer, writer.guard():
+                yield from rescore_steps(writer, scorer)
+    with Index(index_path) as index, index.guard():
+        chosen = least_sure(index, scorer.sha256, count, threshold, skip)
+        hashes = [c.hash for c in chosen]
+        marks = ",".join("?" * len(hashes))
+        thumbs = dict(
+            index.conn.execute(
+                f"SELECT hash, jpeg FROM thumbnails WHERE hash IN ({marks})", hashes
+            ).fetchall()
+        )
+    return [(c, _jpeg(thumbs.get(c.hash))) for c in chosen]
+
+
+def _jpeg(blob: object) -> bytes | None:
+    """A stored thumbnail, if it looks like a JPEG (never trusted: the window decodes it
+    and shows a blank tile if it cannot)."""
+    return blob if isinstance(blob, bytes) and blob[:2] == b"\xff\xd8" else None

@@ -1,0 +1,308 @@
+"""Teach from the library: the 12 pictures the active model is least sure of, and *Retrain*.
+
+Each picture gets *Cat* / *Not cat* (or C / N on the focused tile; Ctrl+Z takes the last
+answer back): an answer is a correction, stored as Classify stores them
+(:mod:`catgui.core.corrections`). *Retrain* fits the pretrained head on the training data
+and the corrections in a worker (:func:`catgui.core.library.retrain.retrain_steps`),
+makes the new model the active one, and says what changed in the library ("37 photos
+changed: 30 now cat, 7 now not cat"); the strip then offers the new model's least-sure
+pictures.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from catgui.core.corrections import Correction, Corrections
+from catgui.core.errors import CatguiError
+from catgui.core.library import label_next
+from catgui.core.library.rescore import Scorer
+from catgui.core.library.retrain import Retrained, Stage, retrain_steps
+from catgui.core.sources import DataRecipe
+from catgui.ui.app_state import AppState
+from catgui.ui.library.label_next_tile import LabelNextTile
+from catgui.workers.generator import GeneratorWorker
+
+
+class LabelNextStrip(QWidget):
+    """The label-next strip over the library index at ``index_path`` (default: the user's).
+
+    Parameters
+    ----------
+    state
+        The window's shared state: its active model is the one asked, and a retrained
+        model becomes active there.
+    index_path
+        The library index (``None``: ``library.sqlite`` in the user data folder).
+    recipe
+        The training data *Retrain* fits on besides the corrections (default: the
+        article's pictures, as the shipped pretrained model was trained).
+    count
+        How many pictures the strip offers.
+
+    Signals
+    -------
+    loaded(int)
+        The strip shows this many pictures.
+    retrained(object)
+        A :class:`~catgui.core.library.retrain.Retrained`: the new model is active.
+    failed(str)
+        Loading or retraining failed; the message is shown in the strip too.
+    """
+
+    loaded = Signal(int)
+    retrained = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        state: AppState,
+        index_path: str | os.PathLike | None = None,
+        recipe: DataRecipe | None = None,
+        count: int = label_next.COUNT,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelNextStrip")
+        self.state = state
+        self.index_path = Path(index_path) if index_path is not None else None
+        self.recipe = recipe or DataRecipe()
+        self.corrections = Corrections(self.recipe.corrections_folder)
+        self.count = count
+        self.tiles: list[LabelNextTile] = []
+        self.history: list[tuple[LabelNextTile, bool | None, Correction]] = []
+        self.loader: GeneratorWorker | None = None
+        self.trainer: GeneratorWorker | None = None
+        self._scorer: Scorer | None = None
+
+        self.title = QLabel(
+            f"<b>Label next</b>: the {count} pictures the model is least sure of",
+            textFormat=Qt.TextFormat.RichText,
+        )
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Ask the active model again")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.retrain_button = QPushButton("Retrain")
+        self.retrain_button.setObjectName("retrainButton")
+        self.retrain_button.setToolTip(
+            "Fit the pretrained model on its training pictures and your corrections, make it "
+            "the active model and re-score the library"
+        )
+        self.retrain_button.clicked.connect(self.retrain)
+        self.status = QLabel(objectName="labelNextStatus", wordWrap=True)
+        self.change = QLabel(objectName="retrainChange", wordWrap=True)
+        self.change.hide()
+
+        self.row = QHBoxLayout()
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addStretch(1)
+        holder = QWidget()
+        holder.setLayout(self.row)
+        self.scroll = QScrollArea(widgetResizable=True)
+        self.scroll.setWidget(holder)
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setMinimumHeight(190)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.retrain_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.scroll)
+        layout.addWidget(self.change)
+        layout.addWidget(self.status)
+
+        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        undo.activated.connect(self.undo)
+        state.modelChanged.connect(lambda _model: self.refresh())
+        self._show_buttons()
+
+    # -- loading ---------------------------------------------------------------------------
+    def scorer(self) -> Scorer:
+        """The active model as the index knows it (:class:`CatguiError` if it cannot be)."""
+        model = self.state.model
+        if model is None or model.path is None:
+            raise CatguiError("open a saved model on the pretrained features first")
+        if self._scorer is None or self._scorer.path != Path(model.path).resolve():
+            self._scorer = Scorer.of_file(model.path)
+        return self._scorer
+
+    def refresh(self) -> None:
+        """Ask the active model for its least-sure pictures again (in a worker)."""
+        if self.loader is not None or self.trainer is not None:
+            return
+        try:
+            scorer = self.scorer()
+        except CatguiError as exc:
+            self._clear()
+            self._fail(str(exc))
+            return
+        index, count, skip = (
+            self.index_path,
+            self.count,
+            label_next.corrected_prefixes(self.corrections),
+        )
+        self.loader = GeneratorWorker(
+            lambda: label_next.strip_steps(index, scorer, count, 0.5, skip),
+            task="finding the pictures to label",
+            parent=self,
+        )
+        self.loader.returned.connect(self._loaded)
+        self.loader.failed.connect(self._fail)
+        self.loader.finished.connect(self._loader_done)
+        self.status.setText("Finding the pictures the model is least sure of…")
+        self._show_buttons()
+        self.loader.start()
+
+    def _loaded(self, found: list) -> None:
+        self._clear()
+        for candidate, jpeg in found:
+            tile = LabelNextTile(candidate, jpeg)
+            tile.labelled.connect(lambda is_cat, t=tile: self.label(t, is_cat))
+            self.row.insertWidget(self.row.count() - 1, tile)
+            self.tiles.append(tile)
+        if found:
+            self.status.setText(
+                "Cat or not? Click, or press C / N on a picture (Ctrl+Z takes it back); "
+                "then Retrain."
+            )
+            self.tiles[0].setFocus()
+        else:
+            self.status.setText("Nothing left to label: every picture is corrected already.")
+        self.loaded.emit(len(found))
+
+    def _loader_done(self) -> None:
+        loader, self.loader = self.loader, None
+        if loader is not None:
+            loader.deleteLater()
+        self._show_buttons()
+
+    def _clear(self) -> None:
+        for tile in self.tiles:
+            self.row.removeWidget(tile)
+            tile.deleteLater()
+        self.tiles = []
+        self.history = []
+
+    # -- labelling -------------------------------------------------------------------------
+    def label(self, tile: LabelNextTile, is_cat: bool) -> None:
+        """Store ``tile``'s picture as a correction (cat or not); focus the next one."""
+        if tile.label is is_cat:
+            return
+        try:
+            entry = self.corrections.add(tile.candidate.path, is_cat)
+        except CatguiError as exc:
+            self._fail(str(exc))
+            return
+        self.history.append((tile, tile.label, entry))
+        tile.show_label(is_cat)
+        self._say_labelled()
+        later = [t for t in self.tiles[self.tiles.index(tile) + 1 :] if t.label is None]
+        if later:
+            later[0].setFocus()
+            self.scroll.ensureWidgetVisible(later[0])
+
+    def undo(self) -> None:
+        """Take the last answer back (its correction is removed, or turned back)."""
+        if not self.history:
+            return
+        tile, before, entry = self.history.pop()
+        try:
+            self.corrections.remove(entry)
+            if before is not None:
+                self.corrections.add(tile.candidate.path, before)
+        except CatguiError as exc:
+            self._fail(str(exc))
+            return
+        tile.show_label(before)
+        tile.setFocus()
+        self._say_labelled()
+
+    def labelled_count(self) -> int:
+        return sum(t.label is not None for t in self.tiles)
+
+    def _say_labelled(self) -> None:
+        n = self.labelled_count()
+        self.status.setText(
+            f"{n} of {len(self.tiles)} labelled; Retrain to teach the model."
+            if n
+            else "Cat or not? Click, or press C / N on a picture."
+        )
+        self._show_buttons()
+
+    # -- retraining ------------------------------------------------------------------------
+    def retrain(self) -> None:
+        """Fit the head on the training data + corrections in a worker."""
+        if self.trainer is not None or self.loader is not None:
+            return
+        try:
+            scorer = self.scorer()
+        except CatguiError as exc:
+            self._fail(str(exc))
+            return
+        index, save_in, recipe = self.index_path, self.state.models_folder, self.recipe
+        self.trainer = GeneratorWorker(
+            lambda: retrain_steps(index, scorer, save_in, recipe),
+            task="retraining",
+            max_per_second=10,
+            parent=self,
+        )
+        self.trainer.stepped.connect(self._progressed)
+        self.trainer.returned.connect(self._retrained)
+        self.trainer.failed.connect(self._fail)
+        self.trainer.finished.connect(self._trainer_done)
+        self.status.setText("Retraining on your corrections…")
+        self._show_buttons()
+        self.trainer.start()
+
+    def _progressed(self, stage: Stage) -> None:
+        of = f" of {stage.total:,}" if stage.total else ""
+        self.status.setText(f"Retraining: {stage.stage} {stage.done:,}{of}…")
+
+    def _retrained(self, result: Retrained) -> None:
+        self.state.notify_models_list_changed()
+        accuracy = result.outcome.model.test_accuracy
+        tested = f" ({100 * accuracy:.0f} % right on its test pictures)" if accuracy else ""
+        self.change.setText(
+            f"{result.sentence()}. {result.saved.name}{tested} is now the active model."
+        )
+        self.change.show()
+        self.state.open_model(result.saved)  # the strip reloads once the trainer is done
+        self.retrained.emit(result)
+
+    def _trainer_done(self) -> None:
+        trainer, self.trainer = self.trainer, None
+        if trainer is not None:
+            trainer.deleteLater()
+        self.refresh()
+        self._show_buttons()
+
+    # -- common ----------------------------------------------------------------------------
+    def _fail(self, message: str) -> None:
+        self.status.setText(message)
+        self.failed.emit(message)
+
+    def _show_buttons(self) -> None:
+        busy = self.loader is not None or self.trainer is not None
+        self.refresh_button.setEnabled(not busy)
+        self.retrain_button.setEnabled(not busy and self.corrections.count()["total"] > 0)
+
+    def shutdown(self) -> None:
+        """Stop and wait for the strip's threads (the window is closing)."""
+        for worker in (self.loader, self.trainer):
+            if worker is not None:
+                worker.stop_and_wait()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -78,12 +78,17 @@ def pooled_weights(fitted: Head, fc: tuple[np.ndarray, np.ndarray]) -> tuple[np.
 
 @dataclass(frozen=True)
 class Candidate:
-    """One cross-validated setting: held-out log-loss and accuracy over the folds."""
+    """One cross-validated setting: held-out log-loss and accuracy over the folds.
+
+    ``held_out`` is each training picture's P(cat) ``(m,)`` from the fold that held it
+    out (the out-of-fold probabilities :mod:`catgui.core.suspects` ranks labels by).
+    """
 
     representation: str
     c: float
     loss: float
     accuracy: float
+    held_out: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,6 +122,7 @@ def cross_validate(
         xs = (x - mean) / scale
         gram = xs @ xs.T
         losses = np.zeros((len(grid), len(y)))
+        held_out = np.zeros((len(grid), len(y)))
         for held in folds:
             train = np.setdiff1d(np.arange(len(y)), held)
             start = None
@@ -125,10 +131,11 @@ def cross_validate(
                 start = trainer.coefficients
                 z = gram[np.ix_(held, train)] @ start + start.sum()
                 losses[i, held] = np.logaddexp(0.0, -np.where(y[held] == 1, z, -z))
+                held_out[i, held] = 0.5 * (1.0 + np.tanh(0.5 * z))
         for i, c in enumerate(sorted(grid)):
             loss = float(losses[i].mean())
             accuracy = float(np.mean(losses[i] < math.log(2)))
-            candidate = Candidate(representation, c, loss, accuracy)
+            candidate = Candidate(representation, c, loss, accuracy, held_out[i])
             if best is None or loss < best.loss - 1e-12:
                 best = candidate
             yield candidate

@@ -56,6 +56,7 @@ class TrainTab(QWidget):
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
         self.sweep_dialog = None  # the Sweep… dialog, once opened
+        self.suspects_dialog = None  # the Suspects… dialog, once opened
         self.stack = QStackedWidget(self)
         setup = SetupPage(state)
         setup.ownPicturesChosen.connect(self.use_own_pictures)
@@ -83,6 +84,7 @@ class TrainTab(QWidget):
         buttons.stop_button.clicked.connect(self.stop)
         buttons.defaults_button.clicked.connect(self.restore_defaults)
         buttons.sweep_button.clicked.connect(self.open_sweep)
+        buttons.suspects_button.clicked.connect(self.open_suspects)
         self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
         self.files = ModelFiles(self.state, self.settings, self)
@@ -167,6 +169,19 @@ class TrainTab(QWidget):
             self.sweep_dialog, self.state.dataset, self.form, self
         )
 
+    def open_suspects(self):
+        """The Suspects… dialog on the training pictures of the data in use."""
+        from catgui.ui.train.suspects_dialog import SuspectsDialog, source_of
+
+        if self.suspects_dialog is not None:
+            self.suspects_dialog.shutdown()
+            self.suspects_dialog.deleteLater()
+        self.suspects_dialog = SuspectsDialog(*source_of(self.state.dataset), parent=self)
+        self.suspects_dialog.fixesChanged.connect(self.data_box.refresh_corrections)
+        self.suspects_dialog.show()
+        self.suspects_dialog.start()
+        return self.suspects_dialog
+
     def load_settings(self) -> None:
         """Show the remembered hyper-parameters and data choices."""
         self.form.load_settings(self.settings)
@@ -184,6 +199,8 @@ class TrainTab(QWidget):
         self.views.history.stop()
         if self.sweep_dialog is not None:
             self.sweep_dialog.shutdown()
+        if self.suspects_dialog is not None:
+            self.suspects_dialog.shutdown()
         self.run.shutdown()
 
     def _end_if_done(self) -> None:
@@ -280,6 +297,7 @@ class TrainTab(QWidget):
         self.form.setEnabled(not running)
         buttons.defaults_button.setEnabled(not running)
         buttons.sweep_button.setEnabled(can_train and self.state.dataset is not None)
+        buttons.suspects_button.setEnabled(not running and self.state.dataset is not None)
         self.data_box.setEnabled(not running)
         if running != self._was_running:
             self._was_running = running

@@ -1,5 +1,5 @@
 """The Suspects… dialog: flagged pictures with thumbnails, Relabel / Exclude / Undo kept
-beside the data, Train again's accuracy before and after, and its button in the Train tab."""
+beside the data, Train again's accuracy before and after, and its place in the Training menu."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ def test_train_again_shows_the_accuracy_before_and_after(dialog, qtbot):
 
 def test_the_train_tab_opens_it_on_the_data_in_use(window, qtbot):
     tab = window.train_tab
-    assert tab.buttons.suspects_button.isEnabled()
-    qtbot.mouseClick(tab.buttons.suspects_button, Qt.MouseButton.LeftButton)
+    assert window.suspects_action in window.menuBar().actions()[1].menu().actions()
+    window.suspects_action.trigger()
     dialog = tab.suspects_dialog
     assert dialog is not None and dialog.isVisible()
     with qtbot.waitSignal(dialog.found, timeout=120_000):

@@ -30,16 +30,10 @@ class TrainButtons(QWidget):
         self.sweep_button.setToolTip(
             "Train this recipe over several seeds or learning rates, or cross-validate it"
         )
-        self.suspects_button = QPushButton("Suspects…", objectName="suspectsButton")
-        self.suspects_button.setToolTip(
-            "Training pictures whose label the cross-validated pretrained model disputes: "
-            "relabel or exclude them"
-        )
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.defaults_button)
         row.addStretch(1)
-        row.addWidget(self.suspects_button)
         row.addWidget(self.sweep_button)
         row.addWidget(self.stop_button)
         row.addWidget(self.train_button)

@@ -56,7 +56,7 @@ class TrainTab(QWidget):
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
         self.sweep_dialog = None  # the Sweep… dialog, once opened
-        self.suspects_dialog = None  # the Suspects… dialog, once opened
+        self.suspects_dialog = None  # the Suspicious Labels… dialog, once opened
         self.stack = QStackedWidget(self)
         setup = SetupPage(state)
         setup.ownPicturesChosen.connect(self.use_own_pictures)
@@ -84,7 +84,6 @@ class TrainTab(QWidget):
         buttons.stop_button.clicked.connect(self.stop)
         buttons.defaults_button.clicked.connect(self.restore_defaults)
         buttons.sweep_button.clicked.connect(self.open_sweep)
-        buttons.suspects_button.clicked.connect(self.open_suspects)
         self.progress = TrainProgress(page)
         self.summary = RunSummary(page)
         self.files = ModelFiles(self.state, self.settings, self)
@@ -170,7 +169,7 @@ class TrainTab(QWidget):
         )
 
     def open_suspects(self):
-        """The Suspects… dialog on the training pictures of the data in use."""
+        """The Suspicious Labels… dialog on the training pictures of the data in use."""
         from catgui.ui.train.suspects_dialog import SuspectsDialog, source_of
 
         if self.suspects_dialog is not None:
@@ -297,7 +296,6 @@ class TrainTab(QWidget):
         self.form.setEnabled(not running)
         buttons.defaults_button.setEnabled(not running)
         buttons.sweep_button.setEnabled(can_train and self.state.dataset is not None)
-        buttons.suspects_button.setEnabled(not running and self.state.dataset is not None)
         self.data_box.setEnabled(not running)
         if running != self._was_running:
             self._was_running = running

@@ -46,6 +46,10 @@ def test_flipped_labels_are_flagged_worst_first(tmp_path):
     assert found.chosen.held_out is not None and np.allclose(
         found.chosen.held_out, found.probabilities
     )
+    others = found.least_agreed(5)
+    assert len(others) == 5 and not {s.position for s in others} & set(FLIPPED)
+    own = [s.self_confidence for s in others]
+    assert own == sorted(own)
     for s in found.suspects:
         assert s.as_dict() == {
             "index": s.position,

@@ -35,15 +35,20 @@ def fixes_of(dialog) -> tuple[dict, set]:
 
 
 def test_the_flagged_pictures_are_listed_worst_first_with_thumbnails(dialog):
-    assert dialog.list.count() == len(FLIPPED)
+    # the two flagged, worst first, then the 8 the model agrees least with (not flagged)
+    assert dialog.list.count() == 10
     rows = [dialog.list.item(i) for i in range(dialog.list.count())]
     found = [r.data(Qt.ItemDataRole.UserRole) for r in rows]
-    assert sorted(s.position for s in found) == sorted(FLIPPED)
-    assert found == dialog.findings.suspects  # worst first, as the core ranks them
+    assert sorted(s.position for s in found[:2]) == sorted(FLIPPED)
+    assert found[:2] == dialog.findings.suspects  # worst first, as the core ranks them
+    assert found[2:] == dialog.findings.least_agreed(8)
     assert rows[0].text().startswith(f"article train #{found[0].position}\nlabelled ")
+    assert "(not flagged)" not in rows[1].text() and "(not flagged)" in rows[2].text()
     assert not rows[0].icon().isNull()
     assert dialog.summary.text().startswith("2 of 40 training pictures have a label")
-    assert "Northcutt" in dialog.summary.text()
+    assert (
+        "Northcutt" in dialog.summary.text() and "agrees least with the 8" in dialog.summary.text()
+    )
     assert not dialog.undo_button.isEnabled()
 
 
@@ -71,7 +76,8 @@ def test_relabel_exclude_and_undo_are_kept_beside_the_data(dialog, qtbot, tmp_pa
 
 
 def test_train_again_shows_the_accuracy_before_and_after(dialog, qtbot):
-    dialog.list.selectAll()
+    for row in range(2):  # the two flagged
+        dialog.list.item(row).setSelected(True)
     dialog.relabel()
     with qtbot.waitSignal(dialog.compared, timeout=120_000) as done:
         qtbot.mouseClick(dialog.compare_button, Qt.MouseButton.LeftButton)

@@ -133,6 +133,19 @@ class Findings:
     chosen: head.Candidate
     suspects: list[Suspect]
 
+    def least_agreed(self, count: int) -> list[Suspect]:
+        """The ``count`` pictures not flagged whose own label the model gives the lowest
+        probability (worth a look when few or none are flagged), lowest first."""
+        p, y = self.probabilities, self.pictures.y
+        own = np.where(y == 1, p, 1.0 - p)
+        flagged = {s.position for s in self.suspects}
+        order = [int(i) for i in np.argsort(own, kind="stable") if int(i) not in flagged]
+        keys = picture_keys(self.pictures.x[order[:count]])
+        return [
+            Suspect(i, self.pictures.names[i], self.pictures.path(i), k, int(y[i]), float(p[i]))
+            for i, k in zip(order[:count], keys)
+        ]
+
 
 def confident_issues(p_cat: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
     """Confident learning for two classes: the flagged positions, worst first, and the

@@ -37,6 +37,8 @@ from catgui.workers.generator import GeneratorWorker
 
 #: The thumbnails' side in the list.
 ICON = 64
+#: Fewer flagged than this: the least agreed-with of the others are listed after them.
+AT_LEAST_SHOWN = 10
 
 
 def source_of(data: DataSet | None) -> tuple[Path | None, Path | None]:
@@ -149,24 +151,35 @@ class SuspectsDialog(QDialog):
         m = len(findings.pictures.y)
         n = len(findings.suspects)
         chosen = findings.chosen
+        others = findings.least_agreed(max(0, AT_LEAST_SHOWN - n))
+        more = (
+            f" Not flagged, but the model agrees least with the {len(others)} after them."
+            if others and n
+            else f" The model agrees least with these {len(others)}, though."
+            if others
+            else ""
+        )
         self.summary.setText(
             f"{n} of {m} training pictures have a label the cross-validated model disputes "
             f"(confident learning, Northcutt et al. 2021; {chosen.representation} features, "
-            f"C {chosen.c:g}). Worst first."
+            f"C {chosen.c:g}), worst first.{more}"
         )
         self.list.clear()
         fixes = self.fixes.of(findings.pictures.set_key)
-        for s in findings.suspects:
+        for s in findings.suspects + others:
             item = QListWidgetItem(QIcon(to_pixmap(findings.pictures.x[s.position])), "")
             item.setData(Qt.ItemDataRole.UserRole, s)
             self.list.addItem(item)
-            self._show_row(item, fixes.state(s.key))
+            self._show_row(item, fixes.state(s.key), flagged=s in findings.suspects)
         if self.list.count():
             self.list.setCurrentRow(0)
         self.found.emit(findings)
 
-    def _show_row(self, item: QListWidgetItem, state) -> None:
+    def _show_row(self, item: QListWidgetItem, state, flagged: bool | None = None) -> None:
         s: suspects.Suspect = item.data(Qt.ItemDataRole.UserRole)
+        if flagged is not None:
+            item.setData(Qt.ItemDataRole.UserRole + 1, flagged)
+        flagged = item.data(Qt.ItemDataRole.UserRole + 1)
         label = "cat" if s.label == 1 else "non-cat"
         fate = {
             "exclude": " — excluded from training",
@@ -174,7 +187,8 @@ class SuspectsDialog(QDialog):
             1: " — relabelled cat",
         }.get(state, "")
         where = str(s.path) if s.path is not None else s.name
-        item.setText(f"{where}\nlabelled {label}, P(cat) {s.probability:.2f}{fate}")
+        note = "" if flagged else " (not flagged)"
+        item.setText(f"{where}\nlabelled {label}, P(cat) {s.probability:.2f}{note}{fate}")
         item.setToolTip(where)
 
     # -- fixing ----------------------------------------------------------------------------

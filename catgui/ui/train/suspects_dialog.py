@@ -162,7 +162,7 @@ class SuspectsDialog(QDialog):
         self.summary.setText(
             f"{n} of {m} training pictures have a label the cross-validated model disputes "
             f"(confident learning, Northcutt et al. 2021; {chosen.representation} features, "
-            f"C {chosen.c:g}), worst first.{more}"
+            f"C {chosen.c:g}){', worst first' if n else ''}.{more}"
         )
         self.list.clear()
         fixes = self.fixes.of(findings.pictures.set_key)

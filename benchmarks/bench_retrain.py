@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = data_folder()
     if data is None or not (data / "photos").is_dir():
-        emit({"figure": 11, "name": "retrain", "skipped": "the shared photos are missing"})
+        emit({"figure": 11, "name": "library_retrain", "skipped": "the shared photos are missing"})
         return 0
     with tempfile.TemporaryDirectory(prefix="catgui-retrain-") as top:
         return run(args, Path(top), data)
@@ -68,19 +68,14 @@ def run(args, top: Path, data: Path) -> int:
     for c in real:
         store.add(c.path, Path(c.path).name.startswith("cat."))
     recipe = DataRecipe(article_folder=data, corrections_folder=top / "corrections")
-    stages: dict[str, float] = {}
-    last = [time.perf_counter(), None]
-
-    def clock(step) -> None:
-        now = time.perf_counter()
-        if last[1] is not None:
-            stages[last[1]] = stages.get(last[1], 0.0) + now - last[0]
-        last[0], last[1] = now, step.stage
-
-    start = time.perf_counter()
-    done = run_to_end(retrain_steps(index_path, scorer, top / "models", recipe), clock)
-    total = time.perf_counter() - start
-    stages[last[1]] = stages.get(last[1], 0.0) + time.perf_counter() - last[0]
+    # the first retrain reads the article's pictures through the backbone (cached after);
+    # the second is what a user meets every time after that
+    cold, _stages, _done = timed_retrain(
+        lambda: retrain_steps(index_path, scorer, top / "models", recipe)
+    )
+    total, stages, done = timed_retrain(
+        lambda: retrain_steps(index_path, scorer, top / "models", recipe)
+    )
     load = os.getloadavg()[0]
     print(
         table(
@@ -88,6 +83,8 @@ def run(args, top: Path, data: Path) -> int:
             [
                 ["library rows", f"{args.rows:,}"],
                 ["corrections", str(done.corrections)],
+                ["first retrain (pictures through the backbone)", f"{cold:.2f} s"],
+                ["next retrains, by stage:", ""],
                 *[[f"  {name}", f"{seconds:.2f} s"] for name, seconds in stages.items()],
                 ["retrain + re-score, total", f"{total:.2f} s (target <= 2 s in the window)"],
                 ["what changed", done.sentence()],
@@ -98,15 +95,37 @@ def run(args, top: Path, data: Path) -> int:
     emit(
         {
             "figure": 11,
-            "name": "retrain from the library",
+            "name": "library_retrain",
             "rows": args.rows,
             "seconds": round(total, 3),
+            "first_seconds": round(cold, 3),
             "stages": {k: round(v, 3) for k, v in stages.items()},
             "changed": done.changed,
             "load": load,
         }
     )
     return 0
+
+
+def timed_retrain(make_steps) -> tuple[float, dict[str, float], object]:
+    """Seconds in all, seconds by stage, and the result of one retrain."""
+    from catgui.core.steps import run_to_end
+
+    stages: dict[str, float] = {}
+    last: list = [time.perf_counter(), None]
+
+    def clock(step) -> None:
+        now = time.perf_counter()
+        if last[1] is not None:
+            stages[last[1]] = stages.get(last[1], 0.0) + now - last[0]
+        last[0], last[1] = now, step.stage
+
+    start = time.perf_counter()
+    done = run_to_end(make_steps(), clock)
+    end = time.perf_counter()
+    if last[1] is not None:
+        stages[last[1]] = stages.get(last[1], 0.0) + end - last[0]
+    return end - start, stages, done
 
 
 if __name__ == "__main__":

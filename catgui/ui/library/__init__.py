@@ -1,1 +1,1 @@
-"""The Library tab: a photo collection's index, browsed, corrected and taught from."""
+"""The Library tab: a photo collection scanned into the library index, as a grid."""

@@ -46,10 +46,11 @@ def set_scores(index_path: Path, scorer, by_name: dict[str, tuple[float, float |
     conn.close()
 
 
-def known_library(root: Path, scorer) -> Path:
-    """An index of 8 photos (``root/photos``) scored by ``scorer`` with :data:`KNOWN_SCORES`."""
+def known_library(root: Path, scorer, index: Path | None = None) -> Path:
+    """An index (``root/lib.sqlite`` unless ``index`` is given) of 8 photos (``root/photos``)
+    scored by ``scorer`` with :data:`KNOWN_SCORES`."""
     photos = photo_folder(root / "photos", n=8)
-    index = root / "lib.sqlite"
+    index = index or root / "lib.sqlite"
     scan(index, [photos], scorer)
     set_scores(index, scorer, KNOWN_SCORES)
     return index

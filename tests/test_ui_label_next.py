@@ -26,10 +26,10 @@ def strip(qtbot, tmp_path, scorer, tiny_data):
     state.open_model(PHOTO_MODEL)
     widget = LabelNextStrip(state, index, DataRecipe(article_folder=tiny_data), count=5)
     qtbot.addWidget(widget)
-    widget.show()
     with qtbot.waitSignal(widget.loaded, timeout=60_000) as shown:
-        widget.refresh()
+        widget.show()  # a strip asks when it is first shown
     assert shown.args == [5]
+    qtbot.waitUntil(lambda: widget.loader is None)
     yield widget
     widget.shutdown()
 
@@ -103,6 +103,7 @@ def test_a_model_that_reads_pixels_is_refused_in_words(qtbot, tmp_path, scorer, 
     state = AppState(tmp_path / "models")
     widget = LabelNextStrip(state, known_library(tmp_path, scorer))
     qtbot.addWidget(widget)
+    widget.show()
     with qtbot.waitSignal(widget.failed) as failed:
         widget.refresh()
     assert "open a saved model" in failed.args[0]
@@ -118,6 +119,38 @@ def test_no_index_yet_is_said_in_words(qtbot, tmp_path):
     state.open_model(PHOTO_MODEL)
     widget = LabelNextStrip(state, tmp_path / "none.sqlite")
     qtbot.addWidget(widget)
+    widget.show()
     with qtbot.waitSignal(widget.failed) as failed:
         widget.refresh()
     assert "run catgui scan first" in failed.args[0]
+
+
+def test_the_library_tab_shows_the_strip_above_its_grid_and_retrains_from_it(
+    window, qtbot, tmp_path, scorer, tiny_data
+):
+    from catgui.core.library import index as library_index
+
+    known_library(tmp_path, scorer, library_index.default_path())
+    window.state.open_model(PHOTO_MODEL)
+    window.show()
+    tab = window.library_tab
+    strip = window.label_next_strip
+    assert strip.parent() is tab and strip.isAncestorOf(strip.retrain_button)
+    with qtbot.waitSignal(strip.loaded, timeout=60_000):
+        window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: strip.loader is None and not tab.follower.is_busy())
+    # above the filters and the grid, asking the model the grid shows
+    assert strip.geometry().bottom() < tab.filters.geometry().top()
+    assert shown(strip) == LEAST_SURE_ORDER
+    strip.recipe = DataRecipe(article_folder=tiny_data)  # the tiny pair trains fast
+    for tile, is_cat in zip(strip.tiles, (True, False, True, False)):
+        qtbot.keyClick(tile, Qt.Key.Key_C if is_cat else Qt.Key.Key_N)
+    assert len(stored()) == 4
+    with qtbot.waitSignal(strip.retrained, timeout=120_000) as done:
+        qtbot.mouseClick(strip.retrain_button, Qt.MouseButton.LeftButton)
+    new = done.args[0].saved
+    assert window.state.model.path == new
+    qtbot.waitUntil(lambda: tab.follower.model_path == new and not tab.follower.is_busy())
+    qtbot.waitUntil(lambda: strip.loader is None and strip.trainer is None, timeout=60_000)
+    assert len(strip.tiles) == 4 and not set(shown(strip)) & set(LEAST_SURE_ORDER[:4])
+    assert "is now the active model" in strip.change.text()

@@ -12,6 +12,7 @@ pictures.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -51,6 +52,13 @@ class LabelNextStrip(QWidget):
         article's pictures, as the shipped pretrained model was trained).
     count
         How many pictures the strip offers.
+    follow_model
+        Ask again when the active model changes (the Library tab asks instead when its
+        re-scoring for that model has ended: :func:`attach`).
+    model_path
+        The file of the model the strip asks (default: the active model's); the Library
+        tab gives the one its grid shows (the shipped zero-shot model stands for a model
+        that reads pixels).
 
     Signals
     -------
@@ -72,6 +80,8 @@ class LabelNextStrip(QWidget):
         index_path: str | os.PathLike | None = None,
         recipe: DataRecipe | None = None,
         count: int = label_next.COUNT,
+        follow_model: bool = True,
+        model_path: Callable[[], Path | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -86,6 +96,8 @@ class LabelNextStrip(QWidget):
         self.loader: GeneratorWorker | None = None
         self.trainer: GeneratorWorker | None = None
         self._scorer: Scorer | None = None
+        self._model_path = model_path or self._active_model_path
+        self._stale = True  # asked while hidden: asks when shown
 
         self.title = QLabel(
             f"<b>Label next</b>: the {count} pictures the model is least sure of",
@@ -128,23 +140,34 @@ class LabelNextStrip(QWidget):
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo)
-        state.modelChanged.connect(lambda _model: self.refresh())
+        if follow_model:
+            state.modelChanged.connect(lambda _model: self.refresh())
         self._show_buttons()
 
     # -- loading ---------------------------------------------------------------------------
-    def scorer(self) -> Scorer:
-        """The active model as the index knows it (:class:`CatguiError` if it cannot be)."""
+    def _active_model_path(self) -> Path | None:
         model = self.state.model
-        if model is None or model.path is None:
+        return None if model is None or model.path is None else Path(model.path)
+
+    def scorer(self) -> Scorer:
+        """The model asked, as the index knows it (:class:`CatguiError` if it cannot be)."""
+        path = self._model_path()
+        if path is None:
             raise CatguiError("open a saved model on the pretrained features first")
-        if self._scorer is None or self._scorer.path != Path(model.path).resolve():
-            self._scorer = Scorer.of_file(model.path)
+        if self._scorer is None or self._scorer.path != Path(path).resolve():
+            self._scorer = Scorer.of_file(path)
         return self._scorer
 
     def refresh(self) -> None:
-        """Ask the active model for its least-sure pictures again (in a worker)."""
-        if self.loader is not None or self.trainer is not None:
+        """Ask the active model for its least-sure pictures again (in a worker); while
+        the strip is hidden, only when it is shown next."""
+        if not self.isVisible():
+            self._stale = True
             return
+        if self.loader is not None or self.trainer is not None:
+            self._stale = True  # asked again when this work ends
+            return
+        self._stale = False
         try:
             scorer = self.scorer()
         except CatguiError as exc:
@@ -190,6 +213,13 @@ class LabelNextStrip(QWidget):
         if loader is not None:
             loader.deleteLater()
         self._show_buttons()
+        if self._stale:
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def _clear(self) -> None:
         for tile in self.tiles:
@@ -306,3 +336,19 @@ class LabelNextStrip(QWidget):
         for worker in (self.loader, self.trainer):
             if worker is not None:
                 worker.stop_and_wait()
+
+
+def attach(tab) -> LabelNextStrip:
+    """Put a strip above the Library tab's grid (its seam ``add_widget_above``), over the
+    tab's index; it asks again when the tab's re-scoring for a new model or a scan ends."""
+    strip = LabelNextStrip(
+        tab.state,
+        tab.index_path,
+        follow_model=False,
+        model_path=lambda: tab.follower.model_path,
+        parent=tab,
+    )
+    tab.add_widget_above(strip)
+    tab.follower.ended.connect(strip.refresh)
+    tab.scanFinished.connect(lambda _summary: strip.refresh())
+    return strip

@@ -123,6 +123,7 @@ def test_no_index_yet_is_said_in_words(qtbot, tmp_path):
     with qtbot.waitSignal(widget.failed) as failed:
         widget.refresh()
     assert "run catgui scan first" in failed.args[0]
+    qtbot.waitUntil(lambda: widget.loader is None)  # its thread has ended
 
 
 def test_the_library_tab_shows_the_strip_above_its_grid_and_retrains_from_it(

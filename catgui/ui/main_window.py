@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_library_tab(self) -> LibraryTab:
-        from catgui.ui.library.label_next_strip import attach
+        from catgui.ui.library.label_next_seam import attach
         from catgui.ui.library.tab import LibraryTab
 
         tab = LibraryTab(self.state, self.settings, self)

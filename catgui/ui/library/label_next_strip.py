@@ -30,10 +30,11 @@ from catgui.core.corrections import Correction, Corrections
 from catgui.core.errors import CatguiError
 from catgui.core.library import label_next
 from catgui.core.library.rescore import Scorer
-from catgui.core.library.retrain import Retrained, Stage, retrain_steps
+from catgui.core.library.retrain import Retrained
 from catgui.core.sources import DataRecipe
 from catgui.ui.app_state import AppState
 from catgui.ui.library.label_next_tile import LabelNextTile
+from catgui.ui.library.retrainer import Retrainer
 from catgui.workers.generator import GeneratorWorker
 
 
@@ -94,7 +95,6 @@ class LabelNextStrip(QWidget):
         self.tiles: list[LabelNextTile] = []
         self.history: list[tuple[LabelNextTile, bool | None, Correction]] = []
         self.loader: GeneratorWorker | None = None
-        self.trainer: GeneratorWorker | None = None
         self._scorer: Scorer | None = None
         self._model_path = model_path or self._active_model_path
         self._stale = True  # asked while hidden: asks when shown
@@ -116,6 +116,11 @@ class LabelNextStrip(QWidget):
         self.status = QLabel(objectName="labelNextStatus", wordWrap=True)
         self.change = QLabel(objectName="retrainChange", wordWrap=True)
         self.change.hide()
+        self.retrainer = Retrainer(state, self)
+        self.retrainer.progressed.connect(self.status.setText)
+        self.retrainer.retrained.connect(self._retrained)
+        self.retrainer.failed.connect(self._fail)
+        self.retrainer.ended.connect(self._trainer_done)
 
         self.row = QHBoxLayout()
         self.row.setContentsMargins(0, 0, 0, 0)
@@ -275,6 +280,11 @@ class LabelNextStrip(QWidget):
         self._show_buttons()
 
     # -- retraining ------------------------------------------------------------------------
+    @property
+    def trainer(self):
+        """The retrain's worker while one runs, else ``None``."""
+        return self.retrainer.worker
+
     def retrain(self) -> None:
         """Fit the head on the training data + corrections in a worker."""
         if self.trainer is not None or self.loader is not None:
@@ -284,41 +294,21 @@ class LabelNextStrip(QWidget):
         except CatguiError as exc:
             self._fail(str(exc))
             return
-        index, save_in, recipe = self.index_path, self.state.models_folder, self.recipe
-        self.trainer = GeneratorWorker(
-            lambda: retrain_steps(index, scorer, save_in, recipe),
-            task="retraining",
-            max_per_second=10,
-            parent=self,
-        )
-        self.trainer.stepped.connect(self._progressed)
-        self.trainer.returned.connect(self._retrained)
-        self.trainer.failed.connect(self._fail)
-        self.trainer.finished.connect(self._trainer_done)
+        self.retrainer.start(self.index_path, scorer, self.recipe)
         self.status.setText("Retraining on your corrections…")
         self._show_buttons()
-        self.trainer.start()
-
-    def _progressed(self, stage: Stage) -> None:
-        of = f" of {stage.total:,}" if stage.total else ""
-        self.status.setText(f"Retraining: {stage.stage} {stage.done:,}{of}…")
 
     def _retrained(self, result: Retrained) -> None:
-        self.state.notify_models_list_changed()
         accuracy = result.outcome.model.test_accuracy
         tested = f" ({100 * accuracy:.0f} % right on its test pictures)" if accuracy else ""
         self.change.setText(
             f"{result.sentence()}. {result.saved.name}{tested} is now the active model."
         )
         self.change.show()
-        self.state.open_model(result.saved)  # the strip reloads once the trainer is done
         self.retrained.emit(result)
 
     def _trainer_done(self) -> None:
-        trainer, self.trainer = self.trainer, None
-        if trainer is not None:
-            trainer.deleteLater()
-        self.refresh()
+        self.refresh()  # the new model's least-sure pictures
         self._show_buttons()
 
     # -- common ----------------------------------------------------------------------------
@@ -333,22 +323,6 @@ class LabelNextStrip(QWidget):
 
     def shutdown(self) -> None:
         """Stop and wait for the strip's threads (the window is closing)."""
-        for worker in (self.loader, self.trainer):
-            if worker is not None:
-                worker.stop_and_wait()
-
-
-def attach(tab) -> LabelNextStrip:
-    """Put a strip above the Library tab's grid (its seam ``add_widget_above``), over the
-    tab's index; it asks again when the tab's re-scoring for a new model or a scan ends."""
-    strip = LabelNextStrip(
-        tab.state,
-        tab.index_path,
-        follow_model=False,
-        model_path=lambda: tab.follower.model_path,
-        parent=tab,
-    )
-    tab.add_widget_above(strip)
-    tab.follower.ended.connect(strip.refresh)
-    tab.scanFinished.connect(lambda _summary: strip.refresh())
-    return strip
+        if self.loader is not None:
+            self.loader.stop_and_wait()
+        self.retrainer.shutdown()

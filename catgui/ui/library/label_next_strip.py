@@ -210,7 +210,10 @@ class LabelNextStrip(QWidget):
             )
             self.tiles[0].setFocus()
         else:
-            self.status.setText("Nothing left to label: every picture is corrected already.")
+            self.status.setText(
+                "No picture to label: the library is empty or still being scored by this "
+                "model, or every picture is corrected already."
+            )
         self.loaded.emit(len(found))
 
     def _loader_done(self) -> None:

@@ -85,6 +85,8 @@ def test_suspects_json_for_the_article_s_files_and_a_folder(tmp_path, capsys):
     assert "nowhere" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main(["suspects", "--data", str(data), "--images", str(folder)])
+    assert cli.main(["suspects", "--data", str(data), "--model", "dnn", "--json"]) == 1
+    assert "judged by the pretrained kind" in capsys.readouterr().err
 
 
 def test_label_fixes_are_kept_atomically_undone_and_never_trusted(tmp_path):

@@ -27,9 +27,9 @@ def add_parser(sub) -> None:
     )
     suspects.add_argument(
         "--model",
-        choices=("pretrained",),
-        default="pretrained",
-        help="the kind whose cross-validation judges the labels (pretrained)",
+        metavar="KIND",
+        help="the kind whose cross-validation judges the labels: the pretrained features + "
+        "logistic regression (the default, and the only one so far)",
     )
     suspects.add_argument(
         "--top", type=_top, metavar="N", help="only the N worst (default: every flagged one)"
@@ -51,8 +51,12 @@ def _top(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from catgui.core import backbone, suspects
     from catgui.core.errors import CatguiError
+    from catgui.core.kinds import pretrained
     from catgui.core.steps import run_to_end
 
+    judge = pretrained.KIND.name  # its cross-validation gives every picture's P(cat)
+    if args.model not in (None, judge):
+        raise CatguiError(f"suspicious labels are judged by the {judge} kind, not {args.model!r}")
     reason = backbone.unavailable()
     if reason:
         raise CatguiError(reason)

@@ -1,8 +1,8 @@
 """Teach from the library: the 12 pictures the active model is least sure of, and *Retrain*.
 
 Each picture gets *Cat* / *Not cat* (or C / N on the focused tile; Ctrl+Z takes the last
-answer back): an answer is a correction, stored as Classify stores them
-(:mod:`catgui.core.corrections`). *Retrain* fits the pretrained head on the training data
+answer back): an answer is a correction, kept and undone as the Classify and Library tabs
+keep theirs (:class:`~catgui.ui.common.correction_log.CorrectionLog`). *Retrain* fits the pretrained head on the training data
 and the corrections in a worker (:func:`catgui.core.library.retrain.retrain_steps`),
 makes the new model the active one, and says what changed in the library ("37 photos
 changed: 30 now cat, 7 now not cat"); the strip then offers the new model's least-sure
@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.core.corrections import Correction, Corrections
 from catgui.core.errors import CatguiError
 from catgui.core.library import label_next
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.retrain import Retrained
 from catgui.core.sources import DataRecipe
 from catgui.ui.app_state import AppState
+from catgui.ui.common.correction_log import CorrectionLog
 from catgui.ui.library.label_next_tile import LabelNextTile
 from catgui.ui.library.retrainer import Retrainer
 from catgui.workers.generator import GeneratorWorker
@@ -90,10 +90,10 @@ class LabelNextStrip(QWidget):
         self.state = state
         self.index_path = Path(index_path) if index_path is not None else None
         self.recipe = recipe or DataRecipe()
-        self.corrections = Corrections(self.recipe.corrections_folder)
+        self.log = CorrectionLog(self.recipe.corrections_folder, self)
+        self.log.failed.connect(self._fail)
         self.count = count
         self.tiles: list[LabelNextTile] = []
-        self.history: list[tuple[LabelNextTile, bool | None, Correction]] = []
         self.loader: GeneratorWorker | None = None
         self._scorer: Scorer | None = None
         self._model_path = model_path or self._active_model_path
@@ -182,7 +182,7 @@ class LabelNextStrip(QWidget):
         index, count, skip = (
             self.index_path,
             self.count,
-            label_next.corrected_prefixes(self.corrections),
+            label_next.corrected_prefixes(self.log.store),
         )
         self.loader = GeneratorWorker(
             lambda: label_next.strip_steps(index, scorer, count, 0.5, skip),
@@ -234,19 +234,15 @@ class LabelNextStrip(QWidget):
             self.row.removeWidget(tile)
             tile.deleteLater()
         self.tiles = []
-        self.history = []
 
     # -- labelling -------------------------------------------------------------------------
     def label(self, tile: LabelNextTile, is_cat: bool) -> None:
         """Store ``tile``'s picture as a correction (cat or not); focus the next one."""
-        if tile.label is is_cat:
+        if (
+            tile.label is is_cat
+            or self.log.correct(tile.candidate.path, is_cat, tile.label) is None
+        ):
             return
-        try:
-            entry = self.corrections.add(tile.candidate.path, is_cat)
-        except CatguiError as exc:
-            self._fail(str(exc))
-            return
-        self.history.append((tile, tile.label, entry))
         tile.show_label(is_cat)
         self._say_labelled()
         later = [t for t in self.tiles[self.tiles.index(tile) + 1 :] if t.label is None]
@@ -255,19 +251,15 @@ class LabelNextStrip(QWidget):
             self.scroll.ensureWidgetVisible(later[0])
 
     def undo(self) -> None:
-        """Take the last answer back (its correction is removed, or turned back)."""
-        if not self.history:
+        """Take the last answer back (as the Classify and Library tabs' corrections are:
+        its copy removed, or put back in the other class)."""
+        done = self.log.undo()
+        if done is None:
             return
-        tile, before, entry = self.history.pop()
-        try:
-            self.corrections.remove(entry)
-            if before is not None:
-                self.corrections.add(tile.candidate.path, before)
-        except CatguiError as exc:
-            self._fail(str(exc))
-            return
-        tile.show_label(before)
-        tile.setFocus()
+        for tile in self.tiles:
+            if Path(tile.candidate.path) == done.source:
+                tile.show_label(done.row_before)
+                tile.setFocus()
         self._say_labelled()
 
     def labelled_count(self) -> int:
@@ -322,7 +314,7 @@ class LabelNextStrip(QWidget):
     def _show_buttons(self) -> None:
         busy = self.loader is not None or self.trainer is not None
         self.refresh_button.setEnabled(not busy)
-        self.retrain_button.setEnabled(not busy and self.corrections.count()["total"] > 0)
+        self.retrain_button.setEnabled(not busy and self.log.count() > 0)
 
     def shutdown(self) -> None:
         """Stop and wait for the strip's threads (the window is closing)."""

@@ -4,6 +4,7 @@ the label fixes kept beside the data, and training with them."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -162,3 +163,25 @@ def test_accuracy_before_and_after_the_fixes(tmp_path):
     assert {s[0] for s in steps} >= {"reading", "training before", "training after"}
     assert result.sentence().startswith(f"Test accuracy {100 * result.before:.1f} % before")
     assert keys == picture_keys(pictures.x)
+
+
+def test_a_folder_data_set_s_fixes_follow_its_pictures(tmp_path):
+    folder, _wrong = misfiled_folder(tmp_path / "photos")
+    recipe = DataRecipe(images=folder, test_from="holdout", holdout=0.2, corrections=False)
+    plain = prepare(recipe)
+    pictures = run_to_end(suspects.folder_pictures(folder))
+    name = plain.train_names[0]  # a picture of the training part
+    where = pictures.names.index(name)
+    LabelFixes().set(pictures.set_key, pictures.keys[where], int(1 - pictures.y[where]))
+    fixed = prepare(recipe)
+    assert fixed.train_names == plain.train_names
+    assert (
+        fixed.train.y[0] == 1 - plain.train.y[0] and (fixed.train.y[1:] == plain.train.y[1:]).all()
+    )
+    assert any("1 training picture(s) relabelled" in n for n in fixed.notes)
+    assert list(fixed.test.y) == list(plain.test.y)  # test labels are never changed
+    # another folder with the same pictures is another data set: not fixed
+    other = tmp_path / "copy"
+    shutil.copytree(folder, other)
+    again = prepare(DataRecipe(images=other, test_from="holdout", corrections=False))
+    assert not any("relabelled" in n for n in again.notes)

@@ -106,3 +106,25 @@ def test_the_train_tab_opens_it_on_the_data_in_use(window, qtbot):
     dialog.fixesChanged.emit()
     assert not tab.data_box.is_current()
     dialog.close()
+
+
+def test_a_folder_s_suspects_name_their_files_and_say_which_are_held_out(qtbot, tmp_path):
+    from tests.suspects_helpers import misfiled_folder
+
+    folder, wrong = misfiled_folder(tmp_path / "photos")
+    widget = SuspectsDialog(images=folder)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.found, timeout=120_000) as found:
+        widget.start()
+    qtbot.waitUntil(lambda: widget.worker is None)
+    first = widget.list.item(0)
+    assert first.text().startswith(f"{wrong.resolve()}\nlabelled non-cat")
+    pictures = found.args[0].pictures
+    held = first.data(Qt.ItemDataRole.UserRole).position not in set(pictures.train_index)
+    assert held  # the seed-0 hold-out keeps the misfiled photo for testing
+    assert "held out for testing" in first.text()
+    rows = [widget.list.item(i) for i in range(widget.list.count())]
+    trained = [
+        r for r in rows if r.data(Qt.ItemDataRole.UserRole).position in set(pictures.train_index)
+    ]
+    assert trained and all("held out" not in r.text() for r in trained)

@@ -94,6 +94,7 @@ class SuspectsDialog(QDialog):
         self.images, self.article = images, article
         self.fixes = fixes or LabelFixes()
         self.findings: suspects.Findings | None = None
+        self._training: set[int] = set()  # positions of the pictures training reads
         self.history: list[tuple[suspects.Suspect, object]] = []
         self.worker: GeneratorWorker | None = None
 
@@ -148,6 +149,7 @@ class SuspectsDialog(QDialog):
 
     def _found(self, findings: suspects.Findings) -> None:
         self.findings = findings
+        self._training = {int(i) for i in findings.pictures.train_index}
         m = len(findings.pictures.y)
         n = len(findings.suspects)
         chosen = findings.chosen
@@ -188,6 +190,8 @@ class SuspectsDialog(QDialog):
         }.get(state, "")
         where = str(s.path) if s.path is not None else s.name
         note = "" if flagged else " (not flagged)"
+        if self.findings is not None and s.position not in self._training:
+            note += " (held out for testing: training never reads it)"
         item.setText(f"{where}\nlabelled {label}, P(cat) {s.probability:.2f}{note}{fate}")
         item.setToolTip(where)
 

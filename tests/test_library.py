@@ -47,7 +47,8 @@ def test_scan_stores_one_row_per_file_and_matches_predict(tmp_path, scorer, caps
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     # the two batches' chunks merged into one once the scan finished: 6 pictures' features
-    # in one blob (one pass a photo: no 64x64 squares' features kept)
+    # in one blob; no 64x64 squares' (the shipped model's familiarity reads the 224 crop's:
+    # one backbone pass a photo)
     lengths = conn.execute(
         "SELECT rows, length(hashes), length(features), length(familiar) FROM chunks"
     ).fetchall()

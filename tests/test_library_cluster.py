@@ -28,13 +28,9 @@ def _rows(path):
     sizes = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
     hashes = [h for h, _, _ in sizes]
     features, found = chunks.features_of(conn, hashes)
-    squares, with_squares = chunks.features_of(conn, hashes, familiar=True)
-    assert found.all()
-    squares = iter(squares)  # (one pass a photo: none kept, unless a model compares them)
-    contents = {
-        h: (w, ht, f, next(squares) if kept else None)
-        for (h, w, ht), f, kept in zip(sizes, features, with_squares, strict=True)
-    }
+    familiar, squared = chunks.features_of(conn, hashes, familiar=True)
+    assert found.all() and not squared.any()  # one backbone pass a photo: no 64x64 squares'
+    contents = {h: (w, ht, f) for (h, w, ht), f in zip(sizes, features, strict=True)}
     scores = dict(
         ((h, (p, fam)) for h, p, fam in conn.execute("SELECT hash, p_cat, familiarity FROM scores"))
     )
@@ -82,13 +78,10 @@ def test_a_local_cluster_of_two_workers_gives_the_local_rows(tmp_path):
     assert local[0] == remote[0]  # the same files, sizes, times, hashes and statuses
     assert _rows(tmp_path / "cli.sqlite")[0] == local[0]
     assert local[1].keys() == remote[1].keys()
-    for h, (w, ht, f, fam) in local[1].items():
-        rw, rht, rf, rfam = remote[1][h]
+    for h, (w, ht, f) in local[1].items():
+        rw, rht, rf = remote[1][h]
         assert (w, ht) == (rw, rht)
         np.testing.assert_allclose(rf, f, atol=1e-5)
-        assert (rfam is None) == (fam is None)
-        if fam is not None:
-            np.testing.assert_allclose(rfam, fam, atol=1e-5)
     for h, (p, fam) in local[2].items():
         assert remote[2][h][0] == pytest.approx(p, abs=1e-5)
         assert remote[2][h][1] == pytest.approx(fam, abs=1e-5)

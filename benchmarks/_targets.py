@@ -147,6 +147,14 @@ TARGETS: list[Target] = [
      "<= 0.5 s (100,000)", lambda v: v[0] * 100_000 / v[1] <= 0.5),
     (10, "float16 features: max |dP| vs float32", "library_float16", _field("max_p_change"),
      lambda v: f"{v:.1e}", "(say it)", _always),
+    (11, "retrain from corrections + re-score (headless)", "library_retrain",
+     lambda r: (r["seconds"], r["rows"]), lambda v: f"{v[0]:.2f} s ({v[1]:,} rows)",
+     "<= 2 s (20,000, in the window)", lambda v: v[0] <= 2),
+    (11, "Retrain in the label-next strip, click to new model active", "library_retrain_window",
+     lambda r: (r["seconds"], r["rows"]), lambda v: f"{v[0]:.2f} s ({v[1]:,} rows)",
+     "<= 2 s (20,000)", lambda v: v[0] <= 2),
+    (11, "Retrain in the strip: worst stall", "library_retrain_window",
+     _field("worst_stall_seconds"), ms, "<= 50 ms", _at_most(0.05)),
 ]
 # fmt: on
 

@@ -36,6 +36,16 @@ def add_parser(sub) -> None:
     how.add_argument("--copy", action="store_true", help="copy the files (the default)")
     how.add_argument("--link", action="store_true", help="make symbolic links instead")
 
+    after = actions.add_parser(
+        "next", help="the pictures the model is least sure of: the ones to label next"
+    )
+    add_index_options(after)
+    after.add_argument(
+        "--count", type=_count, default=12, metavar="N", help="how many (default 12)"
+    )
+    after.add_argument("--threshold", type=threshold, default=0.5)
+    after.add_argument("--json", action="store_true", help="one JSON list of {path, probability}")
+
     stats = actions.add_parser("stats", help="counts, errors by cause, index size, models")
     stats.add_argument("--index", metavar="FILE", help="the index file")
     stats.add_argument("--json", action="store_true", help="print one JSON document")
@@ -56,6 +66,8 @@ def _add_filters(parser: argparse.ArgumentParser, required: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.action == "stats":
         return _stats(args)
+    if args.action == "next":
+        return _next(args)
     if args.action == "export" and args.which == "errors":
         raise CatguiError("export takes a verdict (--cats, --non-cats, --unsure, --unfamiliar)")
     from catgui.core.library import query
@@ -143,6 +155,38 @@ def _ensure_scored(index, scorer) -> None:
         return
     with writer, writer.guard():
         run_to_end(rescore_steps(writer, scorer))
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, not {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"the count must be from 1 to 10000, not {value}")
+    return value
+
+
+def _next(args) -> int:
+    from catgui.core.library import label_next
+    from catgui.core.library.index import Index
+
+    scorer = scorer_of(args)
+    with Index(args.index) as index, index.guard():
+        _ensure_scored(index, scorer)
+        chosen = label_next.least_sure(
+            index, scorer.sha256, args.count, args.threshold, label_next.corrected_prefixes()
+        )
+    sys.stdout.reconfigure(errors="surrogateescape")
+    if args.json:
+        print(json.dumps([c.as_dict() for c in chosen], indent=2))
+        return EXIT_OK
+    for c in chosen:
+        note = "\tunlike anything I was trained on" if c.unfamiliar else ""
+        print(f"{c.path}\t{c.probability:.3f}{note}")
+    if not chosen:
+        print("nothing left to label: every picture is corrected or the index is empty")
+    return EXIT_OK
 
 
 def _export(rows, args) -> int:

@@ -145,7 +145,9 @@ def grow(index: Path, rows: int) -> None:
         have = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
         hashes = [h for h, _, _ in have]
         features = chunks.features_of(conn, hashes)[0].astype(np.float16)
-        familiar = chunks.features_of(conn, hashes, familiar=True)[0].astype(np.float16)
+        squares, kept = chunks.features_of(conn, hashes, familiar=True)
+        # a one-pass scan keeps no 64x64 squares' features: the copies keep none either
+        familiar = squares.astype(np.float16) if kept.all() and len(kept) else None
         scores: dict[str, list] = {}
         for model, h, p, fam in conn.execute("SELECT model, hash, p_cat, familiarity FROM scores"):
             scores.setdefault(h, []).append((model, p, fam))
@@ -155,7 +157,12 @@ def grow(index: Path, rows: int) -> None:
             take = [(n + i) % len(have) for i in range(min(chunks.ROWS, rows - count))]
             new = [f"{n + i:08x}" + hashes[j][8:] for i, j in enumerate(take)]
             with opened.transaction() as tx:
-                chunk = chunks.write(tx, new, features[take].tobytes(), familiar[take].tobytes())
+                chunk = chunks.write(
+                    tx,
+                    new,
+                    features[take].tobytes(),
+                    None if familiar is None else familiar[take].tobytes(),
+                )
                 tx.executemany(
                     "INSERT INTO contents (hash, width, height, chunk, slot) VALUES (?, ?, ?, ?, ?)",
                     [(h, *have[j][1:], chunk, slot) for slot, (h, j) in enumerate(zip(new, take))],

@@ -145,9 +145,9 @@ def grow(index: Path, rows: int) -> None:
         have = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
         hashes = [h for h, _, _ in have]
         features = chunks.features_of(conn, hashes)[0].astype(np.float16)
-        squares, kept = chunks.features_of(conn, hashes, familiar=True)
-        # a one-pass scan keeps no 64x64 squares' features: the copies keep none either
-        familiar = squares.astype(np.float16) if kept.all() and len(kept) else None
+        familiar = chunks.features_of(conn, hashes, familiar=True)[0].astype(np.float16)
+        # a scan of one backbone pass a photo keeps no 64x64 squares' features
+        squares = len(familiar) == len(hashes)
         scores: dict[str, list] = {}
         for model, h, p, fam in conn.execute("SELECT model, hash, p_cat, familiarity FROM scores"):
             scores.setdefault(h, []).append((model, p, fam))
@@ -161,7 +161,7 @@ def grow(index: Path, rows: int) -> None:
                     tx,
                     new,
                     features[take].tobytes(),
-                    None if familiar is None else familiar[take].tobytes(),
+                    familiar[take].tobytes() if squares else None,
                 )
                 tx.executemany(
                     "INSERT INTO contents (hash, width, height, chunk, slot) VALUES (?, ?, ?, ?, ?)",

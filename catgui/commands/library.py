@@ -35,6 +35,8 @@ def add_parser(sub) -> None:
     how.add_argument("--copy", action="store_true", help="copy the files (the default)")
     how.add_argument("--link", action="store_true", help="make symbolic links instead")
 
+    _add_duplicates(actions)
+
     stats = actions.add_parser("stats", help="counts, errors by cause, index size, models")
     stats.add_argument("--index", metavar="FILE", help="the index file")
     stats.add_argument("--json", action="store_true", help="print one JSON document")
@@ -57,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.action == "stats":
         return _stats(args)
+    if args.action == "duplicates":
+        return _duplicates(args)
     if args.action == "export" and args.which == "errors":
         raise CatguiError("export takes a verdict (--cats, --non-cats, --unsure, --unfamiliar)")
     scorer = scorer_of(args)
@@ -173,4 +177,41 @@ def _stats(args) -> int:
             f"model {m['path']} ({m['kind']}, {m['sha256'][:12]}…): "
             f"{m['pictures_scored']} scored, {m['cats']} cats"
         )
+    return EXIT_OK
+
+
+def _add_duplicates(actions) -> None:
+    dup = actions.add_parser(
+        "duplicates", help="the groups of near-copies (re-encodes, crops, flips, resizes)"
+    )
+    dup.add_argument("--index", metavar="FILE", help="the index file")
+    dup.add_argument(
+        "--threshold",
+        type=threshold,
+        help="cosine similarity of the features at or above which two pictures are near-copies "
+        "(default: the threshold measured on copies against distinct photos, docs/performance.md)",
+    )
+    dup.add_argument("--json", action="store_true", help="one JSON list of lists of paths")
+
+
+def _duplicates(args) -> int:
+    """``catgui library duplicates``: the groups of near-copies among the indexed files."""
+    from catgui.core.duplicates import THRESHOLD
+    from catgui.core.library.index import Index
+    from catgui.core.library.similar import duplicate_steps
+    from catgui.core.steps import run_to_end
+
+    limit = THRESHOLD if args.threshold is None else args.threshold
+    with Index(args.index) as index, index.guard():
+        groups = run_to_end(duplicate_steps(index, limit))
+    sys.stdout.reconfigure(errors="surrogateescape")
+    if args.json:
+        print(json.dumps(groups, indent=2))
+        return EXIT_OK
+    for number, group in enumerate(groups, 1):
+        print(f"group {number} ({len(group)} pictures):")
+        for path in group:
+            print(f"  {path}")
+    files = sum(len(g) for g in groups)
+    print(f"{len(groups)} group{'' if len(groups) == 1 else 's'} of near-copies, {files} files in all")
     return EXIT_OK

@@ -1,0 +1,1 @@
+"""The Library tab: a photo collection browsed from its index (the map of the pictures)."""

@@ -45,7 +45,9 @@ def changed(img, how: str, rng: np.random.Generator):
     if how in ("flip", "all four"):
         img = ImageOps.mirror(img)
     if how in ("half size", "all four"):
-        img = img.resize((max(1, img.width // 2), max(1, img.height // 2)), Image.Resampling.BILINEAR)
+        img = img.resize(
+            (max(1, img.width // 2), max(1, img.height // 2)), Image.Resampling.BILINEAR
+        )
     return img
 
 
@@ -74,7 +76,9 @@ def features(paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
     crops, smalls = [], []
     for at in range(0, len(paths), 64):
         decoded = [images.load(p, sizes=(backbone.INPUT_SIZE,)) for p in paths[at : at + 64]]
-        crops.append(backbone.extract(np.stack([d.square(224) for d in decoded]), cached=False).pooled)
+        crops.append(
+            backbone.extract(np.stack([d.square(224) for d in decoded]), cached=False).pooled
+        )
         smalls.append(backbone.extract(np.stack([d.pixels for d in decoded]), cached=False).pooled)
         print(f"\r  {min(len(paths), at + 64):,}/{len(paths):,} pictures", end="", file=sys.stderr)
     print(file=sys.stderr)
@@ -122,8 +126,10 @@ def report(name: str, originals: np.ndarray, copies: np.ndarray, picked: np.ndar
     print(f"closest distinct pairs (>= {min(CANDIDATES)}):")
     for k in order:
         i, j = rows_i[k], cols_i[k]
-        print(f"  {sims[i, j]:.3f}  {all_paths[i].relative_to(all_paths[i].parents[1])}"
-              f"  {all_paths[j].relative_to(all_paths[j].parents[1])}")
+        print(
+            f"  {sims[i, j]:.3f}  {all_paths[i].relative_to(all_paths[i].parents[1])}"
+            f"  {all_paths[j].relative_to(all_paths[j].parents[1])}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(machine())
     rng = np.random.default_rng(args.seed)
-    picked = np.sort(rng.choice(len(all_paths), size=min(args.sources, len(all_paths)), replace=False))
+    picked = np.sort(
+        rng.choice(len(all_paths), size=min(args.sources, len(all_paths)), replace=False)
+    )
     print(f"features of the {len(all_paths):,} photos", file=sys.stderr)
     crops, smalls = features(all_paths)
     with tempfile.TemporaryDirectory(prefix="catgui-dup-") as tmp:

@@ -213,5 +213,7 @@ def _duplicates(args) -> int:
         for path in group:
             print(f"  {path}")
     files = sum(len(g) for g in groups)
-    print(f"{len(groups)} group{'' if len(groups) == 1 else 's'} of near-copies, {files} files in all")
+    print(
+        f"{len(groups)} group{'' if len(groups) == 1 else 's'} of near-copies, {files} files in all"
+    )
     return EXIT_OK

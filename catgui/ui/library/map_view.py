@@ -93,9 +93,7 @@ class PictureMap(FigureCanvasQTAgg):
         follow_palette(self, self._style)
 
     # -- data ---------------------------------------------------------------------------------
-    def set_points(
-        self, points: np.ndarray, verdicts: Sequence[str], names: Sequence[str]
-    ) -> None:
+    def set_points(self, points: np.ndarray, verdicts: Sequence[str], names: Sequence[str]) -> None:
         """Show ``points (n, 2)``, coloured by ``verdicts``, named ``names`` (n each)."""
         points = np.asarray(points, dtype=np.float32).reshape(-1, 2)
         if not len(points) == len(verdicts) == len(names):

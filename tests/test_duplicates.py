@@ -82,7 +82,7 @@ def _copies(source: Path, folder: Path) -> list[Path]:
     w, h = img.size
     made = {
         "flipped.jpg": ImageOps.mirror(img),
-        "cropped.jpg": img.crop((w // 10, h // 10, w - w // 10, h - h // 10)),
+        "cropped.jpg": img.crop((w // 20, h // 20, w - w // 20, h - h // 20)),
         "smaller.png": img.resize((w // 2, h // 2)),
     }
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,3 +132,16 @@ def test_library_duplicates_of_a_missing_index_says_so(tmp_path):
     assert done.returncode != 0
     assert "none.sqlite: no library index here; run catgui scan first" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_pairs_through_the_principal_directions_are_the_exact_pairs(monkeypatch):
+    rng = np.random.default_rng(7)
+    centres = rng.gamma(1.0, 1.0, (6, 64))
+    x = centres[rng.integers(0, 6, 300)] * rng.uniform(0.6, 1.4, (300, 64))
+    x[:3] = 0.0  # zero rows are like nothing
+    exact = duplicates.run_to_end(duplicates.pair_steps(x, threshold=0.9, block=32))
+    monkeypatch.setattr(duplicates, "EXACT_ROWS", 50)
+    monkeypatch.setattr(duplicates, "RANK", 8)
+    lifted = duplicates.run_to_end(duplicates.pair_steps(x, threshold=0.9, block=32))
+    assert len(exact) > 100
+    assert {tuple(p) for p in lifted.tolist()} == {tuple(p) for p in exact.tolist()}

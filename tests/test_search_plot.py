@@ -93,6 +93,7 @@ def test_a_pretrained_run_in_the_train_tab_shows_its_cross_validation(qtbot, win
         assert tab.plot_slot.showing_search()
         tab.run.worker.progressed.connect(lambda *_: messages.append(search.message()))
     assert any(m.startswith("Preparing the pictures") for m in messages)
+    assert tab.progress.format().startswith("Done: 209 pictures read, 18 settings tried")
     model = state.model
     assert model.kind == "pretrained"
     record = model.metadata["cross_validation"]
@@ -105,9 +106,7 @@ def test_a_pretrained_run_in_the_train_tab_shows_its_cross_validation(qtbot, win
     assert set(search.drawn) == set(head.REPRESENTATIONS)
     # the article's test picture 17 is training picture 146: the summary says so
     assert model.metadata["near_copies"]["test_with_near_copy"] == 1
-    assert "1 test picture has a near-copy in the training pictures" in (
-        tab.summary.details.text()
-    )
+    assert "1 test picture has a near-copy in the training pictures" in (tab.summary.details.text())
     # the history: no meaningless curve to tick, what the run did in words
     history = tab.views.history
     row = history.models.index(model)

@@ -32,6 +32,10 @@ from catgui.core.steps import run_to_end
 THRESHOLD = 0.90
 #: Rows per block of the all-pairs comparison (a block's products take ``BLOCK x n`` floats).
 BLOCK = 1024
+#: Up to this many rows the products are made on the whole features; beyond, in the
+#: :data:`RANK` principal directions first (see :func:`pair_steps`).
+EXACT_ROWS = 8192
+RANK = 128
 
 
 def normalised(features: np.ndarray) -> np.ndarray:
@@ -88,23 +92,73 @@ def pair_steps(
     Yields the rows compared so far (a block at a time; closing the generator stops the
     work); returns the pairs ``(k, 2)`` int64. Each block of rows is compared with itself
     and the rows after it only: ``n^2 / 2`` products in all.
+
+    Beyond :data:`EXACT_ROWS` rows the products are made in :data:`RANK` dimensions, not
+    ``d``: each unit row ``u`` is split into its part ``p`` in the span of the rows' top
+    :data:`RANK` principal directions and the rest ``r`` (``u.v = p.q + r.s``, and
+    ``|r.s| <= |r| |s|``), so ``p.q + |r| |s| >= threshold`` keeps every pair that can
+    reach the threshold, and only those few are checked with the whole rows. The answer
+    is the same as the full products'; the work is ``RANK / d`` of theirs (128 / 1280).
     """
-    x = normalised(features)
-    n = len(x)
+    unit = normalised(features)
+    n, d = unit.shape
+    if n <= EXACT_ROWS or d <= 2 * RANK:
+        pairs = yield from _exact_pairs(unit, threshold, block)
+        return pairs
+    basis = _principal_basis(unit)
+    part = unit @ basis  # (n, RANK)
+    rest = np.einsum("ij,ij->i", unit, unit) - np.einsum("ij,ij->i", part, part)
+    # [p, |r|] . [q, |s|] = p.q + |r| |s|: the bound in one product of RANK + 1 columns
+    lifted = np.concatenate([part, np.sqrt(np.maximum(rest, 0.0))[:, None]], axis=1)
     found: list[np.ndarray] = []
     for start in range(0, n, block):
         stop = min(n, start + block)
-        sims = x[start:stop] @ x[start:].T  # (b, n - start)
+        bound = lifted[start:stop] @ lifted[start:].T  # (b, n - start), >= the cosines
+        rows, cols = np.nonzero(bound >= threshold)
+        keep = cols > rows
+        rows, cols = rows[keep] + start, cols[keep] + start
+        if len(rows):
+            exact = np.einsum("ij,ij->i", unit[rows], unit[cols]) >= threshold
+            if exact.any():
+                found.append(np.stack([rows[exact], cols[exact]], axis=1))
+        yield stop
+    return _joined(found)
+
+
+def _exact_pairs(unit: np.ndarray, threshold: float, block: int):
+    n = len(unit)
+    found: list[np.ndarray] = []
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        sims = unit[start:stop] @ unit[start:].T  # (b, n - start)
         rows, cols = np.nonzero(sims >= threshold)
-        cols = cols + start
-        rows = rows + start
         keep = cols > rows
         if keep.any():
-            found.append(np.stack([rows[keep], cols[keep]], axis=1))
+            found.append(np.stack([rows[keep] + start, cols[keep] + start], axis=1))
         yield stop
+    return _joined(found)
+
+
+def _joined(found: list[np.ndarray]) -> np.ndarray:
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     return np.concatenate(found).astype(np.int64)
+
+
+def _principal_basis(unit: np.ndarray, seed: int = 0) -> np.ndarray:
+    """``(d, RANK)`` orthonormal columns near the top principal directions of the
+    (uncentred) unit rows, by a randomised SVD of at most :data:`EXACT_ROWS` of them evenly
+    spaced. Any orthonormal basis keeps :func:`pair_steps` exact; a good one makes the
+    bound tight, so few pairs need the whole rows."""
+    n, d = unit.shape
+    sample = unit[np.linspace(0, n - 1, min(n, EXACT_ROWS)).astype(np.int64)]
+    rng = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(sample @ rng.standard_normal((d, RANK + 16)).astype(np.float32))
+    for _ in range(2):
+        w, _ = np.linalg.qr(sample.T @ q)
+        q, _ = np.linalg.qr(sample @ w)
+    _, _, vt = np.linalg.svd(q.T @ sample, full_matrices=False)
+    return np.ascontiguousarray(vt[:RANK].T, dtype=np.float32)
 
 
 def group_steps(

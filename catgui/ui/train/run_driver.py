@@ -63,6 +63,7 @@ class RunDriver(QObject):
         if self._searching:
             self.plot_slot.search().start_run(len(dataset.train), steps)
         self.plot_slot.show_search(self._searching)
+        self.progress.words = self.plot_slot.search().step_words if self._searching else None
         self.progress.start(steps)
         self.summary.offer_choice(False)
         self.summary.show_message(
@@ -101,6 +102,8 @@ class RunDriver(QObject):
         if self._searching:
             self.plot_slot.search().show_metadata(outcome.model.metadata)
         self.progress.finish(outcome.costs, outcome.seconds, outcome.stopped)
+        if self._searching and not outcome.stopped:
+            self.progress.setFormat(self.plot_slot.search().done_words(outcome.seconds))
         if outcome.stopped:
             done, total = len(outcome.costs), self.progress.total
             note = f"Stopped after {done:,} of {total:,} iterations. "

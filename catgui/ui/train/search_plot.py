@@ -74,20 +74,29 @@ class SearchPlot(FigureCanvasQTAgg):
 
     def add_step(self, iteration: int, cost: float) -> None:
         """One progress signal of the run (``iteration`` 0-based)."""
+        self._message = self.step_words(iteration, cost)
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def step_words(self, iteration: int, cost: float) -> str:
+        """What step ``iteration`` (0-based) of the run is doing, in words."""
         done = iteration + 1
         settings = self.total - self.pictures - 1  # the last step is the final fit
         if done <= self.pictures or not math.isfinite(cost):
-            text = f"Preparing the pictures: {min(done, self.pictures):,} of {self.pictures:,} read through {backbone.NAME}"
-        elif settings > 0 and done - self.pictures <= settings:
-            text = (
-                f"Choosing the features and C by cross-validation: "
+            shown = min(done, self.pictures)
+            return f"Preparing the pictures: {shown:,} of {self.pictures:,} read through {backbone.NAME}"
+        if settings > 0 and done - self.pictures <= settings:
+            return (
+                "Choosing the features and C by cross-validation: "
                 f"{done - self.pictures} of {settings} settings tried"
             )
-        else:
-            text = "Fitting the head on every training picture"
-        self._message = text
-        if not self._redraw.isActive():
-            self._redraw.start()
+        return "Fitting the head on every training picture"
+
+    def done_words(self, seconds: float) -> str:
+        """The progress bar's words at the end of a whole run."""
+        settings = self.total - self.pictures - 1
+        tried = f", {settings} settings tried" if settings > 0 else ""
+        return f"Done: {self.pictures:,} pictures read{tried}, the head fitted, in {seconds:.1f} s"
 
     def show_metadata(self, metadata: Mapping[str, Any]) -> None:
         """Draw what the run of this model did (its cross-validation, or why there was none)."""

@@ -145,3 +145,27 @@ def test_the_pairs_through_the_principal_directions_are_the_exact_pairs(monkeypa
     lifted = duplicates.run_to_end(duplicates.pair_steps(x, threshold=0.9, block=32))
     assert len(exact) > 100
     assert {tuple(p) for p in lifted.tolist()} == {tuple(p) for p in exact.tolist()}
+
+
+@needs_photo_model
+def test_the_map_of_an_index_places_each_picture_once_with_its_verdict(tmp_path, scorer):
+    from catgui.core.library import similar
+    from catgui.core.library.index import Index
+    from catgui.core.steps import run_to_end
+    from tests.library_helpers import photo_folder
+
+    root = photo_folder(tmp_path / "photos", n=7)
+    (root / "again.jpg").write_bytes((root / "photo1.jpg").read_bytes())  # one content twice
+    index_path = tmp_path / "library.sqlite"
+    scan(index_path, [root], scorer)
+    with Index(index_path) as index:
+        data = run_to_end(similar.map_steps(index, scorer.sha256))
+        unscored = run_to_end(similar.map_steps(index, "0" * 64))
+        thumbs = similar.thumbnails(index, data.hashes[:3] + ["nope"])
+    assert len(data.hashes) == len(set(data.hashes)) == 7
+    assert data.points.shape == (7, 2) and np.isfinite(data.points).all()
+    assert np.all((data.probabilities >= 0) & (data.probabilities <= 1))
+    assert set(data.verdicts()) <= {"cat", "not cat", "unsure"}
+    assert unscored.verdicts() == ["not scored"] * 7
+    assert sorted(thumbs) == sorted(data.hashes[:3])
+    assert all(t.startswith(b"\xff\xd8") for t in thumbs.values())  # JPEG

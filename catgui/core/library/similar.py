@@ -82,3 +82,69 @@ def file_groups(found: Stored, content_groups: list[list[int]]) -> list[list[str
         if row not in grouped and len(members) > 1:
             out.append(sorted(members))
     return sorted(out)
+
+
+@dataclass(frozen=True)
+class PictureMapData:
+    """A map of an index's distinct pictures: one point per content (``hashes[i]``, shown
+    by ``paths[i]``, its first file), with P(cat) by a model (NaN: not scored)."""
+
+    hashes: list[str]
+    paths: list[str]
+    points: np.ndarray  # (n, 2) float32
+    probabilities: np.ndarray  # (n,) float64
+
+    def verdicts(self, threshold: float = 0.5) -> list[str]:
+        """Each point's verdict as the map colours it: cat, not cat, unsure, not scored."""
+        from catgui.core import decision
+
+        low, high = decision.band_around(threshold, decision.UNSURE_HALF_WIDTH)
+        out = []
+        for p in self.probabilities.tolist():
+            if p != p:  # NaN
+                out.append("not scored")
+            elif low < p < high:
+                out.append("unsure")
+            else:
+                out.append("cat" if p > threshold else "not cat")
+        return out
+
+
+def map_steps(
+    index: Index, model_sha256: str | None = None
+) -> Generator[str, None, PictureMapData]:
+    """The map of the index's pictures (:mod:`catgui.core.projection`), coloured by the
+    model's scores. Yields what it is doing, in words."""
+    from catgui.core import projection
+
+    yield "reading the stored features"
+    found = stored(index)
+    first: dict[int, str] = {}
+    for path, row in zip(found.paths, found.rows.tolist()):
+        first.setdefault(row, path)
+    rows = sorted(first)
+    features = found.features[rows]
+    hashes = [found.hashes[r] for r in rows]
+    p = np.full(len(rows), np.nan)
+    if model_sha256 is not None and hashes:
+        scores = dict(
+            index.conn.execute("SELECT hash, p_cat FROM scores WHERE model = ?", (model_sha256,))
+        )
+        p = np.array([scores.get(h, np.nan) for h in hashes], dtype=np.float64)
+    yield f"placing {len(rows):,} pictures"
+    points = projection.map_points(features)
+    return PictureMapData(hashes, [first[r] for r in rows], points, p)
+
+
+def thumbnails(index: Index, hashes: list[str]) -> dict[str, bytes]:
+    """The stored thumbnails (JPEG bytes) of these contents (those the index has)."""
+    out: dict[str, bytes] = {}
+    for at in range(0, len(hashes), 500):
+        chunk = hashes[at : at + 500]
+        marks = ",".join("?" * len(chunk))
+        for digest, jpeg in index.conn.execute(
+            f"SELECT hash, jpeg FROM thumbnails WHERE hash IN ({marks})", chunk
+        ):
+            if isinstance(jpeg, bytes):
+                out[digest] = jpeg
+    return out

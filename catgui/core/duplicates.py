@@ -36,6 +36,9 @@ BLOCK = 1024
 #: :data:`RANK` principal directions first (see :func:`pair_steps`).
 EXACT_ROWS = 8192
 RANK = 128
+#: Candidate pairs per row of a block above which the block's whole products are made
+#: (they cost less than gathering that many pairs of rows, and hold no big copies).
+CHECKED_WHOLE = 64
 
 
 def normalised(features: np.ndarray) -> np.ndarray:
@@ -117,10 +120,21 @@ def pair_steps(
         rows, cols = np.nonzero(bound >= threshold)
         keep = cols > rows
         rows, cols = rows[keep] + start, cols[keep] + start
+        if len(rows) > CHECKED_WHOLE * (stop - start):  # dense: the block's whole products
+            sims = unit[start:stop] @ unit[start:].T
+            rows, cols = np.nonzero(sims >= threshold)
+            keep = cols > rows
+            rows, cols = rows[keep] + start, cols[keep] + start
+        else:
+            exact = np.zeros(len(rows), dtype=bool)
+            for at in range(0, len(rows), CHECKED_WHOLE * 64):  # bounded gathers
+                part_rows = rows[at : at + CHECKED_WHOLE * 64]
+                part_cols = cols[at : at + CHECKED_WHOLE * 64]
+                sims = np.einsum("ij,ij->i", unit[part_rows], unit[part_cols])
+                exact[at : at + len(part_rows)] = sims >= threshold
+            rows, cols = rows[exact], cols[exact]
         if len(rows):
-            exact = np.einsum("ij,ij->i", unit[rows], unit[cols]) >= threshold
-            if exact.any():
-                found.append(np.stack([rows[exact], cols[exact]], axis=1))
+            found.append(np.stack([rows, cols], axis=1))
         yield stop
     return _joined(found)
 

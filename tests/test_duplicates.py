@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from catgui.core import duplicates
+from catgui.core import backbone, duplicates
 from tests.data_helpers import ROOT
 from tests.library_helpers import needs_photo_model, run_cli, scan
 
@@ -171,3 +171,33 @@ def test_the_map_of_an_index_places_each_picture_once_with_its_verdict(tmp_path,
     assert unscored.verdicts() == ["not scored"] * 7
     assert sorted(thumbs) == sorted(data.hashes[:3])
     assert all(t.startswith(b"\xff\xd8") for t in thumbs.values())  # JPEG
+
+
+@pytest.mark.skipif(backbone.unavailable() is not None, reason="no pretrained weights")
+def test_a_training_run_counts_the_test_pictures_with_a_near_copy_in_training():
+    from catgui.core import dataset
+    from catgui.core.dataset import DataSet, Split
+    from catgui.core.steps import run_to_end
+    from catgui.core.training import TrainConfig
+    from catgui.core.training_run import TrainingRun
+    from tests.data_helpers import REAL_DATA
+
+    if REAL_DATA is None:
+        pytest.skip("the article's data set is not at ../shared/datasets")
+    article = dataset.load(REAL_DATA)
+    train = Split(article.train.x[:30], article.train.y[:30], article.train.path, "a")
+    test_x = np.concatenate([article.test.x[:5], article.train.x[7:8]])  # training picture 7
+    test = Split(test_x, np.concatenate([article.test.y[:5], article.train.y[7:8]]), REAL_DATA, "b")
+    data = DataSet(train, test, REAL_DATA)
+
+    def near_copies(check):
+        run = TrainingRun(data, TrainConfig.logistic_regression(iterations=5))
+        run.check_leakage = check
+        return run_to_end(run.steps()).model.metadata.get("near_copies")
+
+    assert near_copies(None) is None  # a pixel kind pays no backbone pass for it
+    found = near_copies(True)  # as catgui train asks
+    assert found["test_with_near_copy"] == 1 and found["pairs"][0][:2] == [5, 7]
+    assert found["threshold"] == duplicates.THRESHOLD
+    assert near_copies(None) == found  # now from the feature cache
+    assert near_copies(False) is None

@@ -202,8 +202,16 @@ def _duplicates(args) -> int:
     from catgui.core.steps import run_to_end
 
     limit = THRESHOLD if args.threshold is None else args.threshold
+    talk = sys.stderr.isatty()
+
+    def show(step) -> None:  # a large index takes minutes: say how far it is
+        done, total = step
+        print(f"\rcomparing the pictures: {done:,} of {total:,}", end="", file=sys.stderr)
+
     with Index(args.index) as index, index.guard():
-        groups = run_to_end(duplicate_steps(index, limit))
+        groups = run_to_end(duplicate_steps(index, limit), show if talk else None)
+    if talk:
+        print(file=sys.stderr)
     sys.stdout.reconfigure(errors="surrogateescape")
     if args.json:
         print(json.dumps(groups, indent=2))

@@ -243,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except CatguiError as exc:
         print(f"catgui: error: {exc}", file=sys.stderr)
+        _record_failure(argv, exc, details=False)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("catgui: interrupted", file=sys.stderr)
@@ -254,6 +255,20 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:  # noqa: BLE001 - a bug: one sentence here, the traceback in the log
+        place = _record_failure(argv, exc, details=True)
+        print(
+            f"catgui: unexpected error: {type(exc).__name__}: {exc}; "
+            f"the details were written to {place}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+
+
+def _record_failure(argv: list[str], error: BaseException, details: bool) -> str:
+    from catgui.core import log_file
+
+    return log_file.record_failure(argv, error, details)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -255,3 +255,44 @@ def test_a_new_model_takes_over_the_live_view(qtbot, camera_tab):
     camera_tab.state.open_model(paths.default_model_path())
     assert camera_tab.scorer._classifier is camera_tab.state.model.classifier
     camera_tab._stop_scorer()
+
+
+@needs_multimedia
+def test_the_chosen_camera_is_chosen_again_at_the_next_start(
+    qtbot, first_model_state, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import QSettings
+
+    from catgui.ui.camera import frame_source
+    from catgui.ui.camera.tab import CameraTab
+
+    builtin = frame_source.CameraChoice(b"cam0", "Built-in camera", True)
+    usb = frame_source.CameraChoice(b"usb\xff1", "USB camera", False)
+    plugged = [builtin, usb]
+    monkeypatch.setattr(frame_source, "cameras", lambda: list(plugged))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+    def started() -> CameraTab:
+        tab = CameraTab(first_model_state, settings)
+        qtbot.addWidget(tab)
+        tab.show()  # the tab's first showing lists the cameras
+        tab.load_settings()
+        return tab
+
+    first = started()
+    assert first.chooser.currentText() == "Built-in camera"  # nothing remembered: the default
+    first.chooser.setCurrentIndex(1)
+    first.chooser.activated.emit(1)  # as a user's choice in the list
+    first.shutdown()
+
+    second = started()
+    assert second.chooser.currentText() == "USB camera"
+    plugged.remove(usb)  # unplugged: the default, and the choice is kept for its return
+    second.list_cameras()
+    assert second.chooser.currentText() == "Built-in camera"
+    plugged.append(usb)
+    second.list_cameras()
+    assert second.chooser.currentText() == "USB camera"
+    second.save_settings()
+    assert settings.value("camera/device") == usb.id.hex()
+    second.shutdown()

@@ -4,14 +4,21 @@ The window sends every logged record there (:func:`configure`, called when its c
 reporter is installed): the tracebacks of unexpected errors in its threads
 (:class:`~catgui.workers.generator.GeneratorWorker`), the crash reporter's reports, the
 warnings of catgui and the libraries it uses (``warnings.warn`` included), and a line at
-each start. The messages that tell a user "the
-details were written to the log" name the file (:func:`where`).
+each start. The command line writes there only when a command fails
+(:func:`record_failure`): the command, the message, and for an unexpected error its
+traceback. The messages that tell a user "the details were written to the log" name the
+file (:func:`where`).
+
+The file is opened without following a link: a symbolic link planted at its name (or a
+named pipe, a device) is refused with ``OSError`` instead of being appended to.
 """
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
+import stat
 from pathlib import Path
 
 from catgui.core.paths import user_data_dir
@@ -28,7 +35,23 @@ def log_path() -> Path:
 
 
 class LogFileHandler(logging.handlers.RotatingFileHandler):
-    """catgui's handler: the one a second :func:`configure` recognises and keeps."""
+    """catgui's handler: the one a second :func:`configure` recognises and keeps.
+
+    It appends only to a regular file it reaches without a link (``O_NOFOLLOW``), and never
+    waits on a named pipe (``O_NONBLOCK``); anything else is an ``OSError``.
+    """
+
+    def _open(self):  # noqa: ANN202 (the base class's signature)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+        fd = os.open(self.baseFilename, flags, 0o600)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(f"{self.baseFilename}: not a regular file")
+            os.set_blocking(fd, True)
+            return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+        except BaseException:
+            os.close(fd)
+            raise
 
 
 def _installed() -> LogFileHandler | None:
@@ -83,3 +106,37 @@ def where() -> str:
     or ``"the error output"`` when no log file is configured (the command line)."""
     path = current_file()
     return f"the log ({path})" if path is not None else "the error output"
+
+
+def record_failure(command: list[str], error: BaseException, details: bool) -> str:
+    """Write a failed command's line and error to the log; return :func:`where` it went.
+
+    For the command line, which logs nothing when all goes well: the log file is opened for
+    this record (unless logging already goes to it) and closed again. ``details`` adds the
+    traceback (an unexpected error). When the file cannot be opened, the record goes to the
+    error output and so does the returned place.
+    """
+    opened = False
+    if current_file() is None:
+        try:
+            configure()
+            opened = True
+        except OSError:
+            pass
+    try:
+        logger = logging.getLogger("catgui.cli")
+        line = " ".join(["catgui", *command])
+        if current_file() is None:
+            if details:
+                import traceback
+
+                traceback.print_exception(error)
+            return where()
+        if details:
+            logger.error("%s failed", line, exc_info=error)
+        else:
+            logger.warning("%s failed: %s", line, error)
+        return where()
+    finally:
+        if opened:
+            unconfigure()

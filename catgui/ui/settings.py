@@ -58,6 +58,10 @@ MAX_HALF_WIDTH = 0.45
 #: The model file whose verdicts Classify shows beside the active model's ("" = none).
 COMPARE_WITH = "classify/compareWith"
 
+# -- the Camera tab --------------------------------------------------------------------------
+#: The chosen camera's id, in hex ("" = the system's default). The camera never starts by itself.
+CAMERA = "camera/device"
+
 #: What a key gives when nothing is remembered (keys not listed give ``None``).
 DEFAULTS: dict[str, object] = {
     TAB: FIRST_TAB,
@@ -73,6 +77,7 @@ DEFAULTS: dict[str, object] = {
     UNSURE_HALF_WIDTH: DEFAULT_UNSURE_HALF_WIDTH,
     COMPARE_WITH: "",
     KEEP_RUNS: False,
+    CAMERA: "",
 }
 
 

@@ -6,7 +6,6 @@ generic :class:`~catgui.workers.generator.GeneratorWorker`.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -34,9 +33,10 @@ class TrainWorker(GeneratorWorker):
     Every kind of model runs here: ``config`` is any kind's configuration, and
     :func:`catgui.core.runs.make_trainer` asks the kinds table for its trainer.
 
-    Given ``save_in`` (a models folder), a run that completes is saved there under a new
-    name (:func:`catgui.core.runs.save_new`, an atomic write) before :attr:`succeeded`,
-    so the GUI thread never waits for the disk; stopped runs are left to the user.
+    It never saves: a finished run waits for the user's *Save and use* / *Save as…* /
+    *Discard*, and every save of the window goes through :mod:`catgui.ui.model_files`
+    (one way to save). The command line saves through its own
+    :class:`~catgui.core.training_run.TrainingRun`.
 
     Signals
     -------
@@ -66,11 +66,10 @@ class TrainWorker(GeneratorWorker):
         data: DataSet,
         config: Config,
         parent: QObject | None = None,
-        save_in: Path | None = None,
     ) -> None:
         super().__init__(parent=parent)
         self.data = data
-        self._run = TrainingRun(data, config, save_in)
+        self._run = TrainingRun(data, config)
         self._units_at: float | None = None
 
     @property

@@ -13,7 +13,7 @@ from __future__ import annotations
 import collections
 import time
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QHideEvent, QImage, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from catgui.core import live, snapshots
 from catgui.core.errors import CatguiError
+from catgui.ui import settings as remembered
 from catgui.ui.app_state import AppState
 from catgui.ui.camera import multimedia
 from catgui.ui.camera.live_view import LiveView
@@ -74,6 +75,7 @@ class CameraTab(QWidget):
             return
         self.chooser = QComboBox(objectName="cameraChooser")
         self.chooser.setAccessibleName("Camera")
+        self.chooser.activated.connect(self._remember_choice)
         self.start_button = QPushButton("Start", objectName="startCamera")
         self.start_button.setCheckable(True)
         self.start_button.clicked.connect(self._start_clicked)
@@ -137,10 +139,38 @@ class CameraTab(QWidget):
 
     # -- the Tab protocol ------------------------------------------------------------------
     def load_settings(self) -> None:
-        """Nothing is remembered: the camera never starts by itself."""
+        """The camera chosen last time is chosen again when it is listed (the camera never
+        starts by itself)."""
+        if self.reason is None and self.source is not None:
+            self._choose_remembered()
 
     def save_settings(self) -> None:
-        """Nothing to remember."""
+        """Remember the camera chosen (also remembered as soon as it is chosen)."""
+        self._remember_choice()
+
+    def _remembered_camera(self) -> bytes | None:
+        if self.settings is None:
+            return None
+        text = str(remembered.value(self.settings, remembered.CAMERA) or "")
+        try:
+            return bytes.fromhex(text) if text else None
+        except ValueError:  # a hand-edited settings file: the system's default then
+            return None
+
+    def _choose_remembered(self) -> None:
+        wanted = self._remembered_camera()
+        for row in range(self.chooser.count()):
+            choice = self.chooser.itemData(row)
+            if wanted is not None and choice is not None and choice.id == wanted:
+                self.chooser.setCurrentIndex(row)
+                return
+
+    def _remember_choice(self) -> None:
+        if self.settings is None or self.reason is not None:
+            return
+        choice = self.chooser.currentData()
+        if choice is not None:  # "No camera found" keeps what was chosen for its return
+            remembered.remember(self.settings, remembered.CAMERA, choice.id.hex())
 
     def shutdown(self) -> None:
         if self.source is not None:
@@ -161,9 +191,11 @@ class CameraTab(QWidget):
         from catgui.ui.camera.frame_source import NO_CAMERA, cameras
 
         self.media()
-        self.chooser.clear()
-        for choice in cameras():
-            self.chooser.addItem(choice.description, choice)
+        with QSignalBlocker(self.chooser):  # a camera unplugged is not a choice made
+            self.chooser.clear()
+            for choice in cameras():
+                self.chooser.addItem(choice.description, choice)
+            self._choose_remembered()
         found = self.chooser.count() > 0
         if not found:
             self.chooser.addItem("No camera found", None)

@@ -61,7 +61,7 @@ def duplicate_steps(
     groups by their first path). Yields ``(contents compared, contents)``."""
     found = stored(index)
     n = len(found.features)
-    steps = duplicates.group_steps(found.features, threshold)
+    steps = duplicates.group_steps(found.features, threshold, in_place=True)  # ours alone
     groups = yield from mapped(steps, lambda done: (done, n))
     return file_groups(found, groups)
 

@@ -201,3 +201,30 @@ def test_a_training_run_counts_the_test_pictures_with_a_near_copy_in_training():
     assert found["threshold"] == duplicates.THRESHOLD
     assert near_copies(None) == found  # now from the feature cache
     assert near_copies(False) is None
+
+
+@needs_photo_model
+def test_the_library_tab_s_likeness_job_gives_the_map_and_the_groups_as_contents(tmp_path, scorer):
+    from catgui.core.library import similar
+    from catgui.core.steps import run_to_end
+
+    cats = sorted((PHOTOS / "cat").glob("*.jpg"))[:3]
+    dogs = sorted((PHOTOS / "dog").glob("*.jpg"))[:4]
+    if len(cats) < 3 or len(dogs) < 4:
+        pytest.skip(f"the real photos are not at {PHOTOS}")
+    root = tmp_path / "photos"
+    root.mkdir()
+    for source in cats + dogs:
+        (root / source.name).write_bytes(source.read_bytes())
+    _copies(cats[1], root / "copies")
+    (root / "twice.jpg").write_bytes(dogs[2].read_bytes())
+    index_path = tmp_path / "library.sqlite"
+    scan(index_path, [root], scorer)
+    data, groups = run_to_end(similar.likeness_steps(index_path, scorer.sha256))
+    assert len(data.hashes) == 4 + 3 + 3  # the exact copy is one content
+    from catgui.core.dataset import file_sha256
+
+    copies = sorted(file_sha256(p) for p in [cats[1], *(root / "copies").iterdir()])
+    assert copies in groups
+    assert [file_sha256(root / "twice.jpg")] in groups  # two files, one content
+    assert len(groups) == 2

@@ -54,6 +54,31 @@ def stored(index: Index) -> Stored:
     return Stored(paths, good, np.asarray(rows, dtype=np.int64), features)
 
 
+def content_groups(found: Stored, groups: list[list[int]]) -> list[list[str]]:
+    """Groups of contents (hashes): the near-copy groups, and each content shown by more
+    than one file (exact copies) on its own."""
+    files = np.bincount(found.rows, minlength=len(found.hashes))
+    grouped = {row for group in groups for row in group}
+    out = [sorted(found.hashes[r] for r in group) for group in groups]
+    out += [[found.hashes[r]] for r in np.flatnonzero(files > 1).tolist() if r not in grouped]
+    return sorted(out)
+
+
+def likeness_steps(
+    index_path, model_sha256: str | None, threshold: float = duplicates.THRESHOLD
+) -> Generator[str, None, tuple[PictureMapData, list[list[str]]]]:
+    """What the Library tab's map and *Duplicates* filter show, read from the index at
+    ``index_path`` (opened for reading): the map (:func:`map_steps`) and the groups of
+    near-copies as contents (:func:`content_groups`). Yields what it does, in words."""
+    with Index(index_path) as index, index.guard():
+        data = yield from map_steps(index, model_sha256)
+        found = stored(index)
+    yield f"looking for near-copies among {len(found.hashes):,} pictures"
+    steps = duplicates.group_steps(found.features, threshold, in_place=True)
+    groups = yield from mapped(steps, lambda done: f"{done:,} of {len(found.hashes):,} compared")
+    return data, content_groups(found, groups)
+
+
 def duplicate_steps(
     index: Index, threshold: float = duplicates.THRESHOLD
 ) -> Generator[tuple[int, int], None, list[list[str]]]:

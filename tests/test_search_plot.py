@@ -61,8 +61,11 @@ def test_the_search_plot_of_a_run_without_a_search_or_with_a_damaged_record(qtbo
 
     plot = SearchPlot()
     qtbot.addWidget(plot)
-    plot.show_metadata({"kind": "pretrained", "head": {"features": "pooled", "c": 0.5}})
+    given = {"kind": "pretrained", "head": {"features": "pooled", "c": 0.5}}
+    plot.show_metadata({**given, "hyperparameters": {"c": 0.5}})
     assert plot.message() == "C 0.5 was given: no search, the head was fitted once"
+    plot.show_metadata({**given, "hyperparameters": {"c": None}})  # the shipped model's file
+    assert plot.message().startswith("C 0.5 was chosen by cross-validation; this file does")
     assert plot.drawn == {} and plot.chosen is None
     damaged = _search_metadata()
     damaged["cross_validation"]["candidates"][4]["loss"] = "NaN"

@@ -33,6 +33,20 @@ CHOSEN = "#ff375f"
 REDRAWS_PER_SECOND = 4
 
 
+def _without_search(metadata: Mapping[str, Any], head: Mapping[str, Any]) -> str:
+    """What to say of a model whose metadata records no cross-validation."""
+    c = head.get("c")
+    if metadata.get("kind") != "pretrained" or not isinstance(c, (int, float)):
+        return "Nothing to choose in this run: the head was fitted once"
+    given = (metadata.get("hyperparameters") or {}).get("c")
+    if given is not None:
+        return f"C {c:g} was given: no search, the head was fitted once"
+    return (
+        f"C {c:g} was chosen by cross-validation; this file does not keep its figures "
+        "(an older catgui made it): train again to see them"
+    )
+
+
 class SearchPlot(FigureCanvasQTAgg):
     """The Train tab's plot for the kinds on the backbone.
 
@@ -106,11 +120,7 @@ class SearchPlot(FigureCanvasQTAgg):
         search = cross_validation_of(metadata)
         head = metadata.get("head") if isinstance(metadata.get("head"), Mapping) else {}
         if search is None:
-            c = head.get("c") if isinstance(head, Mapping) else None
-            if metadata.get("kind") == "pretrained" and isinstance(c, (int, float)):
-                self._message = f"C {c:g} was given: no search, the head was fitted once"
-            else:
-                self._message = "Nothing to choose in this run: the head was fitted once"
+            self._message = _without_search(metadata, head)
             self._repaint()
             return
         folds, candidates = search

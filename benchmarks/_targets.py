@@ -44,6 +44,8 @@ _STALLS = (
     ("stalls_classifying", "classifying"),
     ("stalls_pretrained", "reading pictures through the backbone"),
     ("stalls_sweep", "a 10-seed sweep runs"),
+    ("stalls_library_scrolling", "scrolling a 100,000-photo library"),
+    ("stalls_library_filtering", "filtering and ordering it"),
 )
 _ONNX_KINDS = ("dnn", "logreg", "logreg-l2", "pretrained", "zero-shot")
 
@@ -70,6 +72,8 @@ TARGETS: list[Target] = [
              _at_most(0.020)),
         )
     ],
+    (3, "Library tab opens (grid shown; rows in its record)", "library_open", _field("seconds"),
+     sec, "<= 1 s (100,000)", _at_most(1)),
     (4, "one 12 MP JPEG, file -> probability", "classify_one_12mp", _field("seconds_median"), ms,
      "<= 40 ms", _at_most(0.040)),
     (4, "200 12 MP JPEGs", "classify_many_12mp", lambda r: r["seconds"] * 200 / r["photos"], sec,

@@ -11,13 +11,17 @@ have waited. Measured during
 * the classification of 200 12-megapixel JPEGs dropped on the Classify tab (generated
   with Pillow into a temporary folder, as in ``bench_classify.py``), which also gives
   the time to classify them inside the window, with progress shown, and
+* the Library tab on a synthetic library of 100,000 files (``_library_gui.py``): the time
+  from selecting the tab to its grid showing them (and to the visible thumbnails), then
+  the stalls while it is scrolled and while it is filtered, re-ordered and searched, and
 * the map of 20,000 pictures (``catgui.ui.library.map_view``): from their features
   (synthetic, 1,280 each) to the map drawn: the PCA, the points set and a full render
   (``bench_map.py`` sets it against pyqtgraph).
 
 Printed: worst stall and 99th percentile per activity.
 
-Run: ``python benchmarks/bench_responsiveness.py [--photos 200]``
+Run: ``python benchmarks/bench_responsiveness.py [--photos 200] [--library-rows 100000]
+[--only library]``
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 
 from _common import data_folder, emit, machine, seconds, skip, table
 from _gui import StallProbe, gui_missing, isolate_user_folders, main_window, wait_until
+from _library_gui import probe_library
 from bench_classify import VARIANTS, make_photo
 
 
@@ -143,6 +148,8 @@ def probe_map(points: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=200)
+    parser.add_argument("--library-rows", type=int, default=100_000)
+    parser.add_argument("--only", choices=["library"], help="measure the Library tab alone")
     args = parser.parse_args(argv)
     reason = gui_missing()
     if reason:
@@ -158,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     wait_until(lambda: window.train_tab.plot_slot.is_built(), timeout=30)
     wait_until(lambda: False, timeout=0.5)
     records = []
-    if data is None:
+    if args.only == "library":
+        pass
+    elif data is None:
         skip(3, "stalls_training", "the cat/non-cat data set is not at $CATGUI_DATA or ../shared")
     else:
         training = probe_training(window)
@@ -174,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         records.append({"figure": 3, "name": "stalls_sweep", **probe_sweep(window)})
     ensure_model(window)
     with tempfile.TemporaryDirectory(prefix="catgui-bench-") as tmp:
+        if args.only == "library":
+            records.extend(probe_library(window, args.library_rows))
+            window.close()
+            return report(records)
         folder = Path(tmp) / "photos"
         folder.mkdir()
         sources = [Path(tmp) / f"variant-{i}.jpg" for i in range(VARIANTS)]
@@ -183,8 +196,13 @@ def main(argv: list[str] | None = None) -> int:
             os.link(sources[i % VARIANTS], folder / f"photo-{i:03d}.jpg")
         classifying = probe_classifying(window, folder, args.photos)
         records.append({"figure": 3, "name": "stalls_classifying", **classifying})
+    records.extend(probe_library(window, args.library_rows))
     window.close()
     records.append({"figure": 11, "name": "map_draw", **probe_map(20000)})
+    return report(records)
+
+
+def report(records: list[dict]) -> int:
     rows = []
     for r in records:
         rows.append(

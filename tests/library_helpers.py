@@ -82,3 +82,39 @@ def index_rows(index_path: Path, scorer, which: str | None = None) -> list:
 def index_errors(index_path: Path, scorer) -> dict[str, str]:
     """Each file the index holds as a problem, with its cause in words."""
     return {r.path: r.error for r in index_rows(index_path, scorer, "errors")}
+
+
+def synthetic_index(index_path: Path, scorer, probabilities, errors: int = 0) -> list[str]:
+    """An index whose files have the given P(cat) under ``scorer``'s model (no backbone
+    pass): file ``i`` is ``/library/{folder}/photo{i}.jpg`` with a real JPEG thumbnail,
+    familiarity low for every fifth file; then ``errors`` unreadable files. The paths."""
+    from catgui.core.library import blobs
+    from catgui.core.library.index import Index
+
+    rng = np.random.default_rng(0)
+    features = blobs.encode(np.zeros(blobs.FEATURES, dtype=np.float32))
+    paths = []
+    with Index(index_path, writable=True) as index, index.transaction() as tx:
+        tx.execute(
+            "INSERT INTO models (sha256, path, kind, scored_at) VALUES (?, ?, ?, 0)",
+            (scorer.sha256, str(scorer.path), scorer.kind),
+        )
+        for i, p in enumerate(probabilities):
+            digest = f"{i:064x}"
+            path = f"/library/{'cats' if i % 2 else 'others'}/photo{i}.jpg"
+            thumb = blobs.thumbnail_jpeg(rng.integers(0, 256, (24, 32, 3), dtype=np.uint8))
+            tx.execute("INSERT INTO files VALUES (?, 1000, ?, ?, 'ok')", (path, i, digest))
+            tx.execute(
+                "INSERT INTO contents VALUES (?, 32, 24, ?, ?)", (digest, features, features)
+            )
+            tx.execute("INSERT INTO thumbnails VALUES (?, ?)", (digest, thumb))
+            familiarity = 0.0 if i % 5 == 0 else 1.0
+            tx.execute(
+                "INSERT INTO scores VALUES (?, ?, ?, ?)", (scorer.sha256, digest, p, familiarity)
+            )
+            paths.append(path)
+        for i in range(errors):
+            path = f"/library/bad/broken{i}.jpg"
+            tx.execute("INSERT INTO files VALUES (?, 10, 0, NULL, 'not an image file')", (path,))
+            paths.append(path)
+    return paths

@@ -61,7 +61,7 @@ def test_clicking_a_heat_map_opens_it_large_with_its_legend_beside_it(
     qtbot, state, settings, tmp_path
 ):
     from catgui.ui.classify.results import PREVIEW
-    from catgui.ui.classify.why_view import SIDE
+    from catgui.ui.common.why_view import SIDE
 
     state.set_model(persistence.load(DEFAULT))
     tab = wide_tab(qtbot, state, settings)

@@ -58,17 +58,26 @@ def test_title_tabs_and_menus(qtbot, window):
     assert window.windowTitle() == TITLE
     tabs = window.findChild(QTabWidget, "tabs")
     names = [tabs.widget(i).objectName() for i in range(tabs.count())]
-    # the Mistakes and Camera tabs are built when first shown
-    assert names == ["trainTab", "classifyTab", "mistakesPlaceholder", "cameraPlaceholder"]
+    # the Mistakes, Camera and Library tabs are built when first shown
+    assert names == [
+        "trainTab",
+        "classifyTab",
+        "mistakesPlaceholder",
+        "cameraPlaceholder",
+        "libraryPlaceholder",
+    ]
     tabs.setCurrentIndex(2)
     names = [tabs.widget(i).objectName() for i in range(tabs.count())]
-    assert names == ["trainTab", "classifyTab", "mistakesTab", "cameraPlaceholder"]
+    assert names[:4] == ["trainTab", "classifyTab", "mistakesTab", "cameraPlaceholder"]
     assert tabs.currentWidget() is window.mistakes_tab
     tabs.setCurrentIndex(3)
     assert tabs.widget(3).objectName() == "cameraTab"
     assert tabs.currentWidget() is window.camera_tab
+    tabs.setCurrentIndex(4)
+    assert tabs.widget(4).objectName() == "libraryTab"
+    assert tabs.currentWidget() is window.library_tab
     texts = [tabs.tabText(i).replace("&", "") for i in range(tabs.count())]
-    assert texts == ["Train", "Classify", "Mistakes", "Camera"]
+    assert texts == ["Train", "Classify", "Mistakes", "Camera", "Library"]
     for name in ("trainButton", "stopButton", "costPlot", "trainProgress", "modelSelector"):
         assert window.findChild(object, name) is not None, name
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}

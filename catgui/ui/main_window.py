@@ -24,6 +24,7 @@ from catgui.workers.base import running_workers
 if TYPE_CHECKING:
     from catgui.ui.camera.tab import CameraTab
     from catgui.ui.classify.tab import ClassifyTab
+    from catgui.ui.library.tab import LibraryTab
     from catgui.ui.mistakes.tab import MistakesTab
     from catgui.ui.train.tab import TrainTab
 
@@ -32,7 +33,7 @@ TITLE = "Cat or not cat?"
 
 
 class MainWindow(QMainWindow):
-    """Train / Classify / Mistakes / Camera tabs around one shared :class:`AppState`.
+    """Train / Classify / Mistakes / Camera / Library tabs around one shared :class:`AppState`.
 
     Parameters
     ----------
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
                 TabSpec("classify", "&Classify", self._make_classify_tab),
                 TabSpec("mistakes", "Mista&kes", self._make_mistakes_tab),
                 TabSpec("camera", "Camer&a", self._make_camera_tab),
+                TabSpec("library", "&Library", self._make_library_tab),
             ),
         )
         self.model_selector = ModelSelector(state, self)
@@ -146,6 +148,11 @@ class MainWindow(QMainWindow):
         tab.snapshotTaken.connect(self._classify_snapshot)
         return tab
 
+    def _make_library_tab(self) -> LibraryTab:
+        from catgui.ui.library.tab import LibraryTab
+
+        return LibraryTab(self.state, self.settings, self)
+
     def _classify_snapshot(self, path: str) -> None:
         self.classify_tab.add_paths([path])
         self.statusBar().showMessage(f"Snapshot saved as {path}; classified in Classify", 8000)
@@ -165,6 +172,10 @@ class MainWindow(QMainWindow):
     @property
     def camera_tab(self) -> CameraTab:
         return self.pages.tab("camera")
+
+    @property
+    def library_tab(self) -> LibraryTab:
+        return self.pages.tab("library")
 
     @property
     def all_tabs(self) -> tuple[Tab, ...]:
@@ -289,6 +300,8 @@ class MainWindow(QMainWindow):
         )
         self.warm_up.finished.connect(self.startedUp)
         self.warm_up.start()
+        if remembered.library_scan_unfinished(self.settings):
+            self.pages.build("library")  # its unfinished scan continues
         self.firstPainted.emit()
 
     def _restore_geometry(self) -> None:

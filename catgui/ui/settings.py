@@ -62,6 +62,14 @@ COMPARE_WITH = "classify/compareWith"
 #: The chosen camera's id, in hex ("" = the system's default). The camera never starts by itself.
 CAMERA = "camera/device"
 
+# -- the Library tab -------------------------------------------------------------------------
+#: The library's folders (a JSON list of absolute paths).
+LIBRARY_FOLDERS = "library/folders"
+#: A scan was started and has not ended: the next start continues it.
+LIBRARY_SCAN_UNFINISHED = "library/scanUnfinished"
+LIBRARY_SORT = "library/sort"
+LIBRARY_EXPORT_FOLDER = "folders/libraryExport"  # Library tab: Export selected…
+
 #: What a key gives when nothing is remembered (keys not listed give ``None``).
 DEFAULTS: dict[str, object] = {
     TAB: FIRST_TAB,
@@ -78,6 +86,10 @@ DEFAULTS: dict[str, object] = {
     COMPARE_WITH: "",
     KEEP_RUNS: False,
     CAMERA: "",
+    LIBRARY_FOLDERS: "[]",
+    LIBRARY_SCAN_UNFINISHED: False,
+    LIBRARY_SORT: "folder",
+    LIBRARY_EXPORT_FOLDER: "",
 }
 
 
@@ -161,6 +173,32 @@ def keep_runs(settings: QSettings) -> bool:
 
 def remember_keep_runs(settings: QSettings, keep: bool) -> None:
     settings.setValue(KEEP_RUNS, bool(keep))
+
+
+def library_folders(settings: QSettings) -> list[str]:
+    """The Library tab's folders, in the order they were added."""
+    import json
+
+    try:
+        folders = json.loads(str(value(settings, LIBRARY_FOLDERS)))
+    except ValueError:
+        return []
+    return [str(f) for f in folders if isinstance(f, str)] if isinstance(folders, list) else []
+
+
+def remember_library_folders(settings: QSettings, folders: Sequence[str]) -> None:
+    import json
+
+    settings.setValue(LIBRARY_FOLDERS, json.dumps(list(folders)))
+
+
+def library_scan_unfinished(settings: QSettings) -> bool:
+    """Whether a library scan was left unfinished (the window closed, or it was stopped)."""
+    return str(value(settings, LIBRARY_SCAN_UNFINISHED)).lower() in ("true", "1")
+
+
+def remember_library_scan_unfinished(settings: QSettings, unfinished: bool) -> None:
+    settings.setValue(LIBRARY_SCAN_UNFINISHED, bool(unfinished))
 
 
 def tab(settings: QSettings, names: Sequence[str]) -> str:

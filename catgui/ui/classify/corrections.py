@@ -1,7 +1,7 @@
 """Corrections made on Classify rows: save, undo, review (a QObject joining list and log).
 
 It keeps the rows' "You said: cat" marks in step with the corrections folder through
-:class:`~catgui.ui.classify.correction_log.CorrectionLog`, and says what happened in a sentence.
+:class:`~catgui.ui.common.correction_log.CorrectionLog`, and says what happened in a sentence.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from catgui.ui.classify.correction_log import CorrectionLog, Done
 from catgui.ui.classify.corrections_dialog import CorrectionsDialog
 from catgui.ui.classify.model import ResultsModel
+from catgui.ui.common.correction_log import CorrectionLog, Done
 
 
 class ClassifyCorrections(QObject):

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from catgui.core.corrections import Correction
-from catgui.ui.classify.correction_log import CorrectionLog
 from catgui.ui.classify.row_painting import COLOURS
 from catgui.ui.common import tones
+from catgui.ui.common.correction_log import CorrectionLog
 from catgui.ui.common.palette_follower import keep_style_sheet
 
 THUMB = 96
@@ -65,7 +65,7 @@ def thumbnail(path, size: int = THUMB) -> QPixmap:
 class CorrectionsDialog(QDialog):
     """Lists every stored correction (cats first); Remove (or Delete) takes the chosen away.
 
-    The dialog works on a :class:`~catgui.ui.classify.correction_log.CorrectionLog`, so removals
+    The dialog works on a :class:`~catgui.ui.common.correction_log.CorrectionLog`, so removals
     reach the Classify tab (its rows lose their "You said" mark) and errors are reported.
     """
 

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 
 from catgui.ui.classify.compare_selector import CompareSelector
 from catgui.ui.classify.entry import band_around
-from catgui.ui.classify.insight_painting import AGAINST, FOR_CAT, HEAT_TIP
 from catgui.ui.classify.text import band_text
 from catgui.ui.common.elided_label import ElidedLabel
+from catgui.ui.common.heat_colours import AGAINST, FOR_CAT, HEAT_TIP
 from catgui.ui.common.narrow_combo import NarrowComboBox
 from catgui.ui.common.palette_follower import keep_style_sheet
 

@@ -5,17 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
-from catgui.core import heatmap
 from catgui.ui.classify.row_painting import COLOURS, TITLES, paint_chip, row_inks
+from catgui.ui.common.heat_colours import AGAINST, FOR_CAT
 
-#: The heat map's colours (as the core lays them over the picture).
-FOR_CAT = QColor(*(int(c) for c in heatmap.FOR_CAT))
-AGAINST = QColor(*(int(c) for c in heatmap.AGAINST))
-HEAT_TIP = (
-    "Why the model says so: red marks where the picture is evidence for cat, blue where it "
-    "is evidence against; the stronger the colour, the more that part counts "
-    "(over the square the model sees)"
-)
 #: Width of the comparison column (right of the probability), and the least it needs.
 SECOND_WIDTH = 230
 SECOND_MIN_WIDTH = 120

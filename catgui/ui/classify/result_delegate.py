@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from catgui.ui.classify import correction_buttons
-from catgui.ui.classify.insight_painting import HEAT_TIP, paint_badge, paint_second_opinion
+from catgui.ui.classify.insight_painting import paint_badge, paint_second_opinion
 from catgui.ui.classify.model import (
     ERROR,
     DecisionRole,
@@ -45,6 +45,7 @@ from catgui.ui.classify.model import (
 from catgui.ui.classify.row_look import RowLook
 from catgui.ui.classify.row_painting import COLOURS, with_readable_selection
 from catgui.ui.classify.row_text import badge_rect, familiarity_tip, paint_text
+from catgui.ui.common.heat_colours import HEAT_TIP
 from catgui.ui.common.qimages import to_pixmap
 
 IMAGE_BOX = 96

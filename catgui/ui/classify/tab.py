@@ -209,7 +209,7 @@ class ClassifyTab(QWidget):
         if not shown or entry.overlay is None:
             self.insights.toggle_row(row)
             return
-        from catgui.ui.classify.why_view import WhyView  # the first click pays, not start-up
+        from catgui.ui.common.why_view import WhyView  # the first click pays, not start-up
 
         label = results.label_of(entry)
         verdict = verdict_text(entry.probability, label) if entry.probability is not None else ""

@@ -1,1 +1,2 @@
-"""The Library tab: a photo collection browsed from its index (the map of the pictures)."""
+"""The Library tab: a photo collection scanned into the library index, as a grid (and a
+map of its pictures, its near-copies)."""

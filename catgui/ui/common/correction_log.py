@@ -1,4 +1,4 @@
-"""The corrections made from the Classify tab, with undo (a QObject, no widget).
+"""The corrections made from the Classify and Library tabs, with undo (a QObject, no widget).
 
 Each correction copies the picture into the user's corrections folder through
 :class:`catgui.core.corrections.Corrections` (the original is only read). The log keeps

@@ -1,4 +1,5 @@
-"""A Classify row's "Why?" heat map, large: what a click on a row's heat map opens."""
+"""A picture's "Why?" heat map, large: what a click on a Classify row's heat map opens, and
+the Library's large view's *Why?*."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.ui.classify.insight_painting import AGAINST, FOR_CAT, HEAT_TIP
+from catgui.ui.common.heat_colours import AGAINST, FOR_CAT, HEAT_TIP
 from catgui.ui.common.qimages import to_pixmap
 
 #: The heat map's side on screen (its pixels drawn as crisp blocks).
@@ -40,7 +41,12 @@ class WhyView(QDialog):
     hideRequested = Signal()
 
     def __init__(
-        self, overlay: np.ndarray, name: str, verdict: str, parent: QWidget | None = None
+        self,
+        overlay: np.ndarray,
+        name: str,
+        verdict: str,
+        parent: QWidget | None = None,
+        hide_text: str | None = "Show the picture in its row",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("whyView")
@@ -69,9 +75,10 @@ class WhyView(QDialog):
         row.addWidget(self.picture)
         row.addWidget(legend, 0, Qt.AlignmentFlag.AlignTop)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.hide_button = QPushButton("Show the picture in its row", objectName="whyHideButton")
+        self.hide_button = QPushButton(hide_text or "", objectName="whyHideButton")
         self.hide_button.setToolTip("This row shows its plain picture again (Why? stays on)")
-        buttons.addButton(self.hide_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if hide_text:  # Classify's rows: back to the plain picture
+            buttons.addButton(self.hide_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.hide_button.clicked.connect(self.hideRequested)
         self.hide_button.clicked.connect(self.accept)

@@ -125,6 +125,8 @@ def test_pause_then_stop_keeps_the_scan_for_the_next_start(qtbot, photo_state, s
 def test_a_scan_of_a_busy_index_is_said_in_words(qtbot, photo_state, settings, tmp_path):
     folder = photo_folder(tmp_path / "photos", n=2)
     tab = open_tab(qtbot, photo_state, settings)
+    # the tab's own first re-scoring holds the index as a writer too: let it end first
+    qtbot.waitUntil(lambda: not tab.follower.is_busy() and not tab.likeness.is_busy())
     with library_index.Index(library_index.default_path(), writable=True):  # another scan
         with qtbot.waitSignal(tab.scanner.failed, timeout=30_000):
             tab.add_folders([str(folder)])

@@ -37,10 +37,23 @@ _ORDER = {
 _EXTRA: dict[str, tuple[str, tuple]] = {}
 
 
-def register_filter(name: str, condition: str, params: tuple = ()) -> None:
+#: The order a registered filter asks for while it is on (the *Duplicates* filter: each
+#: group's files together), over the chosen one: ``name -> (SQL ORDER BY terms, params)``.
+_EXTRA_ORDER: dict[str, tuple[str, tuple]] = {}
+
+
+def register_filter(
+    name: str, condition: str, params: tuple = (), order: str = "", order_params: tuple = ()
+) -> None:
     """Add a filter (the *Duplicates* one): an SQL condition over ``files f`` and
-    ``scores s`` (the active model's row, or NULLs), with its parameters."""
+    ``scores s`` (the active model's row, or NULLs), with its parameters; ``order``: the
+    ORDER BY terms (with ``order_params``) its rows are shown in, whatever the order
+    chosen (empty: the chosen one)."""
     _EXTRA[name] = (condition, tuple(params))
+    if order:
+        _EXTRA_ORDER[name] = (order, tuple(order_params))
+    else:
+        _EXTRA_ORDER.pop(name, None)
 
 
 @dataclass(frozen=True)
@@ -120,12 +133,13 @@ def matching(index: Index, view: View) -> np.ndarray:
     if view.text:
         text = " AND f.path LIKE ? ESCAPE '\\'"
         params = (*params, _like(view.text))
+    order, order_params = _EXTRA_ORDER.get(view.which or "", (_ORDER[view.sort], ()))
     query = (
         "SELECT f.rowid FROM files f LEFT JOIN scores s ON s.model = ? AND s.hash = f.hash "
-        f"WHERE {condition}{text} ORDER BY {_ORDER[view.sort]}"
+        f"WHERE {condition}{text} ORDER BY {order}"
     )
     with index.guard():
-        cursor = index.conn.execute(query, (view.model or "", *params))
+        cursor = index.conn.execute(query, (view.model or "", *params, *order_params))
         ids = np.fromiter((r[0] for r in cursor), dtype=np.int64)
     return ids
 

@@ -38,6 +38,7 @@ from catgui.ui.library.browser import Browser
 from catgui.ui.library.filter_bar import FilterBar
 from catgui.ui.library.grid_model import LibraryModel
 from catgui.ui.library.grid_view import LibraryGrid
+from catgui.ui.library.likeness import Likeness
 from catgui.ui.library.model_follower import ModelFollower
 from catgui.ui.library.picture_actions import PictureActions
 from catgui.ui.library.scan_panel import ScanPanel
@@ -114,6 +115,7 @@ class LibraryTab(QWidget):
             self._say,
         )
         self._wire()
+        self.likeness = Likeness(self)  # the map beside the grid, the Duplicates filter
         self.load_settings()
         self.follower.follow(state.model)
         if self.folders and remembered.library_scan_unfinished(self.settings):
@@ -254,12 +256,20 @@ class LibraryTab(QWidget):
         self.splitter.addWidget(widget)
 
     def add_filter(
-        self, name: str, title: str, tip: str, condition: str, params: tuple = ()
+        self,
+        name: str,
+        title: str,
+        tip: str,
+        condition: str,
+        params: tuple = (),
+        order: str = "",
+        order_params: tuple = (),
     ) -> None:
         """A filter button (``name``, ``title``) showing the files for which the SQL
         ``condition`` over ``files f`` and ``scores s`` holds (see
-        :func:`catgui.core.library.browse.register_filter`); counted like the others."""
-        browse.register_filter(name, condition, params)
+        :func:`catgui.core.library.browse.register_filter`: ``order`` too); counted like
+        the others."""
+        browse.register_filter(name, condition, params, order, order_params)
         self.filters.add_filter(name, title, tip)
         self.browser.reload()
 
@@ -326,6 +336,7 @@ class LibraryTab(QWidget):
         remembered.remember(self.settings, remembered.LIBRARY_SORT, self.filters.sort_name())
 
     def shutdown(self) -> None:
+        self.likeness.shutdown()
         self.scanner.shutdown()
         self.follower.shutdown()
         self.browser.shutdown()

@@ -90,7 +90,7 @@ def test_the_map_shows_every_picture_and_its_lasso_selects_in_the_grid(qtbot, ta
     assert data is not None and len(data.hashes) == 8 + 3  # same bytes: one content
     picture_map = library.likeness.map
     assert picture_map.isVisible() and len(picture_map.points) == len(data.hashes)
-    assert set(picture_map.verdicts) <= {"cat", "not cat", "unsure"}
+    assert set(picture_map.verdicts) <= {"cat", "not cat", "unsure"}  # the active model's
     rows = [i for i, p in enumerate(data.paths) if p in copies]
     picture_map.selected.emit(rows)  # what the lasso emits
     chosen = sorted(item.path for item in library.selected_items())
@@ -98,3 +98,17 @@ def test_the_map_shows_every_picture_and_its_lasso_selects_in_the_grid(qtbot, ta
     # hovering a point reads its thumbnail from the index
     thumb = picture_map.thumbnail(rows[0])
     assert thumb is not None and thumb.startswith(b"\xff\xd8")
+
+
+def test_the_map_takes_the_colours_of_a_new_active_model_once_it_has_scored(qtbot, tab):
+    from catgui.core import persistence
+
+    library, _groups = tab
+    before = list(library.likeness.map.verdicts)
+    zero_shot = persistence.load(ROOT / "models" / "zero-shot.npz")
+    with qtbot.waitSignal(library.likeness.loaded, timeout=30_000):
+        library.state.set_model(zero_shot)  # the index has no scores of it yet
+    qtbot.waitUntil(lambda: not library.likeness.is_busy(), timeout=30_000)
+    after = library.likeness.map.verdicts
+    assert "not scored" not in after and len(after) == len(before)
+    assert library.likeness.data.probabilities.tolist() != []

@@ -64,7 +64,8 @@ class Likeness(QObject):
         tab.filters.add_filter(FILTER, "Duplicates", TIP)
         self.map.selected.connect(self._selected)
         tab.scanFinished.connect(lambda _summary: self.refresh())
-        tab.follower.modelKnown.connect(lambda _sha: self.refresh())
+        # after the scores are written (modelKnown comes before): the map's colours
+        tab.follower.rescored.connect(lambda _sha, _n: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from catgui.core import backbone
+from catgui.core.kinds.pretrained import KIND as PRETRAINED
 from catgui.core.kinds.pretrained import cross_validation_of
 from catgui.ui.common.figure_colours import FigureColours
 from catgui.ui.common.palette_follower import follow_palette
@@ -36,7 +37,7 @@ REDRAWS_PER_SECOND = 4
 def _without_search(metadata: Mapping[str, Any], head: Mapping[str, Any]) -> str:
     """What to say of a model whose metadata records no cross-validation."""
     c = head.get("c")
-    if metadata.get("kind") != "pretrained" or not isinstance(c, (int, float)):
+    if metadata.get("kind") != PRETRAINED.name or not isinstance(c, (int, float)):
         return "Nothing to choose in this run: the head was fitted once"
     given = (metadata.get("hyperparameters") or {}).get("c")
     if given is not None:

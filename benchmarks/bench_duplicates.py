@@ -2,8 +2,7 @@
 
 Synthetic features shaped like the backbone's (non-negative, 1,280 each, in clusters),
 with 1 % of the rows noisy copies of others; ``duplicates.group_steps`` over all of them
-(beyond 8,192 rows: the products in 128 principal directions, checked whole where they can
-reach the threshold). Run: ``python benchmarks/bench_duplicates.py [--rows 20000 100000]``
+(blockwise all-pairs products). Run: ``python benchmarks/bench_duplicates.py [--rows 20000 100000]``
 """
 
 from __future__ import annotations

@@ -134,21 +134,6 @@ def test_library_duplicates_of_a_missing_index_says_so(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("whole", [0, 10**9])  # candidates checked by blocks / by pairs
-def test_the_pairs_through_the_principal_directions_are_the_exact_pairs(monkeypatch, whole):
-    rng = np.random.default_rng(7)
-    centres = rng.gamma(1.0, 1.0, (6, 64))
-    x = centres[rng.integers(0, 6, 300)] * rng.uniform(0.6, 1.4, (300, 64))
-    x[:3] = 0.0  # zero rows are like nothing
-    exact = duplicates.run_to_end(duplicates.pair_steps(x, threshold=0.9, block=32))
-    monkeypatch.setattr(duplicates, "EXACT_ROWS", 50)
-    monkeypatch.setattr(duplicates, "RANK", 8)
-    monkeypatch.setattr(duplicates, "CHECKED_WHOLE", whole)
-    lifted = duplicates.run_to_end(duplicates.pair_steps(x, threshold=0.9, block=32))
-    assert len(exact) > 100
-    assert {tuple(p) for p in lifted.tolist()} == {tuple(p) for p in exact.tolist()}
-
-
 @needs_photo_model
 def test_the_map_of_an_index_places_each_picture_once_with_its_verdict(tmp_path, scorer):
     from catgui.core.library import similar

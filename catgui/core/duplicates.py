@@ -17,7 +17,9 @@ flipped, resized and re-encoded at once (0.85 would find 77 %, but takes the sun
 The grouping over ``n`` rows never holds the ``n x n`` matrix: the rows are normalised
 once, then compared a block at a time (``(block, d) @ (d, n - start)`` products: one BLAS
 call per block, ``n^2 / 2`` dot products in all), and the pairs found are joined by
-union-find into groups.
+union-find into groups. (Products in 128 principal directions first, bounding each cosine
+from above, were tried: the same pairs, but 1.2x slower on 16,000 rows: the comparisons
+of the ``n^2 / 2`` similarities cost more than the BLAS products.)
 """
 
 from __future__ import annotations
@@ -30,15 +32,9 @@ from catgui.core.steps import run_to_end
 
 #: Cosine similarity at or above which two pictures are near-copies (measured: see above).
 THRESHOLD = 0.90
-#: Rows per block of the all-pairs comparison (a block's products take ``BLOCK x n`` floats).
-BLOCK = 1024
-#: Up to this many rows the products are made on the whole features; beyond, in the
-#: :data:`RANK` principal directions first (see :func:`pair_steps`).
-EXACT_ROWS = 8192
-RANK = 128
-#: Candidate pairs per row of a block above which the block's whole products are made
-#: (they cost less than gathering that many pairs of rows, and hold no big copies).
-CHECKED_WHOLE = 64
+#: Similarities a block of the all-pairs comparison holds at most (128 MB of float32):
+#: 1,024 rows a block up to 32,768 rows, fewer beyond (100,000 rows: 335).
+BLOCK_FLOATS = 1 << 25
 
 
 def normalised(features: np.ndarray, in_place: bool = False) -> np.ndarray:
@@ -93,60 +89,23 @@ class UnionFind:
 
 
 def pair_steps(
-    features: np.ndarray, threshold: float = THRESHOLD, block: int = BLOCK, in_place: bool = False
+    features: np.ndarray,
+    threshold: float = THRESHOLD,
+    block: int | None = None,
+    in_place: bool = False,
 ) -> Generator[int, None, np.ndarray]:
     """Every pair ``i < j`` of rows with cosine similarity ``>= threshold``.
 
     Yields the rows compared so far (a block at a time; closing the generator stops the
     work); returns the pairs ``(k, 2)`` int64. Each block of rows is compared with itself
-    and the rows after it only: ``n^2 / 2`` products in all.
-
-    Beyond :data:`EXACT_ROWS` rows the products are made in :data:`RANK` dimensions, not
-    ``d``: each unit row ``u`` is split into its part ``p`` in the span of the rows' top
-    :data:`RANK` principal directions and the rest ``r`` (``u.v = p.q + r.s``, and
-    ``|r.s| <= |r| |s|``), so ``p.q + |r| |s| >= threshold`` keeps every pair that can
-    reach the threshold, and only those few are checked with the whole rows. The answer
-    is the same as the full products'; the work is ``RANK / d`` of theirs (128 / 1280).
+    and the rows after it only (one BLAS product, ``n^2 / 2`` dot products in all); a
+    block holds at most :data:`BLOCK_FLOATS` similarities (``block``: rows a block).
     ``in_place``: the rows of a float32 ``features`` are scaled to unit length in place.
     """
     unit = normalised(features, in_place)
-    n, d = unit.shape
-    if n <= EXACT_ROWS or d <= 2 * RANK:
-        pairs = yield from _exact_pairs(unit, threshold, block)
-        return pairs
-    basis = _principal_basis(unit)
-    part = unit @ basis  # (n, RANK)
-    rest = np.einsum("ij,ij->i", unit, unit) - np.einsum("ij,ij->i", part, part)
-    # [p, |r|] . [q, |s|] = p.q + |r| |s|: the bound in one product of RANK + 1 columns
-    lifted = np.concatenate([part, np.sqrt(np.maximum(rest, 0.0))[:, None]], axis=1)
-    found: list[np.ndarray] = []
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        bound = lifted[start:stop] @ lifted[start:].T  # (b, n - start), >= the cosines
-        rows, cols = np.nonzero(bound >= threshold)
-        keep = cols > rows
-        rows, cols = rows[keep] + start, cols[keep] + start
-        if len(rows) > CHECKED_WHOLE * (stop - start):  # dense: the block's whole products
-            sims = unit[start:stop] @ unit[start:].T
-            rows, cols = np.nonzero(sims >= threshold)
-            keep = cols > rows
-            rows, cols = rows[keep] + start, cols[keep] + start
-        else:
-            exact = np.zeros(len(rows), dtype=bool)
-            for at in range(0, len(rows), CHECKED_WHOLE * 64):  # bounded gathers
-                part_rows = rows[at : at + CHECKED_WHOLE * 64]
-                part_cols = cols[at : at + CHECKED_WHOLE * 64]
-                sims = np.einsum("ij,ij->i", unit[part_rows], unit[part_cols])
-                exact[at : at + len(part_rows)] = sims >= threshold
-            rows, cols = rows[exact], cols[exact]
-        if len(rows):
-            found.append(np.stack([rows, cols], axis=1))
-        yield stop
-    return _joined(found)
-
-
-def _exact_pairs(unit: np.ndarray, threshold: float, block: int):
     n = len(unit)
+    if block is None:
+        block = max(16, min(1024, BLOCK_FLOATS // max(1, n)))
     found: list[np.ndarray] = []
     for start in range(0, n, block):
         stop = min(n, start + block)
@@ -156,33 +115,16 @@ def _exact_pairs(unit: np.ndarray, threshold: float, block: int):
         if keep.any():
             found.append(np.stack([rows[keep] + start, cols[keep] + start], axis=1))
         yield stop
-    return _joined(found)
-
-
-def _joined(found: list[np.ndarray]) -> np.ndarray:
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     return np.concatenate(found).astype(np.int64)
 
 
-def _principal_basis(unit: np.ndarray, seed: int = 0) -> np.ndarray:
-    """``(d, RANK)`` orthonormal columns near the top principal directions of the
-    (uncentred) unit rows, by a randomised SVD of at most :data:`EXACT_ROWS` of them evenly
-    spaced. Any orthonormal basis keeps :func:`pair_steps` exact; a good one makes the
-    bound tight, so few pairs need the whole rows."""
-    n, d = unit.shape
-    sample = unit[np.linspace(0, n - 1, min(n, EXACT_ROWS)).astype(np.int64)]
-    rng = np.random.default_rng(seed)
-    q, _ = np.linalg.qr(sample @ rng.standard_normal((d, RANK + 16)).astype(np.float32))
-    for _ in range(2):
-        w, _ = np.linalg.qr(sample.T @ q)
-        q, _ = np.linalg.qr(sample @ w)
-    _, _, vt = np.linalg.svd(q.T @ sample, full_matrices=False)
-    return np.ascontiguousarray(vt[:RANK].T, dtype=np.float32)
-
-
 def group_steps(
-    features: np.ndarray, threshold: float = THRESHOLD, block: int = BLOCK, in_place: bool = False
+    features: np.ndarray,
+    threshold: float = THRESHOLD,
+    block: int | None = None,
+    in_place: bool = False,
 ) -> Generator[int, None, list[list[int]]]:
     """The groups of near-copies among the rows of ``(n, d)`` features: lists of row
     numbers (two or more each, sorted), joined transitively (a ~ b and b ~ c: one group).
@@ -201,14 +143,14 @@ def groups_of(n: int, pairs: np.ndarray) -> list[list[int]]:
 
 
 def groups(
-    features: np.ndarray, threshold: float = THRESHOLD, block: int = BLOCK
+    features: np.ndarray, threshold: float = THRESHOLD, block: int | None = None
 ) -> list[list[int]]:
     """:func:`group_steps` run to its end."""
     return run_to_end(group_steps(features, threshold, block))
 
 
 def near_copies(
-    test: np.ndarray, train: np.ndarray, threshold: float = THRESHOLD, block: int = BLOCK
+    test: np.ndarray, train: np.ndarray, threshold: float = THRESHOLD, block: int = 1024
 ) -> list[tuple[int, int, float]]:
     """Test rows that have a near-copy among the training rows: ``(test row, its most
     similar training row, their similarity)``, one per such test row, in test order."""

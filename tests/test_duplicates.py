@@ -213,3 +213,20 @@ def test_the_library_tab_s_likeness_job_gives_the_map_and_the_groups_as_contents
     assert copies in groups
     assert [file_sha256(root / "twice.jpg")] in groups  # two files, one content
     assert len(groups) == 2
+
+
+@pytest.mark.skipif(backbone.unavailable() is not None, reason="no pretrained weights")
+def test_catgui_train_warns_of_the_article_s_test_picture_that_is_a_training_picture(tmp_path):
+    from tests.data_helpers import REAL_DATA
+
+    if REAL_DATA is None:
+        pytest.skip("the article's data set is not at ../shared/datasets")
+    common = ["train", "--model", "logreg", "--iterations", "5", "--data", str(REAL_DATA)]
+    done = run_cli(*common, "--out", str(tmp_path / "a.npz"))
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Warning: 1 test picture has a near-copy in the training pictures: "
+        "the test accuracy may be optimistic"
+    ) in done.stdout
+    as_json = run_cli(*common, "--out", str(tmp_path / "b.npz"), "--json")
+    assert json.loads(as_json.stdout)["test_with_near_copy"] == 1

@@ -36,6 +36,7 @@ SCRIPTS = [
     ("bench_onnx.py", [], ["--rounds", "2", "--photos", "8"]),
     ("bench_live.py", [], ["--seconds", "4"]),
     ("bench_library.py", [], ["--photos", "300", "--rows", "20000"]),
+    ("bench_retrain.py", ["--window"], ["--rows", "20000", "--window"]),
 ]
 
 

@@ -1,5 +1,5 @@
 """Command line: ``catgui [gui] | train | sweep | evaluate | predict | explain | export |
-scan | library | desktop``.
+scan | library | suspects | desktop``.
 
 Exit status: 0 all went well, 1 an input failed (bad file, bad model, missing data),
 2 wrong usage. ``--json`` prints one JSON document on stdout instead of text.
@@ -12,7 +12,7 @@ import sys
 
 from catgui import __version__
 from catgui.app import run_gui
-from catgui.commands import EXIT_FAILED, export, folder_name, library, scan, threshold
+from catgui.commands import EXIT_FAILED, export, folder_name, library, scan, suspects, threshold
 from catgui.core.errors import CatguiError
 
 #: The subcommands, as typed.
@@ -26,6 +26,7 @@ COMMANDS = (
     "export",
     "scan",
     "library",
+    "suspects",
     "desktop",
 )
 
@@ -134,6 +135,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     export.add_parser(sub)
     scan.add_parser(sub)
     library.add_parser(sub)
+    suspects.add_parser(sub)
 
     desktop = sub.add_parser(
         "desktop", help="add catgui to this user's applications menu, or remove it (no root)"
@@ -236,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": export.run,
         "scan": scan.run,
         "library": library.run,
+        "suspects": suspects.run,
     }[args.command]
     try:
         code = handler(args)

@@ -32,6 +32,18 @@ def scan(index_path: Path, roots, scorer, **kw):
         return run_to_end(scan_steps(index, [str(r) for r in roots], scorer, **kw))
 
 
+def pictures_a_photo(index_path: Path, scorer) -> int:
+    """Pictures a new photo takes through the backbone in a scan of this index: its 224 crop
+    alone, or with its 64x64 square when the index's schema requires those features or the
+    model compares them (:func:`catgui.core.library.reading.keeps_squares`)."""
+    from catgui.core.library.index import Index
+    from catgui.core.library.reading import keeps_squares
+
+    with Index(index_path) as index:
+        squares = keeps_squares(index.conn) or scorer.compares == "familiar"
+    return 2 if squares else 1
+
+
 def write_photo(path: Path, seed: int, size: tuple[int, int] = (120, 90)) -> Path:
     """A JPEG of smooth colour blobs (distinct per seed)."""
     from PIL import Image

@@ -117,29 +117,92 @@ def test_classify_marks_a_picture_unlike_the_training_ones(qtbot, tmp_path):
     tab.shutdown()
 
 
-def test_verdict_and_familiarity_come_from_one_run_of_the_backbone(tmp_path, monkeypatch):
-    """A photo's crop and its 64x64 square go through the backbone together (its two
-    threads side by side), with the same numbers as two separate runs."""
-    from catgui.core import backbone, images, prediction
-    from tests.data_helpers import ROOT
-
-    model = persistence.load(ROOT / "models" / "pretrained.npz")
-    classifier = model.classifier
-    rng = np.random.default_rng(3)
+def _noise_files(tmp_path, n: int, seed: int = 3) -> list:
+    rng = np.random.default_rng(seed)
     files = []
-    for i in range(3):
+    for i in range(n):
         files.append(tmp_path / f"p{i}.png")
         Image.fromarray(rng.integers(0, 256, (90, 120, 3), dtype=np.uint8)).save(files[-1])
-    decoded = [images.load(f, sizes=(224,)) for f in files]
-    apart = classifier.classify(decoded), classifier.familiarity_of(decoded)
+    return files
+
+
+def _counting(monkeypatch) -> list:
+    from catgui.core import backbone
+
     calls = []
     real = backbone.extract
     monkeypatch.setattr(backbone, "extract", lambda x, *a, **k: calls.append(len(x)) or real(x))
+    return calls
+
+
+@pytest.mark.parametrize("name", ["pretrained.npz", "zero-shot.npz"])
+def test_the_shipped_models_need_one_backbone_pass_a_photo(tmp_path, monkeypatch, name):
+    """Verdict and familiarity both read the 224 crop's features: one pass a picture."""
+    from catgui.core import images, prediction
+    from tests.data_helpers import ROOT
+
+    classifier = persistence.load(ROOT / "models" / name).classifier
+    assert classifier.reference.source_size == 224
+    files = _noise_files(tmp_path, 3)
+    decoded = [images.load(f, sizes=(224,)) for f in files]
+    apart = classifier.classify(decoded), classifier.familiarity_of(decoded)
+    calls = _counting(monkeypatch)
     together = classifier.assess(decoded)
-    assert calls == [6]  # one run: 3 crops and 3 squares
+    assert calls == [3]  # one run of the 3 crops, nothing else
     np.testing.assert_allclose(together[0], apart[0], rtol=1e-12)
     np.testing.assert_allclose(together[1], apart[1], rtol=1e-12)
     calls.clear()
     result = prediction.classify_file(classifier, files[0])
-    assert calls == [2] and result.probability == pytest.approx(apart[0][0], rel=1e-12)
+    assert calls == [1] and result.probability == pytest.approx(apart[0][0], rel=1e-12)
     assert result.familiarity == pytest.approx(apart[1][0], rel=1e-12)
+
+
+def test_a_reference_of_64x64_pictures_still_reads_their_squares_in_the_same_run(
+    tmp_path, monkeypatch
+):
+    """A model trained on the article's pictures without a reference of real photos keeps
+    comparing a photo's 64x64 square: crop and square go through one run together."""
+    from catgui.core import backbone, images
+
+    classifier = persistence.load(paths.photo_model_path()).classifier
+    decoded = [images.load(f, sizes=(224,)) for f in _noise_files(tmp_path, 3)]
+    squares = np.stack([p.pixels for p in decoded])
+    classifier.reference = familiarity.fit(
+        backbone.extract(np.concatenate([squares, squares[::-1]])).pooled, source_size=64
+    )
+    apart = classifier.classify(decoded), classifier.familiarity_of(decoded)
+    calls = _counting(monkeypatch)
+    together = classifier.assess(decoded)
+    assert calls == [6]  # one run: 3 crops and 3 squares
+    np.testing.assert_allclose(together[0], apart[0], rtol=1e-12)
+    np.testing.assert_allclose(together[1], apart[1], rtol=1e-12)
+
+
+def test_the_shipped_reference_is_rewritten_without_touching_the_head(tmp_path):
+    """``make pretrained-model`` / ``make first-model``: the reference of the 209 pictures and
+    photos 1-500 of each class (224 inputs) written into the model; P(cat) unchanged."""
+    import importlib.util
+    import shutil
+
+    from tests.data_helpers import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "familiarity_eval", ROOT / "benchmarks" / "familiarity_eval.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    model = shutil.copy(ROOT / "models" / "pretrained.npz", tmp_path / "m.npz")
+    numbers = np.tile(np.arange(1, 1001), 2)
+    features = {
+        "train_pooled": _cloud(20, 4),
+        "photos_pooled": _cloud(2000, 5),
+        "photos_number": numbers,
+    }
+    script.write(features, [model])
+    before = persistence.load(ROOT / "models" / "pretrained.npz").classifier
+    after = persistence.load(model)
+    probe = _cloud(5, 6).astype(np.float32)
+    np.testing.assert_array_equal(after.classifier.from_pooled(probe), before.from_pooled(probe))
+    ref = after.classifier.reference
+    assert ref.source_size == 224 and len(ref.loo) == 20 + 1000  # photos 1-500 of each class
+    assert "photos 1-500" in after.metadata["familiarity"]["reference"]

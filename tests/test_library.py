@@ -13,11 +13,18 @@ import pytest
 from catgui import cli
 from catgui.core import backbone, persistence
 from catgui.core.errors import CatguiError
-from catgui.core.library import blobs, query
+from catgui.core.library import blobs, chunks, query
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer, rescore_steps
 from catgui.core.steps import run_to_end
-from tests.library_helpers import PHOTO_MODEL, needs_photo_model, photo_folder, scan, write_photo
+from tests.library_helpers import (
+    PHOTO_MODEL,
+    needs_photo_model,
+    photo_folder,
+    pictures_a_photo,
+    scan,
+    write_photo,
+)
 
 pytestmark = needs_photo_model
 
@@ -38,11 +45,16 @@ def test_scan_stores_one_row_per_file_and_matches_predict(tmp_path, scorer, caps
     )
     conn = sqlite3.connect(index)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    # the two batches' chunks merged into one once the scan finished: 6 pictures' features
+    # in one blob; no 64x64 squares' (the shipped model's familiarity reads the 224 crop's:
+    # one backbone pass a photo)
     lengths = conn.execute(
-        "SELECT DISTINCT length(features), length(familiar) FROM contents"
+        "SELECT rows, length(hashes), length(features), length(familiar) FROM chunks"
     ).fetchall()
-    assert lengths == [(blobs.BYTES, blobs.BYTES)] and blobs.BYTES == 2560
+    assert lengths == [(6, 6 * 64, 6 * blobs.BYTES, None)] and blobs.BYTES == 2560
+    slots = conn.execute("SELECT DISTINCT chunk FROM contents").fetchall()
+    assert len(slots) == 1
     w, h = conn.execute("SELECT width, height FROM contents LIMIT 1").fetchone()
     assert (w, h) == (120, 90)
     thumb = conn.execute("SELECT jpeg FROM thumbnails LIMIT 1").fetchone()[0]
@@ -93,7 +105,8 @@ def test_second_scan_reads_only_what_changed(tmp_path, scorer, monkeypatch):
     summary = scan(index, [photos], scorer)
     assert summary.unchanged == 2
     assert (summary.read, summary.computed, summary.reused, summary.removed) == (4, 1, 3, 2)
-    assert calls == [2]  # one picture: its crop and its 64x64 square
+    # one picture, one run: its crop (and its 64x64 square where the index keeps those)
+    assert calls == [pictures_a_photo(index, scorer)]
     rows = listed(index, scorer)
     assert str(photos / "renamed.jpg") in rows and str(files[1]) not in rows
     assert str(files[3]) not in rows and len(rows) == 6
@@ -116,7 +129,7 @@ def test_duplicates_share_one_pass(tmp_path, scorer, monkeypatch, batch):
     )
     summary = scan(tmp_path / "lib.sqlite", [photos], scorer, batch=batch)
     assert (summary.read, summary.computed, summary.reused) == (3, 1, 2)
-    assert calls == [2]
+    assert calls == [pictures_a_photo(tmp_path / "lib.sqlite", scorer)]
 
 
 def test_another_feature_model_rescores_without_the_network(tmp_path, scorer, monkeypatch, capsys):
@@ -273,7 +286,7 @@ def test_an_older_index_is_migrated_and_a_reader_is_told_to_scan(tmp_path, score
     photos = photo_folder(tmp_path / "photos", n=1)
     scan(old, [photos], scorer)
     conn = sqlite3.connect(old)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 3
     assert conn.execute("SELECT reference FROM models").fetchone()[0] == scorer.reference_digest
     conn.close()
 
@@ -293,9 +306,9 @@ def test_a_retrained_head_with_the_same_reference_reuses_familiarity(tmp_path, s
     )
     with Index(index, writable=True) as idx:
         assert run_to_end(rescore_steps(idx, retrained)) == 4
-        features = blobs.decode_many(
-            [f for (f,) in idx.conn.execute("SELECT features FROM contents ORDER BY hash")]
-        )
+        hashes = [h for (h,) in idx.conn.execute("SELECT hash FROM contents ORDER BY hash")]
+        features, found = chunks.features_of(idx.conn, hashes)
+        assert found.all()
     assert calls == []  # familiarity copied from the shipped model's rows
     base, new = listed(index, scorer), listed(index, retrained)
     assert {p: r.familiarity for p, r in new.items()} == {p: r.familiarity for p, r in base.items()}

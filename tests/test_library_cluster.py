@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from catgui.core.errors import CatguiError
-from catgui.core.library import blobs
+from catgui.core.library import chunks
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.scan import scan_steps
@@ -25,12 +25,12 @@ def _rows(path):
     files = conn.execute(
         "SELECT path, size, mtime_ns, hash, status FROM files ORDER BY path"
     ).fetchall()
-    contents = {
-        h: (w, ht, blobs.decode_many([f])[0], blobs.decode_many([fam])[0])
-        for h, w, ht, f, fam in conn.execute(
-            "SELECT hash, width, height, features, familiar FROM contents"
-        )
-    }
+    sizes = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
+    hashes = [h for h, _, _ in sizes]
+    features, found = chunks.features_of(conn, hashes)
+    familiar, squared = chunks.features_of(conn, hashes, familiar=True)
+    assert found.all() and not squared.any()  # one backbone pass a photo: no 64x64 squares'
+    contents = {h: (w, ht, f) for (h, w, ht), f in zip(sizes, features, strict=True)}
     scores = dict(
         ((h, (p, fam)) for h, p, fam in conn.execute("SELECT hash, p_cat, familiarity FROM scores"))
     )
@@ -78,11 +78,10 @@ def test_a_local_cluster_of_two_workers_gives_the_local_rows(tmp_path):
     assert local[0] == remote[0]  # the same files, sizes, times, hashes and statuses
     assert _rows(tmp_path / "cli.sqlite")[0] == local[0]
     assert local[1].keys() == remote[1].keys()
-    for h, (w, ht, f, fam) in local[1].items():
-        rw, rht, rf, rfam = remote[1][h]
+    for h, (w, ht, f) in local[1].items():
+        rw, rht, rf = remote[1][h]
         assert (w, ht) == (rw, rht)
         np.testing.assert_allclose(rf, f, atol=1e-5)
-        np.testing.assert_allclose(rfam, fam, atol=1e-5)
     for h, (p, fam) in local[2].items():
         assert remote[2][h][0] == pytest.approx(p, abs=1e-5)
         assert remote[2][h][1] == pytest.approx(fam, abs=1e-5)
@@ -134,11 +133,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path):
 
         real = module.read_batch
 
-        def stalled(founds, known, threads):
+        def stalled(founds, known, threads, squares=False):
             try:
                 fd = _os.open(marker, _os.O_CREAT | _os.O_EXCL | _os.O_WRONLY)
             except FileExistsError:
-                return real(founds, known, threads)
+                return real(founds, known, threads, squares)
             _os.write(fd, str(_os.getpid()).encode())
             _os.close(fd)
             _time.sleep(600)

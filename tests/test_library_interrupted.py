@@ -21,16 +21,16 @@ pytestmark = needs_photo_model
 _SLOW_SCAN = """
 import sys, time
 from catgui.core.library import reading
-real = reading.AheadReader.read
+real = reading.network_batch
 count = [0]
-def slow(self, founds, known, following=()):
-    out = real(self, founds, known, following)
+def slow(*args, **kwargs):
+    out = real(*args, **kwargs)
     count[0] += 1
     print(f"batch {count[0]}", flush=True)
     if count[0] == int(sys.argv[2]):  # this batch is read, not yet stored: wait there
         time.sleep(float(sys.argv[1]))
     return out
-reading.AheadReader.read = slow
+reading.network_batch = slow
 from catgui import cli
 sys.exit(cli.main(sys.argv[3:]))
 """

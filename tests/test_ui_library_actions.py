@@ -199,7 +199,7 @@ def test_export_dialog_asks_where_and_how(qtbot, scanned, tmp_path, monkeypatch)
 
 def test_a_new_active_model_rescores_the_grid_from_stored_features(qtbot, scanned):
     from catgui.core import persistence
-    from catgui.core.library import browse
+    from catgui.core.library import browse, chunks
     from catgui.core.library.index import Index
     from catgui.core.library.rescore import Scorer
 
@@ -214,10 +214,8 @@ def test_a_new_active_model_rescores_the_grid_from_stored_features(qtbot, scanne
     assert before != new.sha256 and not tab.notice.isVisible()
     with Index(library_index.default_path()) as index:
         assert browse.scored(index, new.sha256)
-        feats = index.conn.execute("SELECT features FROM contents ORDER BY hash").fetchall()
-    from catgui.core.library import blobs
-
-    expected = new.probabilities(blobs.decode_many([f[0] for f in feats]))
+        _, features = chunks.all_features(index.conn)
+    expected = new.probabilities(features)
     shown = [tab.model.item(r).probability for r in range(4)]
     assert np.allclose(sorted(shown), sorted(expected))
 

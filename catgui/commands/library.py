@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
+import hashlib
 import json
 import sys
+from pathlib import Path
 
-from catgui.commands import EXIT_FAILED, EXIT_OK, folder_name, threshold
+from catgui.commands import EXIT_FAILED, EXIT_OK, folder_name, model_path, threshold
 from catgui.commands.scan import add_index_options, scorer_of
 from catgui.core.errors import CatguiError
 
@@ -35,6 +36,16 @@ def add_parser(sub) -> None:
     how.add_argument("--copy", action="store_true", help="copy the files (the default)")
     how.add_argument("--link", action="store_true", help="make symbolic links instead")
 
+    after = actions.add_parser(
+        "next", help="the pictures the model is least sure of: the ones to label next"
+    )
+    add_index_options(after)
+    after.add_argument(
+        "--count", type=_count, default=12, metavar="N", help="how many (default 12)"
+    )
+    after.add_argument("--threshold", type=threshold, default=0.5)
+    after.add_argument("--json", action="store_true", help="one JSON list of {path, probability}")
+
     _add_duplicates(actions)
 
     stats = actions.add_parser("stats", help="counts, errors by cause, index size, models")
@@ -55,55 +66,72 @@ def _add_filters(parser: argparse.ArgumentParser, required: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from catgui.core.library.index import Index
-
     if args.action == "stats":
         return _stats(args)
+    if args.action == "next":
+        return _next(args)
     if args.action == "duplicates":
         return _duplicates(args)
     if args.action == "export" and args.which == "errors":
         raise CatguiError("export takes a verdict (--cats, --non-cats, --unsure, --unfamiliar)")
-    scorer = scorer_of(args)
+    from catgui.core.library import query
+    from catgui.core.library.index import Index
+
+    model = _model_file(args)
+    sha256 = _sha256(model)
     with Index(args.index) as index, index.guard():
-        _ensure_scored(index, scorer)
-        rows = _rows(index, scorer, args)
+        if not _scored(index, sha256):
+            _ensure_scored(index, scorer_of(args))
+        rows = query.listing(index, sha256, args.which, args.threshold)
     if args.action == "export":
         return _export(rows, args)
+    from catgui.commands import listing
+
     # a file name that is not valid UTF-8 is written back as its own bytes, as ls does
     sys.stdout.reconfigure(errors="surrogateescape")
     if args.json:
-        print(json.dumps([r.as_dict() for r in rows], indent=2))
+        print(listing.json_text(rows, args.threshold))
     elif args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["path", "label", "probability", "familiarity", "unfamiliar", "error"])
-        for r in rows:
-            writer.writerow(
-                [
-                    r.path,
-                    r.label or "",
-                    _num(r.probability),
-                    _num(r.familiarity),
-                    "" if r.error else int(r.unfamiliar),
-                    r.error or "",
-                ]
-            )
+        listing.csv_text(rows, args.threshold, sys.stdout)
     else:
-        out = sys.stdout
-        for r in rows:
-            if r.error:
-                out.write(f"{r.path}\terror: {r.error}\n")
-            elif r.probability is None:
-                out.write(f"{r.path}\tnot scored yet\n")
-            else:
-                note = "\tunlike anything I was trained on" if r.unfamiliar else ""
-                out.write(f"{r.path}\t{r.label}\t{r.probability:.3f}{note}\n")
+        listing.text(rows, args.threshold, sys.stdout)
     return EXIT_OK
 
 
-def _rows(index, scorer, args):
-    from catgui.core.library import query
+def _model_file(args: argparse.Namespace) -> Path:
+    """The model named (or the first model), as :func:`scorer_of` finds it."""
+    if args.model:
+        return model_path(args.model)
+    from catgui.core import paths
 
-    return list(query.rows(index, scorer.sha256, args.which, args.threshold))
+    first = paths.first_model_path()
+    if not first.is_file():
+        raise CatguiError(f"{first}: the shipped first model is missing; give --model")
+    return first
+
+
+def _sha256(path: Path) -> str:
+    """The model file's SHA-256: how the index knows it (reading the model itself needs
+    NumPy and the kinds, a quarter of a second, only when it has to score)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise CatguiError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return digest.hexdigest()
+
+
+def _scored(index, sha256: str) -> bool:
+    """Whether the model (known to the index) has scored every stored picture: as many
+    scores as pictures (a scan and a re-score remove a picture's scores with it)."""
+    conn = index.conn
+    if conn.execute("SELECT 1 FROM models WHERE sha256 = ?", (sha256,)).fetchone() is None:
+        return False
+    pictures = conn.execute("SELECT count(*) FROM contents").fetchone()[0]
+    scores = conn.execute("SELECT count(*) FROM scores WHERE model = ?", (sha256,)).fetchone()[0]
+    return pictures == scores
 
 
 def _ensure_scored(index, scorer) -> None:
@@ -133,15 +161,43 @@ def _ensure_scored(index, scorer) -> None:
         run_to_end(rescore_steps(writer, scorer))
 
 
-def _num(value) -> str:
-    return "" if value is None else f"{value:.6g}"
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, not {text!r}") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"the count must be from 1 to 10000, not {value}")
+    return value
+
+
+def _next(args) -> int:
+    from catgui.core.library import label_next
+    from catgui.core.library.index import Index
+
+    scorer = scorer_of(args)
+    with Index(args.index) as index, index.guard():
+        _ensure_scored(index, scorer)
+        chosen = label_next.least_sure(
+            index, scorer.sha256, args.count, args.threshold, label_next.corrected_prefixes()
+        )
+    sys.stdout.reconfigure(errors="surrogateescape")
+    if args.json:
+        print(json.dumps([c.as_dict() for c in chosen], indent=2))
+        return EXIT_OK
+    for c in chosen:
+        note = "\tunlike anything I was trained on" if c.unfamiliar else ""
+        print(f"{c.path}\t{c.probability:.3f}{note}")
+    if not chosen:
+        print("nothing left to label: every picture is corrected or the index is empty")
+    return EXIT_OK
 
 
 def _export(rows, args) -> int:
     from catgui.core.library.export import export_steps
     from catgui.core.steps import run_to_end
 
-    paths = [r.path for r in rows if not r.error]
+    paths = [path for path, status, _p, _fam in rows if status == "ok"]
     result = run_to_end(export_steps(paths, args.to, link=args.link))
     for original, why in result.failed:
         print(f"{original}\terror: {why}", file=sys.stderr)

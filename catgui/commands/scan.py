@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
                 reader=reader,
             )
             summary = _drive(steps, quiet=args.json)
-            size = index.size_bytes()
+        size = index.size_bytes()  # closed: the write-ahead log is folded in and removed
     finally:
         if cluster is not None:
             cluster.close()

@@ -8,9 +8,16 @@ inside the unsure band.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CAT, NON_CAT, UNSURE, ERROR = "cat", "non-cat", "unsure", "error"
+#: Below this familiarity (:mod:`catgui.core.familiarity`) a picture is "unlike anything
+#: I was trained on". Here, with the other thresholds: listing a library index's stored
+#: verdicts imports no NumPy (``catgui library list``).
+UNFAMILIAR_BELOW = 0.02
 
 #: Probabilities strictly inside this band are shown as "unsure" (the model cannot tell).
 UNSURE_BAND = (0.4, 0.6)
@@ -20,11 +27,15 @@ UNSURE_HALF_WIDTH = 0.1
 
 def is_cat(probability, threshold: float = 0.5):
     """``probability > threshold``: a bool for a number, a bool array for an array."""
+    import numpy as np
+
     return np.asarray(probability) > threshold if np.ndim(probability) else probability > threshold
 
 
 def predictions(probabilities: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     """0/1 labels (int64, same shape): 1 where the probability of cat is above ``threshold``."""
+    import numpy as np
+
     return (np.asarray(probabilities) > threshold).astype(np.int64)
 
 

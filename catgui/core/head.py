@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -78,12 +78,17 @@ def pooled_weights(fitted: Head, fc: tuple[np.ndarray, np.ndarray]) -> tuple[np.
 
 @dataclass(frozen=True)
 class Candidate:
-    """One cross-validated setting: held-out log-loss and accuracy over the folds."""
+    """One cross-validated setting: held-out log-loss and accuracy over the folds.
+
+    ``held_out`` is each training picture's P(cat) ``(m,)`` from the fold that held it
+    out (the out-of-fold probabilities :mod:`catgui.core.suspects` ranks labels by).
+    """
 
     representation: str
     c: float
     loss: float
     accuracy: float
+    held_out: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,28 +117,37 @@ def cross_validate(
     folds = folds_of(y, k)
     best: Candidate | None = None
     for representation in representations:
-        x = matrix(features, representation)
-        mean, scale = standardiser(x)
-        xs = (x - mean) / scale
-        gram = xs @ xs.T
-        losses = np.zeros((len(grid), len(y)))
-        for held in folds:
-            train = np.setdiff1d(np.arange(len(y)), held)
-            start = None
-            for i, c in enumerate(sorted(grid)):
-                trainer = _fit(xs[train], y[train], c, gram[np.ix_(train, train)], start)
-                start = trainer.coefficients
-                z = gram[np.ix_(held, train)] @ start + start.sum()
-                losses[i, held] = np.logaddexp(0.0, -np.where(y[held] == 1, z, -z))
+        with one_blas_thread():
+            losses, held_out = _held_out(features, y, representation, grid, folds)
         for i, c in enumerate(sorted(grid)):
             loss = float(losses[i].mean())
             accuracy = float(np.mean(losses[i] < math.log(2)))
-            candidate = Candidate(representation, c, loss, accuracy)
+            candidate = Candidate(representation, c, loss, accuracy, held_out[i])
             if best is None or loss < best.loss - 1e-12:
                 best = candidate
             yield candidate
     assert best is not None
     return best
+
+
+def _held_out(features, y, representation, grid, folds) -> tuple[np.ndarray, np.ndarray]:
+    """Held-out log-loss and P(cat) ``(len(grid), m)`` of every picture, per C."""
+    x = matrix(features, representation)
+    mean, scale = standardiser(x)
+    xs = (x - mean) / scale
+    gram = xs @ xs.T
+    losses = np.zeros((len(grid), len(y)))
+    held_out = np.zeros((len(grid), len(y)))
+    for held in folds:
+        train = np.setdiff1d(np.arange(len(y)), held)
+        start = None
+        for i, c in enumerate(sorted(grid)):
+            trainer = _fit(xs[train], y[train], c, gram[np.ix_(train, train)], start)
+            start = trainer.coefficients
+            z = gram[np.ix_(held, train)] @ start + start.sum()
+            losses[i, held] = np.logaddexp(0.0, -np.where(y[held] == 1, z, -z))
+            held_out[i, held] = 0.5 * (1.0 + np.tanh(0.5 * z))
+    return losses, held_out
 
 
 def fit(features: Features, y: np.ndarray, representation: str, c: float) -> Head:
@@ -142,9 +156,19 @@ def fit(features: Features, y: np.ndarray, representation: str, c: float) -> Hea
     mean, scale = standardiser(x)
     xs = (x - mean) / scale
     y = np.asarray(y).reshape(-1).astype(np.int64)
-    trainer = _fit(xs, y, c, xs @ xs.T, None)
+    with one_blas_thread():
+        trainer = _fit(xs, y, c, xs @ xs.T, None)
     a = trainer.coefficients
     return Head(representation, mean, scale, xs.T @ a, float(a.sum()), float(c))
+
+
+def one_blas_thread():
+    """BLAS on one thread for the Newton steps' small solves: on this shared 2-core
+    machine OpenBLAS's threads made a retrain's head fit 7-50x slower (14-94 s against
+    1.9 s at load 10; ``benchmarks/bench_retrain.py``) and took the window's core."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _fit(xs, y, c, gram, start) -> L2LogisticTrainer:

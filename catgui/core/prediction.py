@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from catgui.core import decision, images
+from catgui.core.batched import BATCH, batched_in_order
 from catgui.core.classifier import Classifier
 from catgui.core.decision import CAT, NON_CAT  # noqa: F401 - the words a Result uses
 from catgui.core.errors import CatguiError
 from catgui.core.familiarity import UNFAMILIAR_BELOW
-from catgui.core.parallel import default_workers, map_in_order
+from catgui.core.parallel import default_workers
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,49 @@ class Result:
         return out
 
 
+#: A file as the decoding threads leave it: its path, and its picture or the problem.
+Decoded = tuple[Path, "images.Picture | None", "str | None"]
+
+
+def decode_file(
+    classifier: Classifier, item: tuple[Path, str | None], thumbnail_size: int | None = None
+) -> Decoded:
+    """Decode one file found by the walk at the classifier's side (never raises)."""
+    path, problem = item
+    if problem:
+        return Path(path), None, problem
+    try:
+        picture = images.load(path, thumbnail_size, sizes=(classifier.input_size,))
+    except CatguiError as exc:
+        return Path(path), None, str(exc)
+    return picture.path, picture, None
+
+
+def classify_decoded(
+    classifier: Classifier, decoded: Sequence[Decoded], threshold: float = 0.5
+) -> list[Result]:
+    """Results of a batch of decoded files: the pictures through the model at once
+    (:meth:`Classifier.assess`: one backbone pass for the backbone kinds)."""
+    ok = [picture for _, picture, _ in decoded if picture is not None]
+    probabilities, known = classifier.assess(ok) if ok else ([], None)
+    results, k = [], 0
+    for path, picture, problem in decoded:
+        if picture is None:
+            results.append(Result(path=path, threshold=threshold, error=problem))
+            continue
+        results.append(
+            Result(
+                path=path,
+                probability=float(probabilities[k]),
+                threshold=threshold,
+                picture=picture,
+                familiarity=None if known is None else float(known[k]),
+            )
+        )
+        k += 1
+    return results
+
+
 def classify_file(
     classifier: Classifier,
     path: str | os.PathLike,
@@ -62,18 +106,28 @@ def classify_file(
     thumbnail_size: int | None = None,
 ) -> Result:
     """Decode and classify one file; a bad file gives a :class:`Result` with ``error``."""
-    try:
-        picture = images.load(path, thumbnail_size, sizes=(classifier.input_size,))
-    except CatguiError as exc:
-        return Result(path=Path(path), threshold=threshold, error=str(exc))
-    probabilities, known = classifier.assess([picture])
-    probability = float(probabilities[0])
-    return Result(
-        path=picture.path,
-        probability=probability,
-        threshold=threshold,
-        picture=picture,
-        familiarity=None if known is None else float(known[0]),
+    decoded = decode_file(classifier, (Path(path), None), thumbnail_size)
+    return classify_decoded(classifier, [decoded], threshold)[0]
+
+
+def classify_items(
+    classifier: Classifier,
+    items: Iterable[tuple[Path, str | None]],
+    threshold: float = 0.5,
+    thumbnail_size: int | None = None,
+    decoders: int | None = None,
+    batch: int | None = None,
+) -> Iterator[Result]:
+    """Classify files found by a walk, in order: decoded ahead in ``decoders`` threads,
+    through the model a batch at a time (:mod:`catgui.core.batched`; the first batch is
+    one file, so the first verdict comes at once)."""
+    return batched_in_order(
+        lambda item: decode_file(classifier, item, thumbnail_size),
+        lambda decoded: classify_decoded(classifier, decoded, threshold),
+        items,
+        batch=BATCH if batch is None else batch,
+        first=1,
+        decoders=decoders,
     )
 
 
@@ -84,19 +138,12 @@ def classify_paths(
     thumbnail_size: int | None = None,
     workers: int | None = None,
 ) -> Iterator[Result]:
-    """Classify every picture in ``inputs`` (files and folders, recursively), in order.
-
-    Pictures are decoded a few at a time in a small thread pool (``workers``, default one
-    per processor up to 4): Pillow releases the GIL while decoding.
-    """
-
-    def one(item: tuple[Path, str | None]) -> Result:
-        path, problem = item
-        if problem:
-            return Result(path=path, threshold=threshold, error=problem)
-        return classify_file(classifier, path, threshold, thumbnail_size)
-
-    results = map_in_order(one, images.iter_image_files(inputs), workers)
+    """Classify every picture in ``inputs`` (files and folders, recursively), in order
+    (:func:`classify_items`; ``workers`` decoding threads, default one per processor up
+    to 4)."""
+    results = classify_items(
+        classifier, images.iter_image_files(inputs), threshold, thumbnail_size, workers
+    )
     try:
         yield from results
     finally:
@@ -134,8 +181,8 @@ def classify_steps(
 
     Yields one :class:`ClassifyStep` per file found, then one per file handled (its
     :class:`Result`: a verdict, or an error for a bad file).
-    Files are decoded ``decoders`` at a time ahead of the one yielded; closing the
-    generator cancels the decoding not yet started.
+    Files are decoded ``decoders`` at a time ahead of the batch the model runs on
+    (:func:`classify_items`); closing the generator cancels the decoding not yet started.
     """
     todo: list[tuple[Path, str | None]] = []
     for item in images.iter_image_files(paths):
@@ -143,13 +190,12 @@ def classify_steps(
         yield ClassifyStep(0, 0, len(todo))
     total = len(todo)
 
-    def classify(item: tuple[Path, str | None]) -> Result:
-        path, problem = item
-        if problem:
-            return Result(path=path, error=problem)
-        return classify_file(classifier, path, thumbnail_size=thumbnail_size)
-
-    results = map_in_order(classify, todo, decoders if decoders is not None else default_workers())
+    results = classify_items(
+        classifier,
+        todo,
+        thumbnail_size=thumbnail_size,
+        decoders=decoders if decoders is not None else default_workers(),
+    )
     try:
         for done, result in enumerate(results, start=1):
             yield ClassifyStep(done, total, total, result)

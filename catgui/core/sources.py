@@ -33,6 +33,7 @@ from catgui.core.data_source import KEY, Source
 from catgui.core.dataset import DataSet, Split
 from catgui.core.errors import CatguiError
 from catgui.core.folders import FolderImages, FolderImport, ImportProgress, Skipped, content_sha256
+from catgui.core.label_fixes import LabelFixes, article_key, folder_key
 from catgui.core.steps import mapped, run_to_end
 
 #: Where test pictures may come from (a recipe's ``test_from``).
@@ -57,6 +58,8 @@ class DataRecipe:
     corrections_weight: int = 1  # each correction appears this many times in training
     augment: AugmentConfig | None = None
     use_cache: bool = True
+    label_fixes: bool = True  # relabel / exclude training pictures as the user decided
+    label_fixes_file: str | os.PathLike | None = None  # default: the user's
 
     def validate(self) -> DataRecipe:
         if self.test_from not in TEST_FROM:
@@ -139,6 +142,19 @@ class DataPreparation:
                 notes.append(job.cache_warning)
         return self._assemble(imports, notes)  # holds copies: the imports are let go
 
+    def _fixed(self, part: _Part, set_key: str, notes: list[str]) -> _Part:
+        """``part`` with the user's label fixes of its data set (the same part if none)."""
+        if not self.recipe.label_fixes:
+            return part
+        fixes = LabelFixes(self.recipe.label_fixes_file).of(set_key)
+        x, y, names, relabelled, excluded = fixes.apply(part.x, part.y, part.names)
+        if not (relabelled or excluded):
+            return part
+        notes.append(
+            f"your label fixes: {relabelled} training picture(s) relabelled, {excluded} excluded"
+        )
+        return _Part(x, y, names)
+
     def _assemble(self, imports: dict[str, FolderImages], notes: list[str]) -> ComposedDataSet:
         r = self.recipe
         article_train = article_test = None
@@ -151,21 +167,23 @@ class DataPreparation:
         train_parts: list[_Part] = []
         sources: list[dict] = []
         holdout = None
+        fixed = False
         if article_train is not None:
             n = len(article_train)
             names = [f"article train #{i}" for i in range(n)]
-            train_parts.append(_Part(article_train.x, article_train.y, names))
+            part = _Part(article_train.x, article_train.y, names)
+            train_parts.append(self._fixed(part, article_key(article_train.sha256), notes))
+            fixed = train_parts[-1] is not part
             sources.append(_describe_split(Source.ARTICLE, article_train))
         folder = imports.get("images")
         if folder is not None:
             if r.test_from == Source.HOLDOUT:
                 holdout = splits.stratified_holdout(folder.files, folder.y, r.holdout, r.data_seed)
                 idx = holdout.train_index
-                train_parts.append(
-                    _Part(folder.x[idx], folder.y[idx], [folder.files[i] for i in idx])
-                )
+                part = _Part(folder.x[idx], folder.y[idx], [folder.files[i] for i in idx])
             else:
-                train_parts.append(_Part(folder.x, folder.y, list(folder.files)))
+                part = _Part(folder.x, folder.y, list(folder.files))
+            train_parts.append(self._fixed(part, folder_key(folder.folder), notes))
             sources.append(_describe_folder(Source.FOLDER, folder, train_parts[-1].y))
         fixes = imports.get("corrections")
         if fixes is not None and len(fixes):
@@ -209,7 +227,9 @@ class DataPreparation:
             train = _Part(ax, ay, names)
         skipped = tuple(s for job in imports.values() for s in job.skipped)
         train_path = folder.folder if folder is not None else article_train.path
-        unchanged = len(train_parts) == 1 and article_train is not None and r.augment is None
+        unchanged = (
+            len(train_parts) == 1 and article_train is not None and r.augment is None and not fixed
+        )
         train_split = (
             article_train
             if unchanged

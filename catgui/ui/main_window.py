@@ -149,9 +149,12 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_library_tab(self) -> LibraryTab:
+        from catgui.ui.library.label_next_seam import attach
         from catgui.ui.library.tab import LibraryTab
 
-        return LibraryTab(self.state, self.settings, self)
+        tab = LibraryTab(self.state, self.settings, self)
+        self.label_next_strip = attach(tab)  # label next + Retrain, above the grid
+        return tab
 
     def _classify_snapshot(self, path: str) -> None:
         self.classify_tab.add_paths([path])

@@ -27,7 +27,7 @@ def build_menus(window: QMainWindow) -> None:
     Like a Designer form's ``setupUi``: sets ``window.open_images_action``,
     ``paste_action``, ``open_data_action``, ``open_model_action``, ``save_model_action``,
     ``export_action``, ``quit_action``, ``train_action``, ``stop_action`` (disabled while
-    nothing runs) and ``about_action``, each calling the window's method (or its Train
+    nothing runs), ``suspects_action`` and ``about_action``, each calling the window's method (or its Train
     tab's) of that name; and ``shortcuts_action`` and ``log_folder_action`` (Help),
     calling :func:`~catgui.ui.shortcuts_dialog.show_shortcuts` and
     :func:`~catgui.ui.log_folder.open_log_folder`.
@@ -71,6 +71,13 @@ def build_menus(window: QMainWindow) -> None:
     )
     window.stop_action = add_action(window, "Stop Training", lambda: window.train_tab.stop(), "Esc")
     window.stop_action.setEnabled(False)  # until a run starts
+    window.suspects_action = add_action(
+        window,
+        "Suspicious Labels…",
+        lambda: window.train_tab.open_suspects(),
+        tip="Training pictures whose label the cross-validated pretrained model disputes: "
+        "relabel or exclude them",
+    )
     window.shortcuts_action = add_action(
         window,
         "Keyboard Shortcuts",
@@ -102,6 +109,8 @@ def build_menus(window: QMainWindow) -> None:
     train_menu = bar.addMenu("T&raining")
     train_menu.addAction(window.train_action)
     train_menu.addAction(window.stop_action)
+    train_menu.addSeparator()
+    train_menu.addAction(window.suspects_action)
     help_menu = bar.addMenu("&Help")
     help_menu.addActions([window.shortcuts_action, window.log_folder_action])
     help_menu.addSeparator()

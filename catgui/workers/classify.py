@@ -1,8 +1,9 @@
 """Classify dropped files and folders off the GUI thread, in small batches.
 
 The worker first walks the inputs (folders recursively) so the total is known, then
-decodes and classifies the files with :func:`catgui.core.prediction.classify_file`, a few
-at a time in a small thread pool (:func:`catgui.core.parallel.map_in_order`), in order.
+decodes the files in a small thread pool while the model runs on the batch decoded before
+(:func:`catgui.core.prediction.classify_items`, the path ``catgui predict`` and the library
+scan take too: one backbone pass a photo, a batch at a time), in order.
 The first result is sent at once; the rest in batches at most every ``batch_interval``
 seconds, so a drop of thousands of pictures costs five signals a second, not one per file.
 

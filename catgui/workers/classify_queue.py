@@ -99,7 +99,8 @@ class ClassifyQueue(QObject):
         """Stop the running batch and forget the waiting ones; ``True`` if one was running.
 
         Results the worker sends after this are dropped; the worker ends on its own
-        within one file (see :meth:`shutdown` to wait for it).
+        within one batch of files (:data:`catgui.core.batched.BATCH`; see :meth:`shutdown`
+        to wait for it).
         """
         self._waiting.clear()
         worker = self._holder.worker

@@ -83,9 +83,11 @@ class BackboneClassifier(Classifier):
         return None if sources is None else self.familiarity(sources)
 
     def assess(self, decoded) -> tuple[np.ndarray, np.ndarray | None]:
-        """The verdicts and familiarity of decoded pictures in one run of the backbone: its
-        two threads take a picture's crop and its (upscaled) 64x64 square side by side,
-        instead of one after the other in two runs (57 -> 34 ms a photo on 2 cores)."""
+        """The verdicts and familiarity of decoded pictures in one run of the backbone.
+
+        A reference of 224 inputs (the shipped models': :mod:`catgui.core.familiarity`)
+        reads the crops' own features: one pass a picture. A reference of 64x64 pictures
+        compares their (upscaled) squares, which go through the same run beside the crops."""
         size = self.input_size
         if self.reference is None or not decoded or not all(size in p.sizes() for p in decoded):
             return super().assess(decoded)

@@ -46,12 +46,37 @@ def decode_checked(blobs: list[object]) -> tuple[np.ndarray, np.ndarray]:
     if not ok.any():
         return np.empty((0, FEATURES), dtype=np.float32), ok
     half = np.frombuffer(b"".join(b for b, good in zip(blobs, ok) if good), dtype=DTYPE)
-    features = half.reshape(-1, FEATURES).astype(np.float32)
+    features = widen(half.reshape(-1, FEATURES))
     finite = np.isfinite(features).all(axis=1)
     if not finite.all():
         ok[np.flatnonzero(ok)[~finite]] = False
         features = features[finite]
     return features, ok
+
+
+#: 2 ** (127 - 15): float16's exponent bias moved to float32's.
+_REBIAS = np.float32(2.0**112)
+
+
+def widen(half: np.ndarray) -> np.ndarray:
+    """float16 -> float32, the same values as ``half.astype(np.float32)``, 6-9x faster.
+
+    NumPy converts float16 one value at a time (1.6 ns each here: 0.2 s for 100,000
+    pictures). For values with the sign bit clear and not infinite or NaN (the backbone's
+    pooled features are averages of ReLU6 outputs: never negative), the float16 bits
+    shifted left by 13 are a float32 whose value is 2^-112 times the original, exact
+    for subnormals and zero too; one product puts it right. Anything else (a negative
+    value, an infinity, a NaN) takes NumPy's own conversion.
+    """
+    half = np.ascontiguousarray(half, dtype=DTYPE)
+    bits = half.view(np.uint16)
+    if bits.size and bits.max() >= 0x7C00:  # a sign bit, an infinity or a NaN
+        return half.astype(np.float32)
+    wide = bits.astype(np.uint32)
+    np.left_shift(wide, 13, out=wide)
+    values = wide.view(np.float32)
+    np.multiply(values, _REBIAS, out=values)
+    return values
 
 
 def thumbnail_jpeg(pixels: np.ndarray) -> bytes:

@@ -26,8 +26,8 @@ from catgui.core.library.walk import Found
 CONNECT_SECONDS = 20
 
 
-def _read_on_worker(founds, known, added, threads):
-    return read_batch(founds, _Either(known, added), threads)
+def _read_on_worker(founds, known, added, threads, squares=False):
+    return read_batch(founds, _Either(known, added), threads, squares)
 
 
 class _Either:
@@ -50,7 +50,7 @@ class ClusterReader:
         self._sent: set[str] = set()
         self.workers = max(1, len(client.scheduler_info().get("workers", {})))
 
-    def reader(self, founds: Sequence[Found], known: set) -> list[Outcome]:
+    def reader(self, founds: Sequence[Found], known: set, squares: bool = False) -> list[Outcome]:
         if self._known is None:
             self._sent = set(known)
             # a list of one: a bare set would be scattered item by item
@@ -66,6 +66,7 @@ class ClusterReader:
                 self._known,
                 added,
                 self.threads,
+                squares,
                 pure=False,
             )
             for at in range(0, len(founds), size)

@@ -87,6 +87,8 @@ class Index:
     def _configure(self) -> None:
         try:
             if self.writable:
+                if not self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    schema.new_file(self.conn)
                 mode = self.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise CatguiError(f"{self.path}: cannot use write-ahead logging here ({mode})")
@@ -125,6 +127,11 @@ class Index:
                 "saved batch: free some space and run the scan again to continue"
             )
         return f"{self.path}: the library index could not be read or written ({text})"
+
+    def reader_uri(self) -> str:
+        """The index's ``file:`` URI, read-only: for more connections reading beside this
+        one (threads of a re-score); they see what this one has committed."""
+        return self.path.resolve().as_uri() + "?mode=ro"
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -3,18 +3,18 @@
 The filters are SQL over the ``files`` x ``scores`` join, so listing the cats of 100,000
 rows reads only the rows it prints. Verdicts follow :mod:`catgui.core.decision` (cat when
 ``p > threshold``; unsure strictly inside the band around it) and
-:data:`catgui.core.familiarity.UNFAMILIAR_BELOW`.
+:data:`catgui.core.decision.UNFAMILIAR_BELOW`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from catgui.core import decision
-from catgui.core.familiarity import UNFAMILIAR_BELOW
+from catgui.core.decision import UNFAMILIAR_BELOW
 from catgui.core.library.index import Index
-from catgui.core.library.walk import loaded
 
 FILTERS = ("cats", "non-cats", "unsure", "unfamiliar", "errors")
 
@@ -47,12 +47,17 @@ class Row:
         return out
 
 
-def rows(
+#: A row as the index gives it: ``(path, status, p_cat or None, familiarity or None)``.
+Listed = tuple
+
+
+def listing(
     index: Index, model_sha256: str, which: str | None = None, threshold: float = 0.5
-) -> Iterator[Row]:
-    """The files, sorted by path, with the model's verdicts; ``which`` one of :data:`FILTERS`
+) -> list[Listed]:
+    """The files, sorted by path, with the model's stored scores: plain tuples (what the
+    command line prints from; :func:`rows` wraps them). ``which`` one of :data:`FILTERS`
     (``None``: every file). A file the model has not scored yet is left out of the verdict
-    filters and listed with no verdict otherwise."""
+    filters and listed with no score otherwise."""
     low, high = decision.band_around(threshold, decision.UNSURE_HALF_WIDTH)
     where, params = {
         None: ("1", ()),
@@ -62,13 +67,22 @@ def rows(
         "unfamiliar": ("f.status = 'ok' AND s.familiarity < ?", (UNFAMILIAR_BELOW,)),
         "errors": ("f.status != 'ok'", ()),
     }[which]
-    query = (
+    found = index.conn.execute(
         "SELECT f.path, f.status, s.p_cat, s.familiarity FROM files f "
         "LEFT JOIN scores s ON s.model = ? AND s.hash = f.hash "
-        f"WHERE {where} ORDER BY f.path"
-    )
-    for value, status, p, fam in index.conn.execute(query, (model_sha256, *params)):
-        path = loaded(value)
+        f"WHERE {where} ORDER BY f.path",
+        (model_sha256, *params),
+    ).fetchall()
+    if any(isinstance(r[0], bytes) for r in found):  # names that are not UTF-8 (walk.stored)
+        found = [(os.fsdecode(r[0]), *r[1:]) if isinstance(r[0], bytes) else r for r in found]
+    return found
+
+
+def rows(
+    index: Index, model_sha256: str, which: str | None = None, threshold: float = 0.5
+) -> Iterator[Row]:
+    """:func:`listing` as :class:`Row` objects (verdicts, ``as_dict``)."""
+    for path, status, p, fam in listing(index, model_sha256, which, threshold):
         if status != "ok":
             yield Row(path, error=status, threshold=threshold)
         else:

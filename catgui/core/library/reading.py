@@ -1,9 +1,9 @@
 """A batch of files -> what the index stores of them: the worker's side of a scan.
 
 For each file: its SHA-256, and unless that content is known already (a moved, renamed or
-duplicated file), its picture decoded once and run through the backbone once for its 224
-crop, plus once for its 64x64 square (familiarity against the article's pictures: see
-:mod:`catgui.core.familiarity` and docs/performance.md). Pure functions of their inputs,
+duplicated file), its picture decoded once and its 224 crop run through the backbone once
+(P(cat) and familiarity both read those features: see :mod:`catgui.core.familiarity`),
+in batches, the next batch decoding while the network runs. Pure functions of their inputs,
 so a Dask worker runs the same code (:mod:`.cluster`). Errors never raise: an
 :class:`Outcome` carries the cause in words.
 """
@@ -11,13 +11,14 @@ so a Dask worker runs the same code (:mod:`.cluster`). Errors never raise: an
 from __future__ import annotations
 
 import os
-from collections.abc import Container, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Container, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from catgui.core import backbone, images, pictures
+from catgui.core.batched import batches_in_order
 from catgui.core.dataset import file_sha256
 from catgui.core.errors import CatguiError
 from catgui.core.library import blobs
@@ -40,8 +41,9 @@ class Outcome:
     width: int = 0
     height: int = 0
     thumbnail: bytes | None = None
-    #: float16 bytes of the 224 crop's and the 64x64 square's pooled features, or ``None``
-    #: when the content was known already (or is a duplicate earlier in the batch)
+    #: float16 bytes of the 224 crop's pooled features, or ``None`` when the content was
+    #: known already (or is a duplicate earlier in the batch); ``familiar``: those of the
+    #: 64x64 square, only for an index whose schema still requires them
     features: bytes | None = None
     familiar: bytes | None = None
 
@@ -91,10 +93,33 @@ def _without_path(message: str, path: str) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
-def read_batch(founds: Sequence[Found], known: Container[str], threads: int = 2) -> list[Outcome]:
+def read_batch(
+    founds: Sequence[Found], known: Container[str], threads: int = 2, squares: bool = False
+) -> list[Outcome]:
     """Hash every file, decode the new contents (``threads`` at once) and run each distinct
-    new picture through the backbone once."""
-    return network_batch(decode_batch(founds, known, threads), known, threads)
+    new picture through the backbone once (``squares``: and its 64x64 square, for an index
+    that keeps those)."""
+    return network_batch(decode_batch(founds, known, threads), known, threads, squares)
+
+
+def read_batches(
+    founds: Sequence[Found],
+    known: Container[str],
+    batch: int,
+    threads: int = 2,
+    squares: bool = False,
+) -> Iterator[list[Outcome]]:
+    """:func:`read_batch` of consecutive batches of ``founds``, each file decoded in
+    ``threads`` threads while the backbone runs on the batch before
+    (:func:`catgui.core.batched.batches_in_order`, the path ``predict`` and the Classify
+    tab take too). ``known`` may grow between batches (the caller stores each one)."""
+    return batches_in_order(
+        lambda found: _read(found, known),
+        lambda pairs: network_batch(pairs, known, threads, squares),
+        founds,
+        batch=batch,
+        decoders=threads,
+    )
 
 
 Decoded = list[tuple[Outcome, "images.Picture | None"]]
@@ -106,7 +131,9 @@ def decode_batch(founds: Sequence[Found], known: Container[str], threads: int = 
         return list(pool.map(lambda f: _read(f, known), founds))
 
 
-def network_batch(pairs: Decoded, known: Container[str], threads: int = 2) -> list[Outcome]:
+def network_batch(
+    pairs: Decoded, known: Container[str], threads: int = 2, squares: bool = False
+) -> list[Outcome]:
     """The second half: each distinct picture not in ``known`` (which may have grown
     since the batch was decoded) through the backbone once."""
     todo: dict[str, images.Picture] = {}
@@ -114,58 +141,37 @@ def network_batch(pairs: Decoded, known: Container[str], threads: int = 2) -> li
         if picture is not None and out.error is None and out.hash not in known:
             todo.setdefault(out.hash, picture)
     if todo:
-        pooled, familiar = features_of(list(todo.values()), threads)
-        for (digest, _), crop, square in zip(todo.items(), pooled, familiar):
+        pooled, familiar = features_of(list(todo.values()), threads, squares)
+        for k, digest in enumerate(todo):
             for out, _picture in pairs:
                 if out.hash == digest and out.features is None:
-                    out.features, out.familiar = blobs.encode(crop), blobs.encode(square)
+                    out.features = blobs.encode(pooled[k])
+                    out.familiar = None if familiar is None else blobs.encode(familiar[k])
                     break
     return [out for out, _ in pairs]
 
 
 def features_of(
-    decoded: Sequence[images.Picture], threads: int = 2
-) -> tuple[np.ndarray, np.ndarray]:
-    """The pooled features ``(n, 1280)`` of the pictures' 224 crops and of their 64x64
-    squares (upscaled as the backbone's cache and :meth:`BackboneClassifier.assess` do),
-    in one run of the backbone."""
+    decoded: Sequence[images.Picture], threads: int = 2, squares: bool = False
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pooled features ``(n, 1280)`` of the pictures' 224 crops: one backbone pass,
+    the one familiarity reads too (:mod:`catgui.core.familiarity`). With ``squares``, also
+    those of their 64x64 squares upscaled (in the same run), else ``None``: only an index
+    whose schema still requires them asks (see :func:`keeps_squares`)."""
     size = backbone.INPUT_SIZE
     crops = np.stack([p.square(size) for p in decoded])
-    squares = pictures.resize_squares(np.stack([p.pixels for p in decoded]), size)
-    features = backbone.extract(np.concatenate([crops, squares]), threads=threads, cached=False)
+    if not squares:
+        return backbone.extract(crops, threads=threads, cached=False).pooled, None
+    small = pictures.resize_squares(np.stack([p.pixels for p in decoded]), size)
+    features = backbone.extract(np.concatenate([crops, small]), threads=threads, cached=False)
     n = len(decoded)
     return features.pooled[:n], features.pooled[n:]
 
 
-class AheadReader:
-    """Reads batches as :func:`read_batch` does, decoding the next batch in the background
-    while the network runs on this one (decoding is ~15 % of a new photo's time)."""
-
-    def __init__(self, threads: int = 2) -> None:
-        self.threads = threads
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="catgui-library-ahead")
-        self._ahead: tuple[list[str], Future] | None = None
-
-    def read(
-        self, founds: Sequence[Found], known: Container[str], following: Sequence[Found] = ()
-    ) -> list[Outcome]:
-        paths = [f.path for f in founds]
-        if self._ahead is not None and self._ahead[0] == paths:
-            pairs = self._ahead[1].result()
-        else:
-            pairs = decode_batch(founds, known, self.threads)
-        self._ahead = None
-        if following:
-            ahead = list(following)
-            self._ahead = (
-                [f.path for f in ahead],
-                self._pool.submit(decode_batch, ahead, known, self.threads),
-            )
-        return network_batch(pairs, known, self.threads)
-
-    def close(self) -> None:
-        """Drop the batch decoded ahead (waits for it if it is being decoded)."""
-        if self._ahead is not None:
-            self._ahead[1].cancel()
-            self._ahead = None
-        self._pool.shutdown(wait=True)
+def keeps_squares(conn) -> bool:
+    """Whether an index's schema requires the 64x64 squares' features (``contents.familiar``
+    declared ``NOT NULL``): then the scan computes them, else one pass a photo."""
+    for row in conn.execute("PRAGMA table_info(contents)"):
+        if row[1] == "familiar":
+            return bool(row[3])
+    return False

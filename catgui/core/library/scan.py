@@ -17,15 +17,16 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from catgui.core import steps
-from catgui.core.library import blobs, rescore
+from catgui.core.library import blobs, chunks, compact, rescore
 from catgui.core.library.index import Index
-from catgui.core.library.reading import RETRY, AheadReader, Outcome
+from catgui.core.library.reading import RETRY, Outcome, keeps_squares, read_batches
 from catgui.core.library.rescore import Scorer
 from catgui.core.library.walk import Found, Problem, absolute, loaded, stored, walk
 
 BATCH = 32
-#: Reads a batch of files: ``(founds, known hashes) -> outcomes`` (local, or a cluster's).
-Reader = Callable[[Sequence[Found], set], list[Outcome]]
+#: Reads a batch of files: ``(founds, known hashes, squares) -> outcomes`` (a cluster's;
+#: ``squares``: whether the index keeps the 64x64 squares' features too).
+Reader = Callable[[Sequence[Found], set, bool], list[Outcome]]
 
 
 @dataclass(frozen=True)
@@ -122,24 +123,27 @@ def scan_steps(
         _count(summary, p.error)
     summary.total = len(todo)
     yield ScanStep("reading", 0, summary.total)
-    ahead = AheadReader(threads) if reader is None else None
+    # one backbone pass a photo (its 224 crop), unless the index's schema still requires
+    # the 64x64 squares' features or the model compares those (a reference of 64x64 pictures)
+    squares = keeps_squares(conn) or scorer.compares == "familiar"
+    if reader is None:
+        batches = read_batches(todo, known, batch, threads, squares)
+    else:
+        batches = (
+            reader(todo[at : at + batch], known, squares) for at in range(0, len(todo), batch)
+        )
     try:
-        for at in range(0, len(todo), batch):
+        for _ in range(0, len(todo), batch):
             if should_stop is not None and should_stop():
                 summary.interrupted = True
                 break
-            founds = todo[at : at + batch]
-            if ahead is not None:
-                outcomes = ahead.read(founds, known, todo[at + batch : at + 2 * batch])
-            else:
-                outcomes = reader(founds, known)
+            outcomes = next(batches)
             _store(index, scorer, outcomes, summary)
             known.update(o.hash for o in outcomes if o.hash and o.error is None)
             summary.done += len(outcomes)
             yield ScanStep("reading", summary.done, summary.total)
     finally:
-        if ahead is not None:
-            ahead.close()
+        batches.close()  # the decoding ahead is cancelled
     if not summary.interrupted:
         with index.transaction() as tx:
             tx.execute(
@@ -147,6 +151,8 @@ def scan_steps(
             )
             tx.execute("DELETE FROM thumbnails WHERE hash NOT IN (SELECT hash FROM contents)")
             tx.execute("DELETE FROM scores WHERE hash NOT IN (SELECT hash FROM contents)")
+        yield ScanStep("compacting", 0, 0)
+        compact.compact(index)  # the batches' small chunks merged into full ones
         summary.scored += yield from steps.mapped(
             rescore.rescore_steps(index, scorer), lambda n: ScanStep("scoring", n, 0)
         )
@@ -163,23 +169,26 @@ def _count(summary: Summary, error: str) -> None:
 def _store(index: Index, scorer: Scorer, outcomes: list[Outcome], summary: Summary) -> None:
     new = [o for o in outcomes if o.features is not None]
     with index.transaction() as tx:
-        tx.executemany(
-            "INSERT OR REPLACE INTO contents (hash, width, height, features, familiar) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(o.hash, o.width, o.height, o.features, o.familiar) for o in new],
-        )
+        # the batch's new pictures: one chunk (two if only some came with 64x64 features)
+        chunks.add(tx, [(o.hash, o.width, o.height, o.features, o.familiar) for o in new])
         tx.executemany(
             "INSERT OR REPLACE INTO thumbnails (hash, jpeg) VALUES (?, ?)",
             [(o.hash, o.thumbnail) for o in new if o.thumbnail],
         )
-        if new:
-            rescore.store(
-                tx,
-                scorer,
-                [o.hash for o in new],
-                blobs.decode_many([o.features for o in new]),
-                blobs.decode_many([o.familiar for o in new]),
-            )
+        for group in (
+            [o for o in new if o.familiar is not None],
+            [o for o in new if o.familiar is None],
+        ):
+            if group:
+                rescore.store(
+                    tx,
+                    scorer,
+                    [o.hash for o in group],
+                    blobs.decode_many([o.features for o in group]),
+                    None
+                    if group[0].familiar is None
+                    else blobs.decode_many([o.familiar for o in group]),
+                )
         tx.executemany(
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, hash, status) VALUES (?, ?, ?, ?, ?)",
             [
@@ -196,15 +205,12 @@ def _store(index: Index, scorer: Scorer, outcomes: list[Outcome], summary: Summa
 
 
 def _valid_contents(index: Index) -> set[str]:
-    """Contents whose blobs have the right length (damaged ones are dropped here)."""
-    good, bad = set(), []
-    for digest, a, b in index.conn.execute(
-        "SELECT hash, length(features), length(familiar) FROM contents"
-    ):
-        (good.add(digest) if a == b == blobs.BYTES else bad.append(digest))
-    if bad:
+    """Contents whose features read back whole (every chunk's sizes and checksums are
+    checked; what is damaged is forgotten here, and its files read again below)."""
+    good, bad, damaged = chunks.verify(index.conn)
+    if bad or damaged:
         with index.transaction() as tx:
-            rescore.drop(tx, bad)
+            chunks.forget(tx, bad, damaged)
     return good
 
 

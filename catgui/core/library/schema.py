@@ -1,8 +1,9 @@
 """The index's tables, its version (``PRAGMA user_version``) and the migrations to it.
 
 ``PRAGMA application_id`` marks a catgui index, so another program's SQLite database is
-recognised and left alone. A migration is a list of statements taking version ``n - 1``
-to ``n``; an index made by a newer catgui (a higher version) is refused, never changed.
+recognised and left alone. A migration is a list of steps taking version ``n - 1`` to
+``n``: SQL statements, or a function of the connection for what SQL alone cannot do; an
+index made by a newer catgui (a higher version) is refused, never changed.
 
 Tables
 ------
@@ -11,9 +12,12 @@ files
     last read, ``hash`` (SHA-256 of the bytes; ``NULL`` when the file could not be read),
     ``status`` (``ok``, or the problem in words).
 contents
-    One row per distinct content (hash): the picture's size and the backbone's pooled
-    features of its 224 crop and of its 64x64 square (for familiarity against the
-    article's pictures), each float16 (:mod:`.blobs`).
+    One row per distinct content (hash): the picture's size, and where its features are:
+    ``chunk`` and ``slot`` in :mod:`.chunks`.
+chunks
+    The backbone's pooled features of many pictures in one blob, float16 (:mod:`.chunks`,
+    :mod:`.blobs`): their 224 crops, and their 64x64 squares (for familiarity against the
+    article's pictures; ``NULL`` for pictures read without them).
 thumbnails
     A small JPEG per content, for the window (kept apart so feature reads stay small).
 models
@@ -21,15 +25,20 @@ models
     familiarity reference (two models with the same reference give the same familiarity).
 scores
     Per model and content: P(cat) and familiarity (``NULL`` where the model has none).
+    What ``library list`` reads: listing never reads features.
 meta
     ``backbone``: the SHA-256 of the weights the features came from.
+
+Versions: 1 the tables; 2 ``models.reference``; 3 the features moved from one blob per
+picture (``contents.features``, ``contents.familiar``) into ``chunks``, without a
+backbone pass (:func:`features_into_chunks`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from catgui.core.errors import CatguiError
@@ -37,8 +46,30 @@ from catgui.core.errors import CatguiError
 #: "catG" as a big-endian integer: what ``PRAGMA application_id`` says in a catgui index.
 APPLICATION_ID = 0x63617447
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: Bytes a page of a new index: a chunk's 10 MB blob is read in a quarter of the pages
+#: (and two thirds of the time) of SQLite's default 4,096.
+PAGE_SIZE = 16384
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+
+def features_into_chunks(conn: sqlite3.Connection) -> None:
+    """Version 2 -> 3: each picture's two blobs copied into chunks (see :mod:`.upgrade`)."""
+    from catgui.core.library import upgrade
+
+    upgrade.features_into_chunks(conn)
+
+
+CHUNKS = """CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY,
+    rows INTEGER NOT NULL,
+    crc INTEGER NOT NULL,
+    familiar_crc INTEGER,
+    hashes BLOB NOT NULL,
+    features BLOB NOT NULL,
+    familiar BLOB
+)"""
+
+Step = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     (  # version 1
         """CREATE TABLE files (
             path TEXT PRIMARY KEY,
@@ -73,6 +104,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     (  # version 2: a model's familiarity reference, by digest (equal references share scores)
         "ALTER TABLE models ADD COLUMN reference TEXT",
+    ),
+    (  # version 3: features in chunks; the 64x64 squares' features optional
+        "ALTER TABLE contents ADD COLUMN chunk INTEGER",
+        "ALTER TABLE contents ADD COLUMN slot INTEGER",
+        CHUNKS,
+        features_into_chunks,
+        "ALTER TABLE contents DROP COLUMN features",
+        "ALTER TABLE contents DROP COLUMN familiar",
+        "CREATE INDEX contents_chunk ON contents(chunk)",
     ),
 )
 VERSION = len(MIGRATIONS)
@@ -138,11 +178,34 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
         with transaction(conn):
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             for number in range(version, VERSION):
-                for statement in MIGRATIONS[number]:
-                    conn.execute(statement)
+                for step in MIGRATIONS[number]:
+                    step(conn) if callable(step) else conn.execute(step)
             conn.execute(f"PRAGMA user_version = {VERSION}")
     except sqlite3.DatabaseError as exc:
         raise CatguiError(f"{path}: the library index could not be set up ({exc})") from None
+    if 0 < version < 3:  # the per-picture blobs left their pages free: give them back
+        repack(conn)
+
+
+def new_file(conn: sqlite3.Connection) -> None:
+    """Before the first table: pages of :data:`PAGE_SIZE`, and free pages given back on
+    request (``PRAGMA incremental_vacuum``: after chunks are merged, :mod:`.compact`)."""
+    conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+
+
+def repack(conn: sqlite3.Connection) -> None:
+    """Rewrite the file without its free pages, in pages of :data:`PAGE_SIZE`, able to
+    give free pages back later (a page size can change only outside WAL mode: when
+    another connection is open it stays)."""
+    with contextlib.suppress(sqlite3.Error):
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        if str(mode).lower() == "delete":
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        conn.execute("VACUUM")
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("PRAGMA journal_mode=WAL")
 
 
 @contextlib.contextmanager

@@ -1,8 +1,8 @@
 """What the index's stored features say of the pictures as a whole: near-copies and a map.
 
-Reads each file's features from ``contents`` (one row per distinct content: files with
-the same bytes share it) through :func:`catgui.core.library.blobs.decode_checked`; a
-damaged blob leaves its files out (the next scan reads them again). The grouping itself
+Reads the features of each distinct content (files with the same bytes share them)
+through :func:`catgui.core.library.chunks.all_features`; a damaged chunk leaves its files
+out (the next scan reads them again). The grouping itself
 is :mod:`catgui.core.duplicates`, over the distinct contents; files with the same bytes
 are near-copies of each other too.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catgui.core import duplicates
-from catgui.core.library import blobs
+from catgui.core.library import chunks
 from catgui.core.library.index import Index
 from catgui.core.library.walk import loaded
 from catgui.core.steps import mapped
@@ -35,13 +35,7 @@ class Stored:
 def stored(index: Index) -> Stored:
     """Every readable file of the index whose content has sound stored features."""
     conn = index.conn
-    hashes: list[str] = []
-    blob_list: list[object] = []
-    for digest, blob in conn.execute("SELECT hash, features FROM contents ORDER BY hash"):
-        hashes.append(digest)
-        blob_list.append(blob)
-    features, ok = blobs.decode_checked(blob_list)
-    good = [h for h, fine in zip(hashes, ok) if fine]
+    good, features = chunks.all_features(conn)
     row_of = {h: i for i, h in enumerate(good)}
     paths, rows = [], []
     for path, digest in conn.execute(

@@ -9,6 +9,7 @@ from catgui.core.corrections import Corrections
 from catgui.core.data_source import Source
 from catgui.core.dataset import DataSet
 from catgui.core.errors import CatguiError
+from catgui.core.label_fixes import LabelFixes
 from catgui.core.sources import DataRecipe
 from catgui.ui.app_state import AppState
 from catgui.ui.train.data_source_panel import DataSourcePanel
@@ -45,6 +46,7 @@ class DataBox(QGroupBox):
         self._last_worker: PrepareDataWorker | None = None
         self._article_folder: str | None = None
         self._fixes: tuple[str, ...] = ()
+        self._label_fixes = ""  # digest of the relabelled / excluded pictures
         self._active_key: tuple | None = None
         self._wanted_key: tuple | None = None
         self._ours: DataSet | None = None
@@ -124,6 +126,7 @@ class DataBox(QGroupBox):
             self._fixes = tuple(str(c.path) for c in Corrections().list())
         except OSError:
             self._fixes = ()
+        self._label_fixes = LabelFixes().digest()
         self.sources.set_corrections_count(len(self._fixes))
         self.refresh_pending()
 
@@ -167,7 +170,11 @@ class DataBox(QGroupBox):
         self.refresh_pending()
 
     def _key(self, recipe: DataRecipe) -> tuple:
-        return (recipe, self._fixes if recipe.corrections else ())
+        return (
+            recipe,
+            self._fixes if recipe.corrections else (),
+            self._label_fixes if recipe.label_fixes else "",
+        )
 
     def _dataset_changed(self, data: DataSet | None) -> None:
         if data is None:
@@ -176,8 +183,11 @@ class DataBox(QGroupBox):
             self._active_key = self._wanted_key
         else:  # opened from the article's h5 files (start-up, Locate…, File menu)
             self._article_folder = str(data.folder)
-            self._active_key = self._key(
-                DataRecipe(article_folder=self._article_folder, corrections=False)
+            # the h5 files as they are: no corrections, no label fixes
+            self._active_key = (
+                DataRecipe(article_folder=self._article_folder, corrections=False),
+                (),
+                "",
             )
         self.bar.show_dataset(data)
         self.refresh_pending()

@@ -56,6 +56,7 @@ class TrainTab(QWidget):
         self._was_running = False
         self._own_pictures = False  # the user chose own pictures instead of the article's
         self.sweep_dialog = None  # the Sweep… dialog, once opened
+        self.suspects_dialog = None  # the Suspicious Labels… dialog, once opened
         self.stack = QStackedWidget(self)
         setup = SetupPage(state)
         setup.ownPicturesChosen.connect(self.use_own_pictures)
@@ -167,6 +168,19 @@ class TrainTab(QWidget):
             self.sweep_dialog, self.state.dataset, self.form, self
         )
 
+    def open_suspects(self):
+        """The Suspicious Labels… dialog on the training pictures of the data in use."""
+        from catgui.ui.train.suspects_dialog import SuspectsDialog, source_of
+
+        if self.suspects_dialog is not None:
+            self.suspects_dialog.shutdown()
+            self.suspects_dialog.deleteLater()
+        self.suspects_dialog = SuspectsDialog(*source_of(self.state.dataset), parent=self)
+        self.suspects_dialog.fixesChanged.connect(self.data_box.refresh_corrections)
+        self.suspects_dialog.show()
+        self.suspects_dialog.start()
+        return self.suspects_dialog
+
     def load_settings(self) -> None:
         """Show the remembered hyper-parameters and data choices."""
         self.form.load_settings(self.settings)
@@ -184,6 +198,8 @@ class TrainTab(QWidget):
         self.views.history.stop()
         if self.sweep_dialog is not None:
             self.sweep_dialog.shutdown()
+        if self.suspects_dialog is not None:
+            self.suspects_dialog.shutdown()
         self.run.shutdown()
 
     def _end_if_done(self) -> None:

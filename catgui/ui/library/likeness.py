@@ -57,6 +57,7 @@ class Likeness(QObject):
         self._closed = False
         self.map = PictureMap(thumbnail=self._thumbnail)
         self.map.setObjectName("libraryMap")
+        self.map.setMinimumSize(200, 120)  # the window still fits 800 x 560
         tab.add_widget_beside(self.map)
         tab.splitter.setStretchFactor(0, 2)
         tab.splitter.setStretchFactor(1, 1)

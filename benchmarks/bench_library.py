@@ -146,6 +146,8 @@ def grow(index: Path, rows: int) -> None:
         hashes = [h for h, _, _ in have]
         features = chunks.features_of(conn, hashes)[0].astype(np.float16)
         familiar = chunks.features_of(conn, hashes, familiar=True)[0].astype(np.float16)
+        # a scan of one backbone pass a photo keeps no 64x64 squares' features
+        squares = len(familiar) == len(hashes)
         scores: dict[str, list] = {}
         for model, h, p, fam in conn.execute("SELECT model, hash, p_cat, familiarity FROM scores"):
             scores.setdefault(h, []).append((model, p, fam))
@@ -155,7 +157,12 @@ def grow(index: Path, rows: int) -> None:
             take = [(n + i) % len(have) for i in range(min(chunks.ROWS, rows - count))]
             new = [f"{n + i:08x}" + hashes[j][8:] for i, j in enumerate(take)]
             with opened.transaction() as tx:
-                chunk = chunks.write(tx, new, features[take].tobytes(), familiar[take].tobytes())
+                chunk = chunks.write(
+                    tx,
+                    new,
+                    features[take].tobytes(),
+                    familiar[take].tobytes() if squares else None,
+                )
                 tx.executemany(
                     "INSERT INTO contents (hash, width, height, chunk, slot) VALUES (?, ?, ?, ?, ?)",
                     [(h, *have[j][1:], chunk, slot) for slot, (h, j) in enumerate(zip(new, take))],

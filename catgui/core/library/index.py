@@ -50,16 +50,19 @@ class Index:
                 raise CatguiError(
                     f"{self.path.parent}: cannot make the index's folder ({exc.strerror or exc})"
                 ) from None
+        if writable:
+            # locked before SQLite creates the file: another writer that finds the file
+            # (made a moment ago) finds it locked too, never a window between the two
+            self._lock()
         uri = self.path.resolve().as_uri() + ("?mode=rwc" if writable else "?mode=ro")
         try:
             self.conn = sqlite3.connect(
                 uri, uri=True, isolation_level=None, timeout=10, check_same_thread=False
             )
         except sqlite3.Error as exc:
+            self.close()
             raise CatguiError(f"{self.path}: the library index cannot be opened ({exc})") from None
         try:
-            if writable:
-                self._lock()
             version = schema.check(self.conn, self.path, writable)
             self._configure()
             if writable:
@@ -73,7 +76,12 @@ class Index:
 
         # kept open until after the connection closes: closing another descriptor of the
         # file would drop SQLite's own POSIX locks on it
-        fd = os.open(self.path, os.O_RDONLY)
+        try:  # an empty file is an empty SQLite database
+            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise CatguiError(
+                f"{self.path}: the library index cannot be opened ({exc.strerror or exc})"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -127,6 +127,8 @@ TARGETS: list[Target] = [
      lambda v: f"{v:.1f}", ">= 10", _at_least(10)),
     (19, "record 2 x 30 samples, Train: new model active", "teach_2x30",
      _field("train_to_active_seconds"), sec, "<= 5 s", _at_most(5)),
+    (11, "map of 20,000 pictures: features -> drawn", "map_draw", _field("seconds"), sec,
+     "<= 3 s", _at_most(3)),
     (10, "cold scan, photos/s (shipped pretrained)", "library_scan", _field("photos_per_second"),
      lambda v: f"{v:.1f}", ">= 60", _at_least(60)),
     (10, "cold scan: per photo / backbone per picture", "library_scan",

@@ -14,7 +14,10 @@ have waited. Measured during
 * the Library tab on a synthetic library of 100,000 files (``_library_gui.py``): the time
   from selecting the tab to its grid showing them (and to the visible thumbnails), then
   the stalls while it is scrolled (a page a frame; a fast mouse wheel) and while it is
-  filtered, re-ordered and searched.
+  filtered, re-ordered and searched, and
+* the map of 20,000 pictures (``catgui.ui.library.map_view``): from their features
+  (synthetic, 1,280 each) to the map drawn: the PCA, the points set and a full render
+  (``bench_map.py`` sets it against pyqtgraph).
 
 Printed: worst stall and 99th percentile per activity.
 
@@ -113,6 +116,36 @@ def ensure_model(window) -> None:
     )
 
 
+def probe_map(points: int) -> dict:
+    """Features of ``points`` pictures -> PCA -> the map drawn, in the GUI thread."""
+    import numpy as np
+
+    from catgui.core import projection
+    from catgui.ui.library.map_view import PictureMap
+
+    rng = np.random.default_rng(0)
+    centres = rng.gamma(1.0, 1.0, (20, 1280)).astype(np.float32)
+    features = centres[rng.integers(0, 20, points)]
+    features += rng.gamma(1.0, 0.3, features.shape).astype(np.float32)
+    verdicts = [("cat", "not cat", "unsure")[i] for i in rng.integers(0, 3, points)]
+    names = [f"/photos/p{i}.jpg" for i in range(points)]
+    view = PictureMap()
+    view.resize(900, 700)
+    view.show()
+    wait_until(lambda: False, timeout=0.2)
+    probe = StallProbe()
+    probe.start()
+    start = time.perf_counter()
+    xy = projection.map_points(features)
+    view.set_points(xy, verdicts, names)
+    view.draw()
+    view.grab()
+    took = time.perf_counter() - start
+    stalls = probe.stop()
+    view.close()
+    return {"points": points, "seconds": took, **stalls}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=200)
@@ -166,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         records.append({"figure": 3, "name": "stalls_classifying", **classifying})
     records.extend(probe_library(window, args.library_rows))
     window.close()
+    records.append({"figure": 11, "name": "map_draw", **probe_map(20000)})
     return report(records)
 
 

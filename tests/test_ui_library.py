@@ -81,6 +81,7 @@ def test_filters_show_their_counts_and_rows(qtbot, library):
         "unsure": 2,
         "unfamiliar": 2,
         "errors": 2,
+        "duplicates": 0,  # the synthetic features are all zero: like nothing
     }
     assert tab.filters.buttons["cats"].text() == "Cats 4"
     assert tab.filters.buttons["errors"].text() == "Errors 2"

@@ -46,6 +46,8 @@ def add_parser(sub) -> None:
     after.add_argument("--threshold", type=threshold, default=0.5)
     after.add_argument("--json", action="store_true", help="one JSON list of {path, probability}")
 
+    _add_duplicates(actions)
+
     stats = actions.add_parser("stats", help="counts, errors by cause, index size, models")
     stats.add_argument("--index", metavar="FILE", help="the index file")
     stats.add_argument("--json", action="store_true", help="print one JSON document")
@@ -68,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         return _stats(args)
     if args.action == "next":
         return _next(args)
+    if args.action == "duplicates":
+        return _duplicates(args)
     if args.action == "export" and args.which == "errors":
         raise CatguiError("export takes a verdict (--cats, --non-cats, --unsure, --unfamiliar)")
     from catgui.core.library import query
@@ -229,4 +233,51 @@ def _stats(args) -> int:
             f"model {m['path']} ({m['kind']}, {m['sha256'][:12]}…): "
             f"{m['pictures_scored']} scored, {m['cats']} cats"
         )
+    return EXIT_OK
+
+
+def _add_duplicates(actions) -> None:
+    dup = actions.add_parser(
+        "duplicates", help="the groups of near-copies (re-encodes, crops, flips, resizes)"
+    )
+    dup.add_argument("--index", metavar="FILE", help="the index file")
+    dup.add_argument(
+        "--threshold",
+        type=threshold,
+        help="cosine similarity of the features at or above which two pictures are near-copies "
+        "(default: the threshold measured on copies against distinct photos, docs/performance.md)",
+    )
+    dup.add_argument("--json", action="store_true", help="one JSON list of lists of paths")
+
+
+def _duplicates(args) -> int:
+    """``catgui library duplicates``: the groups of near-copies among the indexed files."""
+    from catgui.core.duplicates import THRESHOLD
+    from catgui.core.library.index import Index
+    from catgui.core.library.similar import duplicate_steps
+    from catgui.core.steps import run_to_end
+
+    limit = THRESHOLD if args.threshold is None else args.threshold
+    talk = sys.stderr.isatty()
+
+    def show(step) -> None:  # a large index takes minutes: say how far it is
+        done, total = step
+        print(f"\rcomparing the pictures: {done:,} of {total:,}", end="", file=sys.stderr)
+
+    with Index(args.index) as index, index.guard():
+        groups = run_to_end(duplicate_steps(index, limit), show if talk else None)
+    if talk:
+        print(file=sys.stderr)
+    sys.stdout.reconfigure(errors="surrogateescape")
+    if args.json:
+        print(json.dumps(groups, indent=2))
+        return EXIT_OK
+    for number, group in enumerate(groups, 1):
+        print(f"group {number} ({len(group)} pictures):")
+        for path in group:
+            print(f"  {path}")
+    files = sum(len(g) for g in groups)
+    print(
+        f"{len(groups)} group{'' if len(groups) == 1 else 's'} of near-copies, {files} files in all"
+    )
     return EXIT_OK

@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     recipe = _recipe(args)
     data = _prepare(recipe, quiet=args.json)
     training = TrainingRun(data, config, save_in=out if into_folder else None)
+    training.check_leakage = True  # a backbone pass over pictures not cached yet, if need be
     trainer = training.trainer
     say = (lambda *a: None) if args.json else print
     if recipe.images is not None or len(data.source["train"]) > 1:  # not just the article's
@@ -69,17 +70,24 @@ def run(args: argparse.Namespace) -> int:
                     "train_size": meta["train_size"],
                     "test_size": meta["test_size"],
                     "skipped": [s.reason for s in getattr(data, "skipped", ())],
+                    "test_with_near_copy": (meta.get("near_copies") or {}).get(
+                        "test_with_near_copy"
+                    ),
                 },
                 indent=2,
             )
         )
     else:
+        from catgui.core import leakage
         from catgui.core.evaluation import accuracy_text
 
         print(f"Train accuracy: {accuracy_text(meta['train_accuracy'], meta['train_size'])}")
         print(f"Test accuracy:  {accuracy_text(meta['test_accuracy'], meta['test_size'])}")
         for line in kind.findings(meta):
             print(line)
+        warning = leakage.text_of(meta)
+        if warning:
+            print(f"Warning: {warning}")
         print(f"Trained in {outcome.seconds:.2f} s. Saved to {path}")
     return EXIT_OK
 

@@ -19,9 +19,18 @@ def make_trainer(train: Split, config: Config) -> Training:
 
 
 def build_model(
-    trainer: Training, data: DataSet, seconds: float, stopped: bool = False
+    trainer: Training,
+    data: DataSet,
+    seconds: float,
+    stopped: bool = False,
+    check_leakage: bool | None = None,
 ) -> persistence.Model:
-    """Evaluate what ``trainer`` reached on ``data`` and wrap it with its metadata."""
+    """Evaluate what ``trainer`` reached on ``data`` and wrap it with its metadata.
+
+    ``check_leakage``: count the test pictures with a near-copy among the training
+    pictures (:mod:`catgui.core.leakage`) even if it needs a backbone pass; ``None``: when
+    it costs none (a kind on the backbone, or features all in the cache); ``False``: never.
+    """
     classifier = trainer.classifier()
     config = trainer.config
     kind = kinds.of_config(config)
@@ -58,6 +67,14 @@ def build_model(
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "catgui_version": __version__,
     }
+    if check_leakage is not False:
+        from catgui.core import leakage
+        from catgui.core.kinds.backbone_kind import BackboneKind
+
+        compute = bool(check_leakage) or isinstance(kind, BackboneKind)
+        found = leakage.check(data.train.x, data.test.x, compute)
+        if found is not None:
+            metadata["near_copies"] = found.as_metadata()
     return persistence.Model(classifier=classifier, metadata=metadata)
 
 

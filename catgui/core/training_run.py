@@ -72,6 +72,9 @@ class TrainingRun:
         self._start: float | None = None
         self._end: float | None = None
         self._no_units = False
+        #: Passed to :func:`runs.build_model`: ``True`` checks for test pictures with a
+        #: near-copy among the training pictures even if it needs a backbone pass.
+        self.check_leakage: bool | None = None
 
     @property
     def trainer(self) -> Training:
@@ -145,7 +148,9 @@ class TrainingRun:
         no update done (the starting parameters), which :meth:`finish` refuses."""
         seconds = self.seconds
         trainer = self.trainer
-        model = runs.build_model(trainer, self.data, seconds, stopped=stopped)
+        model = runs.build_model(
+            trainer, self.data, seconds, stopped=stopped, check_leakage=self.check_leakage
+        )
         return TrainOutcome(model, list(trainer.costs), stopped, seconds)
 
     @property

@@ -81,6 +81,9 @@ class PretrainedClassifier(BackboneClassifier):
 
     def __init__(self, fitted: head.Head) -> None:
         self.head = fitted
+        #: ``(folds, candidates)`` of the cross-validation that chose the head's features
+        #: and C (``None``: C was given, or the model was loaded from a file)
+        self.search: tuple[int, tuple[head.Candidate, ...]] | None = None
 
     def from_features(self, features: backbone.Features) -> np.ndarray:
         return self.head.probabilities(features)
@@ -116,11 +119,11 @@ class PretrainedRun(FeatureRun):
     def fit(self, features: backbone.Features) -> Generator[float, None, None]:
         if self.config.c is None:
             search = head.cross_validate(features, self.labels, k=self.config.folds)
-            losses: list[float] = []
+            tried: list[head.Candidate] = []
 
             def best_so_far(candidate: head.Candidate) -> float:
-                losses.append(candidate.loss)
-                return min(losses)
+                tried.append(candidate)
+                return min(c.loss for c in tried)
 
             # the curve: the best held-out log-loss found so far
             self.chosen = yield from steps.mapped(search, best_so_far)
@@ -130,7 +133,36 @@ class PretrainedRun(FeatureRun):
             representation, c = "pooled", float(self.config.c)
         fitted = head.fit(features, self.labels, representation, c)
         self.model = PretrainedClassifier(fitted)
+        if self.chosen is not None:
+            self.model.search = (self.config.folds, tuple(tried))
         yield log_loss(fitted.probabilities(features), self.labels)
+
+
+def cross_validation_of(metadata: Mapping[str, Any]) -> tuple[int, list[head.Candidate]] | None:
+    """The ``(folds, candidates)`` a model's metadata records of the cross-validation that
+    chose its head, checked (a record read from a file is not trusted): ``None`` when there
+    is none or it is not sound."""
+    info = metadata.get("cross_validation")
+    if not isinstance(info, Mapping):
+        return None
+    folds, rows = info.get("folds"), info.get("candidates")
+    if not isinstance(folds, int) or isinstance(folds, bool) or not isinstance(rows, list):
+        return None
+    out = []
+    for row in rows[:1000]:
+        if not isinstance(row, Mapping) or row.get("features") not in head.REPRESENTATIONS:
+            return None
+        numbers = [row.get(k) for k in ("c", "loss", "accuracy")]
+        if not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in numbers
+        ):
+            return None
+        c, loss, accuracy = (float(v) for v in numbers)
+        if c <= 0 or loss < 0 or not 0 <= accuracy <= 1:
+            return None
+        out.append(head.Candidate(row["features"], c, loss, accuracy))
+    return (folds, out) if out else None
 
 
 class Pretrained(BackboneKind):
@@ -185,10 +217,20 @@ class Pretrained(BackboneKind):
 
     def file_metadata(self, classifier: PretrainedClassifier) -> dict[str, Any]:
         h = classifier.head
-        return {
+        out = {
             **super().file_metadata(classifier),
             "head": {"features": h.representation, "c": h.c},
         }
+        if classifier.search is not None:  # what the Train tab's plot and History draw
+            folds, tried = classifier.search
+            out["cross_validation"] = {
+                "folds": folds,
+                "candidates": [
+                    {"features": t.representation, "c": t.c, "loss": t.loss, "accuracy": t.accuracy}
+                    for t in tried
+                ],
+            }
+        return out
 
     def load(
         self, arrays: Mapping[str, np.ndarray], metadata: Mapping[str, Any], path: Path

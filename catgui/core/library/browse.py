@@ -37,11 +37,15 @@ _ORDER = {
 @dataclass(frozen=True)
 class Filter:
     """Another filter (the *Duplicates* one): an SQL condition over ``files f`` and
-    ``scores s`` (the model's row, or NULLs), with its parameters."""
+    ``scores s`` (the model's row, or NULLs), with its parameters; ``order``: the ORDER BY
+    terms (with ``order_params``) its rows are shown in while it is on, whatever the order
+    chosen (empty: the chosen one; the *Duplicates* filter: each group's files together)."""
 
     name: str
     condition: str
     params: tuple = ()
+    order: str = ""
+    order_params: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -123,12 +127,14 @@ def matching(index: Index, view: View) -> np.ndarray:
     if view.text:
         text = " AND f.path LIKE ? ESCAPE '\\'"
         params = (*params, _like(view.text))
+    chosen = next((f for f in view.extra if f.name == view.which and f.order), None)
+    order, order_params = (chosen.order, chosen.order_params) if chosen else (_ORDER[view.sort], ())
     query = (
         "SELECT f.rowid FROM files f LEFT JOIN scores s ON s.model = ? AND s.hash = f.hash "
-        f"WHERE {condition}{text} ORDER BY {_ORDER[view.sort]}"
+        f"WHERE {condition}{text} ORDER BY {order}"
     )
     with index.guard():
-        cursor = index.conn.execute(query, (view.model or "", *params))
+        cursor = index.conn.execute(query, (view.model or "", *params, *order_params))
         ids = np.fromiter((r[0] for r in cursor), dtype=np.int64)
     return ids
 

@@ -39,6 +39,7 @@ from catgui.ui.library.browser import Browser
 from catgui.ui.library.filter_bar import FilterBar
 from catgui.ui.library.grid_model import LibraryModel
 from catgui.ui.library.grid_view import LibraryGrid
+from catgui.ui.library.likeness import Likeness
 from catgui.ui.library.model_follower import ModelFollower
 from catgui.ui.library.picture_actions import PictureActions
 from catgui.ui.library.scan_panel import ScanPanel
@@ -119,6 +120,7 @@ class LibraryTab(QWidget):
             self._say,
         )
         self._wire()
+        self.likeness = Likeness(self)  # the map beside the grid, the Duplicates filter
         self.load_settings()
         self.follower.follow(state.model)
         if self.scans.unfinished():
@@ -203,14 +205,25 @@ class LibraryTab(QWidget):
         self.splitter.addWidget(widget)
 
     def add_filter(
-        self, name: str, title: str, tip: str, condition: str, params: tuple = ()
+        self,
+        name: str,
+        title: str,
+        tip: str,
+        condition: str,
+        params: tuple = (),
+        order: str = "",
+        order_params: tuple = (),
     ) -> None:
         """A filter button (``name``, ``title``) showing the files for which the SQL
         ``condition`` over ``files f`` and ``scores s`` holds (see
-        :class:`catgui.core.library.browse.Filter`); counted like the others."""
-        extra = browse.Filter(name, condition, tuple(params))
-        self.filters.add_filter(name, title, tip)
-        self.browser.change(extra=(*self.browser.view.extra, extra))
+        :class:`catgui.core.library.browse.Filter`: ``order`` too); counted like the
+        others. Called again with the same ``name``, it changes that filter's SQL (the
+        duplicate groups were read again)."""
+        extra = browse.Filter(name, condition, tuple(params), order, tuple(order_params))
+        if name not in self.filters.buttons:
+            self.filters.add_filter(name, title, tip)
+        kept = tuple(f for f in self.browser.view.extra if f.name != name)
+        self.browser.change(extra=(*kept, extra))
 
     def refresh(self) -> None:
         """Read the index again (something else wrote to it: scores, groups, a retrain)."""
@@ -264,6 +277,7 @@ class LibraryTab(QWidget):
         remembered.remember(self.settings, remembered.LIBRARY_SORT, self.filters.sort_name())
 
     def shutdown(self) -> None:
+        self.likeness.shutdown()
         self.scans.shutdown()
         self.follower.shutdown()
         self.browser.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QProgressBar, QWidget
 
@@ -24,6 +25,9 @@ class TrainProgress(QProgressBar):
         self.setFormat("Ready")
         self.total = 0
         self._started = 0.0
+        #: The words of a step instead of "Iteration i of n · cost c" (``None``: those):
+        #: ``words(iteration, cost)``, for runs whose steps are not iterations.
+        self.words: Callable[[int, float], str] | None = None
 
     def reset_text(self) -> None:
         """Back to "Ready" (the run shown was discarded, or another model is active)."""
@@ -46,7 +50,9 @@ class TrainProgress(QProgressBar):
         # One paint, later: setValue alone repaints at once and setFormat once more.
         self.setUpdatesEnabled(False)
         self.setValue(done)
-        if math.isfinite(cost):
+        if self.words is not None:
+            head = self.words(iteration, cost)
+        elif math.isfinite(cost):
             head = f"Iteration {done:,} of {self.total:,} · cost {cost:.4f}"
         else:  # a step with no cost yet: the pictures are being prepared
             head = f"Step {done:,} of {self.total:,} · preparing the pictures"

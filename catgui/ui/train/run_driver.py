@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from catgui.core import kinds
-from catgui.ui.train.cost_plot_slot import CostPlotSlot
+from catgui.ui.train.cost_plot_slot import CostPlotSlot, shows_search
 from catgui.ui.train.hyperparameter_form import describe
 from catgui.ui.train.progress import TrainProgress
 from catgui.ui.train.run_keeper import RunKeeper
@@ -45,6 +45,7 @@ class RunDriver(QObject):
         self.worker: TrainWorker | None = None
         self._last_worker: TrainWorker | None = None
         self._stop_asked = False  # the user pressed Stop during the current run
+        self._searching = False  # the run is shown by the search plot
 
     def begin(self, dataset, config) -> TrainWorker:
         """Make the run's worker and show that it starts; the caller starts the thread."""
@@ -55,8 +56,14 @@ class RunDriver(QObject):
         self.worker.failed.connect(self._failed)
         self.worker.finished.connect(self._finished)
         self.views.attach(self.worker)
-        steps = kinds.of_config(config).planned_steps(config, len(dataset.train))
+        kind = kinds.of_config(config)
+        steps = kind.planned_steps(config, len(dataset.train))
         self.plot_slot.plot().start_run(steps, describe(config))
+        self._searching = shows_search(kind.name)  # preparation, then the search: not a curve
+        if self._searching:
+            self.plot_slot.search().start_run(len(dataset.train), steps)
+        self.plot_slot.show_search(self._searching)
+        self.progress.words = self.plot_slot.search().step_words if self._searching else None
         self.progress.start(steps)
         self.summary.offer_choice(False)
         self.summary.show_message(
@@ -84,12 +91,19 @@ class RunDriver(QObject):
         self.worker = None
 
     def _progressed(self, iteration: int, cost: float) -> None:
-        self.plot_slot.plot().add_point(iteration, cost)
+        if self._searching:
+            self.plot_slot.search().add_step(iteration, cost)
+        else:
+            self.plot_slot.plot().add_point(iteration, cost)
         self.progress.step(iteration, cost)
 
     def _succeeded(self, outcome: TrainOutcome) -> None:
         self.plot_slot.plot().set_curve(outcome.costs)
+        if self._searching:
+            self.plot_slot.search().show_metadata(outcome.model.metadata)
         self.progress.finish(outcome.costs, outcome.seconds, outcome.stopped)
+        if self._searching and not outcome.stopped:
+            self.progress.setFormat(self.plot_slot.search().done_words(outcome.seconds))
         if outcome.stopped:
             done, total = len(outcome.costs), self.progress.total
             note = f"Stopped after {done:,} of {total:,} iterations. "

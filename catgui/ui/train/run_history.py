@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 
 from catgui.core import persistence
 from catgui.core.evaluation import accuracy_text
+from catgui.core.kinds.pretrained import cross_validation_of
 from catgui.core.persistence import Model
 from catgui.ui.app_state import AppState
 from catgui.ui.status_bar import source_text
+from catgui.ui.train.cost_plot_slot import shows_search
 from catgui.ui.train.hyperparameter_form import stored_recipe
 from catgui.ui.train.progress import clock
 from catgui.workers.generator import GeneratorWorker
@@ -65,6 +67,19 @@ def run_description(model: Model) -> tuple[str, str]:
 def _accuracy(meta: dict, which: str) -> str:
     acc, n = meta.get(f"{which}_accuracy"), meta.get(f"{which}_size")
     return accuracy_text(acc, n) if isinstance(acc, float) and n else "not measured"
+
+
+def _steps_text(model: Model, done: object) -> str:
+    """The Iterations column: iterations, or for a run on the backbone what it did."""
+    meta = model.metadata
+    stopped = " (stopped)" if meta.get("stopped_early") else ""
+    if shows_search(model.kind):
+        pictures = meta.get("train_size")
+        search = cross_validation_of(meta)
+        read = f"{pictures:,} pictures read" if isinstance(pictures, int) else "pictures read"
+        tried = f", {len(search[1])} settings tried" if search else ""
+        return read + tried + stopped
+    return (f"{done:,}" if isinstance(done, int) else "") + stopped
 
 
 class RunHistory(QDialog):
@@ -137,7 +152,7 @@ class RunHistory(QDialog):
             KIND: kind,
             PARAMETERS: parameters,
             SEED: "" if meta.get("seed") is None else str(meta["seed"]),
-            ITERATIONS: f"{done:,}" + (" (stopped)" if meta.get("stopped_early") else ""),
+            ITERATIONS: _steps_text(model, done),
             COST: f"{costs[-1]:.4f}" if costs else "",
             TRAIN: _accuracy(meta, "train"),
             TEST: _accuracy(meta, "test"),
@@ -154,8 +169,14 @@ class RunHistory(QDialog):
         self.table.insertRow(row)
         tick = QTableWidgetItem()
         flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
-        tick.setFlags(flags if costs else Qt.ItemFlag.NoItemFlags)
+        curve = bool(costs) and not shows_search(model.kind)  # a pretrained run draws no cost curve
+        tick.setFlags(flags if curve else Qt.ItemFlag.NoItemFlags)
         tick.setCheckState(Qt.CheckState.Unchecked)
+        if costs and not curve:
+            tick.setToolTip(
+                "A run on pretrained features has no cost curve: double click it to see "
+                "what its cross-validation chose"
+            )
         self.table.setItem(row, PLOT, tick)
         for column, text in texts.items():
             item = QTableWidgetItem(text)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from catgui.core import kinds
+from catgui.core import kinds, leakage
 from catgui.core.data_source import Source, source_of
 from catgui.core.evaluation import accuracy_text
 from catgui.core.persistence import Model
@@ -147,6 +147,9 @@ class RunSummary(QFrame):
                 f"<td><b>{html.escape(text)}</b></td></tr>"
             )
         details = "<table>" + "".join(rows) + "</table>"
+        warning = leakage.text_of(meta)
+        if warning:
+            details += f"<p><b>{html.escape(warning[:1].upper() + warning[1:])}.</b></p>"
         fixes = corrections_line(meta)
         if fixes:
             details += f"<p><b>{html.escape(fixes)}</b></p>"

@@ -15,7 +15,7 @@ from catgui.ui.app_state import AppState
 from catgui.ui.model_files import ModelFiles
 from catgui.ui.train.buttons import TrainButtons
 from catgui.ui.train.controls_column import ControlsColumn
-from catgui.ui.train.cost_plot_slot import CostPlotSlot
+from catgui.ui.train.cost_plot_slot import CostPlotSlot, shows_search
 from catgui.ui.train.data_box import DataBox
 from catgui.ui.train.hyperparameter_form import HyperparameterForm
 from catgui.ui.train.progress import TrainProgress
@@ -222,10 +222,12 @@ class TrainTab(QWidget):
             return
         if model is None:
             self.plot.clear()
+            self.plot_slot.show_search(False)
         else:
             self.plot.show_model_curve(
                 [float(c) for c in model.metadata.get("costs") or []], model.name
             )
+            self._show_search_of(model)
 
     # -- data set and model ------------------------------------------------------------------------
     def locate_dataset(self) -> str | None:
@@ -282,6 +284,14 @@ class TrainTab(QWidget):
             step = model.metadata.get("costs_step", 1)  # a very long run's curve, thinned
             step = step if isinstance(step, int) and step > 0 else 1
             self.plot.show_model_curve(costs, model.name, step)
+            self._show_search_of(model)
+
+    def _show_search_of(self, model: Model) -> None:
+        """A model of a kind on the backbone: what its run chose, instead of its curve."""
+        shown = shows_search(model.kind)
+        if shown:
+            self.plot_slot.search().show_metadata(model.metadata)
+        self.plot_slot.show_search(shown)
 
     def _set_running(self, running: bool) -> None:
         preparing = self.data_box.is_preparing()

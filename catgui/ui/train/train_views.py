@@ -52,3 +52,5 @@ class TrainViews(QTabWidget):
 
     def _show_curves(self, curves: list) -> None:
         self.plot_slot.plot().show_overlays(curves)
+        if curves:  # curves to compare: the cost plot, even over a pretrained run
+            self.plot_slot.show_search(False)

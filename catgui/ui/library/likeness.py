@@ -1,0 +1,142 @@
+"""The Library tab's near-copies and map: the *Duplicates* filter, the map beside the grid.
+
+A worker reads the index (:func:`catgui.core.library.similar.likeness_steps`): the map of
+its pictures and their groups of near-copies. The groups make the tab's *Duplicates*
+filter (the files of every group, each group's files next to each other, groups in the
+order of their first file); the map goes beside the grid, and its lasso selects in the
+grid the pictures it took. Both are read again after a scan and when the verdicts change
+model (the map's colours are the active model's verdicts).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from PySide6.QtCore import QObject, Signal
+
+from catgui.core.errors import CatguiError
+from catgui.core.library import similar
+from catgui.ui.library.map_view import PictureMap
+from catgui.workers.base import WorkerHolder
+from catgui.workers.generator import GeneratorWorker
+
+FILTER = "duplicates"
+TIP = (
+    "Pictures that are near-copies of one another (the same photo re-encoded, flipped, "
+    "resized or lightly cropped; files with the same bytes), each group together"
+)
+#: The filter's SQL: the files whose content is in a group (a JSON object hash -> group),
+#: shown group by group.
+CONDITION = "f.hash IN (SELECT key FROM json_each(?))"
+ORDER = "json_extract(?, '$.\"' || f.hash || '\"'), f.path"
+
+
+class Likeness(QObject):
+    """Adds the map and the *Duplicates* filter to a Library tab through its seams
+    (``add_widget_beside``, ``add_filter``, ``select_hashes``).
+
+    Signals
+    -------
+    loaded(object)
+        The map and the groups were read (the
+        :class:`~catgui.core.library.similar.PictureMapData`).
+    """
+
+    loaded = Signal(object)
+
+    def __init__(self, tab) -> None:
+        super().__init__(tab)
+        self.tab = tab
+        self.data: similar.PictureMapData | None = None
+        self.groups: list[list[str]] = []
+        self._thumbs: dict[str, bytes | None] = {}
+        self._holder = WorkerHolder()
+        self.destroyed.connect(functools.partial(WorkerHolder.stop_and_wait, self._holder))
+        self._again = False
+        self._closed = False
+        self.map = PictureMap(thumbnail=self._thumbnail)
+        self.map.setObjectName("libraryMap")
+        self.map.setMinimumSize(200, 120)  # the window still fits 800 x 560
+        tab.add_widget_beside(self.map)
+        tab.splitter.setStretchFactor(0, 2)
+        tab.splitter.setStretchFactor(1, 1)
+        self._register({})
+        self.map.selected.connect(self._selected)
+        tab.scanFinished.connect(lambda _summary: self.refresh())
+        # after the scores are written (modelKnown comes before): the map's colours
+        tab.follower.rescored.connect(lambda _sha, _n: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the map and the groups again (in a worker; once more after it if asked
+        while it runs)."""
+        if self._closed:
+            return
+        if self._holder.worker is not None:
+            self._again = True
+            return
+        path, model = self.tab.index_path, self.tab.follower.sha256
+        if not path.is_file():
+            return
+        worker = GeneratorWorker(
+            lambda: similar.likeness_steps(path, model), "reading the map of the library", 0, self
+        )
+        worker.returned.connect(self._loaded)
+        worker.failed.connect(self._failed)
+        worker.finished.connect(self._finished)
+        self._holder.worker = worker
+        worker.start()
+
+    def is_busy(self) -> bool:
+        return self._holder.worker is not None
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._again = False
+        self._holder.stop_and_wait()
+
+    def _finished(self) -> None:
+        worker = self.sender()
+        if worker is self._holder.worker:
+            self._holder.worker = None
+        if isinstance(worker, GeneratorWorker):
+            worker.deleteLater()
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self.map.set_points([], [], [])
+        self.map.setToolTip(message)
+
+    def _loaded(self, result) -> None:
+        data, groups = result
+        self.data, self.groups = data, groups
+        self._thumbs = {}
+        self.map.set_points(data.points, data.verdicts(), data.paths)
+        self._register({h: i for i, group in enumerate(groups) for h in group})  # reads again
+        self.loaded.emit(data)
+
+    def _register(self, group_of: dict[str, int]) -> None:
+        text = json.dumps(group_of)
+        self.tab.add_filter(FILTER, "Duplicates", TIP, CONDITION, (text,), ORDER, (text,))
+
+    def _thumbnail(self, row: int) -> bytes | None:
+        """The hovered point's thumbnail, read from the index once (a few ms)."""
+        if self.data is None:
+            return None
+        digest = self.data.hashes[row]
+        if digest not in self._thumbs:
+            from catgui.core.library.index import Index
+
+            try:
+                with Index(self.tab.index_path) as index, index.guard():
+                    self._thumbs[digest] = similar.thumbnails(index, [digest]).get(digest)
+            except CatguiError:  # the index went away or is busy: no picture, no crash
+                self._thumbs[digest] = None
+        return self._thumbs[digest]
+
+    def _selected(self, rows: list) -> None:
+        if self.data is not None:
+            self.tab.select_hashes([self.data.hashes[r] for r in rows])

@@ -10,7 +10,6 @@ model (the map's colours are the active model's verdicts).
 
 from __future__ import annotations
 
-import functools
 import json
 
 from PySide6.QtCore import QObject, Signal
@@ -18,8 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from catgui.core.errors import CatguiError
 from catgui.core.library import similar
 from catgui.ui.library.map_view import PictureMap
-from catgui.workers.base import WorkerHolder
 from catgui.workers.generator import GeneratorWorker
+from catgui.workers.latest_job import LatestJob
 
 FILTER = "duplicates"
 TIP = (
@@ -51,10 +50,7 @@ class Likeness(QObject):
         self.data: similar.PictureMapData | None = None
         self.groups: list[list[str]] = []
         self._thumbs: dict[str, bytes | None] = {}
-        self._holder = WorkerHolder()
-        self.destroyed.connect(functools.partial(WorkerHolder.stop_and_wait, self._holder))
-        self._again = False
-        self._closed = False
+        self._job = LatestJob(self._make_worker, self)
         self.map = PictureMap(thumbnail=self._thumbnail)
         self.map.setObjectName("libraryMap")
         self.map.setMinimumSize(200, 120)  # the window still fits 800 x 560
@@ -71,40 +67,24 @@ class Likeness(QObject):
     def refresh(self) -> None:
         """Read the map and the groups again (in a worker; once more after it if asked
         while it runs)."""
-        if self._closed:
-            return
-        if self._holder.worker is not None:
-            self._again = True
-            return
+        self._job.request()
+
+    def _make_worker(self) -> GeneratorWorker | None:
         path, model = self.tab.index_path, self.tab.follower.sha256
         if not path.is_file():
-            return
+            return None
         worker = GeneratorWorker(
             lambda: similar.likeness_steps(path, model), "reading the map of the library", 0, self
         )
         worker.returned.connect(self._loaded)
         worker.failed.connect(self._failed)
-        worker.finished.connect(self._finished)
-        self._holder.worker = worker
-        worker.start()
+        return worker
 
     def is_busy(self) -> bool:
-        return self._holder.worker is not None
+        return self._job.is_busy()
 
     def shutdown(self) -> None:
-        self._closed = True
-        self._again = False
-        self._holder.stop_and_wait()
-
-    def _finished(self) -> None:
-        worker = self.sender()
-        if worker is self._holder.worker:
-            self._holder.worker = None
-        if isinstance(worker, GeneratorWorker):
-            worker.deleteLater()
-        if self._again:
-            self._again = False
-            self.refresh()
+        self._job.shutdown()
 
     def _failed(self, message: str) -> None:
         self.map.set_points([], [], [])

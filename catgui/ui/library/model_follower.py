@@ -9,7 +9,6 @@ library: that is said in words, and the grid shows the shipped first model's ver
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,8 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from catgui.core import paths, persistence
 from catgui.core.kinds.backbone_kind import BackboneClassifier
 from catgui.core.library import jobs
-from catgui.workers.base import WorkerHolder
 from catgui.workers.generator import GeneratorWorker
+from catgui.workers.latest_job import LatestJob
 
 
 def scoring_model(model: persistence.Model | None) -> tuple[Path, str]:
@@ -77,10 +76,8 @@ class ModelFollower(QObject):
         self.model_path: Path | None = None
         self.sha256: str | None = None
         self.note = ""
-        self._holder = WorkerHolder()
-        self.destroyed.connect(functools.partial(WorkerHolder.stop_and_wait, self._holder))
-        self._again = False
-        self._closed = False  # shut down: nothing more is scored
+        self._job = LatestJob(self._make_worker, self)
+        self._job.ended.connect(self.ended)
 
     def follow(self, model: persistence.Model | None) -> None:
         """The active model is now ``model``: score the library with what stands for it."""
@@ -90,12 +87,12 @@ class ModelFollower(QObject):
 
     def rescore(self) -> None:
         """Score what the model has not scored yet (after a scan, or a model change)."""
-        if self.model_path is None or self._closed or self.scanning():
-            return  # the end of the scan asks again
-        if self.is_busy():
-            self._again = True
-            return
-        self._again = False
+        if self.model_path is not None and not self.scanning():  # a scan's end asks again
+            self._job.request()
+
+    def _make_worker(self) -> GeneratorWorker | None:
+        if self.model_path is None or self.scanning():
+            return None
         index_path, model_path = self.index_path, self.model_path
         worker = GeneratorWorker(
             lambda: jobs.rescore_job(index_path, model_path), "re-scoring the library", 0, self
@@ -103,17 +100,14 @@ class ModelFollower(QObject):
         worker.stepped.connect(self._stepped)
         worker.returned.connect(lambda result: self.rescored.emit(*result))
         worker.failed.connect(self.failed)
-        worker.finished.connect(self._finished)
-        self._holder.worker = worker
-        worker.start()
+        return worker
 
     def is_busy(self) -> bool:
-        return self._holder.worker is not None
+        return self._job.is_busy()
 
     def shutdown(self) -> None:
-        self._closed = True
-        self._again = False
-        self._holder.stop_and_wait()
+        """Interrupt a re-scoring and wait for it; nothing more is scored."""
+        self._job.shutdown()
 
     def _stepped(self, step: tuple) -> None:
         what, value = step
@@ -125,14 +119,3 @@ class ModelFollower(QObject):
                 f"{self.note} The library index is busy (another catgui is scanning it); "
                 "its verdicts are updated when that scan ends.".strip()
             )
-
-    def _finished(self) -> None:
-        worker = self.sender()
-        if worker is self._holder.worker:
-            self._holder.worker = None
-        if isinstance(worker, GeneratorWorker):
-            worker.deleteLater()
-        if self._again:
-            self.rescore()
-        if self._holder.worker is None:
-            self.ended.emit()

@@ -267,7 +267,11 @@ def test_default_index_is_in_the_user_data_folder(tmp_path, capsys):
     assert cli.main(["scan", str(photos)]) == 0
     home = Path(os.environ["CATGUI_HOME"])
     assert (home / "library.sqlite").is_file()
-    assert str(home / "library.sqlite") in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert str(home / "library.sqlite") in out
+    # the new picture was scored as it was read, not "0 scored"
+    assert "1 read (1 through the network, 0 already known)" in out
+    assert "verdicts by zero-shot.npz (0 from stored features)" in out
 
 
 def test_an_older_index_is_migrated_and_a_reader_is_told_to_scan(tmp_path, scorer):

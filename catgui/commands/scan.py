@@ -131,7 +131,8 @@ def run(args: argparse.Namespace) -> int:
             f"{summary.found} pictures found: {summary.unchanged} unchanged, {summary.read} read "
             f"({summary.computed} through the network, {summary.reused} already known), "
             f"{summary.errors} with a problem, {summary.removed} gone; "
-            f"{summary.scored} scored by {scorer.path.name}; {summary.seconds:.1f} s"
+            f"verdicts by {scorer.path.name} ({summary.scored} from stored features); "
+            f"{summary.seconds:.1f} s"
         )
         print(f"index: {index.path} ({size / 1e6:.1f} MB)")
     if summary.interrupted:

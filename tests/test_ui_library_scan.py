@@ -220,3 +220,27 @@ def test_remove_a_folder_takes_its_files_out_of_the_library(qtbot, photo_state, 
     assert len(list(first.rglob("*.jpg"))) == 2  # the photos are untouched
     assert not tab.is_scanning() and tab.panel.add_button.isEnabled()
     tab.shutdown()
+
+
+def test_a_folder_stays_listed_when_the_index_is_busy_at_its_removal(
+    qtbot, photo_state, settings, tmp_path
+):
+    from catgui.ui import settings as remembered
+
+    first = photo_folder(tmp_path / "first", n=2)
+    second = photo_folder(tmp_path / "second", n=1, start=10)
+    tab = open_tab(qtbot, photo_state, settings)
+    with qtbot.waitSignal(tab.scanFinished, timeout=120_000):
+        tab.add_folders([str(first), str(second)])
+    qtbot.waitUntil(lambda: settled(tab, 3) and not tab.follower.is_busy())
+    with library_index.Index(library_index.default_path(), writable=True):  # another scan
+        with qtbot.waitSignal(tab.scanner.failed, timeout=30_000):
+            tab.panel.remove_button.menu().actions()[0].trigger()
+    assert f"{first} was not removed" in tab.panel.status.text()
+    assert "busy" in tab.notice.text()
+    assert tab.folders == [str(first), str(second)]  # still listed, still remembered
+    assert remembered.library_folders(settings) == [str(first), str(second)]
+    tab.panel.remove_button.menu().actions()[0].trigger()  # the index is free again
+    qtbot.waitUntil(lambda: "Removed" in tab.panel.status.text(), timeout=30_000)
+    assert tab.folders == [str(second)]
+    tab.shutdown()

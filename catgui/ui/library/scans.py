@@ -54,6 +54,7 @@ class LibraryScans(QObject):
         self.folders: list[str] = remembered.library_folders(settings)
         self.scanner = Scanner(index_path, self)
         self._waiting = False  # a scan starts when the re-scoring ends
+        self._removing: str | None = None  # a folder whose files are leaving the index
         panel.set_folders(self.folders)
         panel.addRequested.connect(self._add_dialog)
         panel.rescanRequested.connect(self.scan)
@@ -80,12 +81,13 @@ class LibraryScans(QObject):
         self.scan()
 
     def remove_folder(self, folder: str) -> bool:
-        """Take ``folder`` out of the library (its files on disk are not touched)."""
+        """Take ``folder`` out of the library (its files on disk are not touched). The
+        folder leaves the list once its files have left the index: when that fails (the
+        index busy), it stays listed, and the reason is said."""
         if folder not in self.folders or self.is_scanning():
             return False
-        self.folders.remove(folder)
-        self._remember_folders()
-        return self.scanner.forget(folder, self.folders)
+        self._removing = folder
+        return self.scanner.forget(folder, [f for f in self.folders if f != folder])
 
     def scan(self) -> bool:
         """Scan the library's folders (continues where an unfinished scan stopped)."""
@@ -154,10 +156,15 @@ class LibraryScans(QObject):
         self.finished.emit(summary)
 
     def _failed(self, message: str) -> None:
-        self.panel.say("The scan did not run.")
+        removing, self._removing = self._removing, None
+        self.panel.say(f"{removing} was not removed." if removing else "The scan did not run.")
         self.said.emit(message)
         self.indexChanged.emit()
 
     def _forgotten(self, folder: str, rows: int) -> None:
+        self._removing = None
+        if folder in self.folders:
+            self.folders.remove(folder)
+            self._remember_folders()
         self.panel.say(f"Removed {folder} from the library ({rows:,} files; the files stay).")
         self.indexChanged.emit()

@@ -146,3 +146,22 @@ def test_a_thinned_curve_is_plotted_at_its_real_iterations(window, tmp_path, mon
     xs, ys = window.train_tab.plot.points()
     assert step > 1 and xs[1] == step and xs[-1] == pytest.approx(100_000, abs=step)
     assert ys[-1] == pytest.approx(0.5)
+    # ticked in History, its overlay stands at the same iterations
+    history = window.train_tab.views.history
+    row = history.models.index(thinned)
+    history.set_ticked(row, True)
+    ((_, over_xs, over_ys),) = window.train_tab.plot.overlay_points()
+    assert over_xs[1] == step and over_xs[-1] == pytest.approx(100_000, abs=step)
+    assert over_ys[-1] == pytest.approx(0.5)
+
+
+def test_a_saved_curve_and_its_step_are_read_whatever_the_file_says():
+    from catgui.core import persistence
+
+    assert persistence.cost_curve({"costs": [3, 2.5], "costs_step": 4}) == ([3.0, 2.5], 4)
+    for bad_step in (0, -2, True, "8", 1.5, None):
+        assert persistence.cost_curve({"costs": [1.0], "costs_step": bad_step}) == ([1.0], 1)
+    costs, step = persistence.cost_curve({"costs": [1.0, "x", None], "costs_step": 2})
+    assert costs[0] == 1.0 and all(c != c for c in costs[1:]) and step == 2  # gaps: NaN
+    assert persistence.cost_curve({"costs": "not a list"}) == ([], 1)
+    assert persistence.cost_curve({}) == ([], 1)

@@ -114,7 +114,8 @@ def test_the_history_lists_overlays_and_activates_runs(qtbot, window, state):
     # ticking a row overlays its curve
     history.set_ticked(0, True)
     curves = tab.plot.overlay_points()
-    assert len(curves) == 1 and curves[0][1] == pytest.approx(first.metadata["costs"])
+    assert len(curves) == 1 and curves[0][2] == pytest.approx(first.metadata["costs"])
+    assert curves[0][1] == list(range(len(first.metadata["costs"])))  # a cost an iteration
     history.set_ticked(0, False)
     assert tab.plot.overlay_points() == []
     # double click makes that run's model active

@@ -93,6 +93,21 @@ def target(path: str | os.PathLike) -> Path:
     return path if path.suffix == SUFFIX else path.with_name(path.name + SUFFIX)
 
 
+def cost_curve(meta: dict) -> tuple[list[float], int]:
+    """A saved run's cost curve and its step: ``costs[i]`` is the cost at iteration
+    ``i * step`` (``step`` > 1 for a very long run's thinned curve, see :data:`COSTS_STEP`).
+    Whatever the file says, the answer is a list of floats and a positive step."""
+    raw = meta.get("costs")
+    costs = []
+    for value in raw if isinstance(raw, list) else []:
+        try:
+            costs.append(float(value))
+        except (TypeError, ValueError):
+            costs.append(float("nan"))  # a hand-edited value: a gap in the curve
+    step = meta.get(COSTS_STEP, 1)
+    return costs, step if isinstance(step, int) and not isinstance(step, bool) and step > 0 else 1
+
+
 def _metadata_record(meta: dict) -> np.ndarray:
     """``meta`` as the file's JSON record, within :data:`METADATA_LIMIT`.
 

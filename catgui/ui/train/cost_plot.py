@@ -110,17 +110,25 @@ class CostPlot(FigureCanvasQTAgg):
         xs, ys = self.previous.get_data()
         return [float(x) for x in xs], [float(y) for y in ys]
 
-    def overlay_points(self) -> list[tuple[str, list[float]]]:
-        """The overlaid curves as ``(label, costs)``."""
-        return [(line.get_label(), [float(y) for y in line.get_ydata()]) for line in self.overlays]
+    def overlay_points(self) -> list[tuple[str, list[float], list[float]]]:
+        """The overlaid curves as ``(label, iterations, costs)``."""
+        return [
+            (
+                line.get_label(),
+                [float(x) for x in line.get_xdata()],
+                [float(y) for y in line.get_ydata()],
+            )
+            for line in self.overlays
+        ]
 
-    def show_overlays(self, curves: list[tuple[str, list[float]]]) -> None:
-        """Overlay these past runs' curves (``(label, costs)``), replacing the last ones."""
+    def show_overlays(self, curves: list[tuple[str, list[float], int]]) -> None:
+        """Overlay these past runs' curves (``(label, costs, step)``: ``costs[i]`` at
+        iteration ``i * step``), replacing the last ones."""
         for line in self.overlays:
             line.remove()
         self.overlays = []
-        for i, (label, costs) in enumerate(curves):
-            pairs = [(x, c) for x, c in enumerate(costs) if math.isfinite(c)]
+        for i, (label, costs, step) in enumerate(curves):
+            pairs = [(x * step, c) for x, c in enumerate(costs) if math.isfinite(c)]
             colour = OVERLAY_COLOURS[i % len(OVERLAY_COLOURS)]
             (line,) = self.axes.plot(
                 [x for x, _ in pairs], [c for _, c in pairs], color=colour, lw=1.2, label=label

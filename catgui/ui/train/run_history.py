@@ -217,13 +217,14 @@ class RunHistory(QDialog):
         state = Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
         self.table.item(row, PLOT).setCheckState(state)
 
-    def ticked_curves(self) -> list[tuple[str, list[float]]]:
-        """``(label, costs)`` of the ticked runs, in the table's order."""
+    def ticked_curves(self) -> list[tuple[str, list[float], int]]:
+        """``(label, costs, step)`` of the ticked runs, in the table's order (``costs[i]``
+        at iteration ``i * step``: a very long run's saved curve is thinned)."""
         curves = []
         for row, model in enumerate(self.models):
             if self.table.item(row, PLOT).checkState() == Qt.CheckState.Checked:
                 label = f"#{row + 1} {self.text(row, PARAMETERS) or self.text(row, KIND)}"
-                curves.append((label, [float(c) for c in model.metadata.get("costs") or []]))
+                curves.append((label, *persistence.cost_curve(model.metadata)))
         return curves
 
     def activate(self, row: int) -> bool:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from catgui.core import persistence
 from catgui.core.data_source import Source
 from catgui.core.errors import CatguiError
 from catgui.core.persistence import Model
@@ -280,9 +281,7 @@ class TrainTab(QWidget):
 
     def _show_model_curve(self, model: Model | None) -> None:
         if model is not None and model is not self.keeper.own_model:
-            costs = [float(c) for c in model.metadata.get("costs") or []]
-            step = model.metadata.get("costs_step", 1)  # a very long run's curve, thinned
-            step = step if isinstance(step, int) and step > 0 else 1
+            costs, step = persistence.cost_curve(model.metadata)  # thinned if very long
             self.plot.show_model_curve(costs, model.name, step)
             self._show_search_of(model)
 

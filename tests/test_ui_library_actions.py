@@ -262,3 +262,27 @@ def test_arrows_in_the_large_view_walk_through_the_grid(qtbot, scanned):
     qtbot.keyClick(last, Qt.Key.Key_Left)  # nothing before the first
     assert tab.actions.large is last
     last.close()
+
+
+def test_a_correction_of_an_earlier_session_is_known_and_undo_restores_it(qtbot, scanned, tmp_path):
+    from catgui.core.corrections import Corrections
+
+    tab = scanned
+    store = Corrections(tmp_path / "corrections")
+    first = tab.model.item(0)
+    store.add(first.path, True)  # said in an earlier session (or in Classify)
+    tab.browser.reload()
+    qtbot.waitUntil(lambda: settled(tab, 4))
+    row = next(r for r in range(4) if tab.model.item(r).path == first.path)
+    item = tab.model.item(row)
+    assert tab.model.said(item) is True and tab.model.corrected == {}
+    tooltip = tab.model.data(tab.model.index(row), Qt.ItemDataRole.ToolTipRole)
+    assert "You said: a cat" in tooltip
+    select(tab, [row])
+    qtbot.keyClick(tab.grid, Qt.Key.Key_C)  # said already: nothing new is stored
+    assert [c.label for c in store.list()] == ["cat"] and "a cat" not in tab.notice.text()
+    qtbot.keyClick(tab.grid, Qt.Key.Key_N)  # changed their mind
+    assert [c.label for c in store.list()] == ["non-cat"]
+    qtbot.keyClick(tab.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [c.label for c in store.list()] == ["cat"]  # the earlier word back, not deleted
+    assert tab.model.said(tab.model.item(row)) is True

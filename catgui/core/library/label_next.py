@@ -49,12 +49,17 @@ class Candidate:
 
 def corrected_prefixes(corrections: Corrections | None = None) -> set[str]:
     """The first :data:`HASH_DIGITS` hex digits of the SHA-256 of every corrected picture."""
-    found = set()
+    return set(corrected_labels(corrections))
+
+
+def corrected_labels(corrections: Corrections | None = None) -> dict[str, bool]:
+    """What the user said of each corrected picture (``True``: a cat), by the first
+    :data:`HASH_DIGITS` hex digits of its SHA-256 (the index's ``hash`` starts with them)."""
+    found: dict[str, bool] = {}
     for entry in (corrections or Corrections()).list():
-        stem = entry.path.stem
-        head, _, digits = stem.rpartition("-")
+        head, _, digits = entry.path.stem.rpartition("-")
         if head and len(digits) == HASH_DIGITS:
-            found.add(digits.lower())
+            found[digits.lower()] = entry.is_cat
     return found
 
 

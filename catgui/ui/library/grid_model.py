@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import collections
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPixmap
 
+from catgui.core.corrections import Corrections
 from catgui.core.errors import CatguiError
-from catgui.core.library import browse
+from catgui.core.library import browse, label_next
 from catgui.core.library.index import Index
 from catgui.ui.library.thumbnails import ThumbnailCache
 
@@ -43,6 +45,9 @@ class LibraryModel(QAbstractListModel):
         self.model_sha: str | None = None
         self.threshold = 0.5
         self.corrected: dict[str, bool] = {}  # path -> what the user said, this session
+        self._kept: dict[str, bool] = {}  # hash prefix -> what the corrections folder says
+        #: The corrections folder to read (the tab's actions point it at their own log's).
+        self.corrections_store: Callable[[], Corrections] = Corrections
         self._pages: collections.OrderedDict[int, dict] = collections.OrderedDict()
         self._rows_of_hash: dict[str, set[int]] = {}
         self._position: dict[int, int] | None = None
@@ -57,6 +62,7 @@ class LibraryModel(QAbstractListModel):
         self.ids = np.asarray(ids, dtype=np.int64)
         self.model_sha = model_sha
         self.threshold = threshold
+        self.read_corrections()
         self._forget()
         self.endResetModel()
 
@@ -101,7 +107,24 @@ class LibraryModel(QAbstractListModel):
             self.corrected.pop(path, None)
         else:
             self.corrected[path] = is_cat
+        self.read_corrections()
         self.refresh()
+
+    def read_corrections(self) -> None:
+        """Read again what the corrections folder holds (corrections of earlier sessions,
+        of Classify, of the label-next strip), by content."""
+        try:
+            self._kept = label_next.corrected_labels(self.corrections_store())
+        except OSError:  # the folder cannot be listed: this session's words only
+            self._kept = {}
+
+    def said(self, item: browse.Item) -> bool | None:
+        """What the user said of ``item`` (``True``: a cat), or ``None``: nothing yet."""
+        if item.path in self.corrected:
+            return self.corrected[item.path]
+        if item.hash:
+            return self._kept.get(item.hash[: label_next.HASH_DIGITS])
+        return None
 
     def close(self) -> None:
         """Stop loading thumbnails and close the index (the window is closing)."""
@@ -123,7 +146,7 @@ class LibraryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(item, self.corrected.get(item.path))
+            return _tooltip(item, self.said(item))
         if role in (THUMBNAIL_ROLE, Qt.ItemDataRole.DecorationRole):
             if item.hash is None:
                 return QPixmap() if role == THUMBNAIL_ROLE else None

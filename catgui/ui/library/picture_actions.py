@@ -55,6 +55,7 @@ class PictureActions(QObject):
         self.model_path = model_path
         self.say = say
         self.log = CorrectionLog(corrections_folder, self)
+        model.corrections_store = lambda: self.log.store  # the grid shows what it keeps
         self.log.failed.connect(say)
         self.large: LargeView | None = None
         self.opener = QDesktopServices.openUrl  # tests put a recorder here
@@ -167,9 +168,9 @@ class PictureActions(QObject):
         """Store a copy of each selected picture as a cat (or not); how many were stored."""
         saved = []
         for item in self.selected_items():
-            if item.error is not None or self.model.corrected.get(item.path) == is_cat:
+            before = self.model.said(item)  # also a correction of an earlier session
+            if item.error is not None or before == is_cat:
                 continue
-            before = self.model.corrected.get(item.path)
             if self.log.correct(item.path, is_cat, before) is not None:
                 self.model.corrected[item.path] = is_cat
                 saved.append(item.name)

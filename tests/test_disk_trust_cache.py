@@ -202,3 +202,34 @@ def test_a_folder_cache_with_flipped_labels_is_rebuilt_not_used(tmp_path):
     assert folder_cache.read(cache_file, pics, first.fingerprint) is None
     rebuilt = FolderImport(pics).run()
     assert not rebuilt.from_cache and rebuilt.y.tolist() == first.y.tolist()
+
+
+def test_older_versions_entries_are_removed_and_nothing_else(tmp_path):
+    from catgui.core.paths import user_data_dir
+
+    root = user_data_dir() / "cache" / "features"
+    name = "ab" + "0" * 62
+    old = root / f"{'5' * 16}-v1"
+    (old / "ab").mkdir(parents=True)
+    (old / "ab" / f"{name}.npy").write_bytes(b"an old entry")
+    outside = tmp_path / "precious.npy"
+    outside.write_bytes(b"not catgui's")
+    (old / "ab" / f"{'cd' + '1' * 62}.npy").symlink_to(outside)  # a link: only it goes
+    kept_old = root / f"{'6' * 16}-v1"
+    (kept_old / "ef").mkdir(parents=True)
+    (kept_old / "ef" / "notes.txt").write_text("a user's file")  # not an entry: it stays
+    current = root / f"{'5' * 16}-v{cache.VERSION}"
+    (current / "ab").mkdir(parents=True)
+    (current / "ab" / f"{name}{cache.SUFFIX}").write_bytes(b"x")
+    linked = root / f"{'7' * 16}-v1"
+    linked.symlink_to(tmp_path, target_is_directory=True)  # never followed
+
+    cache._tidied.discard(root)
+    where = cache.folder("5" * 64)  # the first use in a process tidies
+    assert where == current
+    assert not old.exists()  # its entries, shard and folder gone
+    assert outside.read_bytes() == b"not catgui's"
+    assert (kept_old / "ef" / "notes.txt").read_text() == "a user's file"
+    assert (current / "ab" / f"{name}{cache.SUFFIX}").exists()  # this version's kept
+    assert linked.is_symlink() and (tmp_path / "precious.npy").exists()
+    assert cache.forget_older_versions(root) == 0  # nothing more to do

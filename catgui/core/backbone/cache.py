@@ -17,8 +17,10 @@ stop a run. Entries are written to a fresh temporary file and renamed into place
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +44,69 @@ SUFFIX = ".features"
 
 
 def folder(sha256: str) -> Path:
-    """``user_data_dir()/cache/features/<weights>-v<VERSION>``."""
-    return user_data_dir() / "cache" / "features" / f"{sha256[:16]}-v{VERSION}"
+    """``user_data_dir()/cache/features/<weights>-v<VERSION>``; the first time in a process,
+    older versions' entries there are removed (:func:`forget_older_versions`)."""
+    root = user_data_dir() / "cache" / "features"
+    if root not in _tidied:
+        _tidied.add(root)
+        forget_older_versions(root)
+    return root / f"{sha256[:16]}-v{VERSION}"
+
+
+#: The cache folders already rid of older versions in this process.
+_tidied: set[Path] = set()
+
+
+#: An entry's file name in any version: 64 hex digits and the version's suffix.
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.(npy|features)")
+_FOLDER_NAME = re.compile(r"([0-9a-f]{16})-v([0-9]+)")
+_SHARD_NAME = re.compile(r"[0-9a-f]{2}")
+
+
+def forget_older_versions(root: Path | None = None) -> int:
+    """Remove the entries of older versions (below :data:`VERSION`: never read again), and
+    their folders once empty; how many entries went.
+
+    Only what catgui wrote is removed: in ``root`` (default ``user_data_dir()/cache/
+    features``), folders named ``<16 hex>-v<n>`` with ``n`` below :data:`VERSION`, their
+    two-hex-digit shards, and in those regular files named like an entry. A symbolic link
+    is never followed (only a link at an entry's name is unlinked, as :func:`drop` does);
+    anything else found there stays, and so does its folder. Errors are ignored: this
+    only frees space.
+    """
+    root = root if root is not None else user_data_dir() / "cache" / "features"
+    removed = 0
+    try:
+        folders = [e for e in os.scandir(root) if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return 0
+    for top in folders:
+        match = _FOLDER_NAME.fullmatch(top.name)
+        if match is None or int(match.group(2)) >= VERSION:
+            continue
+        try:
+            shards = [e for e in os.scandir(top.path) if e.is_dir(follow_symlinks=False)]
+        except OSError:
+            continue
+        for shard in shards:
+            if _SHARD_NAME.fullmatch(shard.name) is None:
+                continue
+            try:
+                entries = list(os.scandir(shard.path))
+            except OSError:
+                continue
+            for entry in entries:
+                if _ENTRY_NAME.fullmatch(entry.name) and not entry.is_dir(follow_symlinks=False):
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
+            with contextlib.suppress(OSError):
+                os.rmdir(shard.path)  # only if empty
+        with contextlib.suppress(OSError):
+            os.rmdir(top.path)
+    return removed
 
 
 def key(square: np.ndarray) -> str:

@@ -29,211 +29,18 @@ Run: ``python benchmarks/bench_library.py [--photos 20000] [--rows 100000] [--da
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from _common import ROOT, emit, machine, median, skip, table
+from _common import emit, machine, skip, table
+from _library_index import MODEL, cli, rows_figures, writer_rows_per_second
+from _library_reading import backbone_ms, float16_change, reading_figures
 from make_library import make, sources
-
-MODEL = ROOT / "models" / "pretrained.npz"
-
-
-def backbone_ms(rounds: int = 3, pictures: int = 32) -> float:
-    from catgui.core import backbone
-
-    rng = np.random.default_rng(0)
-    squares = rng.integers(0, 256, (pictures, 224, 224, 3), dtype=np.uint8)
-    backbone.extract(squares[:4], cached=False)  # weights loaded, caches warm
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        backbone.extract(squares, threads=2, cached=False)
-        times.append((time.perf_counter() - start) / pictures)
-    return median(times) * 1000
-
-
-def children_cpu() -> float:
-    """CPU seconds (user + system) of the finished child processes so far."""
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
-def cli(*args: str, env: dict) -> tuple[float, dict | str]:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "catgui.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    wall = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"catgui {' '.join(args)} failed: {proc.stderr[-2000:]}")
-    try:
-        return wall, json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        return wall, proc.stdout
-
-
-def float16_change(files: list[Path]) -> tuple[float, float]:
-    """Largest |P(cat) change| and |familiarity change| from storing features as float16."""
-    from catgui.core import images, persistence
-    from catgui.core.library import blobs, reading
-
-    model = persistence.load(MODEL).classifier
-    decoded = [images.load(f, sizes=(224,)) for f in files]
-    crop, _ = reading.features_of(decoded)  # familiarity reads the same features
-    half = lambda x: blobs.decode_many([blobs.encode(v) for v in x])  # noqa: E731
-    dp = np.abs(model.from_pooled(crop) - model.from_pooled(half(crop))).max()
-    df = np.abs(model.reference.score(crop) - model.reference.score(half(crop))).max()
-    return float(dp), float(df)
-
-
-def reading_rate(files: list[Path], batch: int, squares: bool = False) -> dict:
-    """The scan's reading pipeline alone (``reading.read_batches``: hash, decode, thumbnail,
-    the backbone; decoding overlapped, no SQLite) over ``files``, in this process."""
-    from catgui.core.library import reading, walk
-
-    founds = [walk.Found(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-    start = time.perf_counter()
-    done = sum(len(b) for b in reading.read_batches(founds, set(), batch, squares=squares))
-    seconds = time.perf_counter() - start
-    return {"photos": done, "seconds": seconds, "ms_per_photo": seconds / done * 1000}
-
-
-def reading_figures(library: Path, photos: int, batches: list[int]) -> None:
-    """Photos/s of the reading pipeline for each batch size, one pass against two (the
-    64x64 square too), each beside the backbone's own time measured around it."""
-    files = sorted(library.rglob("photo-*.jpg"))
-    for k, batch in enumerate(batches):
-        for squares in (False, True) if k == 0 else (False,):
-            part = files[:photos] if not squares else files[photos : 2 * photos]
-            before = backbone_ms()
-            rate = reading_rate(part, batch, squares)
-            own = (before + backbone_ms()) / 2
-            emit(
-                {
-                    "figure": 10,
-                    "name": "library_reading",
-                    "batch": batch,
-                    "passes": 2 if squares else 1,
-                    **rate,
-                    "photos_per_second": rate["photos"] / rate["seconds"],
-                    "backbone_ms_per_picture": own,
-                    "ratio_to_backbone": rate["ms_per_photo"] / own,
-                }
-            )
-
-
-def grow(index: Path, rows: int) -> None:
-    """Copy the index's pictures (features, sizes and scores) under new hashes until it
-    holds ``rows`` files, in full chunks as a finished scan leaves them."""
-    from catgui.core.library import chunks
-    from catgui.core.library.index import Index
-
-    with Index(index, writable=True) as opened:
-        conn = opened.conn
-        have = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
-        hashes = [h for h, _, _ in have]
-        features = chunks.features_of(conn, hashes)[0].astype(np.float16)
-        familiar = chunks.features_of(conn, hashes, familiar=True)[0].astype(np.float16)
-        # a scan of one backbone pass a photo keeps no 64x64 squares' features
-        squares = len(familiar) == len(hashes)
-        scores: dict[str, list] = {}
-        for model, h, p, fam in conn.execute("SELECT model, hash, p_cat, familiarity FROM scores"):
-            scores.setdefault(h, []).append((model, p, fam))
-        count = conn.execute("SELECT count(*) FROM files").fetchone()[0]
-        n = 0
-        while count < rows:
-            take = [(n + i) % len(have) for i in range(min(chunks.ROWS, rows - count))]
-            new = [f"{n + i:08x}" + hashes[j][8:] for i, j in enumerate(take)]
-            with opened.transaction() as tx:
-                chunk = chunks.write(
-                    tx,
-                    new,
-                    features[take].tobytes(),
-                    familiar[take].tobytes() if squares else None,
-                )
-                tx.executemany(
-                    "INSERT INTO contents (hash, width, height, chunk, slot) VALUES (?, ?, ?, ?, ?)",
-                    [(h, *have[j][1:], chunk, slot) for slot, (h, j) in enumerate(zip(new, take))],
-                )
-                tx.executemany(
-                    "INSERT INTO files VALUES (?, 1, 1, ?, 'ok')",
-                    [(f"/synthetic/{n + i:07d}.jpg", h) for i, h in enumerate(new)],
-                )
-                tx.executemany(
-                    "INSERT INTO scores VALUES (?, ?, ?, ?)",
-                    [
-                        (m, h, p, f)
-                        for h, j in zip(new, take)
-                        for m, p, f in scores.get(hashes[j], [])
-                    ],
-                )
-            n += len(take)
-            count += len(take)
-
-
-def new_head(folder: Path, factor: float = 1.01, reference: bool = False) -> Path:
-    """The shipped model with its head scaled by ``factor``: another file, another SHA-256
-    (``reference``: its familiarity reference's points nudged too, so nothing of its
-    familiarity is known to the index)."""
-    from dataclasses import replace
-
-    from catgui.core import persistence
-
-    model = persistence.load(MODEL)
-    model.classifier.head.weights[:] = model.classifier.head.weights * factor
-    if reference:
-        ref = model.classifier.reference
-        model.classifier.reference = replace(ref, points=ref.points * 1.001)
-    return persistence.save(model, folder / f"retrained-{factor}.npz")
-
-
-def writer_rows_per_second(top: Path, rows: int = 4096, batch: int = 32) -> dict:
-    """What the one SQLite writer takes: batches of new rows (random features) stored
-    as a scan stores them, no reading and no network."""
-    from catgui.core.library import blobs
-    from catgui.core.library.index import Index
-    from catgui.core.library.reading import Outcome
-    from catgui.core.library.rescore import Scorer
-    from catgui.core.library.scan import Summary, _store
-
-    rng = np.random.default_rng(1)
-    scorer = Scorer.of_file(MODEL)
-    thumb = bytes(3000)
-    with Index(top / "writer.sqlite", writable=True) as index:
-        start = time.perf_counter()
-        for at in range(0, rows, batch):
-            outcomes = []
-            for i in range(at, at + batch):
-                f = rng.normal(size=(2, 1280)).astype(np.float32)
-                outcomes.append(
-                    Outcome(
-                        f"/w/{i}.jpg",
-                        1000,
-                        1,
-                        f"{i:064x}",
-                        None,
-                        300,
-                        200,
-                        thumb,
-                        blobs.encode(f[0]),
-                        blobs.encode(f[1]),
-                    )
-                )
-            _store(index, scorer, outcomes, Summary())
-        seconds = time.perf_counter() - start
-    return {"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds}
 
 
 def dask_scan(top: Path, library: Path, photos: int) -> dict:
@@ -302,10 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args, top: Path) -> int:
-    from catgui.core.library import query
     from catgui.core.library.index import Index
-    from catgui.core.library.rescore import Scorer, rescore_steps
-    from catgui.core.steps import run_to_end
 
     library = top / "photos"
     start = time.perf_counter()
@@ -381,71 +185,12 @@ def run(args, top: Path) -> int:
             "name": "library_float16",
             "max_p_change": dp,
             "max_familiarity_change": df,
-            "bytes_float16": 2 * 1280 * 2,
-            "bytes_float32": 2 * 1280 * 4,
+            "bytes_float16": 1280 * 2,  # a picture's pooled features (one pass)
+            "bytes_float32": 1280 * 4,
         }
     )
 
-    grow(index, args.rows)
-    rescore_runs, rescore_cpu = [], []  # wall and CPU (both threads) seconds
-    for factor in (1.01, 1.02, 1.03):  # a new head each time (the same reference)
-        scorer = Scorer.of_file(new_head(top, factor))
-        with Index(index, writable=True) as opened:
-            rows = opened.conn.execute("SELECT count(*) FROM files").fetchone()[0]
-            start, cpu = time.perf_counter(), time.process_time()
-            scored = run_to_end(rescore_steps(opened, scorer))
-            rescore_runs.append(time.perf_counter() - start)
-            rescore_cpu.append(time.process_time() - cpu)
-    rescore_s = median(rescore_runs)
-    emit(
-        {
-            "figure": 10,
-            "name": "library_rescore",
-            "rows": rows,
-            "scored": scored,
-            "seconds": rescore_s,
-            "runs": rescore_runs,
-            "cpu_seconds": median(rescore_cpu),
-        }
-    )
-    # a head with a reference of its own: its familiarity computed from the features too
-    scorer = Scorer.of_file(new_head(top, 1.04, reference=True))
-    with Index(index, writable=True) as opened:
-        start = time.perf_counter()
-        scored = run_to_end(rescore_steps(opened, scorer))
-        familiarity_s = time.perf_counter() - start
-    emit(
-        {
-            "figure": 10,
-            "name": "library_rescore_familiarity",
-            "rows": rows,
-            "scored": scored,
-            "seconds": familiarity_s,
-        }
-    )
-    with Index(index) as opened:
-        start = time.perf_counter()
-        cats = query.listing(opened, Scorer.of_file(MODEL).sha256, "cats")
-        query_s = time.perf_counter() - start
-    listing = ["library", "list", "--cats", "--index", str(index), "--model", str(MODEL)]
-    cpu = children_cpu()
-    walls = [cli(*listing, env=env)[0] for _ in range(3)]
-    list_cpu = (children_cpu() - cpu) / 3
-    json_walls = [cli(*listing, "--json", env=env)[0] for _ in range(3)]
-    wall = median(walls)
-    emit(
-        {
-            "figure": 10,
-            "name": "library_list_cats",
-            "rows": rows,
-            "cats": len(cats),
-            "query_seconds": query_s,
-            "wall_seconds": wall,
-            "wall_runs": walls,
-            "cpu_seconds": list_cpu,
-            "json_wall_seconds": median(json_walls),
-        }
-    )
+    rows, rescore_s, rescore_cpu_s, familiarity_s, listed = rows_figures(top, index, args.rows, env)
 
     writer = writer_rows_per_second(top)
     emit({"figure": 10, "name": "library_writer", **writer})
@@ -478,14 +223,14 @@ def run(args, top: Path) -> int:
                 ["touch 100", f"{touched['read']} read, {touched['seconds']:.2f} s", "100 read"],
                 [
                     "re-score",
-                    f"{rows} rows in {rescore_s:.2f} s (CPU {median(rescore_cpu):.2f} s)",
+                    f"{rows} rows in {rescore_s:.2f} s (CPU {rescore_cpu_s:.2f} s)",
                     "<= 1 s",
                 ],
                 ["re-score, familiarity computed", f"{familiarity_s:.2f} s", "-"],
                 [
                     "list --cats",
-                    f"command {wall:.2f} s (CPU {list_cpu:.2f} s; --json "
-                    f"{median(json_walls):.2f} s; the query {query_s:.2f} s)",
+                    f"command {listed['wall']:.2f} s (CPU {listed['cpu']:.2f} s; --json "
+                    f"{listed['json']:.2f} s; the query {listed['query']:.2f} s)",
                     "<= 0.5 s",
                 ],
                 ["peak RSS of the scan", f"{rss_mb:.0f} MB", "<= 500 MB"],

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import data_folder, emit, table  # noqa: E402
-from bench_library import MODEL  # noqa: E402
+from _library_index import MODEL, grow  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,43 +155,6 @@ def in_window(index_path: Path, recipe, top: Path) -> dict:
     strip.shutdown()
     strip.close()
     return {"seconds": round(seconds, 3), **stalls}
-
-
-def grow(index_path: Path, rows: int) -> None:
-    """Copy the scanned pictures (their stored features and scores) under new hashes until
-    the index holds ``rows`` files (as ``bench_library.py`` grows its own, without the
-    64x64 features a one-pass scan does not keep)."""
-    import numpy as np
-
-    from catgui.core.library import chunks
-    from catgui.core.library.index import Index
-
-    with Index(index_path, writable=True) as opened:
-        conn = opened.conn
-        have = conn.execute("SELECT hash, width, height FROM contents ORDER BY hash").fetchall()
-        features, found = chunks.features_of(conn, [h for h, _, _ in have])
-        have = [row for row, ok in zip(have, found) if ok]
-        half = features.astype(np.float16)
-        scores: dict[str, list] = {}
-        for model, h, p, fam in conn.execute("SELECT model, hash, p_cat, familiarity FROM scores"):
-            scores.setdefault(h, []).append((model, p, fam))
-        count = conn.execute("SELECT count(*) FROM files").fetchone()[0]
-        n = 0
-        while count < rows:
-            take = [(n + i) % len(have) for i in range(min(chunks.ROWS, rows - count))]
-            new = [(f"{n + i:08x}" + have[j][0][8:], j) for i, j in enumerate(take)]
-            with opened.transaction() as tx:
-                chunks.add(tx, [(h, *have[j][1:], half[j].tobytes(), None) for h, j in new])
-                tx.executemany(
-                    "INSERT INTO files VALUES (?, 1, 1, ?, 'ok')",
-                    [(f"/synthetic/{n + i:07d}.jpg", h) for i, (h, _j) in enumerate(new)],
-                )
-                tx.executemany(
-                    "INSERT INTO scores VALUES (?, ?, ?, ?)",
-                    [(m, h, p, f) for h, j in new for m, p, f in scores.get(have[j][0], [])],
-                )
-            n += len(take)
-            count += len(take)
 
 
 def timed_retrain(make_steps) -> tuple[float, dict[str, float], object]:

@@ -18,12 +18,13 @@ import numpy as np
 
 from catgui.core import decision
 from catgui.core.familiarity import UNFAMILIAR_BELOW
+from catgui.core.library import query
 from catgui.core.library.index import Index
 from catgui.core.library.walk import loaded, stored
 
 #: The filters the tab offers (``None``: every file). More (the *Duplicates* one, built
 #: elsewhere) come with a view as :class:`Filter`\ s.
-FILTERS = ("cats", "non-cats", "unsure", "unfamiliar", "errors")
+FILTERS = query.FILTERS
 #: How the rows can be ordered: P(cat) highest first, newest first, by folder and name.
 SORTS = ("probability", "date", "folder")
 
@@ -97,20 +98,13 @@ class Item:
 
 
 def _conditions(which: str | None, view: View) -> tuple[str, tuple]:
-    threshold = view.threshold
-    low, high = decision.band_around(threshold, decision.UNSURE_HALF_WIDTH)
-    table = {
-        None: ("1", ()),
-        "cats": ("f.status = 'ok' AND s.p_cat > ?", (threshold,)),
-        "non-cats": ("f.status = 'ok' AND s.p_cat <= ?", (threshold,)),
-        "unsure": ("f.status = 'ok' AND s.p_cat > ? AND s.p_cat < ?", (low, high)),
-        "unfamiliar": ("f.status = 'ok' AND s.familiarity < ?", (UNFAMILIAR_BELOW,)),
-        "errors": ("f.status != 'ok'", ()),
-        **{f.name: (f.condition, tuple(f.params)) for f in view.extra},
-    }
-    if which not in table:
-        raise ValueError(f"unknown filter {which!r}; one of {sorted(k for k in table if k)}")
-    return table[which]
+    for extra in view.extra:
+        if extra.name == which:
+            return extra.condition, tuple(extra.params)
+    if which is not None and which not in FILTERS:
+        names = [*FILTERS, *(f.name for f in view.extra)]
+        raise ValueError(f"unknown filter {which!r}; one of {names}")
+    return query.condition(which, view.threshold)
 
 
 def _like(text: str) -> str:

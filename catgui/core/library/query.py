@@ -51,6 +51,24 @@ class Row:
 Listed = tuple
 
 
+def condition(which: str | None, threshold: float = 0.5) -> tuple[str, tuple]:
+    """Filter ``which`` (one of :data:`FILTERS`; ``None``: every file) as an SQL condition
+    over ``files f`` and the model's ``scores s`` (NULLs where it has not scored the file),
+    with its parameters: the one definition the command line and the Library tab read."""
+    low, high = decision.band_around(threshold, decision.UNSURE_HALF_WIDTH)
+    table = {
+        None: ("1", ()),
+        "cats": ("f.status = 'ok' AND s.p_cat > ?", (threshold,)),
+        "non-cats": ("f.status = 'ok' AND s.p_cat <= ?", (threshold,)),
+        "unsure": ("f.status = 'ok' AND s.p_cat > ? AND s.p_cat < ?", (low, high)),
+        "unfamiliar": ("f.status = 'ok' AND s.familiarity < ?", (UNFAMILIAR_BELOW,)),
+        "errors": ("f.status != 'ok'", ()),
+    }
+    if which not in table:
+        raise ValueError(f"unknown filter {which!r}; one of {FILTERS}")
+    return table[which]
+
+
 def listing(
     index: Index, model_sha256: str, which: str | None = None, threshold: float = 0.5
 ) -> list[Listed]:
@@ -58,15 +76,7 @@ def listing(
     command line prints from; :func:`rows` wraps them). ``which`` one of :data:`FILTERS`
     (``None``: every file). A file the model has not scored yet is left out of the verdict
     filters and listed with no score otherwise."""
-    low, high = decision.band_around(threshold, decision.UNSURE_HALF_WIDTH)
-    where, params = {
-        None: ("1", ()),
-        "cats": ("f.status = 'ok' AND s.p_cat > ?", (threshold,)),
-        "non-cats": ("f.status = 'ok' AND s.p_cat <= ?", (threshold,)),
-        "unsure": ("f.status = 'ok' AND s.p_cat > ? AND s.p_cat < ?", (low, high)),
-        "unfamiliar": ("f.status = 'ok' AND s.familiarity < ?", (UNFAMILIAR_BELOW,)),
-        "errors": ("f.status != 'ok'", ()),
-    }[which]
+    where, params = condition(which, threshold)
     found = index.conn.execute(
         "SELECT f.path, f.status, s.p_cat, s.familiarity FROM files f "
         "LEFT JOIN scores s ON s.model = ? AND s.hash = f.hash "

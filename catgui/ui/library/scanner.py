@@ -79,7 +79,7 @@ class Scanner(QObject):
                 index_path, roots, model_path, paused, worker.isInterruptionRequested
             )
 
-        worker = GeneratorWorker(steps, "the scan", PER_SECOND, self)
+        worker = ScanWorker(steps, "the scan", PER_SECOND, self)
         worker.stepped.connect(self._stepped)
         worker.returned.connect(self._returned)
         worker.failed.connect(self._failed)
@@ -130,7 +130,11 @@ class Scanner(QObject):
         now = time.monotonic()
         self._last = step
         if step.phase != "reading" or not step.total:
-            words = {"walking": "Looking for pictures", "scoring": "Scoring stored pictures"}
+            words = {
+                "walking": "Looking for pictures",
+                "compacting": "Tidying the index",
+                "scoring": "Scoring stored pictures",
+            }
             found = f": {step.done:,} so far" if step.done else "…"
             self.last_text = f"{words.get(step.phase, step.phase)}{found}"
             self.progressed.emit(0, 0, self.last_text)
@@ -164,6 +168,18 @@ class Scanner(QObject):
         self._holder.worker = None  # one job at a time: the one that just ended
         self.paused.clear()
         self.runningChanged.emit(False)
+
+
+class ScanWorker(GeneratorWorker):
+    """The generic worker, sending the first step of every phase of a scan at once (a
+    quick phase is still seen, whatever the throttle), and the last photo read."""
+
+    _phase: str | None = None
+
+    def sends_at_once(self, step: ScanStep, first: bool) -> bool:
+        changed, self._phase = step.phase != self._phase, step.phase
+        finished_reading = step.phase == "reading" and step.done == step.total
+        return first or changed or finished_reading
 
 
 def _duration(seconds: float) -> str:

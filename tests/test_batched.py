@@ -106,3 +106,53 @@ def test_predict_classify_tab_and_scan_read_through_the_same_batches(tmp_path, m
     assert len(outcomes) == len(made)
     assert sum(o.features is not None for o in outcomes) == len(made) - 1
     assert all(o.familiar is None for o in outcomes)  # one pass: no 64x64 squares
+
+
+def test_computed_ahead_computes_the_next_item_while_this_one_is_handled():
+    started = [threading.Event() for _ in range(4)]
+    where = set()
+
+    def items():
+        for i in range(3):
+            where.add(threading.get_ident())
+            started[i].set()
+            yield i
+
+    ahead = batched.computed_ahead(items())
+    assert next(ahead) == 0
+    # the caller holds item 0: item 1 is made meanwhile, in another thread
+    assert started[1].wait(30)
+    assert threading.get_ident() not in where
+    assert list(ahead) == [1, 2]
+
+
+def test_computed_ahead_passes_errors_on_and_closes_what_it_reads():
+    closed = threading.Event()
+
+    def items():
+        try:
+            yield 1
+            raise ValueError("batch 2 failed")
+        finally:
+            closed.set()
+
+    ahead = batched.computed_ahead(items())
+    assert next(ahead) == 1
+    with pytest.raises(ValueError, match="batch 2 failed"):
+        next(ahead)
+    assert closed.is_set()
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                yield n
+                n += 1
+        finally:
+            closed.set()
+
+    closed.clear()
+    ahead = batched.computed_ahead(endless())
+    assert next(ahead) == 0
+    ahead.close()  # waits for the item in flight, then closes the source
+    assert closed.is_set()

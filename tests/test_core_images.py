@@ -212,3 +212,33 @@ def test_from_array_matches_file_loading(tmp_path, photo):
     np.testing.assert_array_equal(
         images.from_array(arr), images.load(_save(photo, tmp_path / "p.png")).pixels
     )
+
+
+def test_the_thumbnail_is_the_decoded_draft_made_small(tmp_path):
+    """Made from the same decoded (drafted) image, in place: the picture Pillow's own
+    draft + thumbnail gives, and the squares are those of a load without a thumbnail."""
+    rng = np.random.default_rng(3)
+    arr = rng.integers(0, 256, (900, 1400, 3), dtype=np.uint8)
+    path = _save(Image.fromarray(arr), tmp_path / "big.jpg", quality=90)
+    pic = images.load(path, thumbnail_size=96, sizes=(224,))
+    with Image.open(path) as img:
+        img.draft("RGB", (448, 448))
+        img.load()
+        expected = img.copy()
+    expected.thumbnail((96, 96), Image.Resampling.BILINEAR)
+    assert pic.thumbnail.shape == (62, 96, 3)
+    assert np.array_equal(pic.thumbnail, np.asarray(expected))
+    plain = images.load(path, sizes=(224,))
+    assert np.array_equal(pic.pixels, plain.pixels)
+    assert np.array_equal(pic.square(224), plain.square(224))
+
+
+def test_without_the_small_square_the_other_squares_are_the_same(tmp_path, photo):
+    path = _save(photo, tmp_path / "p.jpg", quality=95)
+    full = images.load(path, thumbnail_size=96, sizes=(224,))
+    lean = images.load(path, thumbnail_size=96, sizes=(224,), small=False)
+    assert lean.pixels is None and lean.sizes() == [224]
+    assert np.array_equal(lean.square(224), full.square(224))
+    assert np.array_equal(lean.thumbnail, full.thumbnail)
+    with pytest.raises(CatguiError, match="not decoded at 64 x 64"):
+        lean.square(64)

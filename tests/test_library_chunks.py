@@ -143,13 +143,17 @@ def _retrained(folder, factor: float):
 
 def _with_squares(monkeypatch):
     """Outcomes as a scan for a model that compares 64x64 squares gives them (a second
-    input a picture: the 64x64 square's features kept too)."""
-    real = reading.network_batch
+    input a picture: the 64x64 square's features kept too; the files decoded with their
+    64x64 squares, which a scan of one pass a photo does not make)."""
+    real, read = reading.network_batch, reading._read
 
     def two_inputs(pairs, known, threads=2, squares=False):
         return real(pairs, known, threads, True)
 
     monkeypatch.setattr(reading, "network_batch", two_inputs)
+    monkeypatch.setattr(
+        reading, "_read", lambda found, known, squares=False: read(found, known, True)
+    )
 
 
 def test_pictures_without_64x64_features_are_stored_and_scored(tmp_path, scorer, monkeypatch):

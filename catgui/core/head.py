@@ -166,9 +166,9 @@ def one_blas_thread():
     """BLAS on one thread for the Newton steps' small solves: on this shared 2-core
     machine OpenBLAS's threads made a retrain's head fit 7-50x slower (14-94 s against
     1.9 s at load 10; ``benchmarks/bench_retrain.py``) and took the window's core."""
-    from threadpoolctl import threadpool_limits
+    from catgui.core import parallel
 
-    return threadpool_limits(limits=1, user_api="blas")
+    return parallel.one_blas_thread()
 
 
 def _fit(xs, y, c, gram, start) -> L2LogisticTrainer:

@@ -52,10 +52,11 @@ MAX_PIXELS = 20_000 * 20_000
 
 @dataclass(frozen=True)
 class Picture:
-    """A decoded picture: ``pixels`` is the (64, 64, 3) uint8 model input."""
+    """A decoded picture: ``pixels`` is the (64, 64, 3) uint8 model input (``None`` when
+    it was not asked for: ``load(..., small=False)``)."""
 
     path: Path
-    pixels: np.ndarray
+    pixels: np.ndarray | None
     original_size: tuple[int, int]
     thumbnail: np.ndarray | None = None  # (h, w, 3) uint8, longest side <= thumbnail_size
     #: Centre squares at other sides than 64, made from the original file for model kinds
@@ -64,7 +65,7 @@ class Picture:
 
     def square(self, size: int = SIZE) -> np.ndarray:
         """The centred ``size`` x ``size`` square this picture was decoded to."""
-        if size == SIZE:
+        if size == SIZE and self.pixels is not None:
             return self.pixels
         try:
             return self.squares[size]
@@ -74,19 +75,22 @@ class Picture:
             ) from None
 
     def sizes(self) -> list[int]:
-        return sorted({SIZE, *self.squares})
+        return sorted({*([SIZE] if self.pixels is not None else []), *self.squares})
 
 
 def load(
     path: str | os.PathLike,
     thumbnail_size: int | None = None,
     sizes: tuple[int, ...] = (SIZE,),
+    small: bool = True,
 ) -> Picture:
     """Decode ``path`` into the model input (and optionally a display thumbnail).
 
     ``sizes`` lists the sides of the centred squares to make from the original image
-    (the 64x64 one is always made); a model kind that sees more than 64 pixels asks for
-    its own side, so it gets the detail of the file rather than an upscaled 64x64.
+    (the 64x64 one too unless ``small`` is false: the library scan, which only reads the
+    224 crop, spares its Lanczos resize); a model kind that sees more than 64 pixels asks
+    for its own side, so it gets the detail of the file rather than an upscaled 64x64.
+    The thumbnail is made from the same decoded (drafted) image, last, in place.
 
     Raises :class:`CatguiError` naming the file and the problem for anything that is not
     a readable image.
@@ -98,13 +102,12 @@ def load(
         if size == 0:
             raise CatguiError(f"{path}: the file is empty (0 bytes)")
         rgb, width, height = _decode(path, f, sizes)
-    pixels = np.asarray(_square_resize(rgb, SIZE), dtype=np.uint8)
+    pixels = np.asarray(_square_resize(rgb, SIZE), dtype=np.uint8) if small else None
     squares = {s: np.asarray(_square_resize(rgb, s), dtype=np.uint8) for s in set(sizes) - {SIZE}}
     thumb = None
-    if thumbnail_size:
-        small = rgb.copy()
-        small.thumbnail((thumbnail_size, thumbnail_size), Image.Resampling.BILINEAR)
-        thumb = np.asarray(small, dtype=np.uint8)
+    if thumbnail_size:  # the squares are made: the decoded image itself becomes the thumbnail
+        rgb.thumbnail((thumbnail_size, thumbnail_size), Image.Resampling.BILINEAR)
+        thumb = np.asarray(rgb, dtype=np.uint8)
     return Picture(
         path=path,
         pixels=pixels,

@@ -17,6 +17,7 @@ import numpy as np
 from catgui.core import backbone, decision, heatmap
 from catgui.core.classifier import Classifier
 from catgui.core.errors import CatguiError
+from catgui.core.parallel import one_blas_thread
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,10 @@ def _explained(classifier: Classifier, frame: np.ndarray) -> tuple[float, np.nda
     """P(cat) and the class activation map from one run of the backbone: the 7x7 map
     before pooling gives both (its mean is the pooled features; the head, linear in them,
     applies to each of its cells)."""
-    from threadpoolctl import threadpool_limits
-
     from catgui.core.backbone import efficientnet
 
     square = centre_square(frame, backbone.INPUT_SIZE)[np.newaxis]
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         maps = backbone.feature_maps(square)  # (1, 7, 7, 1280)
     pooled = efficientnet.pooled(maps).astype(np.float32)
     logits = efficientnet.logits(pooled, backbone.weights()).astype(np.float32)

@@ -6,7 +6,10 @@ Pillow releases the GIL while it decodes, so a small thread pool scales it acros
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,6 +17,67 @@ from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS (OpenBLAS) on one thread while any thread is inside such a block.
+
+    The limit is the process's own (OpenBLAS has one thread count), so blocks that
+    overlap in several threads (the scan stores a batch while the backbone runs on the
+    next) share it: the first in sets it, the last out restores it. With threadpoolctl's
+    own ``threadpool_limits`` in each, a block ending in one thread gave the other's
+    products two threads again in the middle of its run. The BLAS libraries are looked
+    up once a process (threadpoolctl reads the memory map each time: ~0.7 ms and more on
+    a busy machine, holding the GIL; a scan asked three times a batch of 32 photos).
+    """
+    global _inside, _limiter
+    with _blas_lock:
+        if _inside == 0:
+            _limiter = _as_owner(lambda: _controller().limit(limits=1, user_api="blas"))
+        _inside += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _inside -= 1
+            if _inside == 0 and _limiter is not None:
+                _as_owner(_limiter.restore_original_limits)
+                _limiter = None
+
+
+def _as_owner(change: Callable[[], R]) -> R:
+    """``change()`` of OpenBLAS's thread count from whichever thread comes last.
+
+    threadpoolctl (3.6 and later) lets only one thread, the first to change a limit,
+    change OpenBLAS's (silently ignoring the others) until a ``with`` block of it ends in
+    that thread. The blocks here begin and end in different threads, under one lock: so
+    the claim is cleared before and after each change.
+    """
+    import threadpoolctl
+
+    owned = getattr(threadpoolctl, "OpenBLASController", None)
+    clear = getattr(owned, "clear_controlling_thread", None)
+    if clear is not None:
+        clear(force=True)
+    try:
+        return change()
+    finally:
+        if clear is not None:
+            clear(force=True)
+
+
+_blas_lock = threading.Lock()
+_inside = 0  # threads inside one_blas_thread()
+_limiter = None
+
+
+@functools.lru_cache(maxsize=1)
+def _controller():
+    import numpy  # noqa: F401 - its BLAS is loaded before the libraries are looked up
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def default_workers(limit: int = 4) -> int:

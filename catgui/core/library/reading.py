@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catgui.core import backbone, images, pictures
-from catgui.core.batched import batches_in_order
+from catgui.core.batched import batches_in_order, computed_ahead
 from catgui.core.dataset import file_sha256
 from catgui.core.errors import CatguiError
 from catgui.core.library import blobs
@@ -48,7 +48,11 @@ class Outcome:
     familiar: bytes | None = None
 
 
-def _read(found: Found, known: Container[str]) -> tuple[Outcome, images.Picture | None]:
+def _read(
+    found: Found, known: Container[str], squares: bool = False
+) -> tuple[Outcome, images.Picture | None]:
+    """Hash ``found`` and, unless its content is ``known``, decode it: its 224 crop and
+    thumbnail (and its 64x64 square only with ``squares``: then its features are kept)."""
     out = Outcome(found.path, found.size, found.mtime_ns)
     try:
         out.hash = file_sha256(found.path)
@@ -65,7 +69,10 @@ def _read(found: Found, known: Container[str]) -> tuple[Outcome, images.Picture 
         return _checked(out), None
     try:
         picture = images.load(
-            found.path, thumbnail_size=blobs.THUMBNAIL_SIDE, sizes=(backbone.INPUT_SIZE,)
+            found.path,
+            thumbnail_size=blobs.THUMBNAIL_SIDE,
+            sizes=(backbone.INPUT_SIZE,),
+            small=squares,
         )
     except CatguiError as exc:
         out.error, out.hash = _without_path(str(exc), found.path), None
@@ -99,7 +106,7 @@ def read_batch(
     """Hash every file, decode the new contents (``threads`` at once) and run each distinct
     new picture through the backbone once (``squares``: and its 64x64 square, for an index
     that keeps those)."""
-    return network_batch(decode_batch(founds, known, threads), known, threads, squares)
+    return network_batch(decode_batch(founds, known, threads, squares), known, threads, squares)
 
 
 def read_batches(
@@ -112,23 +119,51 @@ def read_batches(
     """:func:`read_batch` of consecutive batches of ``founds``, each file decoded in
     ``threads`` threads while the backbone runs on the batch before
     (:func:`catgui.core.batched.batches_in_order`, the path ``predict`` and the Classify
-    tab take too). ``known`` may grow between batches (the caller stores each one)."""
-    return batches_in_order(
-        lambda found: _read(found, known),
-        lambda pairs: network_batch(pairs, known, threads, squares),
-        founds,
-        batch=batch,
-        decoders=threads,
+    tab take too). ``known`` may grow between batches (the caller stores each one).
+
+    The backbone runs a batch ahead (:func:`catgui.core.batched.computed_ahead`): while
+    the caller stores a batch (SQLite, scores; one thread), the network already runs on
+    the next one, so the cores are not left idle. A content met again in the next batch
+    before the caller stored the first is known by ``computed``: no second pass.
+    """
+    computed: set[str] = set()  # contents run through the backbone by this reading
+    either = _Either(known, computed)
+
+    def compute(pairs: Decoded) -> list[Outcome]:
+        outcomes = network_batch(pairs, either, threads, squares)
+        computed.update(o.hash for o in outcomes if o.features is not None)
+        return outcomes
+
+    return computed_ahead(
+        batches_in_order(
+            lambda found: _read(found, known, squares),
+            compute,
+            founds,
+            batch=batch,
+            decoders=threads,
+        )
     )
+
+
+class _Either:
+    """Membership in either of two sets (neither copied; both may grow meanwhile)."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.second or item in self.first
 
 
 Decoded = list[tuple[Outcome, "images.Picture | None"]]
 
 
-def decode_batch(founds: Sequence[Found], known: Container[str], threads: int = 2) -> Decoded:
+def decode_batch(
+    founds: Sequence[Found], known: Container[str], threads: int = 2, squares: bool = False
+) -> Decoded:
     """The first half of :func:`read_batch`: hashes, and the new contents decoded."""
     with ThreadPoolExecutor(max(1, threads), thread_name_prefix="catgui-library") as pool:
-        return list(pool.map(lambda f: _read(f, known), founds))
+        return list(pool.map(lambda f: _read(f, known, squares), founds))
 
 
 def network_batch(

@@ -24,6 +24,7 @@ from catgui.core.errors import CatguiError
 from catgui.core.kinds.backbone_kind import BackboneClassifier
 from catgui.core.library import chunks, scoring
 from catgui.core.library.index import Index
+from catgui.core.parallel import one_blas_thread
 
 #: Scores written per transaction.
 WRITE = 32768
@@ -79,17 +80,13 @@ class Scorer:
         return {64: "familiar", backbone.INPUT_SIZE: "features"}.get(ref.source_size)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             return np.asarray(self.classifier.from_pooled(features), dtype=np.float64).reshape(-1)
 
     def scores(self, features: np.ndarray, familiar: np.ndarray | None) -> tuple[np.ndarray, list]:
         """P(cat) ``(n,)`` and familiarity (a list of floats, or of ``None``) of stored
         features ``(n, 1280)`` of the 224 crops and of the 64x64 squares (``familiar``:
         read only when :attr:`compares` says so; ``None``: no familiarity then)."""
-        from threadpoolctl import threadpool_limits
-
         p = self.probabilities(features)
         which = self.compares
         source = familiar if which == "familiar" else features
@@ -97,7 +94,7 @@ class Scorer:
             return p, [None] * len(p)
         # products of a few thousand rows by a few columns: OpenBLAS's threads cost far
         # more than they bring (33 ms against 0.8 ms for 32 rows on a busy 2-core machine)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             return p, self.classifier.reference.score(source).tolist()
 
 

@@ -25,6 +25,7 @@ from itertools import chain
 import numpy as np
 
 from catgui.core.library import blobs, chunks
+from catgui.core.parallel import one_blas_thread
 
 #: Pictures a product takes.
 BLOCK = 1024
@@ -123,8 +124,6 @@ def score_all(
     """Score every chunk of ``todo`` on :data:`THREADS` threads, each reading through its
     own connection to the index at ``path_uri`` (read-only). Yields the pictures done;
     returns each chunk's :class:`Scored` (``None``: damaged)."""
-    from threadpoolctl import threadpool_limits
-
     local = threading.local()
     opened: list[sqlite3.Connection] = []
     lock = threading.Lock()
@@ -146,7 +145,7 @@ def score_all(
     done = 0
     try:
         with (
-            threadpool_limits(limits=1, user_api="blas"),
+            one_blas_thread(),
             ThreadPoolExecutor(THREADS, thread_name_prefix="catgui-library-score") as pool,
         ):
             futures = [(c, pool.submit(work, c, placed)) for c, placed in todo.items()]

@@ -13,9 +13,11 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from catgui.core.kinds.zero_shot import Calibration
+from catgui.ui.common import tones
 from catgui.ui.common.figure_colours import FigureColours
 
-CAT, NOT_CAT, CURVE, THRESHOLD = "#ff9f0a", "#0a84ff", "#8e8e93", "#ff375f"
+#: The verdicts' colours are the window's (:mod:`catgui.ui.common.tones`).
+CAT, NOT_CAT, CURVE, THRESHOLD = tones.CAT, tones.NON_CAT, "#8e8e93", "#ff375f"
 #: The smallest share drawn (shares below are drawn at it).
 FLOOR = 1e-7
 

@@ -1,7 +1,7 @@
-"""One BLAS thread while any thread needs it (``parallel.one_blas_thread``): the library
-scan stores a batch (scoring under the limit) in one thread while the backbone runs the
-next under the limit in another; a block ending in one must not give the other's
-products two BLAS threads again (the backbone's features then changed in the last bits)."""
+"""One BLAS thread while any thread needs it (``parallel.one_blas_thread``): two workers
+may run the backbone at once (the Classify tab's, a Library scan's); a block ending in
+one must not give the other's products two BLAS threads again (the backbone's features
+then change in their last bits)."""
 
 from __future__ import annotations
 

@@ -117,8 +117,7 @@ def test_second_scan_reads_only_what_changed(tmp_path, scorer, monkeypatch):
 
 @pytest.mark.parametrize("batch", [32, 1])
 def test_duplicates_share_one_pass(tmp_path, scorer, monkeypatch, batch):
-    """In one batch, or in the next ones (decoded and run through the backbone ahead,
-    before the first was stored)."""
+    """In one batch, or in the next ones (decoded ahead, before the first was stored)."""
     photos = tmp_path / "photos"
     write_photo(photos / "a.jpg", seed=1)
     for name in ("b.jpg", "c.jpg"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from catgui.core.parallel import default_workers
@@ -99,28 +99,6 @@ def batched_in_order(
             yield from results
     finally:
         batches.close()
-
-
-def computed_ahead(items: Iterator[R]) -> Iterator[R]:
-    """``items`` one ahead: the next item is computed in a thread of its own while the
-    caller handles this one (the library scan stores a batch while the backbone runs on
-    the next). Exceptions come out where the item would have; closing waits for the item
-    in flight (a batch at most), then closes ``items`` in the caller's thread."""
-    with ThreadPoolExecutor(1, thread_name_prefix="catgui-ahead") as one:
-        upcoming = one.submit(next, items, _END)
-        try:
-            while True:
-                item = upcoming.result()
-                if item is _END:
-                    return
-                upcoming = one.submit(next, items, _END)
-                yield item
-        finally:
-            upcoming.cancel()
-            wait([upcoming])
-            close = getattr(items, "close", None)
-            if close is not None:
-                close()
 
 
 def _sizes(batch: int, first: int | None) -> Iterator[int]:

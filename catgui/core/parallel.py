@@ -24,10 +24,11 @@ def one_blas_thread() -> Iterator[None]:
     """BLAS (OpenBLAS) on one thread while any thread is inside such a block.
 
     The limit is the process's own (OpenBLAS has one thread count), so blocks that
-    overlap in several threads (the scan stores a batch while the backbone runs on the
-    next) share it: the first in sets it, the last out restores it. With threadpoolctl's
-    own ``threadpool_limits`` in each, a block ending in one thread gave the other's
-    products two threads again in the middle of its run. The BLAS libraries are looked
+    overlap in several threads (the Classify tab's worker and a Library scan both running
+    the backbone) share it: the first in sets it, the last out restores it. With
+    threadpoolctl's own ``threadpool_limits`` in each, a block ending in one thread gave
+    the other's products two BLAS threads again in the middle of its run (oversubscribed,
+    and features different in their last bits). The BLAS libraries are looked
     up once a process (threadpoolctl reads the memory map each time: ~0.7 ms and more on
     a busy machine, holding the GIL; a scan asked three times a batch of 32 photos).
     """

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from catgui.core import backbone, images, pictures
-from catgui.core.batched import batches_in_order, computed_ahead
+from catgui.core.batched import batches_in_order
 from catgui.core.dataset import file_sha256
 from catgui.core.errors import CatguiError
 from catgui.core.library import blobs
@@ -119,40 +119,14 @@ def read_batches(
     """:func:`read_batch` of consecutive batches of ``founds``, each file decoded in
     ``threads`` threads while the backbone runs on the batch before
     (:func:`catgui.core.batched.batches_in_order`, the path ``predict`` and the Classify
-    tab take too). ``known`` may grow between batches (the caller stores each one).
-
-    The backbone runs a batch ahead (:func:`catgui.core.batched.computed_ahead`): while
-    the caller stores a batch (SQLite, scores; one thread), the network already runs on
-    the next one, so the cores are not left idle. A content met again in the next batch
-    before the caller stored the first is known by ``computed``: no second pass.
-    """
-    computed: set[str] = set()  # contents run through the backbone by this reading
-    either = _Either(known, computed)
-
-    def compute(pairs: Decoded) -> list[Outcome]:
-        outcomes = network_batch(pairs, either, threads, squares)
-        computed.update(o.hash for o in outcomes if o.features is not None)
-        return outcomes
-
-    return computed_ahead(
-        batches_in_order(
-            lambda found: _read(found, known, squares),
-            compute,
-            founds,
-            batch=batch,
-            decoders=threads,
-        )
+    tab take too). ``known`` may grow between batches (the caller stores each one)."""
+    return batches_in_order(
+        lambda found: _read(found, known, squares),
+        lambda pairs: network_batch(pairs, known, threads, squares),
+        founds,
+        batch=batch,
+        decoders=threads,
     )
-
-
-class _Either:
-    """Membership in either of two sets (neither copied; both may grow meanwhile)."""
-
-    def __init__(self, first: Container[str], second: Container[str]) -> None:
-        self.first, self.second = first, second
-
-    def __contains__(self, item: object) -> bool:
-        return item in self.second or item in self.first
 
 
 Decoded = list[tuple[Outcome, "images.Picture | None"]]

@@ -145,8 +145,10 @@ def extract_steps(
                 future.cancel()
     if where is None:
         # one product for every picture: the (1280, 1000) weights (5 MB) are read once,
-        # not once a pair (2-3 % of the backbone's time when they were)
-        scores[todo] = efficientnet.logits(pooled[todo], net)
+        # not once a pair (2-3 % of the backbone's time when they were); on one BLAS
+        # thread too (OpenBLAS's woken threads spin a while after: the next run's time)
+        with one_blas_thread():
+            scores[todo] = efficientnet.logits(pooled[todo], net)
     return Features(pooled, scores)
 
 

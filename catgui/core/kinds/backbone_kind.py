@@ -205,15 +205,39 @@ class FeatureRun:
         self.total = len(train) + head_steps
 
     def steps(self) -> Generator[Progress, None, None]:
-        extraction = backbone.extract_steps(np.asarray(self.train.x))
-        features = yield from steps.mapped(
-            extraction, lambda done: self._step(math.nan, done - self.iterations_done)
+        x = np.asarray(self.train.x)
+        known = getattr(self.train, "known", None)
+        read = np.ones(len(x), dtype=bool)
+        if known is not None:
+            read[np.asarray(known.rows)] = False
+        net = backbone.efficientnet
+        features = backbone.Features(
+            np.empty((0, net.FEATURES), np.float32), np.empty((0, net.CLASSES), np.float32)
         )
+        if read.any():
+            extraction = backbone.extract_steps(x if read.all() else x[read])
+            features = yield from steps.mapped(
+                extraction, lambda done: self._step(math.nan, done - self.iterations_done)
+            )
+        if known is not None:
+            features = _with_known(features, read, known)
+            self._fitted_on = features
+            yield self._step(math.nan, len(known.rows))  # known already: at once
         for cost in self.fit(features):
             yield self._step(cost)
-        if self.model is not None and len(features) >= 2:
-            source = int(np.asarray(self.train.x).shape[1])
-            self.model.reference = familiarity.fit(features.pooled, source_size=source)
+        squares = features.pooled[read]  # the reference compares pictures at x's detail
+        if self.model is not None and len(squares) >= 2:
+            source = int(x.shape[1])
+            self.model.reference = familiarity.fit(squares, source_size=source)
+
+    def fitted_probabilities(self) -> np.ndarray | None:
+        """P(cat) of the training pictures from the very features the head was fitted on,
+        when some were given (:class:`~catgui.core.dataset.KnownFeatures`: their ``x``
+        would tell another story); ``None`` otherwise (evaluate ``x`` as usual)."""
+        fitted_on = getattr(self, "_fitted_on", None)
+        if fitted_on is None or self.model is None:
+            return None
+        return self.model.from_features(fitted_on)
 
     def _step(self, cost: float, count: int = 1) -> Progress:
         """``count`` steps done (pictures found in the cache come at once), the last ``cost``."""
@@ -235,3 +259,20 @@ class FeatureRun:
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _with_known(read: backbone.Features, mask: np.ndarray, known) -> backbone.Features:
+    """All pictures' features in order: those read (where ``mask``) and the known ones,
+    whose ImageNet logits are computed from their pooled features."""
+    rows = np.asarray(known.rows)
+    given = np.asarray(known.pooled, dtype=np.float32)
+    n = len(mask)
+    if rows.max(initial=-1) >= n or given.shape[1:] != read.pooled.shape[1:]:
+        raise CatguiError("the known features do not fit the training pictures")
+    pooled = np.empty((n, given.shape[1]), dtype=np.float32)
+    pooled[mask] = read.pooled
+    pooled[rows] = given
+    logits = np.empty((n, read.logits.shape[1]), dtype=np.float32)
+    logits[mask] = read.logits
+    logits[rows] = backbone.efficientnet.logits(given, backbone.weights())
+    return backbone.Features(pooled, logits)

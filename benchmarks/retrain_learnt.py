@@ -17,7 +17,8 @@ data set's photos (``photos/cat`` and ``photos/dog``; dogs are the non-cats):
   pretrained`` does with the corrections), the new model then scoring the index;
   ``index``: :func:`catgui.core.library.retrain.retrain_steps` as the window runs it;
 * per run: how many corrected photos the new model scores as the user said (of them, the
-  ones the shipped model had wrong), and the held-out accuracy, all read from the index.
+  ones the shipped model had wrong), the median P the new model gives the class the user
+  said, and the held-out accuracy, all read from the index.
 
 Run ``CATGUI_HOME=$(mktemp -d) python benchmarks/retrain_learnt.py [--pool 200]
 [--held-out 200] [--labels 12,40] [--json]``: the scan of 800 photos takes a minute or
@@ -172,6 +173,7 @@ def run(args, top: Path, data: Path) -> int:
                 seconds = time.perf_counter() - t0
                 after = verdicts(index_path, new.sha256, pool)
                 said = [p for p in chosen if (after[p] > 0.5) == truth(p)]
+                sure = [after[p] if truth(p) else 1 - after[p] for p in chosen]
                 held_after = verdicts(index_path, new.sha256, held)
                 accuracy = sum((v > 0.5) == truth(p) for p, v in held_after.items())
                 records.append(
@@ -182,6 +184,7 @@ def run(args, top: Path, data: Path) -> int:
                         "as_said": len(said),
                         "were_wrong": len(wrong_before),
                         "wrong_now_right": len(set(said) & set(wrong_before)),
+                        "median_p_as_said": round(float(sorted(sure)[len(sure) // 2]), 3),
                         "held_out_accuracy": round(accuracy / len(held_after), 4),
                         "seconds": round(seconds, 2),
                     }
@@ -211,6 +214,7 @@ def run(args, top: Path, data: Path) -> int:
             r["way"],
             f"{r['as_said']} of {r['labels']}",
             f"{r['wrong_now_right']} of {r['were_wrong']}",
+            f"{r['median_p_as_said']:.3f}",
             f"{r['held_out_accuracy'] * 100:.1f} %",
             f"{r['seconds']:.1f} s",
         ]
@@ -228,6 +232,7 @@ def run(args, top: Path, data: Path) -> int:
                 "learnt from",
                 "scored as said",
                 "of them it had wrong",
+                "median P(as said)",
                 "held out",
                 "retrain",
             ],

@@ -105,6 +105,20 @@ def test_a_weighted_correction_has_its_features_on_every_copy(library, tiny_data
         np.testing.assert_array_equal(pooled, expected)
 
 
+def test_augmented_copies_of_a_correction_stay_as_they_were_made(library, tiny_data, tmp_path):
+    from catgui.core.augment import AugmentConfig
+
+    Corrections().add(photo_path(tmp_path, "photo2.jpg"), False)
+    recipe = DataRecipe(article_folder=tiny_data, corrections=True, augment=AugmentConfig())
+    data = DataPreparation(recipe).run()
+    copies = [n for n in data.train_names if n.startswith(PREFIX)]
+    assert len(copies) == 2 and copies[1].endswith("(augmented 1)")
+    found = run_to_end(crop_features_steps(data, Corrections().folder, library))
+    assert (found.from_index, found.from_files, found.kept_squares) == (1, 0, 0)
+    (row,) = found.data.train.known.rows
+    assert data.train_names[row] == copies[0]
+
+
 def test_a_damaged_chunk_or_no_index_reads_the_files_instead(library, tiny_data, tmp_path):
     path = photo_path(tmp_path, "photo4.jpg")
     Corrections().add(path, True)

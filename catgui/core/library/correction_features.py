@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from catgui.core.sources import ComposedDataSet
 
 #: How :mod:`catgui.core.sources` names a correction among the training pictures.
 PREFIX = "corrections/"
+_AUGMENTED = re.compile(r" \(augmented \d+\)$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ def crop_features_steps(
     folder = Path(corrections_folder)
     rows: dict[str, list[int]] = {}
     for i, name in enumerate(data.train_names):
-        if name.startswith(PREFIX):  # the weight repeats a correction: every row of it
+        # the weight repeats a correction: every row of it; an augmented copy (a flipped
+        # or shifted square, named "... (augmented k)") stays as it was made
+        if name.startswith(PREFIX) and not _AUGMENTED.search(name):
             rows.setdefault(name[len(PREFIX) :], []).append(i)
     files = list(rows)
     if not files:

@@ -61,7 +61,8 @@ class Split:
     """Images ``x`` (m, 64, 64, 3) uint8 and labels ``y`` (m,) int64 of one file.
 
     ``known``: backbone features known for some of the pictures (the kinds on the backbone
-    train on those instead of running their ``x`` through it); ``None``: none.
+    fit their head on those instead of their ``x``'s; ``x`` still makes the familiarity
+    reference); ``None``: none.
     """
 
     x: np.ndarray

@@ -206,29 +206,20 @@ class FeatureRun:
 
     def steps(self) -> Generator[Progress, None, None]:
         x = np.asarray(self.train.x)
-        known = getattr(self.train, "known", None)
-        read = np.ones(len(x), dtype=bool)
-        if known is not None:
-            read[np.asarray(known.rows)] = False
-        net = backbone.efficientnet
-        features = backbone.Features(
-            np.empty((0, net.FEATURES), np.float32), np.empty((0, net.CLASSES), np.float32)
+        extraction = backbone.extract_steps(x)
+        squares = yield from steps.mapped(
+            extraction, lambda done: self._step(math.nan, done - self.iterations_done)
         )
-        if read.any():
-            extraction = backbone.extract_steps(x if read.all() else x[read])
-            features = yield from steps.mapped(
-                extraction, lambda done: self._step(math.nan, done - self.iterations_done)
-            )
-        if known is not None:
-            features = _with_known(features, read, known)
-            self._fitted_on = features
-            yield self._step(math.nan, len(known.rows))  # known already: at once
+        features = squares
+        known = getattr(self.train, "known", None)
+        if known is not None:  # some pictures are learnt from features given for them
+            features = self._fitted_on = _with_known(squares, known)
         for cost in self.fit(features):
             yield self._step(cost)
-        squares = features.pooled[read]  # the reference compares pictures at x's detail
         if self.model is not None and len(squares) >= 2:
+            # the reference compares a new picture's square with x's, at x's detail
             source = int(x.shape[1])
-            self.model.reference = familiarity.fit(squares, source_size=source)
+            self.model.reference = familiarity.fit(squares.pooled, source_size=source)
 
     def fitted_probabilities(self) -> np.ndarray | None:
         """P(cat) of the training pictures from the very features the head was fitted on,
@@ -261,18 +252,15 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def _with_known(read: backbone.Features, mask: np.ndarray, known) -> backbone.Features:
-    """All pictures' features in order: those read (where ``mask``) and the known ones,
-    whose ImageNet logits are computed from their pooled features."""
+def _with_known(squares: backbone.Features, known) -> backbone.Features:
+    """The pictures' features with the known ones in their rows (their ImageNet logits
+    computed from their pooled features)."""
     rows = np.asarray(known.rows)
     given = np.asarray(known.pooled, dtype=np.float32)
-    n = len(mask)
-    if rows.max(initial=-1) >= n or given.shape[1:] != read.pooled.shape[1:]:
+    if rows.max(initial=-1) >= len(squares.pooled) or given.shape[1:] != squares.pooled.shape[1:]:
         raise CatguiError("the known features do not fit the training pictures")
-    pooled = np.empty((n, given.shape[1]), dtype=np.float32)
-    pooled[mask] = read.pooled
+    pooled = np.array(squares.pooled, dtype=np.float32)
+    logits = np.array(squares.logits, dtype=np.float32)
     pooled[rows] = given
-    logits = np.empty((n, read.logits.shape[1]), dtype=np.float32)
-    logits[mask] = read.logits
     logits[rows] = backbone.efficientnet.logits(given, backbone.weights())
     return backbone.Features(pooled, logits)

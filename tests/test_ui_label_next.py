@@ -159,7 +159,11 @@ def test_the_library_tab_shows_the_strip_above_its_grid_and_retrains_from_it(
     # learnt them from the very features the library scores them by
     assert done.args[0].from_index == 4
     said = dict(zip(LEAST_SURE_ORDER[:4], (True, False, True, False)))
-    qtbot.waitUntil(lambda: tab.model.rowCount() == len(LEAST_SURE_ORDER))
+    new_sha = done.args[0].scorer.sha256
+    qtbot.waitUntil(
+        lambda: tab.model.model_sha == new_sha and tab.model.rowCount() == len(LEAST_SURE_ORDER),
+        timeout=60_000,
+    )
     verdicts = {}
     for row in range(tab.model.rowCount()):
         item = tab.model.item(row)

@@ -126,6 +126,19 @@ def matching_job(index_path: str | os.PathLike, view) -> Generator[None, None, t
         return ids, browse.counts(index, view)
 
 
+def colours_job(
+    index_path: str | os.PathLike, hashes: Sequence[str], model_sha256: str | None
+) -> Generator[None, None, object]:
+    """P(cat) of each of ``hashes`` by the model (NaN: not scored), read from the index's
+    scores only (no feature read): the map's colours after a model change. Returns
+    ``(n,)`` float64."""
+    from catgui.core.library import similar
+
+    with Index(index_path) as index, index.guard():
+        yield None
+        return similar.probabilities(index, list(hashes), model_sha256)
+
+
 def picture_job(
     path: str | os.PathLike, side: int, why_model: str | os.PathLike | None = None
 ) -> Generator[tuple[str, object], None, None]:

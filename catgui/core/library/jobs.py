@@ -166,6 +166,7 @@ def forget_job(
     touched; the features, thumbnails and scores no file shows any more are dropped by the
     next whole scan, as a scan drops those of deleted files. Yields and returns how many
     rows left."""
+    from catgui.core.library import natural
     from catgui.core.library.walk import absolute, loaded, stored
 
     root = absolute(folder)
@@ -175,6 +176,7 @@ def forget_job(
         gone = [p for p in paths if _inside(p, [root]) and not _inside(p, kept)]
         with index.transaction() as tx:
             tx.executemany("DELETE FROM files WHERE path = ?", [(stored(p),) for p in gone])
+            natural.forget(tx, [stored(p) for p in gone])
         yield len(gone)
     return len(gone)
 

@@ -221,6 +221,7 @@ def _forged_unsorted(index_path: Path) -> None:
         "UPDATE likeness SET contents = -1",
         "DROP TABLE likeness",
         "forged unsorted",
+        "another layout",
     ],
 )
 def test_a_damaged_or_forged_kept_row_is_computed_again_with_the_same_answer(tmp_path, damage):
@@ -229,6 +230,9 @@ def test_a_damaged_or_forged_kept_row_is_computed_again_with_the_same_answer(tmp
     data, groups, _ = _likeness(index_path)
     if damage == "forged unsorted":
         _forged_unsorted(index_path)
+    elif damage == "another layout":  # a table of that name made another way
+        _damage(index_path, "DROP TABLE likeness")
+        _damage(index_path, "CREATE TABLE likeness (id INTEGER PRIMARY KEY, stuff BLOB)")
     else:
         _damage(index_path, damage)
     assert _kept(index_path) is None  # refused

@@ -142,7 +142,7 @@ def read(conn: sqlite3.Connection, backbone: str) -> Kept | None:
     fails (they are then computed again)."""
     try:
         row = conn.execute(f"SELECT {_COLUMNS} FROM likeness WHERE id = 1").fetchone()
-    except sqlite3.OperationalError:  # no such table: nothing kept yet
+    except sqlite3.DatabaseError:  # no such table (nothing kept yet), other columns, damage
         return None
     return None if row is None else checked(row, backbone)
 
@@ -206,6 +206,9 @@ def write(path: str | Path, kept: Kept, backbone: str) -> bool:
         if conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
             return False  # not a catgui index any more: left alone
         with schema.transaction(conn):
+            columns = [r[1] for r in conn.execute("PRAGMA table_info(likeness)")]
+            if columns and columns != ["id", *_COLUMNS.split(", ")]:
+                conn.execute("DROP TABLE likeness")  # another layout: derived, made again
             conn.execute(TABLE)
             conn.execute(
                 f"INSERT OR REPLACE INTO likeness (id, {_COLUMNS}) "

@@ -51,18 +51,31 @@ class Shown:
 
 
 def shown(conn: sqlite3.Connection) -> Shown:
-    """The contents readable files show that have features stored (read without them)."""
+    """The contents readable files show that have features stored (read without them:
+    the files grouped by content along their hash index, and the contents placed in a
+    chunk, matched here; half the time of SQLite joining them)."""
     names, first, files = [], [], []
     for digest, path, count in conn.execute(
-        "SELECT f.hash, min(f.path), count(*) FROM files f JOIN contents c ON c.hash = f.hash "
-        "WHERE f.status = 'ok' AND c.chunk IS NOT NULL GROUP BY f.hash ORDER BY f.hash"
+        "SELECT hash, min(path), count(*) FROM files WHERE status = 'ok' AND hash IS NOT NULL "
+        "GROUP BY hash ORDER BY hash"
     ):
         if isinstance(digest, str) and len(digest) == HASH and digest.isascii():
             names.append(digest)
             first.append(path)
             files.append(count)
-    hashes = np.array(names, dtype=_HASH_DTYPE) if names else np.empty(0, dtype=_HASH_DTYPE)
-    return Shown(hashes, first, np.asarray(files, dtype=np.int64))
+    placed = [
+        h
+        for (h,) in conn.execute("SELECT hash FROM contents WHERE chunk IS NOT NULL")
+        if isinstance(h, str) and len(h) == HASH and h.isascii()
+    ]
+    hashes = _packed(names)
+    keep = np.isin(hashes, _packed(placed))
+    first = [p for p, k in zip(first, keep.tolist()) if k]
+    return Shown(hashes[keep], first, np.asarray(files, dtype=np.int64)[keep])
+
+
+def _packed(names: list[str]) -> np.ndarray:
+    return np.array(names, dtype=_HASH_DTYPE) if names else np.empty(0, dtype=_HASH_DTYPE)
 
 
 def update_steps(
@@ -90,7 +103,7 @@ def _features(conn: sqlite3.Connection, now: np.ndarray) -> tuple[np.ndarray, np
     """The stored features of the contents ``now`` that are sound: ``(hashes (n,) sorted,
     features (n, 1280) float32)`` (a picture in a damaged chunk is left out)."""
     names, features = chunks.all_features(conn)
-    have = np.array(names, dtype=_HASH_DTYPE) if names else np.empty(0, dtype=_HASH_DTYPE)
+    have = _packed(names)
     keep = np.isin(have, now)
     if keep.all():
         return have, features

@@ -60,7 +60,8 @@ def test_small_chunks_are_merged_and_dead_slots_dropped(tmp_path, scorer):
         assert run_to_end(rescore_steps(idx, scorer, everything=True)) == 4
     again = {r.path: r.probability for r in index_rows(index, scorer)}
     assert again.keys() == after.keys()
-    assert all(abs(again[p] - after[p]) < 1e-9 for p in after)
+    # the same features: the same scores, to float32 sums' rounding (other batch shapes)
+    assert all(abs(again[p] - after[p]) <= 1e-5 * after[p] for p in after)
 
 
 def test_damaged_chunks_are_dropped_and_their_pictures_recomputed(tmp_path, scorer, monkeypatch):
@@ -216,7 +217,8 @@ def test_a_version_2_index_of_the_landed_code_is_moved_into_chunks(tmp_path, sco
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 3
     assert "features" not in {r[1] for r in conn.execute("PRAGMA table_info(contents)")}
     # the scores of the models that scored it are kept as they were (the shipped model's file
-    # changed since: its familiarity reference, not its head; it scores the index anew)
+    # changed since: its familiarity reference, and its head refitted to the same weights
+    # within 1e-6 with its cross-validation record kept; it scores the index anew)
     kept = conn.execute(
         "SELECT model, hash, p_cat, familiarity FROM scores WHERE model IN "
         f"({','.join('?' * len({m for m, *_ in scores}))}) ORDER BY hash",
@@ -243,7 +245,7 @@ def test_a_version_2_index_of_the_landed_code_is_moved_into_chunks(tmp_path, sco
     np.testing.assert_allclose(
         sorted(r.probability for r in listed if r.error is None),
         sorted(p for _, _, p, _ in scores),
-        rtol=0,
+        rtol=1e-5,
         atol=0,
     )
 

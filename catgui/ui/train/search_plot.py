@@ -177,5 +177,5 @@ class SearchPlot(FigureCanvasQTAgg):
             ax.plot(xs, ys, marker="o", ms=4, lw=1.6, color=colour, label=label)
         if self.chosen is not None:
             ax.plot(*self.chosen, marker="*", ms=16, color=CHOSEN, ls="none", label="chosen")
-        ax.legend(loc="upper left", frameon=False, fontsize=9, labelcolor=c.text)
+        ax.legend(loc="best", frameon=False, fontsize=9, labelcolor=c.text)
         self.draw_idle()

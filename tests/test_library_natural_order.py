@@ -9,20 +9,20 @@ from catgui.core.library.index import Index
 from tests.library_helpers import needs_photo_model, scan, write_photo
 
 
-def test_the_key_orders_numbers_by_value_and_the_rest_as_before():
+def test_the_key_orders_paths_as_natsort_does_for_the_classify_tab():
+    from natsort import natsorted, ns
+
     names = ["photo10.jpg", "photo2.jpg", "photo1.jpg", "photo-1.jpg", "photo02b.jpg"]
     names += ["photo2a.jpg", "photoa.jpg", "IMG_0009.jpg", "IMG_10.jpg", "photo1.jpg.bak"]
-    assert sorted(names, key=natural.key) == [
+    names += ["Photo3.jpg", "set 9/a.jpg", "set 10/a.jpg", "set 9b/a.jpg", "photo.jpg"]
+    assert sorted(names, key=natural.key) == natsorted(names, alg=ns.IGNORECASE)
+    assert sorted(names, key=natural.key)[:6] == [
         "IMG_0009.jpg",
         "IMG_10.jpg",
-        "photo-1.jpg",
         "photo1.jpg",
         "photo1.jpg.bak",
         "photo2.jpg",
         "photo2a.jpg",
-        "photo02b.jpg",  # leading zeros do not count
-        "photo10.jpg",
-        "photoa.jpg",
     ]
     assert natural.key(b"/bytes/\xff10.jpg") == b"/bytes/\xff10.jpg"  # not UTF-8: as is
 

@@ -3,14 +3,17 @@
 SQLite orders text byte by byte ("photo10" < "photo2"), and asking Python to compare or to
 key 100,000 paths on every query costs a second and more on this 2-core machine. So each
 path's natural key is computed once, when the scan stores the file, and kept beside it in
-the derived table ``natural_order (path, key)``: the key is the path with every run of
-digits written as its length (three digits) and then the number without its leading
-zeros, which byte order sorts as numbers (``photo2`` -> ``photo0012``, ``photo10`` ->
-``photo00210``). The grid walks the keys' index in order (100,000 rows: 0.19 s against
-0.28 s for the paths' own order, and 1.4 s for a join sorted afterwards, at load average
-7). Every writer of ``files`` keeps the keys in step (the scan, *Remove folder*); when
-they do not cover the files (an index an older catgui wrote; the next scan adds the
-keys), the order is the paths' own, as before.
+the derived table ``natural_order (path, key)``. The key is text that byte order sorts as
+``natsort`` (the order of the Classify tab's folders, ``ns.IGNORECASE``) sorts paths:
+the path case-folded, every run of digits written as a character below every other
+(``chr(1)``), its length in three digits and the number without its leading zeros
+(``Photo2`` -> ``photo`` chr(1) ``0012``, ``photo10`` -> ``photo`` chr(1) ``00210``);
+natsort's own keys are tuples, which SQLite cannot order. The grid walks the keys' index
+in order (100,000 rows: 0.36 s, as the order by date, against 1.4 s for a join sorted
+afterwards, at load average 8).
+Every writer of ``files`` keeps the keys in step (the scan, *Remove folder*); when they
+do not cover the files (an index an older catgui wrote; the next scan adds the keys), the
+order is the paths' own, as before.
 """
 
 from __future__ import annotations
@@ -30,14 +33,14 @@ _DIGITS = re.compile(r"\d+")
 
 def _padded(match: re.Match) -> str:
     number = match.group().lstrip("0") or "0"
-    return f"{min(len(number), 999):03d}{number}"
+    return f"\x01{min(len(number), 999):03d}{number}"
 
 
 def key(path: str | bytes) -> str | bytes:
     """The natural key of a path as the index keeps it (a name that is not UTF-8, kept
     as bytes, is its own key)."""
     if isinstance(path, str):
-        return _DIGITS.sub(_padded, path)
+        return _DIGITS.sub(_padded, path.casefold())
     return path
 
 

@@ -63,6 +63,13 @@ def test_a_scanned_library_s_folder_order_is_natural(tmp_path, scorer):
     with Index(index_path) as index:
         keys = index.conn.execute("SELECT count(*) FROM natural_order").fetchone()[0]
     assert keys == len(expected)  # the file gone took its key along
+    conn = sqlite3.connect(index_path)  # keys made another way (another catgui's recipe)
+    conn.execute("UPDATE natural_order SET key = 'z' || path")
+    conn.execute("UPDATE meta SET value = 'old' WHERE key = 'natural_order'")
+    conn.commit()
+    conn.close()
+    scan(index_path, [root], scorer)
+    assert _folder_order(index_path) == expected  # made again
     with Index(index_path) as index:  # read from the keys' index, in order: no sort
         plan = index.conn.execute(
             f"EXPLAIN QUERY PLAN SELECT f.rowid FROM {natural.SOURCE} ORDER BY {natural.ORDER}"

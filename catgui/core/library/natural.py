@@ -29,6 +29,8 @@ INDEX = "CREATE INDEX IF NOT EXISTS natural_order_key ON natural_order(key, path
 SOURCE = "natural_order n INDEXED BY natural_order_key CROSS JOIN files f ON f.path = n.path"
 ORDER = "n.key, n.path"
 _DIGITS = re.compile(r"\d+")
+#: The key's recipe, in the index's ``meta`` (``natural_order``): keys of another are made again.
+KEY_VERSION = "1"
 
 
 def _padded(match: re.Match) -> str:
@@ -58,6 +60,12 @@ def complete(conn: sqlite3.Connection) -> None:
     of paths no file has (inside the caller's transaction)."""
     conn.execute(TABLE)
     conn.execute(INDEX)
+    made = conn.execute("SELECT value FROM meta WHERE key = 'natural_order'").fetchone()
+    if made is None or made[0] != KEY_VERSION:
+        conn.execute("DELETE FROM natural_order")
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('natural_order', ?)", (KEY_VERSION,)
+        )
     missing = [
         p
         for (p,) in conn.execute(

@@ -19,6 +19,7 @@ from catgui.core.library import chunks, likeness_table, likeness_update
 from catgui.core.library.index import Index
 from catgui.core.library.likeness_table import Kept
 from catgui.core.library.likeness_update import Shown
+from catgui.core.library.placements import HASH
 from catgui.core.library.walk import loaded
 from catgui.core.steps import mapped
 
@@ -110,34 +111,33 @@ def duplicate_steps(
             [found.hashes[r] for r in found.rows.tolist()],
             [[found.hashes[r] for r in group] for group in groups],
         )
-    kept, _ = yield from kept_steps(index)
+    kept, now = yield from kept_steps(index)
     names = kept.names
-    paths, hashes = [], []
-    for path, digest in index.conn.execute(
-        "SELECT path, hash FROM files WHERE status = 'ok' AND hash IS NOT NULL ORDER BY path"
-    ):
-        paths.append(loaded(path))
-        hashes.append(digest)
-    covered = set(names)
-    shown = [(p, h) for p, h in zip(paths, hashes) if h in covered]
-    return file_groups(
-        [p for p, _ in shown],
-        [h for _, h in shown],
-        [[names[r] for r in group] for group in kept.groups(threshold)],
+    groups = [[names[r] for r in group] for group in kept.groups(threshold)]
+    copies = now.hashes[now.files > 1]  # contents shown by more than one file
+    wanted = sorted(
+        {h for group in groups for h in group}
+        | set(copies[np.isin(copies, kept.hashes)].astype(f"U{HASH}").tolist())
     )
+    shown: list[tuple[str, str]] = []
+    for at in range(0, len(wanted), 500):  # the files of those contents only
+        part = wanted[at : at + 500]
+        marks = ",".join("?" * len(part))
+        shown += index.conn.execute(
+            f"SELECT path, hash FROM files WHERE status = 'ok' AND hash IN ({marks})", part
+        ).fetchall()
+    return file_groups([loaded(p) for p, _ in shown], [h for _, h in shown], groups)
 
 
-def file_groups(
-    paths: list[str], hashes: list[str], content_groups: list[list[str]]
-) -> list[list[str]]:
+def file_groups(paths: list[str], hashes: list[str], groups: list[list[str]]) -> list[list[str]]:
     """Groups of contents -> groups of files (``paths[i]`` shows ``hashes[i]``), adding
-    the files that share one content."""
+    the files that share one content; each group sorted, the groups by their first path."""
     files_of: dict[str, list[str]] = {}
     for path, digest in zip(paths, hashes):
         files_of.setdefault(digest, []).append(path)
     grouped = set()
     out = []
-    for group in content_groups:
+    for group in groups:
         members = [p for digest in group for p in files_of.get(digest, [])]
         grouped.update(group)
         if len(members) > 1:

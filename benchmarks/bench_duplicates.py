@@ -137,7 +137,7 @@ def kept_figure(path, n: int, add: int) -> dict:
     size = os.stat(path).st_size
     path.unlink()
     return {
-        "name": "likeness_kept",
+        "name": f"likeness_kept_{n}",
         "rows": n,
         "groups": len(groups),
         "first_look_seconds": first,

@@ -20,7 +20,8 @@ needs_backbone = pytest.mark.skipif(
 def test_the_first_model_is_the_shipped_zero_shot_and_small():
     path = paths.first_model_path()
     assert path.name == "zero-shot.npz" and path.is_file()
-    assert path.stat().st_size < 200_000  # a calibration and the familiarity reference
+    # a calibration, the pictures it was calibrated on and the familiarity reference
+    assert path.stat().st_size < 250_000
     assert persistence.load(path).kind == "zero-shot"
 
 
@@ -55,3 +56,16 @@ def test_predict_help_says_which_model_is_used_when_none_is_named(capsys):
     with pytest.raises(SystemExit):
         cli.main(["predict", "--help"])
     assert "ImageNet zero-shot" in capsys.readouterr().out
+
+
+def test_the_first_model_keeps_the_pictures_it_was_calibrated_on():
+    from catgui.core.kinds.zero_shot import calibration_of
+
+    model = persistence.load(paths.first_model_path())
+    calibration = calibration_of(model.metadata)
+    assert calibration is not None and len(calibration.mass) == model.metadata["train_size"]
+    # the record is the run's own: its curve is the model's, its accuracy the train accuracy
+    assert calibration.accuracy() == pytest.approx(model.metadata["train_accuracy"])
+    assert calibration.classifier.threshold_mass() == pytest.approx(
+        model.metadata["threshold_mass"], rel=1e-6
+    )

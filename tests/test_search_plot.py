@@ -127,3 +127,48 @@ def test_a_pretrained_run_in_the_train_tab_shows_its_cross_validation(qtbot, win
     assert len(tab.plot.points()[0]) > 0
     state.set_model(model)  # the pretrained model again: its search
     assert tab.plot_slot.showing_search() and search.chosen is not None
+
+
+def _calibration_metadata() -> dict:
+    import numpy as np
+
+    from catgui.core.kinds.zero_shot import ZeroShotClassifier, calibration_record
+
+    model = ZeroShotClassifier(2.0, 8.0)  # P(cat) = 0.5 at a share of 1 / (1 + e^4)
+    mass = np.array([1e-4, 1e-3, 0.05, 0.2, 0.9, 0.001])
+    model.calibrated_on = (mass, np.array([0, 0, 1, 1, 1, 1], dtype=np.int8))
+    return {"kind": "zero-shot", "threshold_mass": model.threshold_mass(),
+            **calibration_record(model)}  # fmt: skip
+
+
+def test_a_zero_shot_model_shows_its_calibration_and_a_forged_record_is_not_drawn(qtbot):
+    from catgui.ui.train.search_plot import SearchPlot
+
+    plot = SearchPlot()
+    qtbot.addWidget(plot)
+    metadata = _calibration_metadata()
+    plot.show_metadata(metadata)
+    assert plot.calibration is not None and plot.drawn == {}
+    # the threshold 1 / (1 + e^4) = 1.8 %; the last cat (share 0.001) is on the wrong side
+    assert (
+        plot.message()
+        == "Cat above 1.8 % on the cat classes: 83.3% of the 6 training pictures right"
+    )
+    assert plot.axes.get_xscale() == "log"
+    labels = [t.get_text() for t in plot.axes.get_legend().get_texts()]
+    assert labels == ["calibrated P(cat)", "training cats", "training non-cats", "threshold 1.8 %"]
+    points = metadata["calibration_points"]
+    for forged in (
+        {**points, "mass": points["mass"][:-1]},  # one share short
+        {**points, "cat": [True] * 6},  # not 0 and 1
+        {**points, "mass": [*points["mass"][:-1], 1.5]},  # not a share
+        {**points, "mass": [*points["mass"][:-1], "NaN"]},
+        {**points, "slope": float("nan")},
+        {**points, "offset": None},
+        [1, 2, 3],
+    ):
+        plot.show_metadata({**metadata, "calibration_points": forged})
+        assert plot.calibration is None  # a record read from a file is not trusted
+        assert plot.message() == "Nothing to choose in this run: the head was fitted once"
+    plot.start_run(209, 210)  # a new run: the calibration goes
+    assert plot.calibration is None

@@ -9,6 +9,7 @@ logistic regression with a weak penalty) makes 0.5 the calibrated decision thres
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -61,6 +62,9 @@ class ZeroShotClassifier(BackboneClassifier):
 
     def __init__(self, slope: float, offset: float) -> None:
         self.slope, self.offset = slope, offset
+        #: The training pictures' cat-class masses and labels the calibration was fitted
+        #: on (set by a run; what the Train tab draws), or ``None``.
+        self.calibrated_on: tuple[np.ndarray, np.ndarray] | None = None
 
     def from_features(self, features: backbone.Features) -> np.ndarray:
         z = self.slope * mass_logit(cat_mass(features)) + self.offset
@@ -96,7 +100,70 @@ class ZeroShotRun(FeatureRun):
             pass
         net = trainer.network()
         self.model = ZeroShotClassifier(float(net.weights[0][0, 0]), float(net.biases[0][0, 0]))
+        self.model.calibrated_on = (cat_mass(features), self.labels.reshape(-1).astype(np.int8))
         yield log_loss(self.model.from_features(features), self.labels)
+
+
+#: Training pictures a calibration record keeps at most (a file's record is not trusted).
+RECORD_LIMIT = 100_000
+
+
+def calibration_record(classifier: ZeroShotClassifier) -> dict[str, Any]:
+    """The metadata entry of the pictures a run calibrated on (none for a loaded model)."""
+    if classifier.calibrated_on is None:
+        return {}
+    mass, labels = classifier.calibrated_on
+    return {
+        "calibration_points": {
+            "slope": classifier.slope,
+            "offset": classifier.offset,
+            "mass": [float(f"{m:.6g}") for m in mass[:RECORD_LIMIT]],
+            "cat": [int(y) for y in labels[:RECORD_LIMIT]],
+        }
+    }
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What a zero-shot run did, as a model's metadata records it: the training pictures'
+    cat-class masses and labels, the calibrated curve and its threshold."""
+
+    mass: np.ndarray  # (n,) in (0, 1)
+    cat: np.ndarray  # (n,) bool
+    classifier: ZeroShotClassifier
+
+    def probabilities(self, mass: np.ndarray) -> np.ndarray:
+        z = self.classifier.slope * mass_logit(mass) + self.classifier.offset
+        return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+    def accuracy(self) -> float:
+        return float(np.mean((self.probabilities(self.mass) > 0.5) == self.cat))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def calibration_of(metadata: Mapping[str, Any]) -> Calibration | None:
+    """The checked :class:`Calibration` a model's metadata records (a record read from a
+    file is not trusted): ``None`` when there is none or it is not sound."""
+    record = metadata.get("calibration_points")
+    if not isinstance(record, Mapping):
+        return None
+    numbers = [record.get("slope"), record.get("offset")]
+    if not all(_number(v) and math.isfinite(v) for v in numbers):
+        return None
+    mass, cat = record.get("mass"), record.get("cat")
+    if not isinstance(mass, list) or not isinstance(cat, list) or not mass:
+        return None
+    if len(mass) != len(cat) or len(mass) > RECORD_LIMIT:
+        return None
+    if not all(_number(m) for m in mass) or not all(type(y) is int and y in (0, 1) for y in cat):
+        return None
+    m = np.asarray(mass, dtype=np.float64)
+    if not (np.isfinite(m).all() and (m >= 0).all() and (m <= 1).all()):
+        return None
+    return Calibration(m, np.asarray(cat) == 1, ZeroShotClassifier(*map(float, numbers)))
 
 
 class ZeroShot(BackboneKind):
@@ -140,6 +207,7 @@ class ZeroShot(BackboneKind):
             **super().file_metadata(classifier),
             "cat_classes": list(CAT_CLASSES),
             "threshold_mass": classifier.threshold_mass(),
+            **calibration_record(classifier),
         }
 
     def load(

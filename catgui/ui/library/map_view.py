@@ -18,17 +18,17 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from catgui.ui.common import tones
 from catgui.ui.common.figure_colours import FigureColours
 from catgui.ui.common.palette_follower import follow_palette
 
-#: What each verdict looks like on the map, in the legend's order.
+#: What each verdict looks like on the map, in the legend's order: the grid's colours.
 VERDICT_COLOURS = {
-    "cat": "#ff9f0a",
-    "not cat": "#0a84ff",
-    "unsure": "#bf5af2",
+    "cat": tones.CAT,
+    "not cat": tones.NON_CAT,
+    "unsure": tones.AMBER,
     "not scored": "#8e8e93",
 }
-SELECTED = "#30d158"
 #: How near the pointer must be to a point to show its picture, in pixels.
 HOVER_PIXELS = 8.0
 POINT_SIZE = 7.0
@@ -75,8 +75,8 @@ class PictureMap(FigureCanvasQTAgg):
         self._screen: np.ndarray | None = None  # the points in pixels, as last drawn
         self._scatter = self.axes.scatter([], [], s=POINT_SIZE, linewidths=0)
         self._marked = self.axes.scatter(
-            [], [], s=POINT_SIZE * 3, facecolors="none", edgecolors=SELECTED, linewidths=1.2
-        )
+            [], [], s=POINT_SIZE * 3, facecolors="none", linewidths=1.2
+        )  # ringed in the text's colour (every verdict's colour is taken)
         self.tip = QLabel(self)
         self.tip.setObjectName("pictureMapTip")
         self.tip.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -163,6 +163,7 @@ class PictureMap(FigureCanvasQTAgg):
         for spine in ax.spines.values():
             spine.set_color(c.spine)
         self.lasso.set_props(color=c.text)
+        self._marked.set_edgecolor(c.text)
         self._legend()
         self.draw_idle()
 

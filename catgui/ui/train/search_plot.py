@@ -20,8 +20,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from catgui.core import backbone
 from catgui.core.kinds.pretrained import KIND as PRETRAINED
 from catgui.core.kinds.pretrained import cross_validation_of
+from catgui.core.kinds.zero_shot import Calibration, calibration_of
 from catgui.ui.common.figure_colours import FigureColours
 from catgui.ui.common.palette_follower import follow_palette
+from catgui.ui.train import calibration_drawing
 
 #: Each feature set's name and colour on the plot.
 FEATURE_SETS = {
@@ -68,6 +70,7 @@ class SearchPlot(FigureCanvasQTAgg):
         self.total = 0
         self.drawn: dict[str, tuple[list[float], list[float]]] = {}
         self.chosen: tuple[float, float] | None = None
+        self.calibration: Calibration | None = None  # a zero-shot run's, on show
         self._message = ""
         self._metadata: Mapping[str, Any] | None = None
         self._redraw = QTimer(self, singleShot=True, interval=1000 // REDRAWS_PER_SECOND)
@@ -83,7 +86,7 @@ class SearchPlot(FigureCanvasQTAgg):
         """A run of ``pictures`` training pictures and ``total`` steps in all begins."""
         self.pictures, self.total = pictures, total
         self._metadata = None
-        self.drawn, self.chosen = {}, None
+        self.drawn, self.chosen, self.calibration = {}, None, None
         self._message = f"Preparing the pictures: reading {pictures:,} through {backbone.NAME}…"
         self._repaint()
 
@@ -114,12 +117,18 @@ class SearchPlot(FigureCanvasQTAgg):
         return f"Done: {self.pictures:,} pictures read{tried}, the head fitted, in {seconds:.1f} s"
 
     def show_metadata(self, metadata: Mapping[str, Any]) -> None:
-        """Draw what the run of this model did (its cross-validation, or why there was none)."""
+        """Draw what the run of this model did (its cross-validation, its calibration, or
+        why there was none)."""
         self._redraw.stop()
         self._metadata = metadata
         self.drawn, self.chosen = {}, None
+        self.calibration = calibration_of(metadata)
         search = cross_validation_of(metadata)
         head = metadata.get("head") if isinstance(metadata.get("head"), Mapping) else {}
+        if self.calibration is not None:
+            self._message = calibration_drawing.words(self.calibration)
+            self._repaint()
+            return
         if search is None:
             self._message = _without_search(metadata, head)
             self._repaint()
@@ -153,6 +162,10 @@ class SearchPlot(FigureCanvasQTAgg):
         for side in ("left", "bottom"):
             ax.spines[side].set_color(c.spine)
         ax.tick_params(colors=c.secondary, labelsize=9)
+        if self.calibration is not None:
+            calibration_drawing.draw(ax, self.calibration, c)
+            self.draw_idle()
+            return
         if not self.drawn:
             ax.set_title("Training run", loc="left", fontsize=11, color=c.text)
             ax.set_xticks([])

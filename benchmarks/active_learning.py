@@ -13,9 +13,10 @@ photos. This script replays that on the shared data set's 2,000 photos
   under the model of the round before (the strip's order, without its unfamiliar-first
   tie-break), then a retrain; *random*: the same number of pool photos drawn at random;
 * the head is fitted as *Retrain* fits it (features and C by 5-fold cross-validation).
-  ``--train-as app`` (default) gives the labelled photos to training as the app's
-  corrections reach it: their 64x64 squares, upscaled; ``--train-as crops`` gives their
-  224 crops instead (what the index stores).
+  ``--train-as crops`` (default) gives the labelled photos to training as *Retrain* does:
+  their 224 crops' features (what the index stores and scores them by);
+  ``--train-as squares`` gives their 64x64 squares, upscaled (how *Retrain* read the
+  corrections folder before it used the index's features).
 
 Run ``CATGUI_HOME=$(mktemp -d) python benchmarks/active_learning.py [--data DIR]
 [--seeds 5] [--json]``: the first run reads every photo through the backbone twice (a few
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--train-as", choices=("app", "crops"), default="app")
+    parser.add_argument("--train-as", choices=("crops", "squares"), default="crops")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     data = args.data or data_folder()
@@ -136,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     pool_crops, pool_squares, pool_y = photo_features(data / "photos", POOL_NUMBERS)
     test_crops, _unused, test_y = photo_features(data / "photos", HELD_OUT_NUMBERS)
     read = time.perf_counter() - start
-    trained_on = pool_squares if args.train_as == "app" else pool_crops
+    trained_on = pool_squares if args.train_as == "squares" else pool_crops
     results: dict[str, list[dict[int, float]]] = {"uncertainty": [], "random": []}
     for seed in range(args.seeds):
         for strategy in results:

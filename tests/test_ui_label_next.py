@@ -14,7 +14,7 @@ from catgui.core.sources import DataRecipe
 from catgui.ui.app_state import AppState
 from catgui.ui.library.label_next_strip import LabelNextStrip
 from tests.label_next_helpers import LEAST_SURE_ORDER, known_library
-from tests.library_helpers import PHOTO_MODEL, needs_photo_model
+from tests.library_helpers import PHOTO_MODEL, index_rows, needs_photo_model, scan
 
 pytestmark = needs_photo_model
 
@@ -155,3 +155,67 @@ def test_the_library_tab_shows_the_strip_above_its_grid_and_retrains_from_it(
     qtbot.waitUntil(lambda: strip.loader is None and strip.trainer is None, timeout=60_000)
     assert len(strip.tiles) == 4 and not set(shown(strip)) & set(LEAST_SURE_ORDER[:4])
     assert "is now the active model" in strip.change.text()
+    # the grid, on the new model, shows each labelled picture as the user said: the head
+    # learnt them from the very features the library scores them by
+    assert done.args[0].from_index == 4
+    said = dict(zip(LEAST_SURE_ORDER[:4], (True, False, True, False)))
+    new_sha = done.args[0].scorer.sha256
+    qtbot.waitUntil(
+        lambda: tab.model.model_sha == new_sha and tab.model.rowCount() == len(LEAST_SURE_ORDER),
+        timeout=60_000,
+    )
+    verdicts = {}
+    for row in range(tab.model.rowCount()):
+        item = tab.model.item(row)
+        if item.name in said:
+            verdicts[item.name] = item.probability > item.threshold
+    assert verdicts == said
+
+
+#: Photos of the shared data set that the shipped pretrained model gets wrong with the
+#: most confidence (among photos 1-200 of each class). Retrained on the article's 209
+#: pictures and these, labelled, from their 64x64 squares (as *Retrain* read corrections
+#: before), dog.59 stayed a cat (P 0.82); from their 224 crops every one follows its label.
+CONFIDENT_MISTAKES = [
+    *(f"dog.{n}.jpg" for n in (19, 7, 152, 87, 25, 59, 98, 41, 61, 126, 171)),
+    "cat.36.jpg",
+]
+
+
+@pytest.mark.slow
+def test_every_photo_labelled_in_the_strip_follows_its_label_after_retrain(
+    qtbot, tmp_path, scorer, real_data
+):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in CONFIDENT_MISTAKES:
+        source = real_data / "photos" / name.split(".")[0] / name
+        if not source.is_file():
+            pytest.skip(f"{source} is missing (the shared data set's photos/)")
+        (photos / name).write_bytes(source.read_bytes())
+    index = tmp_path / "lib.sqlite"
+    scan(index, [photos], scorer)
+    truth = {name: name.startswith("cat.") for name in CONFIDENT_MISTAKES}
+    before = {Path(r.path).name: r.probability > 0.5 for r in index_rows(index, scorer)}
+    assert all(before[name] != truth[name] for name in truth)  # all wrong to begin with
+    state = AppState(tmp_path / "models")
+    state.open_model(PHOTO_MODEL)
+    strip = LabelNextStrip(state, index, DataRecipe(article_folder=real_data), count=12)
+    qtbot.addWidget(strip)
+    with qtbot.waitSignal(strip.loaded, timeout=60_000):
+        strip.show()
+    qtbot.waitUntil(lambda: strip.loader is None)
+    assert sorted(shown(strip)) == sorted(CONFIDENT_MISTAKES)
+    for tile in strip.tiles:
+        is_cat = truth[Path(tile.candidate.path).name]
+        qtbot.keyClick(tile, Qt.Key.Key_C if is_cat else Qt.Key.Key_N)
+    assert stored() == truth
+    with qtbot.waitSignal(strip.retrained, timeout=300_000) as done:
+        qtbot.mouseClick(strip.retrain_button, Qt.MouseButton.LeftButton)
+    result = done.args[0]
+    assert result.from_index == 12 and strip.state.model.path == result.saved
+    after = {Path(r.path).name: r.probability > 0.5 for r in index_rows(index, result.scorer)}
+    assert after == truth
+    assert result.sentence() == "12 photos changed: 1 now cat, 11 now not cat"
+    qtbot.waitUntil(lambda: strip.loader is None and strip.trainer is None, timeout=60_000)
+    strip.shutdown()

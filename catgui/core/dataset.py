@@ -32,13 +32,44 @@ KNOWN_SHA256 = {
 
 
 @dataclass(frozen=True)
+class KnownFeatures:
+    """The backbone's pooled features of some of a split's pictures, read from elsewhere
+    than their ``x`` square: a photo's 224 crop, as a library index stores it, where ``x``
+    holds only its 64x64 square (:mod:`catgui.core.library.correction_features`).
+
+    Attributes
+    ----------
+    rows : np.ndarray
+        ``(k,)`` int64: distinct indices of the split's pictures these features are of.
+    pooled : np.ndarray
+        ``(k, d)`` float32: their pooled features, row ``j`` of the picture ``rows[j]``.
+    """
+
+    rows: np.ndarray
+    pooled: np.ndarray
+
+    def __post_init__(self) -> None:
+        rows, pooled = np.asarray(self.rows), np.asarray(self.pooled)
+        if rows.ndim != 1 or pooled.ndim != 2 or len(rows) != len(pooled):
+            raise ValueError("known features need one row of features per picture index")
+        if len(np.unique(rows)) != len(rows) or (len(rows) and rows.min() < 0):
+            raise ValueError("known features' picture indices must be distinct and >= 0")
+
+
+@dataclass(frozen=True)
 class Split:
-    """Images ``x`` (m, 64, 64, 3) uint8 and labels ``y`` (m,) int64 of one file."""
+    """Images ``x`` (m, 64, 64, 3) uint8 and labels ``y`` (m,) int64 of one file.
+
+    ``known``: backbone features known for some of the pictures (the kinds on the backbone
+    fit their head on those instead of their ``x``'s; ``x`` still makes the familiarity
+    reference); ``None``: none.
+    """
 
     x: np.ndarray
     y: np.ndarray
     path: Path
     sha256: str
+    known: KnownFeatures | None = None
 
     def __len__(self) -> int:
         return len(self.y)

@@ -6,6 +6,8 @@ import datetime as _dt
 import os
 from pathlib import Path
 
+import numpy as np
+
 from catgui import __version__
 from catgui.core import evaluation, kinds, persistence
 from catgui.core.dataset import DataSet, Split
@@ -35,7 +37,13 @@ def build_model(
     config = trainer.config
     kind = kinds.of_config(config)
     hyperparameters = config.as_dict()
-    train_eval = evaluation.evaluate(classifier, data.train.x, data.train.y)
+    fitted = getattr(trainer, "fitted_probabilities", None)
+    p_train = fitted() if fitted is not None else None
+    if p_train is not None:  # some pictures were learnt from features other than their x
+        labels = np.asarray(data.train.y).reshape(-1).astype(np.int64)
+        train_eval = evaluation.Evaluation(np.asarray(p_train, dtype=np.float64), labels)
+    else:
+        train_eval = evaluation.evaluate(classifier, data.train.x, data.train.y)
     test_eval = evaluation.evaluate(classifier, data.test.x, data.test.y)
     low, high = test_eval.interval()
     metadata = {

@@ -205,15 +205,30 @@ class FeatureRun:
         self.total = len(train) + head_steps
 
     def steps(self) -> Generator[Progress, None, None]:
-        extraction = backbone.extract_steps(np.asarray(self.train.x))
-        features = yield from steps.mapped(
+        x = np.asarray(self.train.x)
+        extraction = backbone.extract_steps(x)
+        squares = yield from steps.mapped(
             extraction, lambda done: self._step(math.nan, done - self.iterations_done)
         )
+        features = squares
+        known = getattr(self.train, "known", None)
+        if known is not None:  # some pictures are learnt from features given for them
+            features = self._fitted_on = _with_known(squares, known)
         for cost in self.fit(features):
             yield self._step(cost)
-        if self.model is not None and len(features) >= 2:
-            source = int(np.asarray(self.train.x).shape[1])
-            self.model.reference = familiarity.fit(features.pooled, source_size=source)
+        if self.model is not None and len(squares) >= 2:
+            # the reference compares a new picture's square with x's, at x's detail
+            source = int(x.shape[1])
+            self.model.reference = familiarity.fit(squares.pooled, source_size=source)
+
+    def fitted_probabilities(self) -> np.ndarray | None:
+        """P(cat) of the training pictures from the very features the head was fitted on,
+        when some were given (:class:`~catgui.core.dataset.KnownFeatures`: their ``x``
+        would tell another story); ``None`` otherwise (evaluate ``x`` as usual)."""
+        fitted_on = getattr(self, "_fitted_on", None)
+        if fitted_on is None or self.model is None:
+            return None
+        return self.model.from_features(fitted_on)
 
     def _step(self, cost: float, count: int = 1) -> Progress:
         """``count`` steps done (pictures found in the cache come at once), the last ``cost``."""
@@ -235,3 +250,17 @@ class FeatureRun:
 def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _with_known(squares: backbone.Features, known) -> backbone.Features:
+    """The pictures' features with the known ones in their rows (their ImageNet logits
+    computed from their pooled features)."""
+    rows = np.asarray(known.rows)
+    given = np.asarray(known.pooled, dtype=np.float32)
+    if rows.max(initial=-1) >= len(squares.pooled) or given.shape[1:] != squares.pooled.shape[1:]:
+        raise CatguiError("the known features do not fit the training pictures")
+    pooled = np.array(squares.pooled, dtype=np.float32)
+    logits = np.array(squares.logits, dtype=np.float32)
+    pooled[rows] = given
+    logits[rows] = backbone.efficientnet.logits(given, backbone.weights())
+    return backbone.Features(pooled, logits)

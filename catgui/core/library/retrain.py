@@ -3,7 +3,10 @@
 :func:`retrain_steps` is the library's *Retrain* as one core generator (a worker drives it):
 
 1. the training data and the user's corrections are imported (the corrections folder is
-   a folder data set, always in the training part; see :mod:`catgui.core.sources`);
+   a folder data set, always in the training part; see :mod:`catgui.core.sources`), and
+   each correction is given the features the library judges its photo by: those of its
+   224 crop, stored in the index (or read from its file), not those of its 64x64 square
+   (:mod:`.correction_features`);
 2. the ``pretrained`` head is fitted on them as ``catgui train --model pretrained`` fits
    it (features and C by cross-validation), evaluated, and saved atomically under a new
    name in the models folder;
@@ -23,6 +26,7 @@ from catgui.core.corrections import Corrections
 from catgui.core.errors import CatguiError
 from catgui.core.folders import ImportProgress
 from catgui.core.kinds import pretrained
+from catgui.core.library.correction_features import crop_features_steps
 from catgui.core.library.index import Index
 from catgui.core.library.rescore import Scorer, rescore_steps
 from catgui.core.sources import DataPreparation, DataRecipe
@@ -56,6 +60,9 @@ class Retrained:
         those the new model calls cat and those it calls not cat.
     corrections
         How many corrections the training included.
+    from_index
+        Of them, how many were learnt from the features the index stores of their photo
+        (the others from their file's 224 crop: :mod:`.correction_features`).
     """
 
     outcome: TrainOutcome
@@ -64,6 +71,7 @@ class Retrained:
     now_cat: int
     now_not_cat: int
     corrections: int
+    from_index: int = 0
 
     @property
     def saved(self) -> Path:
@@ -99,7 +107,10 @@ def retrain_steps(
         raise CatguiError("label some pictures first (Cat / Not cat): there is nothing to learn")
     recipe = DataRecipe(**{**_fields(recipe), "corrections": True})
     data = yield from _staged(DataPreparation(recipe).steps())
-    run = TrainingRun(data, pretrained.KIND.default_config(), Path(save_in))
+    crops = yield from _staged(
+        crop_features_steps(data, folder.folder, index_path), "reading corrections"
+    )
+    run = TrainingRun(crops.data, pretrained.KIND.default_config(), Path(save_in))
     outcome = yield from _staged(run.steps())
     if outcome.saved is None:
         raise CatguiError(f"the new model was not saved: {outcome.save_error or 'stopped'}")
@@ -108,7 +119,9 @@ def retrain_steps(
         yield from _staged(rescore_steps(index, previous), "re-scoring")  # if not yet
         yield from _staged(rescore_steps(index, scorer), "re-scoring")
         changed, now_cat = _compare(index, previous.sha256, scorer.sha256, threshold)
-    return Retrained(outcome, scorer, changed, now_cat, changed - now_cat, corrections)
+    return Retrained(
+        outcome, scorer, changed, now_cat, changed - now_cat, corrections, crops.from_index
+    )
 
 
 def _fields(recipe: DataRecipe) -> dict:

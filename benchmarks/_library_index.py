@@ -216,3 +216,35 @@ def rows_figures(top: Path, index: Path, rows_wanted: int, env: dict) -> tuple:
 
     listed = {"wall": wall, "cpu": list_cpu, "json": median(json_walls), "query": query_s}
     return rows, rescore_s, median(rescore_cpu), familiarity_s, listed
+
+
+def synthetic_index(index: Path, features: np.ndarray, first: int = 0, model: str = "a" * 64):
+    """Add ``features`` ``(k, 1280)`` to the index at ``index`` as ``k`` new distinct
+    pictures (hashes and paths numbered from ``first``), in full chunks, each scored by
+    ``model`` (a P(cat) drawn at random): what the near-copies and the map read."""
+    import hashlib
+
+    from catgui.core.library import chunks
+    from catgui.core.library.index import Index
+
+    rng = np.random.default_rng(first)
+    half = np.clip(features, -65000, 65000).astype("<f2")
+    with Index(index, writable=True) as opened:
+        for at in range(0, len(half), chunks.ROWS):
+            part = range(first + at, first + min(len(half), at + chunks.ROWS))
+            names = [hashlib.sha256(f"synthetic {i}".encode()).hexdigest() for i in part]
+            with opened.transaction() as tx:
+                chunk = chunks.write(tx, names, half[at : at + len(names)].tobytes(), None)
+                tx.executemany(
+                    "INSERT INTO contents (hash, width, height, chunk, slot) "
+                    "VALUES (?, 640, 480, ?, ?)",
+                    [(h, chunk, slot) for slot, h in enumerate(names)],
+                )
+                tx.executemany(
+                    "INSERT INTO files VALUES (?, 1, 1, ?, 'ok')",
+                    [(f"/synthetic/{i:07d}.jpg", h) for i, h in zip(part, names)],
+                )
+                tx.executemany(
+                    "INSERT INTO scores VALUES (?, ?, ?, NULL)",
+                    [(model, h, float(p)) for h, p in zip(names, rng.random(len(names)))],
+                )

@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reason = gui_missing()
     if reason:
-        emit({"name": "map_draw", "skipped": reason})
+        emit({"name": "map_libraries", "skipped": reason})
         return 0
     application()
     xy, verdicts, names = points(args.points)
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     for library, found in results.items():
         if isinstance(found, str):
             rows.append([library, "skipped", found, "", ""])
-            emit({"name": "map_draw", "library": library, "skipped": found})
+            emit({"name": "map_libraries", "library": library, "skipped": found})
             continue
         med = {k: statistics.median(found[k]) for k in ("draw", "hover", "lasso")}
         worst = {k: max(found[k]) for k in ("draw", "hover", "lasso")}
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         emit(
             {
-                "name": "map_draw",
+                "name": "map_libraries",
                 "library": library,
                 "points": args.points,
                 "draw_seconds": med["draw"],

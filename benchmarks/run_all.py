@@ -37,6 +37,8 @@ SCRIPTS = [
     ("bench_live.py", [], ["--seconds", "4"]),
     ("bench_library.py", [], ["--photos", "300", "--rows", "20000"]),
     ("bench_retrain.py", ["--window"], ["--rows", "20000", "--window"]),
+    ("bench_duplicates.py", [], ["--rows", "5000", "--index-rows", "5000", "--add", "100"]),
+    ("bench_map.py", [], ["--repeats", "2"]),
 ]
 
 

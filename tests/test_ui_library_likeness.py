@@ -112,3 +112,26 @@ def test_the_map_takes_the_colours_of_a_new_active_model_once_it_has_scored(qtbo
     after = library.likeness.map.verdicts
     assert "not scored" not in after and len(after) == len(before)
     assert library.likeness.data.probabilities.tolist() != []
+
+
+def test_a_new_model_recolours_the_map_without_reading_it_again(qtbot, tab, monkeypatch):
+    from catgui.core import persistence
+    from catgui.core.library import similar
+
+    library, (copies, _same) = tab
+    data = library.likeness.data
+    rows = [i for i, p in enumerate(data.paths) if p in copies]
+    library.likeness.map.select(rows)  # a lasso's selection stays through the new colours
+    reads = []
+    whole = similar.likeness_steps
+    monkeypatch.setattr(similar, "likeness_steps", lambda *a: reads.append(a) or whole(*a))
+    zero_shot = persistence.load(ROOT / "models" / "zero-shot.npz")
+    with qtbot.waitSignal(library.likeness.loaded, timeout=30_000):
+        library.state.set_model(zero_shot)
+    qtbot.waitUntil(lambda: not library.likeness.is_busy(), timeout=30_000)
+    assert reads == []  # neither the groups nor the places were read again
+    now = library.likeness.data
+    assert now.hashes == data.hashes and now.points is data.points
+    assert not (now.probabilities == data.probabilities).all()  # the new model's scores
+    assert library.likeness.map.verdicts == now.verdicts()
+    assert library.likeness.map.chosen == sorted(rows)

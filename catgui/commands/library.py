@@ -260,9 +260,8 @@ def _duplicates(args) -> int:
     limit = THRESHOLD if args.threshold is None else args.threshold
     talk = sys.stderr.isatty()
 
-    def show(step) -> None:  # a large index takes minutes: say how far it is
-        done, total = step
-        print(f"\rcomparing the pictures: {done:,} of {total:,}", end="", file=sys.stderr)
+    def show(step: str) -> None:  # a first look at a large index takes minutes
+        print(f"\r{step}\033[K", end="", file=sys.stderr)
 
     with Index(args.index) as index, index.guard():
         groups = run_to_end(duplicate_steps(index, limit), show if talk else None)

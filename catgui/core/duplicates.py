@@ -102,11 +102,27 @@ def pair_steps(
     block holds at most :data:`BLOCK_FLOATS` similarities (``block``: rows a block).
     ``in_place``: the rows of a float32 ``features`` are scaled to unit length in place.
     """
+    pairs, _ = yield from scored_pair_steps(features, threshold, block, in_place)
+    return pairs
+
+
+def _block_rows(n: int, block: int | None) -> int:
+    return block if block is not None else max(16, min(1024, BLOCK_FLOATS // max(1, n)))
+
+
+def scored_pair_steps(
+    features: np.ndarray,
+    threshold: float = THRESHOLD,
+    block: int | None = None,
+    in_place: bool = False,
+) -> Generator[int, None, tuple[np.ndarray, np.ndarray]]:
+    """:func:`pair_steps` with each pair's similarity: returns ``(pairs (k, 2) int64,
+    similarities (k,) float32)``, the pairs in row order."""
     unit = normalised(features, in_place)
     n = len(unit)
-    if block is None:
-        block = max(16, min(1024, BLOCK_FLOATS // max(1, n)))
+    block = _block_rows(n, block)
     found: list[np.ndarray] = []
+    sims_found: list[np.ndarray] = []
     for start in range(0, n, block):
         stop = min(n, start + block)
         sims = unit[start:stop] @ unit[start:].T  # (b, n - start)
@@ -114,10 +130,49 @@ def pair_steps(
         keep = cols > rows
         if keep.any():
             found.append(np.stack([rows[keep] + start, cols[keep] + start], axis=1))
+            sims_found.append(sims[rows[keep], cols[keep]])
         yield stop
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.concatenate(found).astype(np.int64)
+    return _joined(found, sims_found)
+
+
+def cross_pair_steps(
+    unit: np.ndarray,
+    rows: np.ndarray,
+    threshold: float = THRESHOLD,
+    block: int | None = None,
+) -> Generator[int, None, tuple[np.ndarray, np.ndarray]]:
+    """The pairs of near-copies that involve ``rows`` (row numbers into ``unit``): each of
+    those rows against every row, ``O(len(rows) * n)`` instead of ``O(n^2)``.
+
+    ``unit`` ``(n, d)``: rows already scaled to unit length (:func:`normalised`). Yields
+    the given rows compared so far; returns ``(pairs (k, 2) int64 with i < j,
+    similarities (k,) float32)``, each pair once (two given rows alike: one pair).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    n = len(unit)
+    given = np.zeros(n, dtype=bool)
+    given[rows] = True
+    block = _block_rows(n, block)
+    found: list[np.ndarray] = []
+    sims_found: list[np.ndarray] = []
+    for start in range(0, len(rows), block):
+        these = rows[start : start + block]
+        sims = unit[these] @ unit.T  # (b, n)
+        at, cols = np.nonzero(sims >= threshold)
+        mine = these[at]
+        keep = (cols != mine) & (~given[cols] | (cols > mine))  # once per pair, no self
+        if keep.any():
+            a, b = mine[keep], cols[keep]
+            found.append(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1))
+            sims_found.append(sims[at[keep], cols[keep]])
+        yield min(len(rows), start + block)
+    return _joined(found, sims_found)
+
+
+def _joined(pairs: list[np.ndarray], sims: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    if not pairs:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float32)
+    return np.concatenate(pairs).astype(np.int64), np.concatenate(sims).astype(np.float32)
 
 
 def group_steps(

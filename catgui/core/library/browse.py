@@ -18,7 +18,7 @@ import numpy as np
 
 from catgui.core import decision
 from catgui.core.familiarity import UNFAMILIAR_BELOW
-from catgui.core.library import query
+from catgui.core.library import natural, query
 from catgui.core.library.index import Index
 from catgui.core.library.walk import loaded, stored
 
@@ -31,7 +31,7 @@ SORTS = ("probability", "date", "folder")
 _ORDER = {
     "probability": "s.p_cat IS NULL, s.p_cat DESC, f.path",
     "date": "f.mtime_ns DESC, f.path",
-    "folder": "f.path",
+    "folder": natural.ORDER,  # photo2 before photo10 (keys kept by the scan)
 }
 
 
@@ -123,11 +123,16 @@ def matching(index: Index, view: View) -> np.ndarray:
         params = (*params, _like(view.text))
     chosen = next((f for f in view.extra if f.name == view.which and f.order), None)
     order, order_params = (chosen.order, chosen.order_params) if chosen else (_ORDER[view.sort], ())
-    query = (
-        "SELECT f.rowid FROM files f LEFT JOIN scores s ON s.model = ? AND s.hash = f.hash "
-        f"WHERE {condition}{text} ORDER BY {order}"
-    )
     with index.guard():
+        source = "files f"
+        if order == natural.ORDER:  # the keys the scan kept, or the paths' own order
+            source, order = (
+                (natural.SOURCE, order) if natural.covers(index.conn) else (source, "f.path")
+            )
+        query = (
+            f"SELECT f.rowid FROM {source} LEFT JOIN scores s ON s.model = ? AND s.hash = f.hash "
+            f"WHERE {condition}{text} ORDER BY {order}"
+        )
         cursor = index.conn.execute(query, (view.model or "", *params, *order_params))
         ids = np.fromiter((r[0] for r in cursor), dtype=np.int64)
     return ids

@@ -126,6 +126,19 @@ def matching_job(index_path: str | os.PathLike, view) -> Generator[None, None, t
         return ids, browse.counts(index, view)
 
 
+def colours_job(
+    index_path: str | os.PathLike, hashes: Sequence[str], model_sha256: str | None
+) -> Generator[None, None, object]:
+    """P(cat) of each of ``hashes`` by the model (NaN: not scored), read from the index's
+    scores only (no feature read): the map's colours after a model change. Returns
+    ``(n,)`` float64."""
+    from catgui.core.library import similar
+
+    with Index(index_path) as index, index.guard():
+        yield None
+        return similar.probabilities(index, list(hashes), model_sha256)
+
+
 def picture_job(
     path: str | os.PathLike, side: int, why_model: str | os.PathLike | None = None
 ) -> Generator[tuple[str, object], None, None]:
@@ -153,6 +166,7 @@ def forget_job(
     touched; the features, thumbnails and scores no file shows any more are dropped by the
     next whole scan, as a scan drops those of deleted files. Yields and returns how many
     rows left."""
+    from catgui.core.library import natural
     from catgui.core.library.walk import absolute, loaded, stored
 
     root = absolute(folder)
@@ -162,6 +176,7 @@ def forget_job(
         gone = [p for p in paths if _inside(p, [root]) and not _inside(p, kept)]
         with index.transaction() as tx:
             tx.executemany("DELETE FROM files WHERE path = ?", [(stored(p),) for p in gone])
+            natural.forget(tx, [stored(p) for p in gone])
         yield len(gone)
     return len(gone)
 

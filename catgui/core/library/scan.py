@@ -17,7 +17,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from catgui.core import steps
-from catgui.core.library import blobs, chunks, compact, rescore
+from catgui.core.library import blobs, chunks, compact, natural, rescore
 from catgui.core.library.index import Index
 from catgui.core.library.reading import RETRY, Outcome, keeps_squares, read_batches
 from catgui.core.library.rescore import Scorer
@@ -76,6 +76,8 @@ def scan_steps(
     conn = index.conn
     summary = Summary()
     _check_backbone(index)
+    with index.transaction() as tx:
+        natural.complete(tx)  # the folder order's keys (an older catgui's index has none)
     # what the index knows but the model has not scored comes first (from the stored
     # features); a damaged row found on the way is dropped, and its files read again below
     summary.scored += yield from steps.mapped(
@@ -117,6 +119,8 @@ def scan_steps(
             "INSERT OR REPLACE INTO files (path, size, mtime_ns, hash, status) VALUES (?, ?, ?, NULL, ?)",
             [(stored(p.path), RETRY, RETRY, p.error) for p in problems],
         )
+        natural.record(tx, [stored(p.path) for p in problems])
+        natural.forget(tx, [stored(p) for p in gone])
         tx.executemany("DELETE FROM files WHERE path = ?", [(stored(p),) for p in gone])
     summary.removed = len(gone)
     for p in problems:
@@ -151,6 +155,7 @@ def scan_steps(
             )
             tx.execute("DELETE FROM thumbnails WHERE hash NOT IN (SELECT hash FROM contents)")
             tx.execute("DELETE FROM scores WHERE hash NOT IN (SELECT hash FROM contents)")
+            natural.complete(tx)  # the keys of files gone dropped
         yield ScanStep("compacting", 0, 0)
         compact.compact(index)  # the batches' small chunks merged into full ones
         summary.scored += yield from steps.mapped(
@@ -196,6 +201,7 @@ def _store(index: Index, scorer: Scorer, outcomes: list[Outcome], summary: Summa
                 for o in outcomes
             ],
         )
+        natural.record(tx, [stored(o.path) for o in outcomes])
     summary.read += len(outcomes)
     summary.computed += len(new)
     summary.reused += sum(1 for o in outcomes if o.error is None and o.features is None)

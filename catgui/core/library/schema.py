@@ -28,6 +28,14 @@ scores
     What ``library list`` reads: listing never reads features.
 meta
     ``backbone``: the SHA-256 of the weights the features came from.
+likeness
+    Derived, not part of a version: the near-copy pairs and the map's places, computed
+    from the features once and brought up to date after scans (:mod:`.likeness_table`,
+    :mod:`.likeness_update`). Made by the first reader that stores it, checked when read,
+    replaced whole; dropping it only costs one computation.
+natural_order
+    Derived too: each file's natural sort key (``photo2`` before ``photo10``), kept by the
+    scan as it stores files, read by the grid's *folder* order (:mod:`.natural`).
 
 Versions: 1 the tables; 2 ``models.reference``; 3 the features moved from one blob per
 picture (``contents.features``, ``contents.familiar``) into ``chunks``, without a

@@ -4,8 +4,10 @@ A worker reads the index (:func:`catgui.core.library.similar.likeness_steps`): t
 its pictures and their groups of near-copies. The groups make the tab's *Duplicates*
 filter (the files of every group, each group's files next to each other, groups in the
 order of their first file); the map goes beside the grid, and its lasso selects in the
-grid the pictures it took. Both are read again after a scan and when the verdicts change
-model (the map's colours are the active model's verdicts).
+grid the pictures it took. Both are kept in the index (computed once; after a scan only
+what is new is compared and placed): they are read again after a scan, and when the
+verdicts change model only the map's colours are (the model's scores: no features, no
+grouping).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 from PySide6.QtCore import QObject, Signal
 
 from catgui.core.errors import CatguiError
-from catgui.core.library import similar
+from catgui.core.library import jobs, similar
 from catgui.ui.library.map_view import PictureMap
 from catgui.workers.generator import GeneratorWorker
 from catgui.workers.latest_job import LatestJob
@@ -51,6 +53,7 @@ class Likeness(QObject):
         self.groups: list[list[str]] = []
         self._thumbs: dict[str, bytes | None] = {}
         self._job = LatestJob(self._make_worker, self)
+        self._colours = LatestJob(self._make_colours_worker, self)
         self.map = PictureMap(thumbnail=self._thumbnail)
         self.map.setObjectName("libraryMap")
         self.map.setMinimumSize(200, 120)  # the window still fits 800 x 560
@@ -61,13 +64,39 @@ class Likeness(QObject):
         self.map.selected.connect(self._selected)
         tab.scanFinished.connect(lambda _summary: self.refresh())
         # after the scores are written (modelKnown comes before): the map's colours
-        tab.follower.rescored.connect(lambda _sha, _n: self.refresh())
+        tab.follower.rescored.connect(lambda _sha, _n: self.recolour())
         self.refresh()
 
     def refresh(self) -> None:
         """Read the map and the groups again (in a worker; once more after it if asked
         while it runs)."""
         self._job.request()
+
+    def recolour(self) -> None:
+        """Colour the map by the active model's verdicts again (its scores only; the map
+        and the groups are read whole when none is shown yet)."""
+        if self.data is None or self._job.is_busy():
+            self.refresh()  # a read in progress runs again, with the new model's scores
+        else:
+            self._colours.request()
+
+    def _make_colours_worker(self) -> GeneratorWorker | None:
+        path, model, data = self.tab.index_path, self.tab.follower.sha256, self.data
+        if data is None or not path.is_file():
+            return None
+        worker = GeneratorWorker(
+            lambda: jobs.colours_job(path, data.hashes, model), "colouring the map", 0, self
+        )
+        worker.returned.connect(lambda p: self._recoloured(data, p))
+        worker.failed.connect(self._failed)
+        return worker
+
+    def _recoloured(self, data: similar.PictureMapData, probabilities) -> None:
+        if data is not self.data:  # the map was read again meanwhile: it has its colours
+            return
+        self.data = data.recoloured(probabilities)
+        self.map.set_verdicts(self.data.verdicts())
+        self.loaded.emit(self.data)
 
     def _make_worker(self) -> GeneratorWorker | None:
         path, model = self.tab.index_path, self.tab.follower.sha256
@@ -81,10 +110,11 @@ class Likeness(QObject):
         return worker
 
     def is_busy(self) -> bool:
-        return self._job.is_busy()
+        return self._job.is_busy() or self._colours.is_busy()
 
     def shutdown(self) -> None:
         self._job.shutdown()
+        self._colours.shutdown()
 
     def _failed(self, message: str) -> None:
         self.map.set_points([], [], [])

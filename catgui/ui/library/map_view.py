@@ -115,6 +115,19 @@ class PictureMap(FigureCanvasQTAgg):
         self._hover(-1)
         self.draw_idle()
 
+    def set_verdicts(self, verdicts: Sequence[str]) -> None:
+        """Colour the points shown by other ``verdicts`` (one per point; the places, the
+        names and the selection stay): what a new model changes."""
+        if len(verdicts) != len(self.points):
+            raise ValueError("verdicts must have one entry per picture shown")
+        unknown = set(verdicts) - set(VERDICT_COLOURS)
+        if unknown:
+            raise ValueError(f"unknown verdicts: {sorted(unknown)}")
+        self.verdicts = list(verdicts)
+        self._scatter.set_facecolors([VERDICT_COLOURS[v] for v in self.verdicts])
+        self._legend()
+        self.draw_idle()
+
     def select(self, rows: Sequence[int]) -> None:
         """Mark these rows as selected (what the lasso does, without the signal)."""
         self.chosen = sorted({int(r) for r in rows if 0 <= int(r) < len(self.points)})

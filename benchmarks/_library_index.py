@@ -85,7 +85,7 @@ def new_head(folder: Path, factor: float = 1.01, reference: bool = False) -> Pat
 def writer_rows_per_second(top: Path, rows: int = 4096, batch: int = 32) -> dict:
     """What the one SQLite writer takes: batches of new rows (random features) stored
     as a scan stores them, no reading and no network."""
-    from catgui.core.library import blobs
+    from catgui.core.library import blobs, natural
     from catgui.core.library.index import Index
     from catgui.core.library.reading import Outcome
     from catgui.core.library.rescore import Scorer
@@ -95,6 +95,8 @@ def writer_rows_per_second(top: Path, rows: int = 4096, batch: int = 32) -> dict
     scorer = Scorer.of_file(MODEL)
     thumb = bytes(3000)
     with Index(top / "writer.sqlite", writable=True) as index:
+        with index.transaction() as tx:
+            natural.complete(tx)  # the folder order's table, as a scan makes it first
         start = time.perf_counter()
         for at in range(0, rows, batch):
             outcomes = []

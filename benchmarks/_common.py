@@ -72,6 +72,16 @@ def data_folder() -> Path | None:
     return None
 
 
+def photos_data(given: Path | None) -> Path | None:
+    """The data set folder with the shared ``photos/`` (``given``, else :func:`data_folder`);
+    ``None``, said on stderr, when there are none."""
+    data = given or data_folder()
+    if data is None or not (data / "photos").is_dir():
+        print("the shared data set's photos/ are needed (--data DIR)", file=sys.stderr)
+        return None
+    return data
+
+
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
     """``(seconds, result)`` of one call."""
     start = time.perf_counter()

@@ -36,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import data_folder, table  # noqa: E402
+from benchmarks._common import photos_data, table  # noqa: E402
 from catgui.core import backbone, dataset, head, images  # noqa: E402
 from catgui.core.errors import CatguiError  # noqa: E402
 from catgui.core.steps import run_to_end  # noqa: E402
@@ -127,9 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-as", choices=("crops", "squares"), default="crops")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    data = args.data or data_folder()
-    if data is None or not (data / "photos").is_dir():
-        print("the shared data set's photos/ are needed (--data DIR)", file=sys.stderr)
+    data = photos_data(args.data)
+    if data is None:
         return 1
     start = time.perf_counter()
     train = dataset.load_split(data / dataset.TRAIN_FILE, "train")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import data_folder, table  # noqa: E402
+from benchmarks._common import photos_data, table  # noqa: E402
 from benchmarks.active_learning import accuracy, fit, photo_features  # noqa: E402
 
 
@@ -33,9 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", type=int, default=500)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    data = args.data or data_folder()
-    if data is None or not (data / "photos").is_dir():
-        print("the shared data set's photos/ are needed (--data DIR)", file=sys.stderr)
+    data = photos_data(args.data)
+    if data is None:
         return 1
     crops, squares, y = photo_features(data / "photos", range(1, args.train + 1))
     test_crops, test_squares, test_y = photo_features(data / "photos", range(501, 1001))

@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import data_folder, table  # noqa: E402
+from benchmarks._common import photos_data, table  # noqa: E402
 
 WAYS = ("squares", "index")
 CHOICES = ("least-sure", "mistakes")
@@ -126,9 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ways", default=",".join(WAYS))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    data = args.data or data_folder()
-    if data is None or not (data / "photos").is_dir():
-        print("the shared data set's photos/ are needed (--data DIR)", file=sys.stderr)
+    data = photos_data(args.data)
+    if data is None:
         return 1
     with tempfile.TemporaryDirectory(prefix="catgui-learnt-") as top:
         return run(args, Path(top), data)

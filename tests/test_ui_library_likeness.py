@@ -100,6 +100,20 @@ def test_the_map_shows_every_picture_and_its_lasso_selects_in_the_grid(qtbot, ta
     assert thumb is not None and thumb.startswith(b"\xff\xd8")
 
 
+def test_pictures_selected_in_the_grid_are_ringed_on_the_map(qtbot, tab):
+    library, (copies, same_bytes) = tab
+    data, picture_map = library.likeness.data, library.likeness.map
+    library.select_paths(same_bytes)  # two files, one content: one point
+    qtbot.waitUntil(lambda: len(picture_map.chosen) == 1)
+    (row,) = picture_map.chosen
+    assert data.hashes[row] == library.selected_items()[0].hash
+    library.select_paths(copies)
+    qtbot.waitUntil(lambda: len(picture_map.chosen) == 4)
+    assert {data.paths[r] for r in picture_map.chosen} == set(copies)
+    library.grid.clearSelection()
+    qtbot.waitUntil(lambda: picture_map.chosen == [])
+
+
 def test_the_map_takes_the_colours_of_a_new_active_model_once_it_has_scored(qtbot, tab):
     from catgui.core import persistence
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from catgui.core.errors import CatguiError
 from catgui.core.library import jobs, similar
@@ -23,6 +23,8 @@ from catgui.workers.generator import GeneratorWorker
 from catgui.workers.latest_job import LatestJob
 
 FILTER = "duplicates"
+#: Pictures selected in the grid that the map rings at most (each is read from its page).
+MARKED = 2000
 TIP = (
     "Pictures that are near-copies of one another (the same photo re-encoded, flipped, "
     "resized or lightly cropped; files with the same bytes), each group together"
@@ -62,6 +64,11 @@ class Likeness(QObject):
         tab.splitter.setStretchFactor(1, 1)
         self._register({})
         self.map.selected.connect(self._selected)
+        self._row_of: dict[str, int] = {}  # a content's point on the map
+        # the grid's selection ringed on the map (once per turn of the event loop)
+        self._mark = QTimer(self, singleShot=True, interval=0)
+        self._mark.timeout.connect(self._mark_selection)
+        tab.grid.selectionModel().selectionChanged.connect(lambda *_: self._mark.start())
         tab.scanFinished.connect(lambda _summary: self.refresh())
         # after the scores are written (modelKnown comes before): the map's colours
         tab.follower.rescored.connect(lambda _sha, _n: self.recolour())
@@ -124,7 +131,9 @@ class Likeness(QObject):
         data, groups = result
         self.data, self.groups = data, groups
         self._thumbs = {}
+        self._row_of = {h: i for i, h in enumerate(data.hashes)}
         self.map.set_points(data.points, data.verdicts(), data.paths)
+        self._mark_selection()
         self._register({h: i for i, group in enumerate(groups) for h in group})  # reads again
         self.loaded.emit(data)
 
@@ -146,6 +155,19 @@ class Likeness(QObject):
             except CatguiError:  # the index went away or is busy: no picture, no crash
                 self._thumbs[digest] = None
         return self._thumbs[digest]
+
+    def _mark_selection(self) -> None:
+        """Ring on the map the pictures selected in the grid (up to :data:`MARKED`; a
+        larger selection, a lasso's or *Select all*, leaves the rings as they are)."""
+        ranges = self.tab.grid.selectionModel().selection()
+        if sum(r.bottom() - r.top() + 1 for r in ranges) > MARKED:
+            return
+        model, row_of = self.tab.model, self._row_of
+        items = (model.item(i) for r in ranges for i in range(r.top(), r.bottom() + 1))
+        rows = {row_of.get(item.hash, -1) for item in items if item is not None and item.hash}
+        rows.discard(-1)
+        if sorted(rows) != self.map.chosen:
+            self.map.select(sorted(rows))
 
     def _selected(self, rows: list) -> None:
         if self.data is not None:

@@ -27,13 +27,14 @@ def test_requests_during_a_run_give_one_more_run_and_shutdown_ends_it(qtbot):
     ended: list[bool] = []
     job.ended.connect(lambda: ended.append(True))
     job.request()
-    assert job.is_busy()
+    assert job.is_busy() and not job.pending()
     for value in (1, 2, 3):  # three changes while it runs: one more run, on the last one
         state["value"] = value
         job.request()
+    assert job.pending()  # the running one's answer is stale
     gate.set()
     qtbot.waitUntil(lambda: bool(ended), timeout=10_000)
-    assert runs == [0, 3] and ended == [True] and not job.is_busy()
+    assert runs == [0, 3] and ended == [True] and not job.is_busy() and not job.pending()
 
     gate.clear()
     job.request()

@@ -61,6 +61,10 @@ class LatestJob(QObject):
     def is_busy(self) -> bool:
         return self._holder.worker is not None
 
+    def pending(self) -> bool:
+        """Whether one more run follows the one in progress (its answer is stale)."""
+        return self._again
+
     def shutdown(self) -> None:
         """Interrupt the run in progress, wait for it; nothing runs after."""
         self._closed = True

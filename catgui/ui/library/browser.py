@@ -4,7 +4,8 @@ Each change of filter, text, order, model or threshold makes a new
 :class:`~catgui.core.library.browse.View`; the rowids it shows and the counts of every
 filter are read by :func:`catgui.core.library.jobs.matching_job` in the generic worker,
 then handed to the :class:`~catgui.ui.library.grid_model.LibraryModel`. One read at a
-time: a change made while one runs is read when it ends (the older answer is dropped).
+time (:class:`~catgui.workers.latest_job.LatestJob`): a change made while one runs is
+read when it ends (the older answer is dropped).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from catgui.core.library import browse, jobs
 from catgui.ui.library.grid_model import LibraryModel
-from catgui.workers.base import WorkerHolder
 from catgui.workers.generator import GeneratorWorker
+from catgui.workers.latest_job import LatestJob
 
 #: A text typed in the filter is read this long after the last key.
 TYPING_MS = 150
@@ -44,12 +45,9 @@ class Browser(QObject):
         self.view = browse.View()
         self.counts: dict[str, int] = {}
         self.shown_view: browse.View | None = None  # what the grid shows now
-        self._wanted: browse.View | None = None
-        self._holder = WorkerHolder()
-        self.destroyed.connect(functools.partial(WorkerHolder.stop_and_wait, self._holder))
+        self._job = LatestJob(self._make_worker, self)
         self._typing = QTimer(self, singleShot=True, interval=TYPING_MS)
         self._typing.timeout.connect(self.reload)
-        self._closed = False  # shut down: nothing more is read
 
     def change(self, **fields) -> None:
         """Show another view: ``which``, ``sort``, ``model``, ``threshold`` (at once)."""
@@ -64,38 +62,27 @@ class Browser(QObject):
     def reload(self) -> None:
         """Read the current view again (the index changed)."""
         self._typing.stop()
-        self._wanted = self.view
-        if self._holder.worker is None:
-            self._start()
+        self._job.request()
 
     def is_busy(self) -> bool:
         """Whether a read runs, or its answer has not reached the grid yet."""
-        return (
-            self._holder.worker is not None or self._wanted is not None or self._typing.isActive()
-        )
+        return self._job.is_busy() or self._typing.isActive()
 
     def shutdown(self) -> None:
-        self._closed = True
-        self._wanted = None
-        self._holder.stop_and_wait()
+        self._job.shutdown()
 
-    def _start(self) -> None:
-        view, self._wanted = self._wanted, None
-        if view is None or self._closed:
-            return
-        path = self.model.index_path
+    def _make_worker(self) -> GeneratorWorker:
+        view, path = self.view, self.model.index_path
         worker = GeneratorWorker(
             lambda: jobs.matching_job(path, view), "reading the library", 0, self
         )
         worker.returned.connect(functools.partial(self._read, view))
         worker.failed.connect(self._failed)
-        worker.finished.connect(self._finished)
-        self._holder.worker = worker
-        worker.start()
+        return worker
 
     def _read(self, view: browse.View, result: tuple) -> None:
-        if self._wanted is not None:
-            return  # a newer view is waiting: this one is stale
+        if self._job.pending():
+            return  # a newer read is waiting: this answer is stale
         ids, counts = result
         self.counts = counts
         self.shown_view = view
@@ -103,16 +90,7 @@ class Browser(QObject):
         self.shown.emit(counts)
 
     def _failed(self, message: str) -> None:
-        if self._wanted is None:
+        if not self._job.pending():
             self.counts = {}
             self.model.set_rows([], self.view.model, self.view.threshold)
             self.failed.emit(message)
-
-    def _finished(self) -> None:
-        worker = self.sender()
-        if worker is self._holder.worker:
-            self._holder.worker = None
-        if isinstance(worker, GeneratorWorker):
-            worker.deleteLater()
-        if self._wanted is not None:
-            self._start()

@@ -67,7 +67,11 @@ class ZeroShotClassifier(BackboneClassifier):
         self.calibrated_on: tuple[np.ndarray, np.ndarray] | None = None
 
     def from_features(self, features: backbone.Features) -> np.ndarray:
-        z = self.slope * mass_logit(cat_mass(features)) + self.offset
+        return self.from_mass(cat_mass(features))
+
+    def from_mass(self, mass: np.ndarray) -> np.ndarray:
+        """P(cat) for cat-class masses ``(n,)``: the calibrated curve."""
+        z = self.slope * mass_logit(mass) + self.offset
         return 0.5 * (1.0 + np.tanh(0.5 * z))
 
     def pooled_weights(self) -> tuple[np.ndarray, float]:
@@ -132,12 +136,8 @@ class Calibration:
     cat: np.ndarray  # (n,) bool
     classifier: ZeroShotClassifier
 
-    def probabilities(self, mass: np.ndarray) -> np.ndarray:
-        z = self.classifier.slope * mass_logit(mass) + self.classifier.offset
-        return 0.5 * (1.0 + np.tanh(0.5 * z))
-
     def accuracy(self) -> float:
-        return float(np.mean((self.probabilities(self.mass) > 0.5) == self.cat))
+        return float(np.mean((self.classifier.from_mass(self.mass) > 0.5) == self.cat))
 
 
 def _number(value: Any) -> bool:

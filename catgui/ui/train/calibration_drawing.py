@@ -49,7 +49,9 @@ def draw(ax: Axes, calibration: Calibration, c: FigureColours) -> None:
     ax.grid(True, color=c.grid, lw=0.8)
     low = max(FLOOR, float(mass.min()) / 2)
     xs = np.geomspace(low, 1.0, 300)
-    ax.plot(xs, calibration.probabilities(xs), color=CURVE, lw=1.8, label="calibrated P(cat)")
+    ax.plot(
+        xs, calibration.classifier.from_mass(xs), color=CURVE, lw=1.8, label="calibrated P(cat)"
+    )
     cats = calibration.cat
     ax.plot(mass[cats], y[cats], "o", ms=4, alpha=0.7, color=CAT, label="training cats")
     ax.plot(mass[~cats], y[~cats], "o", ms=4, alpha=0.7, color=NOT_CAT,

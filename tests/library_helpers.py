@@ -22,6 +22,24 @@ needs_photo_model = pytest.mark.skipif(
 )
 
 
+#: The shared data set's real photos (``cat/`` and ``dog/``).
+REAL_PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
+
+
+def real_photos(root: Path, cats: int, dogs: int) -> tuple[list[Path], list[Path]]:
+    """The first ``cats`` and ``dogs`` real photos, copied into ``root`` (made); the test
+    is skipped when the shared photos are not there. Returns the originals."""
+    found = [
+        sorted((REAL_PHOTOS / kind).glob("*.jpg"))[:n] for kind, n in (("cat", cats), ("dog", dogs))
+    ]
+    if len(found[0]) < cats or len(found[1]) < dogs:
+        pytest.skip(f"the real photos are not at {REAL_PHOTOS}")
+    root.mkdir(parents=True, exist_ok=True)
+    for source in found[0] + found[1]:
+        (root / source.name).write_bytes(source.read_bytes())
+    return found[0], found[1]
+
+
 def scan(index_path: Path, roots, scorer, **kw):
     """Scan ``roots`` into the index at ``index_path`` to the end; the scan's summary."""
     from catgui.core.library.index import Index

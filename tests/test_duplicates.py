@@ -9,10 +9,7 @@ import numpy as np
 import pytest
 
 from catgui.core import backbone, duplicates
-from tests.data_helpers import ROOT
-from tests.library_helpers import needs_photo_model, run_cli, scan
-
-PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
+from tests.library_helpers import needs_photo_model, real_photos, run_cli, scan
 
 
 def _features(n: int, d: int = 64, seed: int = 0) -> np.ndarray:
@@ -95,14 +92,8 @@ def _copies(source: Path, folder: Path) -> list[Path]:
 
 @needs_photo_model
 def test_library_duplicates_prints_the_groups_of_copies_of_real_photos(tmp_path, scorer):
-    cats = sorted((PHOTOS / "cat").glob("*.jpg"))[:6]
-    dogs = sorted((PHOTOS / "dog").glob("*.jpg"))[:6]
-    if len(cats) < 6 or len(dogs) < 6:
-        pytest.skip(f"the real photos are not at {PHOTOS}")
     root = tmp_path / "photos"
-    root.mkdir()
-    for source in cats + dogs:
-        (root / source.name).write_bytes(source.read_bytes())
+    cats, dogs = real_photos(root, 6, 6)
     copies = _copies(cats[2], root / "copies")
     (root / "copies" / "same-bytes.jpg").write_bytes(dogs[4].read_bytes())
     (root / "broken.jpg").write_bytes(b"not a picture")
@@ -193,14 +184,8 @@ def test_the_library_tab_s_likeness_job_gives_the_map_and_the_groups_as_contents
     from catgui.core.library import similar
     from catgui.core.steps import run_to_end
 
-    cats = sorted((PHOTOS / "cat").glob("*.jpg"))[:3]
-    dogs = sorted((PHOTOS / "dog").glob("*.jpg"))[:4]
-    if len(cats) < 3 or len(dogs) < 4:
-        pytest.skip(f"the real photos are not at {PHOTOS}")
     root = tmp_path / "photos"
-    root.mkdir()
-    for source in cats + dogs:
-        (root / source.name).write_bytes(source.read_bytes())
+    cats, dogs = real_photos(root, 3, 4)
     _copies(cats[1], root / "copies")
     (root / "twice.jpg").write_bytes(dogs[2].read_bytes())
     index_path = tmp_path / "library.sqlite"

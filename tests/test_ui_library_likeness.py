@@ -7,23 +7,16 @@ from PySide6.QtCore import QSettings
 
 from catgui.core.library import index as library_index
 from tests.data_helpers import ROOT
-from tests.library_helpers import PHOTO_MODEL, needs_photo_model, scan
+from tests.library_helpers import PHOTO_MODEL, needs_photo_model, real_photos, scan
 
 pytestmark = needs_photo_model
-PHOTOS = ROOT.parent / "shared" / "datasets" / "photos"
 
 
 def _library(root, scorer):
     """Real photos, three changed copies of one of them and a second file of another."""
     from PIL import Image, ImageOps
 
-    cats = sorted((PHOTOS / "cat").glob("*.jpg"))[:4]
-    dogs = sorted((PHOTOS / "dog").glob("*.jpg"))[:4]
-    if len(cats) < 4 or len(dogs) < 4:
-        pytest.skip(f"the real photos are not at {PHOTOS}")
-    root.mkdir()
-    for source in cats + dogs:
-        (root / source.name).write_bytes(source.read_bytes())
+    cats, dogs = real_photos(root, 4, 4)
     with Image.open(cats[2]) as opened:
         img = opened.convert("RGB")
     w, h = img.size
